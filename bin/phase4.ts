@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+/**
+ * `phase4`: runs the generator-phase4 generators without `yo`. Help, version and the answers schema are
+ * answered without loading Yeoman, so they stay instant; a run loads it lazily.
+ *
+ * Exit codes: 0 done; 1 unexpected failure; 2 bad input or usage (nothing written);
+ * 3 conflicts left unresolved in a non-interactive run.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { helpText } from '../lib/cli/help.js';
+import { cliOptionSpec, generatorNames, runOptionsFrom } from '../lib/cli/args.js';
+import { ExitCode, isUsageError } from '../lib/errors.js';
+
+const fail = (message: string, code: number) => {
+  process.stderr.write(`phase4: ${message}\n`);
+  process.exitCode = code;
+};
+
+const main = async () => {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: process.argv.slice(2), options: cliOptionSpec, allowPositionals: true, strict: true });
+  } catch (error) {
+    return fail(`${(error as Error).message}; see phase4 --help`, ExitCode.usage);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return void process.stdout.write(helpText());
+  if (values.version) {
+    const { generatorVersion } = await import('../lib/package-root.js');
+    return void process.stdout.write(`${generatorVersion}\n`);
+  }
+  if (values['print-schema']) {
+    const { answersSchema } = await import('../lib/catalog/schema.js');
+    return void process.stdout.write(`${JSON.stringify(answersSchema(), null, 2)}\n`);
+  }
+  const [generator = 'app', ...extra] = positionals;
+  if (extra.length > 0) return fail(`unexpected argument '${extra[0]}'; see phase4 --help`, ExitCode.usage);
+  if (!generatorNames.includes(generator)) {
+    return fail(`generator: unknown generator '${generator}'; use one of ${generatorNames.join(', ')}`, ExitCode.usage);
+  }
+  const cwd = path.resolve(typeof values.cwd === 'string' ? values.cwd : process.cwd());
+  if (!existsSync(cwd)) return fail(`target folder: ${cwd} does not exist; create it or pass an existing folder`, ExitCode.usage);
+
+  const generatorsRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'generators');
+  const { createEnv } = await import('yeoman-environment');
+  const env = createEnv({ cwd, skipInstall: true } as never);
+  for (const name of generatorNames) {
+    env.register(path.join(generatorsRoot, name, 'index.js'), { namespace: `phase4:${name}` });
+  }
+  // A prompt that cannot be shown (no TTY) makes Yeoman stop without an error: never report that as success.
+  process.exitCode = ExitCode.unexpected;
+  try {
+    await env.run([`phase4:${generator}`], { ...runOptionsFrom(values), skipInstall: true } as never);
+  } catch (error) {
+    if (isUsageError(error)) return fail(error.message, ExitCode.usage);
+    const name = (error as Error)?.name;
+    if (name === 'ExitPromptError' || name === 'AbortPromptError') {
+      return fail('a question could not be asked (no terminal); pass --defaults, flags or --answers FILE', ExitCode.usage);
+    }
+    return fail((error as Error)?.stack ?? String(error), ExitCode.unexpected);
+  }
+  process.exitCode = process.exitCode === ExitCode.conflicts ? ExitCode.conflicts : ExitCode.done;
+};
+
+await main();

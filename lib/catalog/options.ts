@@ -1,0 +1,165 @@
+/**
+ * THE option catalog: every answer phase4 understands, in the order it is resolved and asked.
+ * Prompts, CLI flags, `--help`, the answers-file JSON Schema, the README table and the `Answers` type
+ * are derived from this list. Keys and choice values are a public contract: never rename one.
+ */
+import type { ChoiceOption, ListOption, ServicesOption, TextOption } from './option.js';
+import { dnsLabel, dnsLabelHint } from './service.js';
+
+const choice = <const N extends string, const C extends string>(option: Omit<ChoiceOption<N, C>, 'kind'>) =>
+  ({ kind: 'choice', ...option }) as ChoiceOption<N, C>;
+const text = <const N extends string>(option: Omit<TextOption<N>, 'kind'>) => ({ kind: 'text', ...option }) as TextOption<N>;
+const list = <const N extends string>(option: Omit<ListOption<N>, 'kind'>) => ({ kind: 'list', ...option }) as ListOption<N>;
+const services = <const N extends string>(option: Omit<ServicesOption<N>, 'kind'>) =>
+  ({ kind: 'services', ...option }) as ServicesOption<N>;
+
+export const catalog = [
+  text({
+    name: 'name',
+    description: 'Project name, used for namespaces, chart and stack names (DNS-1123 label)',
+    message: 'Project name',
+    pattern: dnsLabel,
+    patternHint: dnsLabelHint,
+    maxLength: 63,
+    detect: (detection) => detection.projectName,
+    default: ({ detection }) => detection.projectName ?? 'app',
+  }),
+  services({
+    name: 'services',
+    description: 'Services to cover: name, path, kind, language, framework, port, healthPath, commands (JSON for the flag)',
+    message: 'Services to cover',
+    detect: (detection) =>
+      detection.services.length > 0 ? detection.services.map(({ uses: _uses, ...service }) => service) : undefined,
+    default: ({ detection }) => detection.services.map(({ uses: _uses, ...service }) => service),
+  }),
+  choice({
+    name: 'ci',
+    description: 'CI/CD platform',
+    message: 'CI/CD platform',
+    choices: [
+      { value: 'github-actions', label: 'GitHub Actions' },
+      { value: 'gitlab-ci', label: 'GitLab CI/CD' },
+      { value: 'jenkins', label: 'Jenkins (declarative pipeline)' },
+      { value: 'circleci', label: 'CircleCI' },
+      { value: 'azure-devops', label: 'Azure DevOps Pipelines' },
+    ],
+    detect: (detection) => detection.ci,
+    default: () => 'github-actions',
+  }),
+  choice({
+    name: 'cloud',
+    description: 'Cloud provider for infrastructure, registry and managed services',
+    message: 'Cloud provider',
+    choices: [
+      { value: 'aws', label: 'Amazon Web Services' },
+      { value: 'gcp', label: 'Google Cloud' },
+      { value: 'azure', label: 'Microsoft Azure' },
+    ],
+    detect: (detection) => detection.cloud,
+    default: () => 'aws',
+  }),
+  choice({
+    name: 'orchestration',
+    description: "How services run: Kubernetes with Kustomize or Helm, or none (compose on a VM / the cloud's container service)",
+    message: 'Orchestration',
+    choices: [
+      { value: 'kustomize', label: 'Kubernetes with plain manifests and Kustomize overlays' },
+      { value: 'helm', label: 'Kubernetes with a Helm chart' },
+      { value: 'none', label: "No Kubernetes: compose on a VM or the cloud's container service" },
+    ],
+    detect: (detection) => detection.orchestration,
+    default: () => 'helm',
+  }),
+  choice({
+    name: 'monitoring',
+    description: 'Metrics, dashboards, alerting and logs stack',
+    message: 'Monitoring stack',
+    choices: [
+      { value: 'prometheus-grafana', label: 'Prometheus, Alertmanager and Grafana' },
+      { value: 'datadog', label: 'Datadog' },
+      { value: 'newrelic', label: 'New Relic' },
+      { value: 'elk', label: 'Elasticsearch/OpenSearch, Logstash and Kibana' },
+      { value: 'cloudwatch', label: 'Amazon CloudWatch (AWS only)' },
+    ],
+    default: () => 'prometheus-grafana',
+    check: (value, answers) =>
+      value === 'cloudwatch' && answers.cloud !== 'aws'
+        ? `cloudwatch is AWS's own stack and cloud is ${answers.cloud}; choose prometheus-grafana, datadog, newrelic or elk, or set cloud to aws`
+        : undefined,
+  }),
+  choice({
+    name: 'strategy',
+    description: 'Production deployment strategy',
+    message: 'Deployment strategy',
+    choices: [
+      { value: 'rolling', label: 'Rolling update' },
+      { value: 'blue-green', label: 'Blue-green with an instant switch back' },
+      { value: 'canary', label: 'Canary with gradual traffic shifting' },
+    ],
+    default: () => 'rolling',
+  }),
+  choice({
+    name: 'database',
+    description: 'Primary database (managed in the cloud, a container locally)',
+    message: 'Database',
+    choices: [
+      { value: 'postgres', label: 'PostgreSQL' },
+      { value: 'mysql', label: 'MySQL' },
+      { value: 'mongodb', label: 'MongoDB' },
+      { value: 'none', label: 'None' },
+    ],
+    detect: (detection) => detection.database,
+    default: () => 'none',
+  }),
+  choice({
+    name: 'cache',
+    description: 'Cache (managed in the cloud, a container locally)',
+    message: 'Cache',
+    choices: [
+      { value: 'redis', label: 'Redis' },
+      { value: 'none', label: 'None' },
+    ],
+    detect: (detection) => detection.cache,
+    default: () => 'none',
+  }),
+  list({
+    name: 'environments',
+    description: 'Deployment environments in promotion order, the last one is production (comma-separated for the flag)',
+    message: 'Environments, in promotion order (comma-separated)',
+    itemPattern: dnsLabel,
+    itemHint: dnsLabelHint,
+    minItems: 1,
+    maxItems: 6,
+    default: () => ['staging', 'production'],
+  }),
+  text({
+    name: 'registry',
+    description: 'Container registry and namespace images are pushed to, without the image name (e.g. ghcr.io/acme)',
+    message: 'Container registry (host/namespace)',
+    pattern: /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/,
+    patternHint: 'a registry host with an optional port and lowercase path, such as ghcr.io/acme or 123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+    maxLength: 200,
+    detect: (detection) => detection.registry,
+    default: ({ answers }) => `ghcr.io/${answers.name ?? 'app'}`,
+  }),
+  text({
+    name: 'domain',
+    description: 'Public DNS name of production; other environments get <env>.<domain>',
+    message: 'Production domain',
+    pattern: /^(?=.{4,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    patternHint: 'a lowercase fully qualified domain name such as shop.example.com',
+    maxLength: 253,
+    default: ({ answers }) => `${answers.name ?? 'app'}.example.com`,
+  }),
+  text({
+    name: 'team',
+    description: 'Owning team, used in labels, CODEOWNERS-style metadata and alert routing',
+    message: 'Owning team',
+    pattern: dnsLabel,
+    patternHint: dnsLabelHint,
+    maxLength: 63,
+    default: () => 'platform',
+  }),
+] as const;
+
+export const optionNames = catalog.map((option) => option.name);

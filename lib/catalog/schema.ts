@@ -1,0 +1,79 @@
+/** The answers-file JSON Schema (`phase4 --print-schema`), derived from the catalog. */
+import type { AnyOption } from './option.js';
+import { catalog } from './options.js';
+import {
+  commandNames,
+  frameworksByLanguage,
+  languages,
+  packageManagersByLanguage,
+  requiredServiceFields,
+  serviceKinds,
+} from './service.js';
+
+/** JSON Schema wants the regular expression source, without the JS-only flags. */
+const source = (pattern: RegExp) => pattern.source;
+
+const serviceSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: [...requiredServiceFields],
+  properties: {
+    name: { type: 'string', pattern: '^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$', description: 'Service name (DNS-1123 label)' },
+    path: { type: 'string', description: 'Folder relative to the repository root' },
+    kind: { enum: [...serviceKinds] },
+    language: { enum: [...languages] },
+    framework: { enum: [...new Set(Object.values(frameworksByLanguage).flat())] },
+    packageManager: { enum: [...new Set(Object.values(packageManagersByLanguage).flat())] },
+    port: { type: 'integer', minimum: 1, maximum: 65535 },
+    healthPath: { type: 'string', pattern: '^/' },
+    commands: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(commandNames.map((name) => [name, { type: 'string', minLength: 1 }])),
+    },
+  },
+  // The framework and package manager must belong to the language.
+  allOf: languages.map((language) => ({
+    if: { properties: { language: { const: language } }, required: ['language'] },
+    then: {
+      properties: {
+        framework: { enum: [...frameworksByLanguage[language]] },
+        packageManager: { enum: [...packageManagersByLanguage[language]] },
+      },
+    },
+  })),
+};
+
+const optionSchema = (option: AnyOption): Record<string, unknown> => {
+  const description = option.description;
+  switch (option.kind) {
+    case 'choice':
+      return { description, enum: option.choices.map((choice) => choice.value) };
+    case 'text':
+      return { description, type: 'string', pattern: source(option.pattern), maxLength: option.maxLength };
+    case 'list':
+      return {
+        description,
+        type: 'array',
+        minItems: option.minItems,
+        maxItems: option.maxItems,
+        uniqueItems: true,
+        items: { type: 'string', pattern: source(option.itemPattern) },
+      };
+    case 'services':
+      return { description, type: 'array', minItems: 1, items: serviceSchema };
+  }
+};
+
+export const answersSchema = () => ({
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://github.com/generator-phase4/generator-phase4/answers.schema.json',
+  title: 'generator-phase4 answers',
+  description: 'Answers for phase4: pass with --answers FILE (YAML or JSON); every key is optional.',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    ...Object.fromEntries(catalog.map((option) => [option.name, optionSchema(option)])),
+  },
+});

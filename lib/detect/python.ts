@@ -1,0 +1,76 @@
+/** A Python service: FastAPI, Django or Flask back ends; Celery, RQ or Dramatiq workers. */
+import path from 'node:path';
+import type { Framework, PackageManager, ServiceCommands } from '../catalog/service.js';
+import { exists, readText } from './repo-files.js';
+import { asPort, findDatastores, findHealthPath, findPortInEnv, readAll, sourceFiles } from './source-hints.js';
+import { toServiceName } from './service-name.js';
+import type { DetectedService } from './types.js';
+
+const frameworkByRequirement: [RegExp, Framework][] = [
+  [/\bfastapi\b/i, 'fastapi'],
+  [/\bdjango\b/i, 'django'],
+  [/\bflask\b/i, 'flask'],
+];
+const workerRequirement = /\b(celery|rq|dramatiq|arq)\b/i;
+const defaultPorts: Partial<Record<Framework, number>> = { fastapi: 8000, django: 8000, flask: 5000 };
+
+const packageManagerOf = (dir: string, pyproject: string): PackageManager => {
+  if (exists(path.join(dir, 'uv.lock'))) return 'uv';
+  if (exists(path.join(dir, 'poetry.lock')) || /\[tool\.poetry\]/.test(pyproject)) return 'poetry';
+  return 'pip';
+};
+
+const commandsOf = (manager: PackageManager, requirements: string, dir: string): ServiceCommands => {
+  const runner = { pip: 'python -m', poetry: 'poetry run', uv: 'uv run' }[manager as 'pip' | 'poetry' | 'uv'];
+  const install = {
+    pip: exists(path.join(dir, 'requirements.txt')) ? 'pip install -r requirements.txt' : 'pip install .',
+    poetry: 'poetry install --no-interaction',
+    uv: 'uv sync --frozen',
+  }[manager as 'pip' | 'poetry' | 'uv'];
+  const lint = /\bruff\b/.test(requirements)
+    ? `${runner} ruff check .`
+    : /\bflake8\b/.test(requirements)
+      ? `${runner} flake8`
+      : undefined;
+  return {
+    install,
+    ...(/\bpytest\b/.test(requirements) ? { test: `${runner} pytest` } : {}),
+    ...(lint ? { lint } : {}),
+  };
+};
+
+export const detectPythonService = (dir: string, relativePath: string): DetectedService | undefined => {
+  const pyproject = readText(path.join(dir, 'pyproject.toml'));
+  const requirementFiles = ['requirements.txt', 'requirements-dev.txt', 'requirements/base.txt', 'Pipfile'];
+  const requirementTexts = requirementFiles.map((name) => readText(path.join(dir, name)));
+  if (pyproject === undefined && requirementTexts.every((text) => text === undefined)) return undefined;
+  const requirements = [pyproject ?? '', ...requirementTexts.map((text) => text ?? '')].join('\n');
+
+  const framework = frameworkByRequirement.find(([pattern]) => pattern.test(requirements))?.[1];
+  const files = sourceFiles(dir, ['.py']);
+  const hasEntryPoint = files.some((file) => /(^|[\\/])(main|app|__main__|manage|worker)\.py$/.test(file));
+  if (!framework && !workerRequirement.test(requirements) && !hasEntryPoint) return undefined;
+
+  const source = readAll(files);
+  const manager = packageManagerOf(dir, pyproject ?? '');
+  const projectName = pyproject?.match(/^\s*name\s*=\s*"([^"]+)"/m)?.[1];
+  const port =
+    asPort(source.match(/port\s*=\s*(?:int\(os\.environ\.get\(["']PORT["'],\s*["']?)?(\d{2,5})/)?.[1]) ??
+    asPort(requirements.match(/--port[= ](\d{2,5})/)?.[1]) ??
+    findPortInEnv(dir) ??
+    (framework ? defaultPorts[framework] : undefined) ??
+    8000;
+  const manifestText = requirements.replace(/^([A-Za-z0-9_.-]+)/gm, '"$1"');
+  return {
+    name: toServiceName(projectName ?? path.basename(dir)),
+    path: relativePath,
+    kind: framework ? 'backend' : 'worker',
+    language: 'python',
+    framework: framework ?? 'none',
+    packageManager: manager,
+    port,
+    healthPath: findHealthPath(files) ?? '/healthz',
+    commands: commandsOf(manager, requirements, dir),
+    uses: findDatastores(manifestText, [dir]),
+  };
+};

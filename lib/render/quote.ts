@@ -1,0 +1,23 @@
+/** Safe quoting for values that templates put into other languages. Templates reach these as `it.quote`. */
+
+/** A YAML double-quoted scalar (JSON strings are valid YAML). */
+export const yaml = (value: string | number | boolean): string => JSON.stringify(String(value));
+
+/** A POSIX shell word in single quotes. */
+export const shell = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
+
+/** An HCL string literal; `${` and `%{` would start interpolation. */
+export const hcl = (value: string): string => JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+
+/** A Groovy single-quoted string. */
+export const groovy = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** Text inside a Markdown table cell. */
+export const markdownCell = (value: string): string => value.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** Inline code in Markdown, with a fence longer than any backtick run inside. */
+export const markdownCode = (value: string): string => {
+  const longest = Math.max(0, ...(value.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return longest > 0 ? `${fence} ${value} ${fence}` : `${fence}${value}${fence}`;
+};

@@ -1,0 +1,36 @@
+/** Renders planned files to their final text: EJS template, then the generated-by header for managed files. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import ejs from 'ejs';
+import { templatesRoot } from '../package-root.js';
+import type { PlannedFile } from '../plan/types.js';
+import { withHeader } from './header.js';
+import * as quote from './quote.js';
+
+export interface RenderedFile extends PlannedFile {
+  contents: string;
+}
+
+const templateCache = new Map<string, ejs.TemplateFunction>();
+
+const compiled = (template: string): ejs.TemplateFunction => {
+  let render = templateCache.get(template);
+  if (!render) {
+    const filename = path.join(templatesRoot, template);
+    render = ejs.compile(readFileSync(filename, 'utf8'), { filename, strict: true, localsName: 'it', _with: false });
+    templateCache.set(template, render);
+  }
+  return render;
+};
+
+/** Trailing spaces and runs of blank lines that template branches leave behind are never wanted. */
+const tidy = (text: string) =>
+  text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n');
+
+export const renderFile = (file: PlannedFile): RenderedFile => {
+  const body = tidy(compiled(file.template)({ ...file.data, quote }) as string);
+  const contents = file.ownership === 'managed' ? withHeader(file.path, body, file.area) : body;
+  return { ...file, contents };
+};
+
+export const renderAll = (files: PlannedFile[]): RenderedFile[] => files.map(renderFile);

@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# Installs the external (non-npm) validators that the test suite needs, idempotently.
+# The npm validators are devDependencies (installed by `npm ci`), not handled here.
+#
+# Debian packages (apt, only when one is missing; `apt-get update` only then):
+#   shellcheck, yamllint, nginx (binary only: services are never started nor left enabled), rsync
+#   Seen on Debian 12: shellcheck 0.9.0, yamllint 1.29.0, nginx 1.22.1, rsync 3.2.7.
+#
+# Docker Compose v2, built from source with the machine's Go (no Docker engine needed for `config`):
+#   module:  github.com/docker/compose/v2   version: v2.40.3 (the last v2.x release; go.mod says go 1.24.9)
+#   package: github.com/docker/compose/v2/cmd   -> installed as "$BIN_DIR/docker-compose"
+#   Its go.mod has `exclude` directives, so `go install pkg@version` refuses it; the script builds it from a
+#   throwaway tools module whose go.mod copies those directives (the resolved dependency versions are then
+#   exactly upstream's). Built with CGO_ENABLED=0 -trimpath -ldflags "-s -w -X .../internal.Version=v2.40.3",
+#   without the upstream `e2e` build tag (test-only).
+#   Measured on a 2-core machine of this project's kind, Go 1.26.8:
+#     COLD (empty GOCACHE and GOMODCACHE): ~230 s (~90 s `go get` downloads ~510 MB of modules,
+#       ~140 s compile; ~900 MB build cache). CI on a fresh machine pays this once per run.
+#     Warm module cache, cold build cache: ~145 s.  Warm both: ~5 s.  Already installed: ~0.1 s (no-op).
+#
+# Usage:  bash scripts/setup-validators.sh
+#   stdout: one line per tool with its version, nothing else (progress and errors go to stderr).
+#   exit:   non-zero if any tool is missing (or broken) after the install.
+#   The compose binary goes to "$BIN_DIR" (default $HOME/.local/share/phase4-validators/bin, override with
+#   PHASE4_VALIDATORS_HOME); callers add it to PATH:  PATH="$(bash scripts/validator-path.sh):$PATH"
+#   The apt tools land in /usr/bin and /usr/sbin as usual.
+set -euo pipefail
+
+COMPOSE_MODULE="github.com/docker/compose/v2"
+COMPOSE_VERSION="v2.40.3"
+
+VALIDATORS_HOME="${PHASE4_VALIDATORS_HOME:-$HOME/.local/share/phase4-validators}"
+BIN_DIR="$VALIDATORS_HOME/bin"
+COMPOSE_BIN="$BIN_DIR/docker-compose"
+
+# Debian tool -> package
+APT_TOOLS=(shellcheck yamllint nginx rsync)
+declare -A APT_PKG=([shellcheck]=shellcheck [yamllint]=yamllint [nginx]=nginx [rsync]=rsync)
+
+log() { printf 'setup-validators: %s\n' "$*" >&2; }
+
+WORK_DIR=""
+POLICY_RC_CREATED=0
+cleanup() {
+  if [[ -n "$WORK_DIR" ]]; then
+    # Go's module cache files are read-only; make them removable.
+    chmod -R u+w "$WORK_DIR" 2>/dev/null || true
+    rm -rf "$WORK_DIR"
+  fi
+  if [[ "$POLICY_RC_CREATED" == 1 ]]; then
+    $SUDO rm -f /usr/sbin/policy-rc.d
+  fi
+}
+trap cleanup EXIT
+
+SUDO=""
+if [[ "$(id -u)" != 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+fi
+
+# Finds a tool even where /usr/sbin is not on PATH (nginx, for a non-root user).
+find_tool() {
+  local t="$1" p
+  if p="$(command -v "$t" 2>/dev/null)"; then
+    printf '%s\n' "$p"
+    return 0
+  fi
+  for p in "/usr/sbin/$t" "/sbin/$t" "/usr/bin/$t"; do
+    if [[ -x "$p" ]]; then
+      printf '%s\n' "$p"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Runs a noisy command with its output in a log file; shows the log's tail on failure.
+run_logged() {
+  local logfile="$1"
+  shift
+  if ! "$@" >"$logfile" 2>&1; then
+    log "FAILED: $*"
+    tail -n 40 "$logfile" >&2
+    return 1
+  fi
+}
+
+ensure_work_dir() {
+  if [[ -z "$WORK_DIR" ]]; then
+    WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/phase4-validators.XXXXXX")"
+  fi
+}
+
+# ---------------------------------------------------------------- apt
+install_apt_tools() {
+  local missing=() t
+  for t in "${APT_TOOLS[@]}"; do
+    find_tool "$t" >/dev/null || missing+=("${APT_PKG[$t]}")
+  done
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    return 0
+  fi
+  if [[ "$(id -u)" != 0 && -z "$SUDO" ]]; then
+    log "missing ${missing[*]} and not root (no sudo): install them with apt-get"
+    return 1
+  fi
+  ensure_work_dir
+  log "apt-get install ${missing[*]}"
+  # Never let a package's maintainer script start a service (nginx would otherwise start where
+  # invoke-rc.d is allowed to). Docker-style images already ship this file; only add it if absent.
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod 755 /usr/sbin/policy-rc.d
+    POLICY_RC_CREATED=1
+  fi
+  local nginx_was_missing=0
+  find_tool nginx >/dev/null || nginx_was_missing=1
+  run_logged "$WORK_DIR/apt-update.log" $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
+  run_logged "$WORK_DIR/apt-install.log" $SUDO env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}"
+  if [[ "$nginx_was_missing" == 1 ]]; then
+    # Only the binary is wanted: leave no service enabled, and stop one if it started anyway.
+    if command -v systemctl >/dev/null 2>&1; then
+      $SUDO systemctl disable nginx.service >/dev/null 2>&1 || true
+    fi
+    if [[ -s /run/nginx.pid ]]; then
+      local pid
+      pid="$(cat /run/nginx.pid)"
+      if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+        log "stopping the nginx service that the package started (pid $pid)"
+        $SUDO kill -QUIT "$pid" || true
+      fi
+    fi
+  fi
+}
+
+# ---------------------------------------------------------------- docker compose v2
+compose_installed_version() {
+  [[ -x "$COMPOSE_BIN" ]] || return 1
+  "$COMPOSE_BIN" version --short 2>/dev/null
+}
+
+find_go() {
+  if command -v go >/dev/null 2>&1; then
+    command -v go
+  elif [[ -x /usr/local/go/bin/go ]]; then
+    printf '%s\n' /usr/local/go/bin/go
+  else
+    return 1
+  fi
+}
+
+build_compose() {
+  local want="${COMPOSE_VERSION#v}" have go_bin
+  have="$(compose_installed_version || true)"
+  if [[ "$have" == "$want" ]]; then
+    return 0
+  fi
+  if ! go_bin="$(find_go)"; then
+    log "go not found (expected on PATH or at /usr/local/go/bin/go): cannot build docker compose"
+    return 1
+  fi
+  ensure_work_dir
+  local mod_dir="$WORK_DIR/tools" start=$SECONDS gomod
+  mkdir -p "$mod_dir" "$BIN_DIR"
+  log "building $COMPOSE_MODULE/cmd@$COMPOSE_VERSION with $("$go_bin" env GOVERSION) (cold: ~4 min on 2 cores)"
+
+  # A throwaway module whose go.mod copies upstream's `go`, `exclude` and `replace` directives.
+  gomod="$(cd "$WORK_DIR" && GOWORK=off GOFLAGS= "$go_bin" list -m -f '{{.GoMod}}' \
+    "$COMPOSE_MODULE@$COMPOSE_VERSION")"
+  {
+    printf 'module phase4-validators-tools\n\n'
+    awk '/^go [0-9]/ {print; print ""}' "$gomod"
+    awk '
+      /^(exclude|replace)[ \t]*\(/ {blk=1; print; next}
+      blk && /^\)/ {blk=0; print; next}
+      blk {print; next}
+      /^(exclude|replace)[ \t]/ {print}' "$gomod"
+  } >"$mod_dir/go.mod"
+
+  (
+    cd "$mod_dir"
+    export GOWORK=off GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0
+    run_logged "$WORK_DIR/go-get.log" "$go_bin" get "$COMPOSE_MODULE/cmd@$COMPOSE_VERSION"
+    run_logged "$WORK_DIR/go-build.log" "$go_bin" build -trimpath \
+      -ldflags "-s -w -X $COMPOSE_MODULE/internal.Version=$COMPOSE_VERSION" \
+      -o "$COMPOSE_BIN.tmp" "$COMPOSE_MODULE/cmd"
+  )
+  mv -f "$COMPOSE_BIN.tmp" "$COMPOSE_BIN"
+  log "docker compose built in $((SECONDS - start)) s -> $COMPOSE_BIN"
+}
+
+# Proves the compose binary validates offline: a valid file passes, a broken one fails.
+check_compose() {
+  ensure_work_dir
+  local d="$WORK_DIR/compose-check"
+  mkdir -p "$d"
+  printf 'name: check\nservices:\n  web:\n    image: nginx\n    depends_on: [db]\n  db:\n    image: postgres\n' \
+    >"$d/good.yml"
+  printf 'services:\n  web:\n    image: nginx\n    depends_on: [db]\n' >"$d/bad.yml"
+  if ! "$COMPOSE_BIN" -f "$d/good.yml" config -q >"$d/good.log" 2>&1; then
+    log "docker-compose rejected a valid file:"
+    cat "$d/good.log" >&2
+    return 1
+  fi
+  if "$COMPOSE_BIN" -f "$d/bad.yml" config -q >/dev/null 2>&1; then
+    log "docker-compose accepted a broken file (depends_on an undefined service)"
+    return 1
+  fi
+}
+
+# ---------------------------------------------------------------- report
+tool_version() {
+  local t="$1" p
+  p="$(find_tool "$t")" || return 1
+  case "$t" in
+    shellcheck) "$p" --version | awk '/^version:/ {print $2}' ;;
+    yamllint) "$p" --version | awk '{print $2}' ;;
+    nginx) "$p" -v 2>&1 | sed -n 's|^nginx version: nginx/||p' ;;
+    rsync) "$p" --version | awk 'NR == 1 {print $3}' ;;
+  esac
+}
+
+main() {
+  local failed=0 t v
+  install_apt_tools || failed=1
+  build_compose || failed=1
+
+  for t in "${APT_TOOLS[@]}"; do
+    if v="$(tool_version "$t")" && [[ -n "$v" ]]; then
+      printf '%-15s %-10s %s\n' "$t" "$v" "$(find_tool "$t")"
+    else
+      log "MISSING: $t"
+      failed=1
+    fi
+  done
+  if v="$(compose_installed_version)" && [[ -n "$v" ]] && check_compose; then
+    printf '%-15s %-10s %s\n' docker-compose "$v" "$COMPOSE_BIN"
+  else
+    log "MISSING or broken: docker-compose ($COMPOSE_BIN)"
+    failed=1
+  fi
+  return "$failed"
+}
+
+main "$@"
