@@ -6,13 +6,13 @@
  * Exit codes: 0 done; 1 unexpected failure; 2 bad input or usage (nothing written);
  * 3 conflicts left unresolved in a non-interactive run.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { helpText } from '../lib/cli/help.js';
 import { cliOptionSpec, generatorNames, runOptionsFrom } from '../lib/cli/args.js';
 import { ExitCode, isUsageError } from '../lib/errors.js';
+import { checkTargetFolder } from '../lib/write/target.js';
 
 const fail = (message: string, code: number) => {
   process.stderr.write(`phase4: ${message}\n`);
@@ -42,11 +42,22 @@ const main = async () => {
     return fail(`generator: unknown generator '${generator}'; use one of ${generatorNames.join(', ')}`, ExitCode.usage);
   }
   const cwd = path.resolve(typeof values.cwd === 'string' ? values.cwd : process.cwd());
-  if (!existsSync(cwd)) return fail(`target folder: ${cwd} does not exist; create it or pass an existing folder`, ExitCode.usage);
+  try {
+    checkTargetFolder(cwd);
+  } catch (error) {
+    if (isUsageError(error)) return fail(error.message, ExitCode.usage);
+    throw error;
+  }
 
   const generatorsRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'generators');
   const { createEnv } = await import('yeoman-environment');
   const env = createEnv({ cwd, skipInstall: true } as never);
+  // Yeoman logs a generic "An error occured while running ..." line before every failing task; the CLI
+  // prints its own one-line error instead.
+  const log = env.adapter.log as unknown as { error: (...args: unknown[]) => unknown };
+  const logError = log.error.bind(log);
+  log.error = (...args: unknown[]) =>
+    typeof args[0] === 'string' && args[0].startsWith('An error occured while running') ? log : logError(...args);
   for (const name of generatorNames) {
     env.register(path.join(generatorsRoot, name, 'index.js'), { namespace: `phase4:${name}` });
   }

@@ -62,6 +62,14 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
     });
   }
 
+  /**
+   * The answers in `.yo-rc.json`, always under `generator-phase4` (Yeoman would derive the key from the
+   * package that holds the generator, which tests and bundles do not always have).
+   */
+  _answerStore() {
+    return this.createStorage('.yo-rc.json', { name: 'generator-phase4' });
+  }
+
   /** A run option by its kebab name, whichever spelling (kebab from argv, camel from the API) delivered it. */
   _flag<T>(name: string): T | undefined {
     const all = this.options as Record<string, unknown>;
@@ -99,7 +107,7 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
     }
     this.resolution = resolveProvided({
       detection: this.detection,
-      stored: this.config.getAll(),
+      stored: this._answerStore().getAll(),
       answersFile,
       flags,
     });
@@ -130,7 +138,8 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
 
   configuring() {
     if (this._dryRun()) return;
-    for (const option of options) this.config.set(option.name, this.answers[option.name as OptionName]);
+    const store = this._answerStore();
+    for (const option of options) store.set(option.name, this.answers[option.name as OptionName]);
   }
 
   writing() {

@@ -144,7 +144,7 @@ export const catalog = [
   }),
   text({
     name: 'domain',
-    description: 'Public DNS name of production; other environments get <env>.<domain>',
+    description: 'Public DNS name of production; the other environments get a sub-domain of it (staging.DOMAIN)',
     message: 'Production domain',
     pattern: /^(?=.{4,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
     patternHint: 'a lowercase fully qualified domain name such as shop.example.com',

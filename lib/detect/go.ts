@@ -6,6 +6,12 @@ import { asPort, findDatastores, findHealthPath, findPortInEnv, readAll, sourceF
 import { toServiceName } from './service-name.js';
 import type { DetectedService } from './types.js';
 
+/** The last element of a module path, skipping a major-version suffix: `github.com/acme/shop/v2` -> `shop`. */
+const moduleName = (modulePath: string): string => {
+  const parts = modulePath.split('/');
+  return (/^v\d+$/.test(parts.at(-1) ?? '') && parts.length > 1 ? parts.at(-2) : parts.at(-1)) ?? modulePath;
+};
+
 export const detectGoService = (dir: string, relativePath: string): DetectedService | undefined => {
   const goMod = readText(path.join(dir, 'go.mod'));
   if (goMod === undefined) return undefined;
@@ -29,7 +35,7 @@ export const detectGoService = (dir: string, relativePath: string): DetectedServ
     ? 'golangci-lint run'
     : 'go vet ./...';
   return {
-    name: toServiceName(modulePath ? modulePath.split('/').pop()! : path.basename(dir)),
+    name: toServiceName(modulePath ? moduleName(modulePath) : path.basename(dir)),
     path: relativePath,
     kind: serves ? 'backend' : 'worker',
     language: 'go',

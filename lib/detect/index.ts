@@ -49,7 +49,7 @@ const workspaceFolders = (root: string): string[] => {
   return [...folders].filter(isDirectory);
 };
 
-/** Without workspaces: the root, its folders, and their folders (apps/web, services/api). */
+/** Conventional places: the root, its folders, and their folders (apps/web, services/api). */
 const conventionalFolders = (root: string): string[] => [
   root,
   ...listDirectories(root).flatMap((child) => {
@@ -58,30 +58,48 @@ const conventionalFolders = (root: string): string[] => [
   }),
 ];
 
-/** Names must be unique: a clash gets its parent folder as a prefix (`apps/api`, `tools/api`). */
+/**
+ * Workspace folders and conventional folders together: workspaces only cover one package manager's
+ * packages, so a Python or Go service beside npm workspaces would otherwise be missed. Parents come before
+ * their children so that a service's own subfolders can be skipped.
+ */
+const candidateFolders = (root: string, workspaces: string[]): string[] => {
+  const unique = [...new Set([...conventionalFolders(root), ...workspaces].map((folder) => path.resolve(folder)))];
+  const depth = (folder: string) => path.relative(root, folder).split(path.sep).filter(Boolean).length;
+  return unique.sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
+};
+
+/** Names must be unique: a clash gets its path as the name (`apps/api` -> `apps-api`); the root keeps its own. */
 const withUniqueNames = (services: DetectedService[]): DetectedService[] => {
   const counts = new Map<string, number>();
   for (const service of services) counts.set(service.name, (counts.get(service.name) ?? 0) + 1);
   return services.map((service) =>
-    counts.get(service.name)! > 1
+    counts.get(service.name)! > 1 && service.path !== '.'
       ? { ...service, name: toServiceName(service.path.replace(/\//g, '-')) }
       : service,
   );
 };
 
+const isInside = (folder: string, parent: string) => folder.startsWith(parent + path.sep);
+
 export const detectServices = (root: string): DetectedService[] => {
-  const workspaces = workspaceFolders(root);
-  const folders = workspaces.length > 0 ? [root, ...workspaces] : conventionalFolders(root);
+  const base = path.resolve(root);
+  const workspaces = workspaceFolders(base);
   const services: DetectedService[] = [];
-  for (const folder of folders) {
-    // A service folder's own subfolders (src/, public/) are not separate services.
-    if (services.some((service) => service.path !== '.' && folder.startsWith(path.join(root, service.path) + path.sep))) continue;
-    const service = detectService(root, folder);
-    if (service) services.push(service);
+  for (const folder of candidateFolders(base, workspaces)) {
+    const holders = services.filter((service) => isInside(folder, path.join(base, service.path)));
+    // A service folder's own subfolders (src/, public/) are not separate services; below a root service
+    // only folders with their own manifest are (a Go API at the root with a React app in web/).
+    if (holders.some((service) => service.path !== '.')) continue;
+    const service = detectService(base, folder);
+    if (!service || (holders.length > 0 && service.language === 'static')) continue;
+    services.push(service);
   }
   // A root manifest that only orchestrates workspaces is not a service when real services were found below it.
   const nested = services.filter((service) => service.path !== '.');
-  const result = nested.length > 0 && workspaces.length > 0 ? nested : services;
+  const rootOrchestrates =
+    workspaces.length > 0 && services.some((service) => service.path === '.' && service.language === 'node');
+  const result = nested.length > 0 && rootOrchestrates ? nested : services;
   return withUniqueNames(result.sort((a, b) => a.path.localeCompare(b.path)));
 };
 
@@ -121,12 +139,25 @@ const detectRegistry = (root: string): string | undefined => {
   } catch {
     return undefined;
   }
-  const match = remote.match(/^(?:https?:\/\/|git@|ssh:\/\/git@)([^/:]+)[/:]([^/]+)\/([^/]+?)(?:\.git)?$/);
-  if (!match) return undefined;
-  const [, host, owner, repo] = match;
-  if (host === 'github.com') return `ghcr.io/${owner.toLowerCase()}`;
-  if (host === 'gitlab.com') return `registry.gitlab.com/${owner.toLowerCase()}/${repo.toLowerCase()}`;
+  const parsed = parseRemote(remote);
+  if (!parsed) return undefined;
+  const { host, repoPath } = parsed;
+  if (host === 'github.com') return `ghcr.io/${repoPath.split('/')[0]}`;
+  // GitLab projects may sit in subgroups; the registry path is the whole project path.
+  if (host === 'gitlab.com') return `registry.gitlab.com/${repoPath}`;
   return undefined;
+};
+
+/**
+ * Host and lowercased `owner/.../repo` of a remote: `git@host:o/r.git`, `https://host/o/r`, `ssh://git@host:22/o/r`.
+ * Credentials in an https remote (`https://token@host/...`) are skipped, never returned.
+ */
+const parseRemote = (remote: string): { host: string; repoPath: string } | undefined => {
+  const match = remote.match(/^(?:[a-z][a-z+]*:\/\/)?(?:[^@/]+@)?([^/:@]+)(?::\d+)?[:/]([^:]+?)(?:\.git)?\/?$/i);
+  if (!match) return undefined;
+  const [, host, repoPath] = match;
+  if (repoPath.split('/').filter(Boolean).length < 2) return undefined;
+  return { host: host.toLowerCase(), repoPath: repoPath.toLowerCase() };
 };
 
 const firstDatastore = <T extends Datastore>(services: DetectedService[], order: readonly T[]): T | undefined =>

@@ -6,7 +6,7 @@ import { asPort, findDatastores, findHealthPath, findPortInEnv, sourceFiles } fr
 import { toServiceName } from './service-name.js';
 import type { DetectedService } from './types.js';
 
-const commandsOf = (manager: PackageManager, dir: string): ServiceCommands => {
+const commandsOf = (manager: PackageManager, dir: string, isSpringBoot: boolean): ServiceCommands => {
   if (manager === 'maven') {
     const mvn = exists(path.join(dir, 'mvnw')) ? './mvnw' : 'mvn';
     return {
@@ -16,9 +16,11 @@ const commandsOf = (manager: PackageManager, dir: string): ServiceCommands => {
     };
   }
   const gradle = exists(path.join(dir, 'gradlew')) ? './gradlew' : 'gradle';
+  // bootJar only exists where the Spring Boot plugin is applied; plain Gradle projects build their jar.
+  const jarTask = isSpringBoot ? 'bootJar' : 'build';
   return {
     install: `${gradle} --no-daemon dependencies`,
-    build: `${gradle} --no-daemon bootJar -x test`,
+    build: `${gradle} --no-daemon ${jarTask} -x test`,
     test: `${gradle} --no-daemon test`,
   };
 };
@@ -41,8 +43,10 @@ export const detectJavaService = (dir: string, relativePath: string): DetectedSe
   const build = pom ?? gradleBuild ?? '';
   const isSpringBoot = /spring-boot/.test(build) || /org\.springframework\.boot/.test(build);
   const artifactId = pom?.replace(/<parent>[\s\S]*?<\/parent>/, '').match(/<artifactId>([^<]+)<\/artifactId>/)?.[1];
-  const settingsName = readText(path.join(dir, 'settings.gradle'))?.match(/rootProject\.name\s*=\s*['"]([^'"]+)/)?.[1];
-  const files = sourceFiles(path.join(dir, 'src', 'main'), ['.java', '.kt']);
+  const settings = readText(path.join(dir, 'settings.gradle')) ?? readText(path.join(dir, 'settings.gradle.kts'));
+  const settingsName = settings?.match(/rootProject\.name\s*=\s*['"]([^'"]+)/)?.[1];
+  // Java packages nest deep (src/main/java/com/acme/app/web/): search further than the default depth.
+  const files = sourceFiles(path.join(dir, 'src', 'main'), ['.java', '.kt'], 8);
   const hasActuator = /spring-boot-starter-actuator/.test(build);
   return {
     name: toServiceName(artifactId ?? settingsName ?? path.basename(dir)),
@@ -52,8 +56,9 @@ export const detectJavaService = (dir: string, relativePath: string): DetectedSe
     framework: isSpringBoot ? 'spring-boot' : 'none',
     packageManager: manager,
     port: springPort(dir) ?? findPortInEnv(dir) ?? 8080,
-    healthPath: hasActuator || isSpringBoot ? '/actuator/health' : (findHealthPath(files) ?? '/healthz'),
-    commands: commandsOf(manager, dir),
+    // Spring Boot serves /actuator/health only with the actuator starter; without it that path is a 404.
+    healthPath: hasActuator ? '/actuator/health' : (findHealthPath(files) ?? '/healthz'),
+    commands: commandsOf(manager, dir, isSpringBoot),
     uses: findDatastores(build.replace(/<artifactId>([^<]+)<\/artifactId>/g, ' "$1" ').replace(/['"]([\w.-]+):([\w.-]+)(:[^'"]*)?['"]/g, ' "$2" '), [dir]),
   };
 };

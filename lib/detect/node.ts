@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Framework, PackageManager, ServiceCommands } from '../catalog/service.js';
 import { exists, readJson, readText } from './repo-files.js';
-import { asPort, findDatastores, findHealthPath, findPortInEnv, readAll, sourceFiles } from './source-hints.js';
+import { asPort, findDatastores, findHealthPath, findPortInEnv, readAll, sourceFiles, withoutTests } from './source-hints.js';
 import { toServiceName } from './service-name.js';
 import type { DetectedService } from './types.js';
 
@@ -35,16 +35,26 @@ const packageManagerOf = (dir: string, root: string, manifest: Record<string, an
 const isYarnBerry = (dir: string, root: string) =>
   [dir, root].some((folder) => exists(path.join(folder, '.yarnrc.yml')));
 
+const lockfiles = { npm: ['package-lock.json', 'npm-shrinkwrap.json'], pnpm: ['pnpm-lock.yaml'], yarn: ['yarn.lock'] };
+
+/** Frozen installs (`npm ci`, `--frozen-lockfile`) fail outright when the repository has no lockfile. */
+const hasLockfile = (manager: PackageManager, dir: string, root: string) =>
+  (lockfiles[manager as 'npm' | 'pnpm' | 'yarn'] ?? []).some((name) =>
+    [dir, root].some((folder) => exists(path.join(folder, name))),
+  );
+
 const commandsOf = (
   scripts: Record<string, string>,
   manager: PackageManager,
   berry: boolean,
+  locked: boolean,
 ): ServiceCommands => {
-  const install = {
+  const frozenInstall = {
     npm: 'npm ci',
     pnpm: 'pnpm install --frozen-lockfile',
     yarn: berry ? 'yarn install --immutable' : 'yarn install --frozen-lockfile',
   }[manager as 'npm' | 'pnpm' | 'yarn'];
+  const install = locked ? frozenInstall : `${manager} install`;
   const run = (script: string) => `${manager} run ${script}`;
   const hasRealTest = scripts.test && !/no test specified/.test(scripts.test);
   return {
@@ -62,25 +72,41 @@ const portFromScripts = (scripts: Record<string, string>) =>
       .match(/(?:--port[= ]|PORT=)(\d{2,5})/)?.[1],
   );
 
+/** A manifest field that should be an object map; hand-edited manifests may hold anything there. */
+const mapOf = (value: unknown): Record<string, any> =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, any>) : {};
+
+/**
+ * The framework a package is built on. A framework that is only a peer dependency is provided by the
+ * host app: the package is a component library (a shared `packages/ui`), not a service.
+ */
+const frameworkOf = (manifest: Record<string, any>): Framework | undefined => {
+  const peers = mapOf(manifest.peerDependencies);
+  const runtime = mapOf(manifest.dependencies);
+  const dependencies = { ...mapOf(manifest.devDependencies), ...runtime };
+  const found = frameworkByDependency.find(([dependency]) => dependency in dependencies || dependency in peers);
+  if (!found) return undefined;
+  return found[0] in peers && !(found[0] in runtime) ? undefined : found[1];
+};
+
 export const detectNodeService = (dir: string, relativePath: string, root: string): DetectedService | undefined => {
   const manifest = readJson(path.join(dir, 'package.json'));
   if (!manifest) return undefined;
-  const dependencies: Record<string, string> = { ...manifest.devDependencies, ...manifest.dependencies };
-  const scripts: Record<string, string> = manifest.scripts ?? {};
-  const framework = frameworkByDependency.find(([dependency]) => dependency in dependencies)?.[1];
-  const isWorker = workerDependencies.some((dependency) => dependency in (manifest.dependencies ?? {}));
+  const scripts: Record<string, string> = mapOf(manifest.scripts);
+  const framework = frameworkOf(manifest);
+  const isWorker = workerDependencies.some((dependency) => dependency in mapOf(manifest.dependencies));
   // A workspace package with no framework, no worker library and no start script is a library, not a service.
   if (!framework && !isWorker && !scripts.start) return undefined;
 
   const manager = packageManagerOf(dir, root, manifest);
-  const name = toServiceName(manifest.name ?? path.basename(dir));
+  const name = toServiceName(typeof manifest.name === 'string' ? manifest.name : path.basename(dir));
   // Prisma hides the driver behind its schema's provider.
   const prismaProvider = readText(path.join(dir, 'prisma', 'schema.prisma'))?.match(/provider\s*=\s*"(postgresql|mysql|mongodb)"/)?.[1];
-  const manifestText = [...Object.keys(manifest.dependencies ?? {}), prismaProvider === 'postgresql' ? 'pg' : prismaProvider]
+  const manifestText = [...Object.keys(mapOf(manifest.dependencies)), prismaProvider === 'postgresql' ? 'pg' : prismaProvider]
     .filter(Boolean)
     .map((dependency) => `"${dependency}"`)
     .join(' ');
-  const commands = commandsOf(scripts, manager, isYarnBerry(dir, root));
+  const commands = commandsOf(scripts, manager, isYarnBerry(dir, root), hasLockfile(manager, dir, root));
 
   if (framework && frontendFrameworks.has(framework)) {
     // Front ends are served by unprivileged nginx on 8080 whatever their dev-server port.
@@ -98,10 +124,11 @@ export const detectNodeService = (dir: string, relativePath: string, root: strin
     };
   }
 
-  const files = sourceFiles(dir, ['.ts', '.js', '.mjs', '.cjs']).filter((file) => !file.includes(`${path.sep}test`));
+  const files = withoutTests(dir, sourceFiles(dir, ['.ts', '.js', '.mjs', '.cjs']));
   const source = readAll(files);
   const port =
-    asPort(source.match(/PORT\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})/)?.[1]) ??
+    // `PORT || 3000`, `Number(process.env.PORT) || 3000`, `PORT ?? 3000`; not `REDIS_PORT || 6379`.
+    asPort(source.match(/\bPORT\b[^\n|?]{0,8}(?:\|\||\?\?)\s*['"]?(\d{2,5})/)?.[1]) ??
     asPort(source.match(/\.listen\(\s*(?:\{\s*port:\s*)?(\d{2,5})/)?.[1]) ??
     findPortInEnv(dir) ??
     portFromScripts(scripts) ??

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Framework, PackageManager, ServiceCommands } from '../catalog/service.js';
 import { exists, readText } from './repo-files.js';
-import { asPort, findDatastores, findHealthPath, findPortInEnv, readAll, sourceFiles } from './source-hints.js';
+import { asPort, findDatastores, findHealthPath, findPortInEnv, readAll, sourceFiles, withoutTests } from './source-hints.js';
 import { toServiceName } from './service-name.js';
 import type { DetectedService } from './types.js';
 
@@ -20,10 +20,27 @@ const packageManagerOf = (dir: string, pyproject: string): PackageManager => {
   return 'pip';
 };
 
+/**
+ * The install that CI runs before tests and lint: pytest and ruff usually sit in requirements-dev.txt, and
+ * test/lint commands found there would fail if only requirements.txt were installed.
+ */
+const pipInstall = (dir: string): string => {
+  const files = ['requirements.txt', 'requirements-dev.txt'].filter((name) => exists(path.join(dir, name)));
+  if (files.length === 0) return 'pip install .';
+  return `pip install ${files.map((name) => `-r ${name}`).join(' ')}`;
+};
+
+/** The port a server is started on in code: `uvicorn.run(app, port=8000)`, `os.environ.get("PORT", "8000")`. */
+const portInSource = (source: string): number | undefined => {
+  const envDefault = /os\.(?:environ\.get|getenv)\(\s*["']PORT["']\s*,\s*["']?(\d{2,5})/;
+  const runArgument = /\brun\([^)]*?\bport\s*=\s*(?:int\(\s*os\.(?:environ\.get|getenv)\(\s*["']PORT["']\s*,\s*["']?)?(\d{2,5})/;
+  return asPort(source.match(runArgument)?.[1]) ?? asPort(source.match(envDefault)?.[1]);
+};
+
 const commandsOf = (manager: PackageManager, requirements: string, dir: string): ServiceCommands => {
   const runner = { pip: 'python -m', poetry: 'poetry run', uv: 'uv run' }[manager as 'pip' | 'poetry' | 'uv'];
   const install = {
-    pip: exists(path.join(dir, 'requirements.txt')) ? 'pip install -r requirements.txt' : 'pip install .',
+    pip: pipInstall(dir),
     poetry: 'poetry install --no-interaction',
     uv: 'uv sync --frozen',
   }[manager as 'pip' | 'poetry' | 'uv'];
@@ -47,7 +64,7 @@ export const detectPythonService = (dir: string, relativePath: string): Detected
   const requirements = [pyproject ?? '', ...requirementTexts.map((text) => text ?? '')].join('\n');
 
   const framework = frameworkByRequirement.find(([pattern]) => pattern.test(requirements))?.[1];
-  const files = sourceFiles(dir, ['.py']);
+  const files = withoutTests(dir, sourceFiles(dir, ['.py']));
   const hasEntryPoint = files.some((file) => /(^|[\\/])(main|app|__main__|manage|worker)\.py$/.test(file));
   if (!framework && !workerRequirement.test(requirements) && !hasEntryPoint) return undefined;
 
@@ -55,7 +72,8 @@ export const detectPythonService = (dir: string, relativePath: string): Detected
   const manager = packageManagerOf(dir, pyproject ?? '');
   const projectName = pyproject?.match(/^\s*name\s*=\s*"([^"]+)"/m)?.[1];
   const port =
-    asPort(source.match(/port\s*=\s*(?:int\(os\.environ\.get\(["']PORT["'],\s*["']?)?(\d{2,5})/)?.[1]) ??
+    // Only ports a server is run on: `redis.Redis(port=6379)` or `connect(port=5432)` are not the service's.
+    portInSource(source) ??
     asPort(requirements.match(/--port[= ](\d{2,5})/)?.[1]) ??
     findPortInEnv(dir) ??
     (framework ? defaultPorts[framework] : undefined) ??

@@ -50,6 +50,10 @@ const ignoredFolders = new Set([
   '.idea',
   '.phase4',
   'tmp',
+  // Test inputs, not the repository's services: Go's toolchain ignores testdata/ for the same reason.
+  'testdata',
+  'fixtures',
+  '__fixtures__',
 ]);
 
 export const listDirectories = (dir: string): string[] => {

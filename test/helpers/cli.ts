@@ -1,0 +1,20 @@
+/** Runs the built `phase4` CLI in a child process, as users and scripts do. */
+import { spawnSync } from 'node:child_process';
+import { cliPath } from './paths.js';
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export const runCli = (args: string[], cwd: string, input?: string): CliResult => {
+  const result = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd,
+    encoding: 'utf8',
+    input: input ?? '',
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+};
