@@ -26,6 +26,7 @@ const serviceSchema = {
     packageManager: { enum: [...new Set(Object.values(packageManagersByLanguage).flat())] },
     port: { type: 'integer', minimum: 1, maximum: 65535 },
     healthPath: { type: 'string', pattern: '^/' },
+    buildContext: { type: 'string', description: 'Folder the image is built from when not path (a workspace root)' },
     commands: {
       type: 'object',
       additionalProperties: false,

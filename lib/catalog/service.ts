@@ -48,6 +48,11 @@ export interface Service {
   port: number;
   healthPath: string;
   commands: ServiceCommands;
+  /**
+   * Folder the image is built from, when it is not `path`: the workspace root for a workspace package
+   * whose lockfile lives there. Always `path` itself or one of its parents.
+   */
+  buildContext?: string;
 }
 
 export const commandNames = ['install', 'build', 'test', 'lint'] as const;
@@ -61,6 +66,7 @@ export const serviceFields = [
   'port',
   'healthPath',
   'commands',
+  'buildContext',
 ] as const;
 export const requiredServiceFields = ['name', 'path', 'kind', 'language', 'port'] as const;
 

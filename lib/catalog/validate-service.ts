@@ -81,6 +81,13 @@ export const validateService = (raw: unknown, field: string): Service => {
       throw new UsageError(`${field}.commands.${key}`, 'must be a single-line shell command');
     }
   }
+  const buildContext = raw.buildContext;
+  if (buildContext !== undefined) {
+    const isAncestor = typeof buildContext === 'string' && (buildContext === '.' || buildContext === path || path.startsWith(`${buildContext}/`));
+    if (!isAncestor || !safeRelativePath.test(buildContext as string)) {
+      throw new UsageError(`${field}.buildContext`, `'${String(buildContext)}' must be the service path '${path}' or a folder above it, such as .`);
+    }
+  }
   return {
     name,
     path,
@@ -91,5 +98,6 @@ export const validateService = (raw: unknown, field: string): Service => {
     port,
     healthPath,
     commands: commands as Service['commands'],
+    ...(buildContext !== undefined && buildContext !== path ? { buildContext: buildContext as string } : {}),
   };
 };

@@ -43,6 +43,16 @@ const hasLockfile = (manager: PackageManager, dir: string, root: string) =>
     [dir, root].some((folder) => exists(path.join(folder, name))),
   );
 
+/**
+ * A workspace package whose lockfile sits at the repository root must be built from the root: its
+ * image installs from that lockfile.
+ */
+const buildContextOf = (manager: PackageManager, dir: string, root: string): { buildContext?: string } => {
+  const names = lockfiles[manager as 'npm' | 'pnpm' | 'yarn'] ?? [];
+  const at = (folder: string) => names.some((name) => exists(path.join(folder, name)));
+  return path.resolve(dir) !== path.resolve(root) && !at(dir) && at(root) ? { buildContext: '.' } : {};
+};
+
 const commandsOf = (
   scripts: Record<string, string>,
   manager: PackageManager,
@@ -107,6 +117,7 @@ export const detectNodeService = (dir: string, relativePath: string, root: strin
     .map((dependency) => `"${dependency}"`)
     .join(' ');
   const commands = commandsOf(scripts, manager, isYarnBerry(dir, root), hasLockfile(manager, dir, root));
+  const buildContext = buildContextOf(manager, dir, root);
 
   if (framework && frontendFrameworks.has(framework)) {
     // Front ends are served by unprivileged nginx on 8080 whatever their dev-server port.
@@ -120,6 +131,7 @@ export const detectNodeService = (dir: string, relativePath: string, root: strin
       port: 8080,
       healthPath: '/healthz',
       commands,
+      ...buildContext,
       uses: [],
     };
   }
@@ -143,6 +155,7 @@ export const detectNodeService = (dir: string, relativePath: string, root: strin
     port,
     healthPath: findHealthPath(files) ?? '/healthz',
     commands,
+    ...buildContext,
     uses: findDatastores(manifestText, [dir]),
   };
 };

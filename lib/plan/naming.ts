@@ -17,3 +17,19 @@ export const namespaceFor = (config: Config, environment: string): string =>
 /** Public host of one environment: production gets the domain, the others a sub-domain of it. */
 export const hostFor = (config: Config, environment: string): string =>
   environment === productionEnvironment(config) ? config.domain : `${environment}.${config.domain}`;
+
+/** A path inside a service folder, relative to the repository root (`.` services sit at the root). */
+export const inService = (service: Service, file: string): string =>
+  service.path === '.' ? file : `${service.path}/${file}`;
+
+/** Folder the service's image is built from (its own folder, or the workspace root that holds its lockfile). */
+export const buildContextOf = (service: Service): string => service.buildContext ?? service.path;
+
+export const dockerfilePath = (service: Service): string => inService(service, 'Dockerfile');
+
+/**
+ * BuildKit reads `<Dockerfile>.dockerignore` beside the Dockerfile before the context's `.dockerignore`,
+ * so a service built from a shared root context gets its own ignore file without touching the root's.
+ */
+export const dockerignorePath = (service: Service): string =>
+  buildContextOf(service) === service.path ? inService(service, '.dockerignore') : `${dockerfilePath(service)}.dockerignore`;

@@ -68,6 +68,7 @@ describe('detect: examples/sample-app (npm workspaces plus a Python service outs
         port: 3000,
         healthPath: '/healthz',
         commands: { install: 'npm ci', test: 'npm test' },
+        buildContext: '.',
         uses: ['postgres', 'redis'],
       },
       {
@@ -80,6 +81,7 @@ describe('detect: examples/sample-app (npm workspaces plus a Python service outs
         port: 8080,
         healthPath: '/healthz',
         commands: { install: 'npm ci', build: 'npm run build', test: 'npm test' },
+        buildContext: '.',
         uses: [],
       },
       {
@@ -123,6 +125,7 @@ describe('detect: fixtures', () => {
         port: 3002,
         healthPath: '/health',
         commands: { install: pnpm, test: 'pnpm test' },
+        buildContext: '.',
         uses: ['redis'],
       },
       {
@@ -135,6 +138,7 @@ describe('detect: fixtures', () => {
         port: 3001,
         healthPath: '/healthz', // from @Get('healthz')
         commands: { install: pnpm, build: 'pnpm run build', test: 'pnpm test', lint: 'pnpm run lint' },
+        buildContext: '.',
         uses: ['mongodb'],
       },
       {
@@ -147,6 +151,7 @@ describe('detect: fixtures', () => {
         port: 3000,
         healthPath: '/healthz',
         commands: { install: pnpm }, // its test script is npm's "no test specified" placeholder
+        buildContext: '.',
         uses: ['redis'], // BullMQ is Redis-backed
       },
       {
@@ -159,6 +164,7 @@ describe('detect: fixtures', () => {
         port: 8080,
         healthPath: '/healthz',
         commands: { install: pnpm, build: 'pnpm run build', test: 'pnpm test', lint: 'pnpm run lint' },
+        buildContext: '.',
         uses: [],
       },
     ]);
