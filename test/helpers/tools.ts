@@ -1,0 +1,58 @@
+/**
+ * Running the real validators. A missing validator is a test failure with the install hint, never a skip:
+ * `npm test` installs them all (scripts/setup-validators.sh), so missing means the set-up is broken.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './paths.js';
+
+/** Where tools live: the project's node_modules/.bin, the validators folder, then PATH. */
+const searchPath = () =>
+  [path.join(repoRoot, 'node_modules', '.bin'), '/usr/local/bin', ...(process.env.PATH ?? '').split(path.delimiter)].filter(Boolean);
+
+export const findTool = (name: string): string | undefined => {
+  for (const dir of searchPath()) {
+    const candidate = path.join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+};
+
+export const requireTool = (name: string): string => {
+  const found = findTool(name);
+  if (!found) {
+    throw new Error(`validator '${name}' is not installed: run \`npm test\` (it runs scripts/setup-validators.sh) or install it by hand`);
+  }
+  return found;
+};
+
+export interface ToolResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr together, for assertion messages. */
+  output: string;
+}
+
+export const runTool = (
+  name: string,
+  args: string[],
+  options: { cwd?: string; input?: string; env?: Record<string, string>; timeout?: number } = {},
+): ToolResult => {
+  const result = spawnSync(requireTool(name), args, {
+    cwd: options.cwd,
+    input: options.input,
+    encoding: 'utf8',
+    env: { ...process.env, ...options.env },
+    timeout: options.timeout ?? 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) throw result.error;
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    output: `${result.stdout}\n${result.stderr}`.trim(),
+  };
+};
