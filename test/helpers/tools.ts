@@ -4,12 +4,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './paths.js';
 
-/** Where tools live: the project's node_modules/.bin, the validators folder, then PATH. */
+/** Where tools live: the project's node_modules/.bin, scripts/setup-validators.sh's folder, then PATH. */
+const validatorsBin = () =>
+  path.join(process.env.PHASE4_VALIDATORS_HOME ?? path.join(os.homedir(), '.local', 'share', 'phase4-validators'), 'bin');
+
 const searchPath = () =>
-  [path.join(repoRoot, 'node_modules', '.bin'), '/usr/local/bin', ...(process.env.PATH ?? '').split(path.delimiter)].filter(Boolean);
+  [path.join(repoRoot, 'node_modules', '.bin'), validatorsBin(), ...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/bin'].filter(Boolean);
 
 export const findTool = (name: string): string | undefined => {
   for (const dir of searchPath()) {
