@@ -7,7 +7,10 @@ export const yaml = (value: string | number | boolean): string => JSON.stringify
 export const shell = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 
 /** An HCL string literal; `${` and `%{` would start interpolation. */
-export const hcl = (value: string): string => JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+export const hcl = (value: string): string =>
+  JSON.stringify(value)
+    .replace(/\$\{/g, () => '$${')
+    .replace(/%\{/g, () => '%%{');
 
 /** A Groovy single-quoted string. */
 export const groovy = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
