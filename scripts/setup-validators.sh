@@ -3,8 +3,8 @@
 # The npm validators are devDependencies (installed by `npm ci`), not handled here.
 #
 # Debian packages (apt, only when one is missing; `apt-get update` only then):
-#   shellcheck, yamllint, nginx (binary only: services are never started nor left enabled), rsync
-#   Seen on Debian 12: shellcheck 0.9.0, yamllint 1.29.0, nginx 1.22.1, rsync 3.2.7.
+#   packages: shellcheck yamllint nginx rsync (nginx: the binary only; its service is never started nor
+#   left enabled). Seen on Debian 12: shellcheck 0.9.0, yamllint 1.29.0, nginx 1.22.1, rsync 3.5.0 (3.5.0+ds1-0+deb12u1).
 #
 # Docker Compose v2, built from source with the machine's Go (no Docker engine needed for `config`):
 #   module:  github.com/docker/compose/v2   version: v2.40.3 (the last v2.x release; go.mod says go 1.24.9)
@@ -13,10 +13,12 @@
 #   throwaway tools module whose go.mod copies those directives (the resolved dependency versions are then
 #   exactly upstream's). Built with CGO_ENABLED=0 -trimpath -ldflags "-s -w -X .../internal.Version=v2.40.3",
 #   without the upstream `e2e` build tag (test-only).
-#   Measured on a 2-core machine of this project's kind, Go 1.26.8:
-#     COLD (empty GOCACHE and GOMODCACHE): ~230 s (~90 s `go get` downloads ~510 MB of modules,
-#       ~140 s compile; ~900 MB build cache). CI on a fresh machine pays this once per run.
-#     Warm module cache, cold build cache: ~145 s.  Warm both: ~5 s.  Already installed: ~0.1 s (no-op).
+#   Measured on a 2-core machine of this project's kind, Go 1.26.8 (wall clock):
+#     COLD (fresh GOCACHE=$(mktemp -d) GOMODCACHE=$(mktemp -d)): 229 s, 281 s and 300 s in three runs
+#       (`go get` ~90 s fetching ~510 MB of modules, compile ~140-190 s; ~900 MB build cache).
+#       CI on a fresh machine pays this (~4-5 min of its budget) unless the caches survive.
+#     Warm module cache, cold build cache: 157 s.  Warm both (binary deleted): 15 s.
+#     Everything already installed: 0.3 s (no-op; no apt-get, no go).  apt part, cold: ~10 s.
 #
 # Usage:  bash scripts/setup-validators.sh
 #   stdout: one line per tool with its version, nothing else (progress and errors go to stderr).
@@ -39,6 +41,11 @@ declare -A APT_PKG=([shellcheck]=shellcheck [yamllint]=yamllint [nginx]=nginx [r
 
 log() { printf 'setup-validators: %s\n' "$*" >&2; }
 
+SUDO=""
+if [[ "$(id -u)" != 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+fi
+
 WORK_DIR=""
 POLICY_RC_CREATED=0
 cleanup() {
@@ -52,11 +59,6 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
-
-SUDO=""
-if [[ "$(id -u)" != 0 ]]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
-fi
 
 # Finds a tool even where /usr/sbin is not on PATH (nginx, for a non-root user).
 find_tool() {
@@ -109,15 +111,17 @@ install_apt_tools() {
   # Never let a package's maintainer script start a service (nginx would otherwise start where
   # invoke-rc.d is allowed to). Docker-style images already ship this file; only add it if absent.
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-    $SUDO chmod 755 /usr/sbin/policy-rc.d
     POLICY_RC_CREATED=1
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null || return 1
+    $SUDO chmod 755 /usr/sbin/policy-rc.d || return 1
   fi
   local nginx_was_missing=0
   find_tool nginx >/dev/null || nginx_was_missing=1
-  run_logged "$WORK_DIR/apt-update.log" $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
+  # (Functions run under `||` in main, where set -e is off: every step checks its own status.)
+  run_logged "$WORK_DIR/apt-update.log" $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update ||
+    return 1
   run_logged "$WORK_DIR/apt-install.log" $SUDO env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y --no-install-recommends "${missing[@]}"
+    apt-get install -y --no-install-recommends "${missing[@]}" || return 1
   if [[ "$nginx_was_missing" == 1 ]]; then
     # Only the binary is wanted: leave no service enabled, and stop one if it started anyway.
     if command -v systemctl >/dev/null 2>&1; then
@@ -162,12 +166,12 @@ build_compose() {
   fi
   ensure_work_dir
   local mod_dir="$WORK_DIR/tools" start=$SECONDS gomod
-  mkdir -p "$mod_dir" "$BIN_DIR"
+  mkdir -p "$mod_dir" "$BIN_DIR" || return 1
   log "building $COMPOSE_MODULE/cmd@$COMPOSE_VERSION with $("$go_bin" env GOVERSION) (cold: ~4 min on 2 cores)"
 
   # A throwaway module whose go.mod copies upstream's `go`, `exclude` and `replace` directives.
-  gomod="$(cd "$WORK_DIR" && GOWORK=off GOFLAGS= "$go_bin" list -m -f '{{.GoMod}}' \
-    "$COMPOSE_MODULE@$COMPOSE_VERSION")"
+  gomod="$(cd "$WORK_DIR" && GOWORK=off GOFLAGS='' "$go_bin" list -m -f '{{.GoMod}}' \
+    "$COMPOSE_MODULE@$COMPOSE_VERSION")" || return 1
   {
     printf 'module phase4-validators-tools\n\n'
     awk '/^go [0-9]/ {print; print ""}' "$gomod"
@@ -176,17 +180,17 @@ build_compose() {
       blk && /^\)/ {blk=0; print; next}
       blk {print; next}
       /^(exclude|replace)[ \t]/ {print}' "$gomod"
-  } >"$mod_dir/go.mod"
+  } >"$mod_dir/go.mod" || return 1
 
   (
-    cd "$mod_dir"
+    cd "$mod_dir" || exit 1
     export GOWORK=off GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0
-    run_logged "$WORK_DIR/go-get.log" "$go_bin" get "$COMPOSE_MODULE/cmd@$COMPOSE_VERSION"
+    run_logged "$WORK_DIR/go-get.log" "$go_bin" get "$COMPOSE_MODULE/cmd@$COMPOSE_VERSION" || exit 1
     run_logged "$WORK_DIR/go-build.log" "$go_bin" build -trimpath \
       -ldflags "-s -w -X $COMPOSE_MODULE/internal.Version=$COMPOSE_VERSION" \
-      -o "$COMPOSE_BIN.tmp" "$COMPOSE_MODULE/cmd"
-  )
-  mv -f "$COMPOSE_BIN.tmp" "$COMPOSE_BIN"
+      -o "$COMPOSE_BIN.tmp" "$COMPOSE_MODULE/cmd" || exit 1
+  ) || return 1
+  mv -f "$COMPOSE_BIN.tmp" "$COMPOSE_BIN" || return 1
   log "docker compose built in $((SECONDS - start)) s -> $COMPOSE_BIN"
 }
 
@@ -194,7 +198,7 @@ build_compose() {
 check_compose() {
   ensure_work_dir
   local d="$WORK_DIR/compose-check"
-  mkdir -p "$d"
+  mkdir -p "$d" || return 1
   printf 'name: check\nservices:\n  web:\n    image: nginx\n    depends_on: [db]\n  db:\n    image: postgres\n' \
     >"$d/good.yml"
   printf 'services:\n  web:\n    image: nginx\n    depends_on: [db]\n' >"$d/bad.yml"
@@ -218,6 +222,7 @@ tool_version() {
     yamllint) "$p" --version | awk '{print $2}' ;;
     nginx) "$p" -v 2>&1 | sed -n 's|^nginx version: nginx/||p' ;;
     rsync) "$p" --version | awk 'NR == 1 {print $3}' ;;
+    *) return 1 ;;
   esac
 }
 
