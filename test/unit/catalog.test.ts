@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import type { AnyOption } from '../../lib/catalog/option.js';
 import { catalog, optionNames } from '../../lib/catalog/options.js';
 import { questionFor } from '../../lib/catalog/questions.js';

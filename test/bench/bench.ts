@@ -1,0 +1,65 @@
+/**
+ * `npm run bench`: median wall time and peak memory of `phase4 --defaults` (a full scaffold into a fresh
+ * copy each run) on the bundled sample app and on a generated monorepo of 50 services.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = path.join(root, 'dist', 'bin', 'phase4.js');
+const preload = path.join(root, 'test', 'bench', 'report-rss.mjs');
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'phase4-bench-'));
+
+/** A monorepo of `count` services: npm workspaces, alternating Express APIs, workers and React apps. */
+const monorepo = (count: number): string => {
+  const dir = path.join(scratch, `monorepo-${count}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'big', private: true, workspaces: ['services/*'] }));
+  writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ name: 'big', lockfileVersion: 3, packages: {} }));
+  for (let index = 0; index < count; index += 1) {
+    const service = path.join(dir, 'services', `svc-${index}`);
+    mkdirSync(service, { recursive: true });
+    const flavour = index % 3;
+    const dependencies = [{ express: '^4.21.0', pg: '^8.13.0' }, { bullmq: '^5.0.0', ioredis: '^5.4.0' }, { react: '^18.3.0' }][flavour];
+    writeFileSync(path.join(service, 'package.json'), JSON.stringify({ name: `svc-${index}`, scripts: { start: 'node index.js', build: 'vite build' }, dependencies }));
+    writeFileSync(path.join(service, 'index.js'), `app.get('/healthz', ok);\napp.listen(process.env.PORT || ${3000 + index});\n`);
+  }
+  return dir;
+};
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const bench = (label: string, source: string) => {
+  const times: number[] = [];
+  const memory: number[] = [];
+  let files = 0;
+  for (let run = 0; run < runs; run += 1) {
+    const target = path.join(scratch, `${label}-${run}`);
+    cpSync(source, target, { recursive: true });
+    const started = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, ['--import', preload, cli, '--defaults', '--json', '-C', target], { encoding: 'utf8' });
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    if (result.status !== 0) throw new Error(`${label}: phase4 exited ${result.status}\n${result.stderr}`);
+    memory.push(Number(result.stderr.match(/PHASE4_BENCH_MAXRSS_KB=(\d+)/)?.[1] ?? NaN) / 1024);
+    files = JSON.parse(result.stdout).files.length;
+    rmSync(target, { recursive: true, force: true });
+  }
+  console.log(
+    `${label.padEnd(24)} files ${String(files).padStart(4)}   median ${median(times).toFixed(0).padStart(5)} ms   ` +
+      `min ${Math.min(...times).toFixed(0).padStart(5)} ms   peak RSS ${median(memory).toFixed(0).padStart(4)} MiB   (${runs} runs)`,
+  );
+};
+
+try {
+  console.log(`phase4 --defaults, full scaffold into a fresh copy, on ${os.cpus().length} cores, Node ${process.version}`);
+  const baseline = spawnSync(process.execPath, ['-e', '0']);
+  if (baseline.status !== 0) throw new Error('node does not start');
+  bench('sample app (3 services)', path.join(root, 'examples', 'sample-app'));
+  bench('monorepo (50 services)', monorepo(50));
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

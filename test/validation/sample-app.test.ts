@@ -1,0 +1,36 @@
+/**
+ * The README's main job, end to end: the built CLI scaffolds a copy of the bundled sample app with
+ * --defaults, and every real validator accepts every file it wrote.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { copyOf, read } from '../helpers/folders.js';
+import { sampleApp } from '../helpers/paths.js';
+import { validators } from './validators/index.js';
+
+describe('phase4 --defaults on examples/sample-app', () => {
+  const dir = copyOf(sampleApp);
+  const result = runCli(['--defaults', '--json'], dir);
+
+  test('succeeds and reports every file it wrote', () => {
+    assert.equal(result.status, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.deepEqual(report.answers.services.map((service: { name: string }) => service.name), ['api', 'web', 'reports']);
+    assert.equal(report.answers.database, 'postgres');
+    assert.equal(report.answers.cache, 'redis');
+    assert.ok(report.files.every((file: { action: string }) => file.action === 'write'));
+    const manifest = JSON.parse(read(dir, '.phase4/manifest.json'));
+    assert.deepEqual(manifest.files.map((file: { path: string }) => file.path), report.files.map((file: { path: string }) => file.path));
+  });
+
+  for (const validator of validators) {
+    test(`${validator.name} accepts what it wrote`, () => {
+      const manifest = JSON.parse(read(dir, '.phase4/manifest.json'));
+      const files = manifest.files.map((file: { path: string }) => file.path).filter(validator.applies);
+      const problems = validator.check(files.map((file: string) => path.join(dir, file)));
+      assert.deepEqual(problems, [], problems.join('\n'));
+    });
+  }
+});

@@ -1,0 +1,7 @@
+/** Every validator the matrix harness runs. An area that adds a file format adds its validator here. */
+import { markdownlint } from './markdownlint.js';
+import { secretlint } from './secretlint.js';
+import type { Validator } from './types.js';
+import { yamllint } from './yamllint.js';
+
+export const validators: Validator[] = [yamllint, markdownlint, secretlint];

@@ -1,0 +1,17 @@
+/** A real validator run by the matrix harness over every generated file it applies to. */
+export interface Validator {
+  name: string;
+  /** Which generated files (repository-relative path) it checks. */
+  applies: (relativePath: string) => boolean;
+  /** Checks the files (absolute paths) and returns the problems found: empty means valid. */
+  check: (files: string[]) => string[];
+  /** A broken file it must reject: proof that the validator can fail at all. */
+  mustReject: { path: string; contents: string };
+}
+
+/** Splits long file lists so command lines stay well under the kernel's argument limit. */
+export const inBatches = <T>(items: T[], size = 200): T[][] => {
+  const batches: T[][] = [];
+  for (let index = 0; index < items.length; index += size) batches.push(items.slice(index, index + size));
+  return batches;
+};
