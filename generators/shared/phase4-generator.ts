@@ -21,7 +21,7 @@ import { detect } from '../../lib/detect/index.js';
 import type { Detection } from '../../lib/detect/types.js';
 import { ExitCode, UsageError } from '../../lib/errors.js';
 import { generatorVersion } from '../../lib/package-root.js';
-import { plan } from '../../lib/plan/plan.js';
+import { nextSteps, plan } from '../../lib/plan/plan.js';
 import { renderAll } from '../../lib/render/render.js';
 import { runOptions } from '../../lib/run-options.js';
 import { manifestPath, nextManifest, readManifest, serializeManifest, sha256 } from '../../lib/write/manifest.js';
@@ -157,7 +157,7 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
       if (this._dryRun() || action === 'skip') continue;
       this._writeFile(write.path, write.contents, action === 'ask' ? undefined : write.status === 'create' ? 'create' : 'force');
     }
-    this.report = { dryRun: this._dryRun(), answers: this.answers, files };
+    this.report = { dryRun: this._dryRun(), answers: this.answers, files, nextSteps: nextSteps(this.answers, this.areas) };
     const manifest = serializeManifest(nextManifest(previous, recorded, generatorVersion));
     if (!this._dryRun() && manifest !== serializeManifest(previous ?? nextManifest(undefined, [], generatorVersion))) {
       this._writeFile(manifestPath, manifest, 'force');
@@ -180,7 +180,7 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
   end() {
     const report = this.report!;
     if (this._flag('json')) {
-      process.stdout.write(`${JSON.stringify({ dryRun: report.dryRun, answers: report.answers, files: report.files }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ dryRun: report.dryRun, answers: report.answers, files: report.files, nextSteps: report.nextSteps }, null, 2)}\n`);
     } else {
       this.log(formatReport(report));
       if (!report.dryRun) this.log(`Answers saved in ${path.join(this.destinationRoot(), '.yo-rc.json')}; re-run any phase4 generator to regenerate.`);

@@ -25,3 +25,8 @@ export const plan = (config: Config, only?: readonly string[]): PlannedFile[] =>
   }
   return files.sort((a, b) => a.path.localeCompare(b.path));
 };
+
+/** The next steps of the chosen areas (all by default), in area order, without repeats. */
+export const nextSteps = (config: Config, only?: readonly string[]): string[] => [
+  ...new Set(areas.filter((area) => !only || only.includes(area.name)).flatMap((area) => area.nextSteps?.(config) ?? [])),
+];

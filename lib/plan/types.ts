@@ -25,6 +25,8 @@ export interface Area {
   /** One line for `phase4 --help` and the README. */
   description: string;
   plan: (config: Config, context: PlanContext) => PlannedFile[];
+  /** What the user must do after generation (secrets to create, DNS to point), shown in the report. */
+  nextSteps?: (config: Config) => string[];
   /** Set for areas whose files describe the other areas' files (docs): they are planned last. */
   describesOtherFiles?: boolean;
 }

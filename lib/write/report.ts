@@ -29,6 +29,7 @@ export interface RunReport {
   dryRun: boolean;
   answers: Answers;
   files: ReportEntry[];
+  nextSteps: string[];
 }
 
 const verbs: Record<ReportEntry['action'], string> = {
@@ -53,5 +54,6 @@ export const formatReport = (report: RunReport): string => {
       'Review with --dry-run, then re-run interactively to decide file by file, or with --force to overwrite.',
     );
   }
+  if (report.nextSteps.length > 0) out.push('', 'Next steps:', ...report.nextSteps.map((step, index) => `  ${index + 1}. ${step}`));
   return out.join('\n');
 };

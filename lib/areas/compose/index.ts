@@ -1,0 +1,169 @@
+/**
+ * compose: the production-like local stack (compose.yaml), its development extras (compose.override.yaml),
+ * the settings it reads (.env.example), the local secrets (secrets/, scripts/dev-secrets.sh) and the guide
+ * to all of it (docs/local-development.md).
+ */
+import type { Service } from '../../catalog/service.js';
+import { buildContextOf, dockerfilePath, imageRepository } from '../../plan/naming.js';
+import type { Area, Config, PlannedFile } from '../../plan/types.js';
+import { frontendHealthPath } from './healthchecks.js';
+import { composeModel, dataNetwork, dataPortsNetwork, wrap, type ComposeModel, type Variable } from './model.js';
+
+export { composeModel } from './model.js';
+
+const area = 'compose';
+
+const file = (path: string, template: string, data: Record<string, unknown>): PlannedFile => ({
+  path,
+  template: `compose/${template}`,
+  data,
+  ownership: 'managed',
+  area,
+});
+
+const withComment = (variable: Variable) => ({ ...variable, comment: wrap(variable.description) });
+
+/** Everything docs/local-development.md prints, as rows. */
+const guide = (config: Config, model: ComposeModel) => {
+  const hostPort = (service: string) => model.appServices.find((candidate) => candidate.name === service)?.ports[0]?.hostPort;
+  const storePort = (service: string) =>
+    model.override.services.find((candidate) => candidate.name === service)?.ports[0]?.hostPort;
+  const services = model.appServices.map((service) => {
+    const source = service.source as Service;
+    const port = hostPort(service.name);
+    const healthPath = source.kind === 'frontend' ? frontendHealthPath : source.healthPath;
+    return {
+      name: service.name,
+      kind: source.kind,
+      url: port === undefined ? undefined : `http://127.0.0.1:${port}${source.kind === 'frontend' ? '/' : healthPath}`,
+      health:
+        source.kind === 'worker'
+          ? 'none (no HTTP endpoint)'
+          : service.healthcheck
+            ? `${healthPath} (compose healthcheck)`
+            : `${healthPath} (the image's HEALTHCHECK)`,
+      networks: service.networks.join(', '),
+    };
+  });
+  const stores = model.datastores.map((store) => ({
+    name: store.service,
+    label: store.label,
+    role: store.role,
+    address: `127.0.0.1:${storePort(store.service)}`,
+    image: store.image,
+    volume: store.volume.name,
+  }));
+  const readers = model.appServices.filter((service) => service.secrets.length > 0).map((service) => service.name);
+  const secrets = model.secrets.map((secret) => ({
+    ...secret,
+    file: `secrets/${secret.name}.txt`,
+    usedBy: [
+      model.datastores.find((store) => store.secrets.some((candidate) => candidate.name === secret.name))?.service,
+      ...(model.datastores.some((store) => store.appSecret === secret.name) ? readers : []),
+    ]
+      .filter(Boolean)
+      .join(', '),
+  }));
+  const connection = model.datastores.map((store) => ({ label: store.label, settings: store.appEnvironment }));
+  const dataUsers = model.appServices.filter((service) => service.networks.includes(dataNetwork)).map((service) => service.name);
+  const tests = config.services.map((service) => ({
+    name: service.name,
+    tag: `${imageRepository(config, service)}:test`,
+    dockerfile: dockerfilePath(service),
+    context: buildContextOf(service),
+    command: service.commands.test,
+  }));
+  const languages = [
+    ...new Set(
+      model.appServices
+        .filter((service) => service.secrets.length > 0)
+        .map((service) => (service.source as Service).language),
+    ),
+  ];
+  const firstStore = model.datastores[0];
+  return {
+    services,
+    stores,
+    secrets,
+    connection,
+    dataUsers,
+    frontEnds: model.appServices.filter((service) => service.source?.kind === 'frontend').map((service) => service.name),
+    tests,
+    languages,
+    debug: model.debugPorts.map(({ service, debug }) => ({
+      service,
+      language: debug.language,
+      address: `127.0.0.1:${debug.port.hostPort}`,
+      how: debug.environment.length > 0 ? `enabled by ${debug.environment.map((setting) => setting.name).join(', ')}` : 'start the debugger yourself',
+    })),
+    passwordExample: firstStore
+      ? { variable: firstStore.appEnvironment.find((setting) => setting.name.endsWith('_PASSWORD_FILE'))?.name ?? '' }
+      : undefined,
+    variables: [
+      ...model.variables.base.map((variable) => ({ ...variable, file: 'compose.yaml' })),
+      ...model.variables.override.map((variable) => ({ ...variable, file: 'compose.override.yaml' })),
+    ],
+  };
+};
+
+/** What the override adds, in words: "debug ports and the data stores on 127.0.0.1". */
+const extrasOf = (model: ComposeModel) =>
+  [model.debugPorts.length > 0 ? 'debug ports' : '', model.override.hasDataPorts ? 'the data stores on 127.0.0.1' : '']
+    .filter(Boolean)
+    .join(' and ');
+
+/** The opening comments of compose.yaml and .env.example, which depend on what the project has. */
+const headers = (config: Config, model: ComposeModel) => {
+  const hasOverride = model.override.services.length > 0;
+  const hasSecrets = model.secrets.length > 0;
+  const compose = [
+    ...wrap(
+      `Production-like local stack of ${config.name}: every service is built from its own Dockerfile (the last ` +
+        `stage, its runtime image)${model.datastores.length > 0 ? ' and the data stores run from pinned images' : ''}. ` +
+        (hasOverride
+          ? `Development extras (${extrasOf(model)}) live in compose.override.yaml, which \`docker compose\` merges ` +
+            'automatically; `docker compose -f compose.yaml up --build` runs this file alone. '
+          : '') +
+        'Guide: docs/local-development.md.',
+    ),
+    '',
+    ...wrap(
+      'Settings come from .env (see .env.example)' +
+        (hasSecrets
+          ? '; passwords come from secrets/*.txt (scripts/dev-secrets.sh) and reach the containers as files under ' +
+            '/run/secrets, never as values in this file or in the environment.'
+          : '.'),
+    ),
+  ];
+  const files = hasOverride ? 'compose.yaml and compose.override.yaml read' : 'compose.yaml reads';
+  const env = [
+    ...wrap(`Every setting that ${files}, with the default the compose files already use.`),
+    ...wrap('To change one, copy this file to .env (`cp .env.example .env`; keep .env out of git) and edit it there.'),
+    ...(hasSecrets ? wrap('Passwords never go here: they are files in secrets/ (run `sh scripts/dev-secrets.sh`).') : []),
+  ];
+  return { compose, env, extras: extrasOf(model) };
+};
+
+export const composeArea: Area = {
+  name: area,
+  description: 'Local stack with Docker Compose: services, database and cache, secrets as files, isolated networks',
+  plan: (config) => {
+    const model = composeModel(config);
+    const variables = {
+      base: model.variables.base.map(withComment),
+      override: model.variables.override.map(withComment),
+    };
+    const data = { config, model, dataPortsNetwork, headers: headers(config, model) };
+    const files = [
+      file('compose.yaml', 'compose.yaml.ejs', data),
+      file('.env.example', 'env.example.ejs', { ...data, model: { ...model, variables } }),
+      file('docs/local-development.md', 'local-development.md.ejs', { ...data, guide: guide(config, model) }),
+    ];
+    if (model.override.services.length > 0) files.push(file('compose.override.yaml', 'compose.override.yaml.ejs', data));
+    if (model.secrets.length > 0) {
+      files.push(file('secrets/.gitignore', 'secrets.gitignore.ejs', data));
+      files.push(file('scripts/dev-secrets.sh', 'dev-secrets.sh.ejs', data));
+    }
+    return files.sort((a, b) => a.path.localeCompare(b.path));
+  },
+};

@@ -1,0 +1,148 @@
+/**
+ * Node.js images: how each package manager installs from its lockfile, with BuildKit cache mounts, for a
+ * package built from its own folder or from the workspace root that holds the lockfile. Shared by the
+ * back-end/worker Dockerfile and the front-end build stage.
+ */
+import type { Service } from '../../catalog/service.js';
+import * as quote from '../../render/quote.js';
+import { imageRef, toolVersion } from '../../versions/index.js';
+import { buildSecrets, builtFromParent, cacheMount, containerDir, secretMount, serviceInContext, type BuildSecret } from './common.js';
+
+export type NodeManager = 'npm' | 'pnpm' | 'yarn' | 'yarn-berry';
+
+/** Yarn 2+ ("berry") is recognised by its `--immutable` install; anything else named yarn is Yarn 1. */
+export const nodeManagerOf = (service: Service): NodeManager => {
+  if (service.packageManager === 'pnpm') return 'pnpm';
+  if (service.packageManager === 'yarn') return /--immutable\b/.test(service.commands.install ?? '') ? 'yarn-berry' : 'yarn';
+  return 'npm';
+};
+
+interface ManagerFacts {
+  lockfile: string;
+  /** Settings files the install reads, copied when present. */
+  settings: string[];
+  /** Folders the install reads (Yarn 2+ releases, plugins and patches), copied when present. */
+  settingFolders: string[];
+  /** The download cache (a cache mount, never a layer). */
+  caches: string[];
+  secret: BuildSecret;
+  /** Installs the package manager itself at the pinned version; npm comes with the image. */
+  setup?: string;
+  env: [string, string][];
+}
+
+const managers: Record<NodeManager, ManagerFacts> = {
+  npm: { lockfile: 'package-lock.json', settings: ['.npmrc'], settingFolders: [], caches: ['/root/.npm'], secret: buildSecrets.npmrc, env: [] },
+  pnpm: {
+    lockfile: 'pnpm-lock.yaml',
+    settings: ['pnpm-workspace.yaml', '.npmrc', '.pnpmfile.cjs'],
+    settingFolders: ['patches'],
+    caches: ['/root/.local/share/pnpm/store'],
+    secret: buildSecrets.npmrc,
+    setup: `npm install --global pnpm@${toolVersion('pnpm')}`,
+    env: [],
+  },
+  yarn: {
+    lockfile: 'yarn.lock',
+    settings: ['.yarnrc', '.npmrc'],
+    settingFolders: [],
+    caches: ['/usr/local/share/.cache/yarn'],
+    secret: buildSecrets.npmrc,
+    // The image ships a Yarn 1 too; --force replaces it with the pinned one.
+    setup: `npm install --global --force yarn@${toolVersion('yarn')}`,
+    env: [],
+  },
+  'yarn-berry': {
+    lockfile: 'yarn.lock',
+    settings: ['.yarnrc.yml'],
+    settingFolders: ['.yarn/releases', '.yarn/plugins', '.yarn/patches'],
+    caches: ['/root/.yarn/berry/cache', '/root/.cache/node/corepack'],
+    secret: buildSecrets.yarnrc,
+    // Corepack runs the Yarn version that package.json's "packageManager" names.
+    setup: `npm install --global --force corepack@${toolVersion('corepack')} && corepack enable yarn`,
+    env: [
+      ['COREPACK_ENABLE_DOWNLOAD_PROMPT', '0'],
+      // Plug'n'Play would need the .pnp.cjs loader at run time; a node_modules folder needs nothing.
+      ['YARN_NODE_LINKER', 'node-modules'],
+    ],
+  },
+};
+
+const installs = (manager: NodeManager, service: Service): { dev: string; prod: string; note: string } => {
+  const packagePath = serviceInContext(service);
+  if (!builtFromParent(service)) {
+    return {
+      npm: { dev: 'npm ci', prod: 'npm ci --omit=dev', note: '' },
+      pnpm: { dev: 'pnpm install --frozen-lockfile', prod: 'pnpm install --frozen-lockfile --prod', note: '' },
+      yarn: { dev: 'yarn install --frozen-lockfile', prod: 'yarn install --frozen-lockfile --production', note: '' },
+      'yarn-berry': { dev: 'yarn install --immutable', prod: 'yarn workspaces focus --all --production', note: '' },
+    }[manager];
+  }
+  const selector = quote.shell(`{./${packagePath}}...`);
+  const nameOf = `"$(node -p "require('./${packagePath}/package.json').name")"`;
+  return {
+    npm: {
+      dev: `npm ci --workspace ${packagePath} --include-workspace-root`,
+      prod: `npm ci --workspace ${packagePath} --omit=dev`,
+      note: `Only ${packagePath} and the workspace packages it depends on are installed (plus the root's tools for the build).`,
+    },
+    pnpm: {
+      dev: `pnpm install --frozen-lockfile --filter ${selector} --filter .`,
+      prod: `pnpm install --frozen-lockfile --prod --filter ${selector}`,
+      note: `Only ${packagePath} and the workspace packages it depends on are installed (plus the root's tools for the build).`,
+    },
+    yarn: {
+      dev: 'yarn install --frozen-lockfile',
+      prod: 'yarn install --frozen-lockfile --production',
+      note: 'Yarn 1 cannot install a single workspace: every workspace is installed, production dependencies only at run time.',
+    },
+    'yarn-berry': {
+      dev: 'yarn install --immutable',
+      prod: `yarn workspaces focus --production ${nameOf}`,
+      note: `The runtime gets only the production dependencies of ${packagePath} (yarn workspaces focus).`,
+    },
+  }[manager];
+};
+
+/** `find` arguments that select the install's inputs anywhere in the workspace (the manifests stage). */
+const manifestSelection = (facts: ManagerFacts): string => {
+  const names = ['package.json', facts.lockfile, ...facts.settings].map((name) => `-name ${name}`).join(' -o ');
+  const folders = facts.settingFolders.map((folder) => ` -o -path './${folder}/*'`).join('');
+  return `\\( ${names}${folders} \\)`;
+};
+
+/**
+ * COPY sources for a package built from its own folder: the manifest and lockfile, and settings files
+ * that may be absent. A one-character class (`.npmr[c]`) is a pattern, and a pattern matching nothing
+ * copies nothing instead of failing the build.
+ */
+const optional = (file: string) => `${file.slice(0, -1)}[${file.slice(-1)}]`;
+
+export const planNodeDependencies = (service: Service) => {
+  const manager = nodeManagerOf(service);
+  const facts = managers[manager];
+  const install = installs(manager, service);
+  const mounts = [...facts.caches.map(cacheMount), secretMount(facts.secret)];
+  return {
+    manager,
+    image: imageRef('node'),
+    workspace: builtFromParent(service),
+    packagePath: serviceInContext(service),
+    packageDir: containerDir('/app', service),
+    toolchain: facts.setup ? { run: facts.setup, mount: cacheMount('/root/.npm'), env: facts.env } : undefined,
+    manifestSelection: manifestSelection(facts),
+    ownCopies: ['package.json', facts.lockfile, ...facts.settings.map(optional)].join(' '),
+    ownFolderCopies: facts.settingFolders.map((folder) => ({ source: optional(folder), target: `./${folder}/` })),
+    mounts,
+    install,
+    run: (script: string) => `${manager === 'yarn-berry' ? 'yarn' : manager} run ${script}`,
+  };
+};
+
+export type NodeDependencies = ReturnType<typeof planNodeDependencies>;
+
+/** Build and test commands as the service declares them, or the package manager's conventional ones. */
+export const nodeCommands = (service: Service, dependencies: NodeDependencies, buildRequired: boolean) => ({
+  build: service.commands.build ?? (buildRequired ? dependencies.run('build') : undefined),
+  test: service.commands.test,
+});
