@@ -11,3 +11,6 @@ export const runOptions = [
 ] as const;
 
 export type RunOptionName = (typeof runOptions)[number]['name'];
+
+/** Yeoman's camelCase spelling of a kebab-case flag (`dry-run` -> `dryRun`). */
+export const camelCase = (name: string): string => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());

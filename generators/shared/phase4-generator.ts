@@ -23,14 +23,13 @@ import { ExitCode, UsageError } from '../../lib/errors.js';
 import { generatorVersion } from '../../lib/package-root.js';
 import { nextSteps, plan } from '../../lib/plan/plan.js';
 import { renderAll } from '../../lib/render/render.js';
-import { runOptions } from '../../lib/run-options.js';
+import { camelCase, runOptions } from '../../lib/run-options.js';
 import { manifestPath, nextManifest, readManifest, serializeManifest, sha256 } from '../../lib/write/manifest.js';
 import { type ReportEntry, type RunReport, decide, formatReport } from '../../lib/write/report.js';
 import { planWrites } from '../../lib/write/status.js';
 import { checkTargetFolder } from '../../lib/write/target.js';
 
 const options = catalog as readonly AnyOption[];
-const camel = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 /**
  * Builds the generator class for some areas (`undefined`: all). A factory rather than a base class because
@@ -73,7 +72,7 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
   /** A run option by its kebab name, whichever spelling (kebab from argv, camel from the API) delivered it. */
   _flag<T>(name: string): T | undefined {
     const all = this.options as Record<string, unknown>;
-    const value = all[name] ?? all[camel(name)];
+    const value = all[name] ?? all[camelCase(name)];
     return value as T | undefined;
   }
 

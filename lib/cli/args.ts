@@ -2,7 +2,7 @@
 import { areaNames } from '../areas/index.js';
 import type { AnyOption } from '../catalog/option.js';
 import { catalog } from '../catalog/options.js';
-import { runOptions } from '../run-options.js';
+import { camelCase, runOptions } from '../run-options.js';
 
 export const generatorNames = ['app', ...areaNames];
 
@@ -22,13 +22,11 @@ export const cliOptionSpec: Record<string, Spec> = {
   interactive: { type: 'boolean' },
 };
 
-const camel = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
-
 /** What the generator receives: catalog answers by name, run options in camelCase (Yeoman's convention). */
 export const runOptionsFrom = (values: Record<string, unknown>): Record<string, unknown> => {
   const options: Record<string, unknown> = {};
   for (const option of catalog) if (values[option.name] !== undefined) options[option.name] = values[option.name];
-  for (const option of runOptions) if (values[option.name] !== undefined) options[camel(option.name)] = values[option.name];
+  for (const option of runOptions) if (values[option.name] !== undefined) options[camelCase(option.name)] = values[option.name];
   if (values.interactive !== undefined) options.interactive = values.interactive;
   return options;
 };

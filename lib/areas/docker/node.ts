@@ -4,9 +4,25 @@
  * back-end/worker Dockerfile and the front-end build stage.
  */
 import type { Service } from '../../catalog/service.js';
+import { buildContextOf } from '../../plan/naming.js';
+import type { Config } from '../../plan/types.js';
 import * as quote from '../../render/quote.js';
 import { imageRef, toolVersion } from '../../versions/index.js';
-import { buildSecrets, builtFromParent, cacheMount, containerDir, secretMount, serviceInContext, type BuildSecret } from './common.js';
+import {
+  buildSecrets,
+  builtFromParent,
+  cacheMount,
+  commonData,
+  containerDir,
+  execForm,
+  healthCheck,
+  healthUrl,
+  runtimeUsers,
+  secretMount,
+  serviceInContext,
+  servesHttp,
+  type BuildSecret,
+} from './common.js';
 
 export type NodeManager = 'npm' | 'pnpm' | 'yarn' | 'yarn-berry';
 
@@ -135,14 +151,42 @@ export const planNodeDependencies = (service: Service) => {
     ownFolderCopies: facts.settingFolders.map((folder) => ({ source: optional(folder), target: `./${folder}/` })),
     mounts,
     install,
-    run: (script: string) => `${manager === 'yarn-berry' ? 'yarn' : manager} run ${script}`,
   };
 };
 
 export type NodeDependencies = ReturnType<typeof planNodeDependencies>;
 
-/** Build and test commands as the service declares them, or the package manager's conventional ones. */
-export const nodeCommands = (service: Service, dependencies: NodeDependencies, buildRequired: boolean) => ({
-  build: service.commands.build ?? (buildRequired ? dependencies.run('build') : undefined),
-  test: service.commands.test,
-});
+/** The build command the service declares, or `<manager> run build` where a build is required (front ends). */
+export const nodeBuildCommand = (service: Service, required: boolean): string | undefined => {
+  if (service.commands.build) return service.commands.build;
+  if (!required) return undefined;
+  return `${service.packageManager === 'pnpm' ? 'pnpm' : service.packageManager === 'yarn' ? 'yarn' : 'npm'} run build`;
+};
+
+/** A Node.js back end or worker: the image runs `node` itself on the file `npm start` would run. */
+export const planNodeService = (config: Config, service: Service) => {
+  const dependencies = planNodeDependencies(service);
+  const framework = service.framework === 'none' ? 'worker' : service.framework;
+  const where = builtFromParent(service)
+    ? `${dependencies.manager} workspace package ${service.path}, built from ${buildContextOf(service) === '.' ? 'the repository root' : buildContextOf(service)}`
+    : `${dependencies.manager}, built from ${service.path === '.' ? 'the repository root' : service.path}`;
+  return {
+    ...commonData(config, service, `Node.js ${service.kind} (${framework}; ${where})`),
+    deps: dependencies,
+    build: nodeBuildCommand(service, false),
+    test: service.commands.test,
+    user: runtimeUsers.app,
+    env: [
+      ['NODE_ENV', 'production'],
+      ...(servesHttp(service) ? [['PORT', String(service.port)]] : []),
+    ].map(([key, value]) => `${key}=${value}`),
+    healthCheck: servesHttp(service)
+      ? healthCheck(
+          ['node', '-e', `fetch('${healthUrl(service)}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
+          'node is in the image: its built-in fetch() probes the health path, no curl needed.',
+        )
+      : undefined,
+    entrypoint: '.entrypoint.js',
+    cmd: execForm(['node', '.entrypoint.js']),
+  };
+};
