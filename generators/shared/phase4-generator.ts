@@ -3,6 +3,7 @@
  * the catalog, asks what is missing, plans and renders through the pure core, and writes through
  * Yeoman's mem-fs. Subclasses only say which areas they run.
  */
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
 import type { AnyOption, Answers, OptionName } from '../../lib/catalog/option.js';
@@ -154,7 +155,7 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
       if (action === 'leave' || write.status === 'keep') continue;
       recorded.push({ path: write.path, sha256: sha256(write.contents), area: write.area, ownership: write.ownership });
       if (this._dryRun() || action === 'skip') continue;
-      this._writeFile(write.path, write.contents, action === 'ask' ? undefined : write.status === 'create' ? 'create' : 'force');
+      this._writeFile(write.path, write.contents, action === 'ask' ? undefined : write.status === 'create' ? 'create' : 'force', write.executable);
     }
     this.report = { dryRun: this._dryRun(), answers: this.answers, files, nextSteps: nextSteps(this.answers, this.areas) };
     const manifest = serializeManifest(nextManifest(previous, recorded, generatorVersion));
@@ -167,9 +168,9 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
    * Writes into mem-fs. `status` pre-decides the conflicter's verdict (phase4 already compared with the
    * disk); without it the conflicter compares and asks the user.
    */
-  _writeFile(relative: string, contents: string, status: 'create' | 'force' | undefined) {
+  _writeFile(relative: string, contents: string, status: 'create' | 'force' | undefined, executable = false) {
     const destination = this.destinationPath(relative);
-    this.fs.write(destination, contents);
+    this.fs.write(destination, contents, executable ? { stat: { mode: 0o755 } as Stats } : undefined);
     if (status) {
       const file = this.fs.store.get(destination) as { conflicter?: string };
       file.conflicter = status;

@@ -2,9 +2,10 @@
  * Every area phase4 can generate, in the order `phase4` (the app generator) runs them. Each area is also a
  * subgenerator (`phase4 <area>`). A new area is one entry here, one planner and its templates.
  */
+import { composeArea } from './compose/index.js';
 import { docsArea } from './docs.js';
 import type { Area } from '../plan/types.js';
 
-export const areas: readonly Area[] = [docsArea];
+export const areas: readonly Area[] = [composeArea, docsArea];
 
 export const areaNames = areas.map((area) => area.name);

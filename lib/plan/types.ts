@@ -18,6 +18,8 @@ export interface PlannedFile {
   ownership: Ownership;
   /** The area (and subgenerator) that owns the file. */
   area: string;
+  /** Scripts users run directly are written with mode 0755. */
+  executable?: boolean;
 }
 
 export interface Area {

@@ -99,7 +99,7 @@ const cases: Case[] = [
   { name: 'unknown generator', args: ['dockerz', ...defaults], field: 'generator' },
   { name: 'target folder missing', args: [...defaults, '-C', 'does-not-exist'], field: 'target folder' },
   { name: 'target folder is a file', args: [...defaults, '-C', 'api/index.js'], field: 'target folder' },
-  { name: 'a file where a folder must go', args: defaults, field: 'docs/phase4.md', files: { docs: 'not a folder\n' } },
+  { name: 'a file where a folder must go', args: defaults, field: 'docs/', files: { docs: 'not a folder\n' } },
   { name: 'a folder where a file must go', args: defaults, field: 'docs/phase4.md', files: { 'docs/phase4.md/keep': '' } },
   { name: 'no services in an empty repo', args: [...defaults, '-C', 'empty'], field: 'services' },
 ];

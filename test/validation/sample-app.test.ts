@@ -3,6 +3,7 @@
  * --defaults, and every real validator accepts every file it wrote.
  */
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
@@ -23,6 +24,10 @@ describe('phase4 --defaults on examples/sample-app', () => {
     assert.ok(report.files.every((file: { action: string }) => file.action === 'write'));
     const manifest = JSON.parse(read(dir, '.phase4/manifest.json'));
     assert.deepEqual(manifest.files.map((file: { path: string }) => file.path), report.files.map((file: { path: string }) => file.path));
+  });
+
+  test('scripts users run are executable', () => {
+    assert.equal(statSync(path.join(dir, 'scripts', 'dev-secrets.sh')).mode & 0o777, 0o755);
   });
 
   for (const validator of validators) {

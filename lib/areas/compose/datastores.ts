@@ -145,7 +145,8 @@ export const planDatabase = (config: Config, service: string): Datastore | undef
         image: imageRef('mongodb'),
         port: 27017,
         volume: { name: 'mongodb-data', target: '/data/db' },
-        secrets: [{ name: secret, purpose: `password of the MongoDB user (DATABASE_USER, default ${defaults.user}), created in the admin database` }],
+        // The image creates one user, a root user in the admin database; the services connect as that user.
+        secrets: [{ name: secret, purpose: `password of the MongoDB user (DATABASE_USER, default ${defaults.user}): the root user the image creates` }],
         environment: [
           { name: 'MONGO_INITDB_DATABASE', value: nameVar(defaults) },
           { name: 'MONGO_INITDB_ROOT_USERNAME', value: userVar(defaults) },

@@ -6,31 +6,28 @@
  */
 import type { Service } from '../../catalog/service.js';
 
-/** nginx-unprivileged serves every front end on 8080 with `/healthz` (the docker area's contract). */
-export const frontendContainerPort = 8080;
-export const frontendHealthPath = '/healthz';
-
 export type Healthcheck = { test: string[]; startPeriod: string } | { test?: undefined; reason: string };
 
-/** Container port the service listens on inside its container. */
-export const containerPortOf = (service: Service): number | undefined =>
-  service.kind === 'frontend' ? frontendContainerPort : service.kind === 'backend' ? service.port : undefined;
+/**
+ * Port the service listens on inside its container: its own port (front ends: the port nginx-unprivileged
+ * listens on, 8080 unless configured otherwise); workers listen on none.
+ */
+export const containerPortOf = (service: Service): number | undefined => (service.kind === 'worker' ? undefined : service.port);
 
 export const healthcheckOf = (service: Service): Healthcheck => {
   if (service.kind === 'worker') {
     return { reason: 'Workers serve no HTTP endpoint: compose has nothing to probe, and nothing waits for them.' };
   }
-  if (service.kind === 'frontend') {
-    const url = `http://127.0.0.1:${frontendContainerPort}${frontendHealthPath}`;
-    // busybox wget is part of the alpine-based nginx-unprivileged image.
-    return { test: ['CMD', 'wget', '--quiet', '--spider', url], startPeriod: '10s' };
-  }
   const url = `http://127.0.0.1:${service.port}${service.healthPath}`;
+  if (service.kind === 'frontend') {
+    // busybox wget is part of the alpine-based nginx-unprivileged image.
+    return { test: ['CMD', 'wget', '-q', '--spider', url], startPeriod: '10s' };
+  }
   switch (service.language) {
     case 'node':
-      // fetch is built into Node 18+; any HTTP error or refused connection exits non-zero.
+      // fetch is built into Node 18+; an HTTP error or a refused connection exits non-zero.
       return {
-        test: ['CMD', 'node', '-e', `fetch('${url}').then((response) => process.exit(response.ok ? 0 : 1), () => process.exit(1))`],
+        test: ['CMD', 'node', '-e', `fetch('${url}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
         startPeriod: '20s',
       };
     case 'python':
@@ -53,6 +50,6 @@ export const healthcheckOf = (service: Service): Healthcheck => {
       };
     case 'static':
       // A static site is always a front end (validated by the catalog); kept for exhaustiveness.
-      return { reason: 'A static site has no back-end process to probe.' };
+      return { reason: 'A static site has no process of its own to probe.' };
   }
 };

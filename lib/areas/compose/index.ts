@@ -6,7 +6,6 @@
 import type { Service } from '../../catalog/service.js';
 import { buildContextOf, dockerfilePath, imageRepository } from '../../plan/naming.js';
 import type { Area, Config, PlannedFile } from '../../plan/types.js';
-import { frontendHealthPath } from './healthchecks.js';
 import { composeModel, dataNetwork, dataPortsNetwork, wrap, type ComposeModel, type Variable } from './model.js';
 
 export { composeModel } from './model.js';
@@ -31,7 +30,7 @@ const guide = (config: Config, model: ComposeModel) => {
   const services = model.appServices.map((service) => {
     const source = service.source as Service;
     const port = hostPort(service.name);
-    const healthPath = source.kind === 'frontend' ? frontendHealthPath : source.healthPath;
+    const healthPath = source.healthPath;
     return {
       name: service.name,
       kind: source.kind,
@@ -71,7 +70,7 @@ const guide = (config: Config, model: ComposeModel) => {
     tag: `${imageRepository(config, service)}:test`,
     dockerfile: dockerfilePath(service),
     context: buildContextOf(service),
-    command: service.commands.test,
+    runsTests: Boolean(service.commands.test),
   }));
   const languages = [
     ...new Set(
@@ -94,7 +93,7 @@ const guide = (config: Config, model: ComposeModel) => {
       service,
       language: debug.language,
       address: `127.0.0.1:${debug.port.hostPort}`,
-      how: debug.environment.length > 0 ? `enabled by ${debug.environment.map((setting) => setting.name).join(', ')}` : 'start the debugger yourself',
+      how: debug.how,
     })),
     passwordExample: firstStore
       ? { variable: firstStore.appEnvironment.find((setting) => setting.name.endsWith('_PASSWORD_FILE'))?.name ?? '' }
@@ -138,7 +137,7 @@ const headers = (config: Config, model: ComposeModel) => {
   const files = hasOverride ? 'compose.yaml and compose.override.yaml read' : 'compose.yaml reads';
   const env = [
     ...wrap(`Every setting that ${files}, with the default the compose files already use.`),
-    ...wrap('To change one, copy this file to .env (`cp .env.example .env`; keep .env out of git) and edit it there.'),
+    ...wrap('To change one, copy this file to .env (keep .env out of git) and edit the copy.'),
     ...(hasSecrets ? wrap('Passwords never go here: they are files in secrets/ (run `sh scripts/dev-secrets.sh`).') : []),
   ];
   return { compose, env, extras: extrasOf(model) };
@@ -147,6 +146,10 @@ const headers = (config: Config, model: ComposeModel) => {
 export const composeArea: Area = {
   name: area,
   description: 'Local stack with Docker Compose: services, database and cache, secrets as files, isolated networks',
+  nextSteps: (config) => [
+    ...(composeModel(config).secrets.length > 0 ? ['Create the local development secrets: sh scripts/dev-secrets.sh'] : []),
+    'Start the local stack: docker compose up --build (see docs/local-development.md)',
+  ],
   plan: (config) => {
     const model = composeModel(config);
     const variables = {
@@ -162,7 +165,7 @@ export const composeArea: Area = {
     if (model.override.services.length > 0) files.push(file('compose.override.yaml', 'compose.override.yaml.ejs', data));
     if (model.secrets.length > 0) {
       files.push(file('secrets/.gitignore', 'secrets.gitignore.ejs', data));
-      files.push(file('scripts/dev-secrets.sh', 'dev-secrets.sh.ejs', data));
+      files.push({ ...file('scripts/dev-secrets.sh', 'dev-secrets.sh.ejs', data), executable: true });
     }
     return files.sort((a, b) => a.path.localeCompare(b.path));
   },

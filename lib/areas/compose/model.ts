@@ -62,7 +62,10 @@ export interface DebugPort {
   language: Service['language'];
   port: PublishedPort;
   environment: Setting[];
+  variables: Variable[];
   comment: string;
+  /** How the debugger is switched on, for the docs. */
+  how: string;
 }
 
 export interface OverrideService {
@@ -143,41 +146,78 @@ const appLimits = (service: Service) => ({
   memory: service.kind === 'frontend' ? '256M' : service.language === 'java' ? '1G' : '512M',
 });
 
-/** Writable paths of a read-only app container: /tmp everywhere; nginx also renders its config at start. */
-const tmpfsOf = (service: Service) =>
-  service.kind === 'frontend' ? ['/tmp', '/etc/nginx/conf.d'] : ['/tmp'];
+/**
+ * Writable paths of a read-only app container: /tmp only. The front-end images keep everything nginx writes
+ * (pid, temp files, the runtime configuration written at start) under /tmp as well.
+ */
+const tmpfs = ['/tmp'];
 
-const debuggerOf = (service: Service): { port: number; environment: Setting[]; comment: string } | undefined => {
+/** The JDWP agent that `<SERVICE>_JAVA_TOOL_OPTIONS` can switch on. */
+export const jdwpAgent = (port: number) => `-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:${port}`;
+
+interface Debugger {
+  port: number;
+  environment: Setting[];
+  /** Variables of compose.override.yaml besides the debug port. */
+  variables: Variable[];
+  comment: string;
+  how: string;
+}
+
+const debuggerOf = (service: Service): Debugger | undefined => {
+  const prefix = envPrefix(service.name);
   switch (service.language) {
     case 'node':
       return {
         port: 9229,
         environment: [{ name: 'NODE_OPTIONS', value: '--inspect=0.0.0.0:9229' }],
+        variables: [],
         comment:
           'Node inspector: attach your editor or chrome://inspect to the published port. It listens on all ' +
-          'container interfaces so the port can be published; the host side is bound to 127.0.0.1.',
+          'container interfaces so the port can be published; the host side is bound to 127.0.0.1. Other node ' +
+          'processes in the container (the healthcheck) inherit NODE_OPTIONS and log that the port is taken: harmless.',
+        how: 'on: NODE_OPTIONS starts the inspector',
       };
     case 'python':
       return {
         port: 5678,
         environment: [],
+        variables: [],
         comment:
           'debugpy: the runtime image does not start it; to debug, run the service under ' +
           '`python -m debugpy --listen 0.0.0.0:5678` (debugpy installed) and attach to the published port.',
+        how: 'start debugpy on port 5678 in the container',
       };
-    case 'java':
+    case 'java': {
+      const variable = `${prefix}_JAVA_TOOL_OPTIONS`;
       return {
         port: 5005,
-        environment: [{ name: 'JAVA_TOOL_OPTIONS', value: '-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:5005' }],
-        comment: 'JDWP: attach your IDE\'s remote JVM debugger to the published port.',
+        environment: [{ name: 'JAVA_TOOL_OPTIONS', value: `\${${variable}:-}` }],
+        variables: [
+          {
+            name: variable,
+            default: '',
+            description:
+              `JVM options of ${service.name} (compose.override.yaml only). To debug, set it to ${jdwpAgent(5005)} and attach ` +
+              "your IDE's remote JVM debugger to the published port. Empty by default because every JVM in the container " +
+              "reads it: the image's HEALTHCHECK, which runs a small JVM, then finds the port taken and fails, so while it " +
+              `is set ${service.name} reports unhealthy and what waits for it does not start; run \`docker compose up ${service.name}\` ` +
+              'to debug it with its data stores only.',
+          },
+        ],
+        comment: `JDWP: set ${variable} in .env to switch the debugger on (see .env.example).`,
+        how: `set ${variable} in .env`,
       };
+    }
     case 'go':
       return {
         port: 2345,
         environment: [],
+        variables: [],
         comment:
           'Delve: the distroless runtime image has no debugger; to debug, run a build with delve ' +
           '(`dlv exec --headless --listen=:2345 ...`) and attach to the published port.',
+        how: 'run the service under dlv on port 2345',
       };
     case 'static':
       return undefined;
@@ -203,10 +243,6 @@ export const composeModel = (config: Config): ComposeModel => {
       environment.push({ name: 'PORT', value: String(service.port) });
       if (service.framework === 'spring-boot') environment.push({ name: 'SERVER_PORT', value: String(service.port) });
     }
-    if (service.kind === 'frontend' && firstBackendSource) {
-      // nginx proxies /api/ there; the image reads API_URL when the container starts.
-      environment.push({ name: 'API_URL', value: `http://${firstBackendSource.name}:${firstBackendSource.port}` });
-    }
     const usesData = service.kind !== 'frontend';
     if (usesData) for (const store of datastores) environment.push(...store.appEnvironment);
     const published =
@@ -223,7 +259,11 @@ export const composeModel = (config: Config): ComposeModel => {
           ];
     const comments = wrap(
       `${service.name}: ${service.kind}, ${service.language}/${service.framework}, built from ${dockerfilePath(service)}.` +
-        (service.kind === 'frontend' ? ' Front ends join the app network only: the data stores are out of their reach.' : ''),
+        (service.kind === 'frontend' && firstBackendSource
+          ? ` API_URL is left unset: the browser calls the same-origin /api/, which nginx forwards to ` +
+            `${firstBackendSource.name}:${firstBackendSource.port}.`
+          : '') +
+        (service.kind === 'frontend' && hasData ? ' Front ends join the app network only: the data stores are out of their reach.' : ''),
     );
     return {
       name: service.name,
@@ -237,7 +277,7 @@ export const composeModel = (config: Config): ComposeModel => {
       networks: usesData && hasData ? [appNetwork, dataNetwork] : [appNetwork],
       volumes: [],
       hardened: true,
-      tmpfs: tmpfsOf(service),
+      tmpfs,
       ...(health.test ? { healthcheck: { test: health.test, startPeriod: health.startPeriod } } : { healthcheckNote: wrap(health.reason) }),
       dependsOn: service.kind === 'frontend' ? (firstBackendSource ? [firstBackendSource.name] : []) : datastores.map((store) => store.service),
       limits: appLimits(service),
@@ -297,7 +337,7 @@ export const composeModel = (config: Config): ComposeModel => {
       debuggerInfo.port,
       `Host port of the ${service.language} debugger of ${service.name} (compose.override.yaml only), on 127.0.0.1.`,
     );
-    const debug = { language: service.language, port, environment: debuggerInfo.environment, comment: debuggerInfo.comment };
+    const debug = { ...debuggerInfo, language: service.language, port };
     debugPorts.push({ service: service.name, debug });
     appOverrides.push({ name: service.name, comments: wrap(debuggerInfo.comment), environment: debuggerInfo.environment, ports: [port], networks: [] });
   }
@@ -322,7 +362,10 @@ export const composeModel = (config: Config): ComposeModel => {
       : []),
   ];
   const overrideServices = [...appOverrides, ...storeOverrides];
-  const overrideVariables = overrideServices.flatMap((service) => service.ports.map((port) => port.variable));
+  const overrideVariables = [
+    ...debugPorts.flatMap(({ debug }) => [debug.port.variable, ...debug.variables]),
+    ...storeOverrides.flatMap((service) => service.ports.map((port) => port.variable)),
+  ];
 
   const networks = [
     {
@@ -336,8 +379,8 @@ export const composeModel = (config: Config): ComposeModel => {
             name: dataNetwork,
             internal: true,
             comment: wrap(
-              'Back ends, workers and data stores only. Internal: no route to or from the host or the internet, ' +
-                'so the data stores can be reached from back ends and workers alone.',
+              'Back ends, workers and data stores only. Internal: no connection to the outside world and no published ' +
+                'ports, so the data stores can be reached from back ends and workers alone.',
             ),
           },
         ]

@@ -1,7 +1,9 @@
 /** Every validator the matrix harness runs. An area that adds a file format adds its validator here. */
+import { dockerCompose } from './compose.js';
 import { markdownlint } from './markdownlint.js';
 import { secretlint } from './secretlint.js';
+import { shellcheck } from './shellcheck.js';
 import type { Validator } from './types.js';
 import { yamllint } from './yamllint.js';
 
-export const validators: Validator[] = [yamllint, markdownlint, secretlint];
+export const validators: Validator[] = [yamllint, markdownlint, secretlint, shellcheck, dockerCompose];

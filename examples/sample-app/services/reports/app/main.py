@@ -13,16 +13,29 @@ CACHE_SECONDS = 60
 app = FastAPI(title="reports")
 
 
+def secret(name: str) -> str | None:
+    """A secret from the file named by NAME_FILE (compose and Kubernetes mount them), else from NAME."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        with open(path, encoding="utf-8") as file:
+            return file.read().strip()
+    return os.environ.get(name)
+
+
 def get_connection():
-    """One connection per request; DATABASE_URL is a libpq URL such as postgres://app@localhost:5432/app."""
-    with psycopg.connect(os.environ["DATABASE_URL"]) as connection:
+    """One connection per request; DATABASE_URL is a libpq URL without the password, which comes from a file."""
+    settings = {"user": os.environ["DATABASE_USER"]} if "DATABASE_USER" in os.environ else {}
+    password = secret("DATABASE_PASSWORD")
+    if password:
+        settings["password"] = password
+    with psycopg.connect(os.environ["DATABASE_URL"], **settings) as connection:
         yield connection
 
 
 @lru_cache
 def get_cache() -> redis.Redis:
     # One client (and its connection pool) for the whole process.
-    return redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://localhost:6379/0"))
+    return redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://localhost:6379/0"), password=secret("REDIS_PASSWORD"))
 
 
 @app.get("/healthz")

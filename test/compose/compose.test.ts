@@ -1,0 +1,438 @@
+/**
+ * The compose area over the option matrix (test/compose/cases.ts), checked by the real consumers: Compose v2
+ * (`config`), the Compose Specification schema (ajv), yamllint, shellcheck on the secrets script (and running
+ * it), markdownlint on the guide, secretlint on everything; plus structural rules on compose's own resolved
+ * model: network isolation, healthchecks and ordering, 127.0.0.1-only ports, secrets as files, pinned images,
+ * hardened app containers.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { Ajv } from 'ajv';
+import { composeArea, composeModel } from '../../lib/areas/compose/index.js';
+import { buildContextOf, dockerfilePath, imageRepository } from '../../lib/plan/naming.js';
+import { imageRef } from '../../lib/versions/index.js';
+import { tempDir } from '../helpers/folders.js';
+import { requireTool, runTool } from '../helpers/tools.js';
+import { cases, type ComposeCase } from './cases.js';
+import { compose, readYaml, render, resolved, writeRepository } from './support.js';
+
+const schemaFile = path.join(path.dirname(new URL(import.meta.url).pathname), 'schemas', 'compose-spec.json');
+const loadSchema = () => {
+  const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
+  delete schema.$schema; // https://json-schema.org/draft-07/schema is unknown to Ajv; the schema is plain draft-07
+  return new Ajv({ allErrors: true, strict: false }).compile(schema);
+};
+const validateCompose = loadSchema();
+
+const yamllintConfig = '{extends: default, rules: {line-length: disable, document-start: disable, truthy: {check-keys: false}}}';
+const yamllintShortLines = '{extends: default, rules: {line-length: {max: 160}, document-start: disable, truthy: {check-keys: false}}}';
+
+const root = tempDir('phase4-compose-');
+const dirOf = (composeCase: ComposeCase) => path.join(root, composeCase.id);
+
+/** Runs a POSIX script as users do (`sh scripts/dev-secrets.sh`), from another folder to prove it finds its own. */
+const runSecretsScript = (dir: string, env: Record<string, string> = {}) => {
+  const result = spawnSync('sh', [path.join(dir, 'scripts', 'dev-secrets.sh')], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+};
+
+const modeOf = (file: string) => (statSync(file).mode & 0o777).toString(8);
+
+before(() => {
+  for (const composeCase of cases) {
+    mkdirSync(dirOf(composeCase));
+    writeRepository(dirOf(composeCase), composeCase.config, render(composeCase.config));
+  }
+});
+
+for (const composeCase of cases) {
+  const { config } = composeCase;
+  const dir = () => dirOf(composeCase);
+  const model = composeModel(config);
+  const storeNames = model.datastores.map((store) => store.service);
+  const appNames = config.services.map((service) => service.name);
+  const hasOverride = model.override.services.length > 0;
+  const baseFiles = ['compose.yaml'];
+  const allFiles = hasOverride ? ['compose.yaml', 'compose.override.yaml'] : baseFiles;
+
+  describe(`compose: ${composeCase.id}`, () => {
+    test('plans compose.yaml, .env.example and the guide; the override and the secrets only when they have content', () => {
+      const paths = render(config).map((file) => file.path);
+      const expected = [
+        '.env.example',
+        ...(hasOverride ? ['compose.override.yaml'] : []),
+        'compose.yaml',
+        'docs/local-development.md',
+        ...(storeNames.length > 0 ? ['scripts/dev-secrets.sh', 'secrets/.gitignore'] : []),
+      ];
+      assert.deepEqual(paths, expected);
+      assert.ok(render(config).every((file) => file.ownership === 'managed' && file.area === 'compose'));
+    });
+
+    test('next steps name the secrets script only when there are secrets', () => {
+      const steps = composeArea.nextSteps?.(config) ?? [];
+      assert.equal(steps.some((step) => step.includes('sh scripts/dev-secrets.sh')), storeNames.length > 0);
+      assert.ok(steps.some((step) => step.includes('docker compose up --build')));
+    });
+
+    test('rendering is deterministic: the same answers give the same bytes', () => {
+      assert.deepEqual(render(config), render(config));
+    });
+
+    if (storeNames.length > 0) {
+      test('scripts/dev-secrets.sh creates each secret once: random, private folder, never overwritten', () => {
+        const secretsDir = path.join(dir(), 'secrets');
+        const declared = Object.keys(readYaml(dir(), 'compose.yaml').secrets ?? {});
+        assert.deepEqual(declared, model.secrets.map((secret) => secret.name));
+        const first = runSecretsScript(dir());
+        assert.equal(first.status, 0, first.output);
+        const values = new Map<string, string>();
+        for (const name of declared) {
+          const file = path.join(secretsDir, `${name}.txt`);
+          assert.ok(existsSync(file), `${name}.txt was not created:\n${first.output}`);
+          const value = readFileSync(file, 'utf8');
+          assert.match(value, /^[0-9a-f]{64}$/, `${name}.txt holds 32 random bytes in hex, no newline`);
+          // 644 so the containers' unprivileged users can read the bind-mounted file; the folder keeps others out.
+          assert.equal(modeOf(file), '644', `${name}.txt mode`);
+          values.set(name, value);
+        }
+        assert.equal(modeOf(secretsDir), '700', 'secrets/ is private to its owner');
+        assert.equal(new Set(values.values()).size, values.size, 'every secret gets its own value');
+        assert.ok(existsSync(path.join(secretsDir, '.gitignore')), 'the generated .gitignore is left in place');
+
+        const second = runSecretsScript(dir());
+        assert.equal(second.status, 0, second.output);
+        assert.doesNotMatch(second.output, /created/);
+        for (const [name, value] of values) assert.equal(readFileSync(path.join(secretsDir, `${name}.txt`), 'utf8'), value);
+      });
+
+      test('git ignores everything in secrets/ except its .gitignore', () => {
+        const repo = tempDir('phase4-compose-git-');
+        for (const file of ['secrets/.gitignore']) {
+          mkdirSync(path.join(repo, path.dirname(file)), { recursive: true });
+          copyFileSync(path.join(dir(), file), path.join(repo, file));
+        }
+        writeFileSync(path.join(repo, 'secrets', `${model.secrets[0].name}.txt`), 'x');
+        const git = (args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
+        assert.equal(git(['init', '--quiet']).status, 0);
+        const status = git(['status', '--porcelain', '--untracked-files=all']);
+        assert.equal(status.stdout.trim(), '?? secrets/.gitignore');
+      });
+    }
+
+    test('Compose v2 accepts the base file alone and merged with the override, with and without .env', () => {
+      assert.ok(!existsSync(path.join(dir(), '.env')));
+      const combinations = hasOverride ? [baseFiles, allFiles] : [baseFiles];
+      const withoutEnv = combinations.map((files) => {
+        const result = compose(dir(), files, ['config', '--quiet']);
+        assert.equal(result.status, 0, `${files.join(' + ')}:\n${result.output}`);
+        assert.equal(result.output, '', `${files.join(' + ')} printed warnings:\n${result.output}`);
+        return resolved(dir(), files);
+      });
+      // As a user would: start from the committed example. Its values are compose's own defaults.
+      copyFileSync(path.join(dir(), '.env.example'), path.join(dir(), '.env'));
+      try {
+        combinations.forEach((files, index) => {
+          const result = compose(dir(), files, ['config', '--quiet']);
+          assert.equal(result.status, 0, `${files.join(' + ')} with .env:\n${result.output}`);
+          assert.deepEqual(resolved(dir(), files), withoutEnv[index], '.env.example must hold the defaults compose uses');
+        });
+      } finally {
+        spawnSync('rm', ['-f', path.join(dir(), '.env')]);
+      }
+    });
+
+    test('Compose v2 rejects a broken copy (the validator really validates)', () => {
+      const broken = tempDir('phase4-compose-broken-');
+      const text = readFileSync(path.join(dir(), 'compose.yaml'), 'utf8');
+      // A service that waits for one that does not exist.
+      writeFileSync(path.join(broken, 'compose.yaml'), text.replace(/^services:\n/m, 'services:\n  oops:\n    image: "busybox:1.37"\n    depends_on: [missing]\n'));
+      assert.notEqual(compose(broken, ['compose.yaml'], ['config', '--quiet']).status, 0);
+    });
+
+    test('every file matches the Compose Specification schema', () => {
+      for (const file of allFiles) {
+        const valid = validateCompose(readYaml(dir(), file));
+        assert.ok(valid, `${file}: ${JSON.stringify(validateCompose.errors, null, 2)}`);
+      }
+    });
+
+    test('yamllint finds nothing in the compose files', () => {
+      const result = runTool('yamllint', ['-d', yamllintConfig, '-s', ...allFiles], { cwd: dir() });
+      assert.equal(result.status, 0, result.output);
+      // Lines stay short enough for stricter settings too (the validation harness allows 160 columns).
+      const short = runTool('yamllint', ['-d', yamllintShortLines, '-s', ...allFiles], { cwd: dir() });
+      assert.equal(short.status, 0, short.output);
+    });
+
+    if (storeNames.length > 0) {
+      test('shellcheck finds nothing in scripts/dev-secrets.sh', () => {
+        const result = runTool('shellcheck', ['-S', 'warning', '--shell=sh', 'scripts/dev-secrets.sh'], { cwd: dir() });
+        assert.equal(result.status, 0, result.output);
+        const strict = runTool('shellcheck', ['scripts/dev-secrets.sh'], { cwd: dir() });
+        assert.equal(strict.status, 0, `style and info findings too:\n${strict.output}`);
+      });
+    }
+
+    describe('structure of the resolved model', () => {
+      const merged = () => resolved(dir(), allFiles);
+      const base = () => resolved(dir(), baseFiles);
+
+      test('the project is <name>-local', () => {
+        assert.equal(base().name, `${config.name}-local`);
+      });
+
+      test('data stores are on the internal data network only; front ends never join it', () => {
+        for (const model of hasOverride ? [base(), merged()] : [base()]) {
+          const networksOf = (name: string) => Object.keys(model.services[name].networks ?? {}).sort();
+          if (storeNames.length > 0) {
+            assert.equal(model.networks.data.internal, true);
+            assert.notEqual(model.networks.app.internal, true);
+          } else {
+            assert.equal(model.networks.data, undefined, 'no data network without data stores');
+          }
+          for (const service of config.services) {
+            const expected = service.kind === 'frontend' || storeNames.length === 0 ? ['app'] : ['app', 'data'];
+            assert.deepEqual(networksOf(service.name), expected, `${service.name} networks`);
+          }
+          for (const store of storeNames) {
+            assert.ok(networksOf(store).includes('data'));
+            assert.ok(!networksOf(store).includes('app'), `${store} must not join the app network`);
+          }
+          // Whatever joins the data network or the data-ports network is a data store or a back end / worker.
+          for (const [name, service] of Object.entries<any>(model.services)) {
+            const on = Object.keys(service.networks ?? {});
+            if (on.includes('data-ports')) assert.ok(storeNames.includes(name), `${name} joins data-ports`);
+            if (on.includes('data')) assert.ok(storeNames.includes(name) || config.services.find((s) => s.name === name)?.kind !== 'frontend');
+          }
+        }
+        for (const store of storeNames) {
+          assert.deepEqual(Object.keys(base().services[store].networks), ['data'], `${store} in the base file`);
+        }
+      });
+
+      test('every published port is bound to 127.0.0.1, once; data stores are published by the override only', () => {
+        for (const model of hasOverride ? [base(), merged()] : [base()]) {
+          const taken = new Set<string>();
+          for (const [name, service] of Object.entries<any>(model.services)) {
+            for (const port of service.ports ?? []) {
+              assert.equal(port.host_ip, '127.0.0.1', `${name} publishes ${JSON.stringify(port)}`);
+              assert.ok(port.published, `${name} has a fixed host port`);
+              assert.ok(!taken.has(port.published), `host port ${port.published} published twice`);
+              taken.add(port.published);
+            }
+          }
+        }
+        for (const store of storeNames) {
+          assert.equal(base().services[store].ports, undefined, `${store} is not published by compose.yaml`);
+          assert.equal(merged().services[store].ports.length, 1, `${store} is published by compose.override.yaml`);
+        }
+        for (const service of config.services) {
+          const ports = base().services[service.name].ports ?? [];
+          if (service.kind === 'worker') assert.deepEqual(ports, [], `${service.name} (worker) publishes nothing`);
+          else assert.equal(ports[0].target, service.port);
+        }
+        // Raw text too: every ports entry in the files starts with 127.0.0.1.
+        for (const file of allFiles) {
+          for (const [, service] of Object.entries<any>(readYaml(dir(), file).services ?? {})) {
+            for (const port of service.ports ?? []) assert.match(port, /^127\.0\.0\.1:/);
+          }
+        }
+      });
+
+      test('healthchecks everywhere compose can probe; depends_on waits for service_healthy', () => {
+        const model = base();
+        // Comments joined across their wrapped lines.
+        const text = readFileSync(path.join(dir(), 'compose.yaml'), 'utf8').replace(/\n *# /g, ' ');
+        const firstBackend = config.services.find((service) => service.kind === 'backend');
+        for (const store of storeNames) assert.ok(model.services[store].healthcheck?.test, `${store} healthcheck`);
+        for (const service of config.services) {
+          const composed = model.services[service.name];
+          const imageOnly = service.kind === 'backend' && (service.language === 'go' || service.language === 'java');
+          if (service.kind === 'worker' || imageOnly) {
+            assert.equal(composed.healthcheck, undefined, `${service.name}: no compose healthcheck`);
+          } else {
+            assert.equal(composed.healthcheck.test[0], 'CMD', `${service.name}: exec form, no shell needed`);
+          }
+          const dependsOn = composed.depends_on ?? {};
+          const expected = service.kind === 'frontend' ? (firstBackend ? [firstBackend.name] : []) : storeNames;
+          assert.deepEqual(Object.keys(dependsOn).sort(), [...expected].sort(), `${service.name} depends_on`);
+          for (const dependency of Object.values<any>(dependsOn)) assert.equal(dependency.condition, 'service_healthy');
+        }
+        assert.equal((text.match(/Workers serve no HTTP endpoint/g) ?? []).length, config.services.filter((s) => s.kind === 'worker').length);
+        const imageOnly = config.services.filter((s) => s.kind === 'backend' && (s.language === 'go' || s.language === 'java'));
+        assert.equal((text.match(/the image's HEALTHCHECK applies/g) ?? []).length, imageOnly.length);
+        // The probes use each service's own port and health path.
+        for (const service of config.services.filter((s) => s.kind === 'frontend' || s.language === 'node' || s.language === 'python')) {
+          if (service.kind === 'worker') continue;
+          assert.ok(model.services[service.name].healthcheck.test.join(' ').includes(`http://127.0.0.1:${service.port}${service.healthPath}`));
+        }
+      });
+
+      test('application containers are hardened; data stores cannot gain privileges', () => {
+        const model = merged();
+        for (const name of appNames) {
+          const service = model.services[name];
+          assert.equal(service.read_only, true, `${name} read_only`);
+          assert.deepEqual(service.cap_drop, ['ALL'], `${name} cap_drop`);
+          assert.ok(service.security_opt.includes('no-new-privileges:true'), `${name} no-new-privileges`);
+          assert.equal(service.init, true, `${name} init`);
+          assert.ok(service.tmpfs.includes('/tmp'), `${name} tmpfs /tmp`);
+          assert.equal(service.restart, 'unless-stopped');
+          assert.ok(service.deploy.resources.limits.memory > 0, `${name} memory limit`);
+          assert.equal(service.privileged, undefined);
+        }
+        for (const name of storeNames) {
+          assert.ok(model.services[name].security_opt.includes('no-new-privileges:true'), `${name} no-new-privileges`);
+          assert.equal(model.services[name].restart, 'unless-stopped');
+        }
+      });
+
+      test('images: data stores pinned from versions.json, services built from their Dockerfiles and tagged :local', () => {
+        const model = base();
+        for (const store of composeModel(config).datastores) {
+          assert.equal(model.services[store.service].image, imageRef(store.kind));
+          assert.equal(model.services[store.service].build, undefined);
+        }
+        for (const service of config.services) {
+          const composed = model.services[service.name];
+          assert.equal(composed.image, `${imageRepository(config, service)}:local`);
+          assert.equal(composed.build.context, path.join(dir(), buildContextOf(service)));
+          assert.equal(path.join(composed.build.context, composed.build.dockerfile), path.join(dir(), dockerfilePath(service)));
+          assert.equal(composed.build.target, undefined, 'the last stage (runtime) is built');
+        }
+        for (const [name, service] of Object.entries<any>(model.services)) {
+          assert.match(service.image, /^[^:]+(:\d+)?[^:]*:[A-Za-z0-9_][A-Za-z0-9_.-]*$/, `${name} image has a tag`);
+          assert.doesNotMatch(service.image, /:latest$/);
+        }
+      });
+
+      test('passwords only as files: *_PASSWORD_FILE settings pointing at mounted secrets, no values anywhere', () => {
+        const model = merged();
+        for (const [name, service] of Object.entries<any>(model.services)) {
+          const mounted = (service.secrets ?? []).map((secret: any) => secret.target ?? `/run/secrets/${secret.source}`);
+          for (const [key, value] of Object.entries<string>(service.environment ?? {})) {
+            if (/PASSWORD|SECRET|TOKEN/.test(key)) {
+              assert.match(key, /_FILE$/, `${name}: ${key} must be a *_FILE setting`);
+              assert.ok(mounted.includes(value), `${name}: ${key}=${value} is not a mounted secret`);
+            }
+            assert.doesNotMatch(String(value), /:\/\/[^/@\s]*:[^/@\s]*@/, `${name}: ${key} carries credentials in a URL`);
+          }
+        }
+        for (const secret of Object.values<any>(model.secrets ?? {})) {
+          assert.ok(secret.file.startsWith(path.join(dir(), 'secrets') + path.sep), 'secret files live in secrets/');
+        }
+        // App services that talk to data stores mount exactly the secrets their settings name.
+        for (const name of appNames) {
+          const service = model.services[name];
+          const fromSettings = Object.entries<string>(service.environment ?? {})
+            .filter(([key]) => key.endsWith('_PASSWORD_FILE'))
+            .map(([, value]) => path.basename(value))
+            .sort();
+          assert.deepEqual((service.secrets ?? []).map((secret: any) => secret.source).sort(), fromSettings, `${name} secrets`);
+        }
+        const redis = composeModel(config).cache;
+        if (redis) {
+          // `$$` in the file is a literal `$` for the container's shell, not compose interpolation.
+          assert.ok(model.services[redis.service].command.join(' ').includes('$(cat /run/secrets/redis_password)'));
+        }
+        // No rendered file carries a password-looking assignment with a literal value.
+        for (const file of render(config)) {
+          assert.doesNotMatch(file.contents, /(PASSWORD|SECRET)(?!_FILE)[A-Z_]*\s*[:=]\s*["']?[A-Za-z0-9]/, `${file.path} has an inline secret`);
+        }
+      });
+
+      test('.env.example defines exactly the variables the compose files read, without secret values', () => {
+        const read = new Set<string>();
+        for (const file of allFiles) {
+          for (const match of readFileSync(path.join(dir(), file), 'utf8').matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)/g)) read.add(match[1]);
+        }
+        const example = readFileSync(path.join(dir(), '.env.example'), 'utf8');
+        const defined = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
+        assert.deepEqual([...defined].sort(), [...read].sort());
+        assert.equal(new Set(defined).size, defined.length, 'each variable once');
+        assert.doesNotMatch(example, /PASSWORD/);
+        // Every setting has a comment just above it.
+        assert.doesNotMatch(example, /^[^#\n].*\n[A-Z][A-Z0-9_]*=/m);
+      });
+    });
+  });
+}
+
+describe('compose: every guide and file of the matrix', () => {
+  test('markdownlint finds nothing in docs/local-development.md (default rules; line length not checked)', () => {
+    writeFileSync(path.join(root, '.markdownlint-cli2.jsonc'), JSON.stringify({ config: { default: true, MD013: false } }));
+    const docs = cases.map((composeCase) => `${composeCase.id}/docs/local-development.md`);
+    const result = runTool('markdownlint-cli2', docs, { cwd: root });
+    assert.equal(result.status, 0, result.output);
+  });
+
+  test('the guide links only to files that exist', () => {
+    for (const composeCase of cases) {
+      const docsDir = path.join(dirOf(composeCase), 'docs');
+      const text = readFileSync(path.join(docsDir, 'local-development.md'), 'utf8');
+      for (const match of text.matchAll(/\]\((?!https?:|#)([^)]+)\)/g)) {
+        assert.ok(existsSync(path.join(docsDir, match[1])), `${composeCase.id}: broken link ${match[1]}`);
+      }
+    }
+  });
+
+  test('secretlint finds no secret in any generated file', () => {
+    writeFileSync(
+      path.join(root, '.secretlintrc.json'),
+      JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }),
+    );
+    const generated = cases.flatMap((composeCase) => render(composeCase.config).map((file) => `${composeCase.id}/${file.path}`));
+    const result = runTool('secretlint', ['--secretlintrc', '.secretlintrc.json', ...generated], { cwd: root });
+    assert.equal(result.status, 0, result.output);
+  });
+
+  test('without openssl, dev-secrets.sh falls back to /dev/urandom', () => {
+    const withSecrets = cases.find((composeCase) => composeModel(composeCase.config).secrets.length > 0);
+    assert.ok(withSecrets);
+    const dir = tempDir('phase4-compose-urandom-');
+    writeRepository(dir, withSecrets.config, render(withSecrets.config));
+    // A PATH holding only the tools the script may use, openssl left out.
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    for (const tool of ['sh', 'dirname', 'od', 'tr', 'chmod', 'mkdir']) {
+      const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+      assert.ok(found, `${tool} is on this machine`);
+      symlinkSync(found, path.join(bin, tool));
+    }
+    const result = spawnSync(path.join(bin, 'sh'), [path.join(dir, 'scripts', 'dev-secrets.sh')], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: bin },
+    });
+    assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+    for (const secret of composeModel(withSecrets.config).secrets) {
+      assert.match(readFileSync(path.join(dir, 'secrets', `${secret.name}.txt`), 'utf8'), /^[0-9a-f]{64}$/);
+    }
+  });
+
+  test('a secret file the user already has is kept as it is', () => {
+    const withSecrets = cases.find((composeCase) => composeModel(composeCase.config).secrets.length > 0);
+    assert.ok(withSecrets);
+    const dir = tempDir('phase4-compose-keep-');
+    writeRepository(dir, withSecrets.config, render(withSecrets.config));
+    const [first] = composeModel(withSecrets.config).secrets;
+    writeFileSync(path.join(dir, 'secrets', `${first.name}.txt`), 'chosen-by-me', { mode: 0o600 });
+    const result = runSecretsScript(dir);
+    assert.equal(result.status, 0, result.output);
+    assert.match(result.output, new RegExp(`kept +secrets/${first.name}\\.txt`));
+    assert.equal(readFileSync(path.join(dir, 'secrets', `${first.name}.txt`), 'utf8'), 'chosen-by-me');
+    assert.equal(modeOf(path.join(dir, 'secrets', `${first.name}.txt`)), '600', 'an existing file keeps its mode too');
+  });
+
+  test('the validators are installed (a missing one fails, never skips)', () => {
+    for (const tool of ['docker-compose', 'yamllint', 'shellcheck', 'markdownlint-cli2', 'secretlint']) requireTool(tool);
+  });
+});

@@ -1,0 +1,65 @@
+/** Rendering the compose area into a folder laid out like the user's repository, and reading it back. */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { composeArea } from '../../lib/areas/compose/index.js';
+import { buildContextOf, dockerfilePath } from '../../lib/plan/naming.js';
+import type { Config } from '../../lib/plan/types.js';
+import { renderAll, type RenderedFile } from '../../lib/render/render.js';
+import { spawnSync } from 'node:child_process';
+import { requireTool, type ToolResult } from '../helpers/tools.js';
+
+export const render = (config: Config): RenderedFile[] => renderAll(composeArea.plan(config, { otherFiles: [] }));
+
+/**
+ * Writes the rendered files plus what the docker area and the user's repository would hold: each service's
+ * folder and build context, and a Dockerfile at the path compose names (compose `config` reads neither,
+ * but `docker compose build` would).
+ */
+export const writeRepository = (dir: string, config: Config, files: RenderedFile[]): void => {
+  for (const service of config.services) {
+    mkdirSync(path.join(dir, service.path), { recursive: true });
+    mkdirSync(path.join(dir, buildContextOf(service)), { recursive: true });
+    writeFileSync(path.join(dir, dockerfilePath(service)), `FROM scratch AS test\nFROM scratch\n`);
+  }
+  for (const file of files) {
+    mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
+    writeFileSync(path.join(dir, file.path), file.contents);
+  }
+};
+
+export const readYaml = (dir: string, file: string): Record<string, any> => parse(readFileSync(path.join(dir, file), 'utf8'));
+
+/**
+ * The real Compose v2 on the files, in an environment without the variables compose would read from the
+ * caller's shell (so a developer's COMPOSE_FILE or API_HOST_PORT cannot change the result).
+ */
+export const compose = (dir: string, files: string[], args: string[]): ToolResult => {
+  const result = spawnSync(requireTool('docker-compose'), [...files.flatMap((file) => ['-f', file]), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: cleanEnvironment(),
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}\n${result.stderr}`.trim() };
+};
+
+/** The process environment without variables compose would read (COMPOSE_*, and every name we interpolate). */
+export const cleanEnvironment = (): Record<string, string> => {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value === undefined || name.startsWith('COMPOSE_') || name.startsWith('DOCKER_')) continue;
+    if (/_(HOST_PORT|DEBUG_PORT)$|^DATABASE_/.test(name)) continue;
+    env[name] = value;
+  }
+  return env;
+};
+
+/** The resolved model `docker compose config` prints: interpolated, merged, with absolute paths. */
+export const resolved = (dir: string, files: string[]): Record<string, any> => {
+  const result = compose(dir, files, ['config', '--format', 'json']);
+  if (result.status !== 0) throw new Error(`docker compose config failed:\n${result.output}`);
+  return JSON.parse(result.stdout);
+};

@@ -1,0 +1,24 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { runTool } from '../../helpers/tools.js';
+import type { Validator } from './types.js';
+
+/** Docker Compose v2 resolves the whole model (`config -q`): the base file alone, then with the override. */
+export const dockerCompose: Validator = {
+  name: 'docker compose config',
+  applies: (file) => file === 'compose.yaml',
+  mustReject: {
+    path: 'compose.yaml',
+    contents: 'services:\n  api:\n    image: "api:1"\n    depends_on:\n      db:\n        condition: service_healthy\n',
+  },
+  check: (files) =>
+    files.flatMap((file) => {
+      const dir = path.dirname(file);
+      const override = path.join(dir, 'compose.override.yaml');
+      const runs = [['-f', file], ...(existsSync(override) ? [['-f', file, '-f', override]] : [])];
+      return runs.flatMap((files) => {
+        const result = runTool('docker-compose', [...files, 'config', '-q'], { cwd: dir });
+        return result.status === 0 ? [] : [`${files.join(' ')}: ${result.output}`];
+      });
+    }),
+};
