@@ -2,6 +2,7 @@
 import { catalog } from '../catalog/options.js';
 import { hostFor, imageRepository, namespaceFor, productionEnvironment } from '../plan/naming.js';
 import type { Area, Config } from '../plan/types.js';
+import { byPath } from '../order.js';
 
 const sharedChoices = ['ci', 'cloud', 'orchestration', 'monitoring', 'strategy', 'database', 'cache'] as const;
 
@@ -29,9 +30,7 @@ export const docsArea: Area = {
   describesOtherFiles: true,
   plan: (config, { otherFiles }) => {
     const self = { path: 'docs/phase4.md', area: 'docs', ownership: 'managed' as const };
-    const files = [...otherFiles.map(({ path, area, ownership }) => ({ path, area, ownership })), self].sort((a, b) =>
-      a.path.localeCompare(b.path),
-    );
+    const files = [...otherFiles.map(({ path, area, ownership }) => ({ path, area, ownership })), self].sort(byPath);
     return [{ ...self, template: 'docs/phase4.md.ejs', data: { ...describe(config), files } }];
   },
 };

@@ -13,6 +13,7 @@ import { exists, isDirectory, listDirectories, listSourceFiles, readJson, readTe
 import { toServiceName } from './service-name.js';
 import { detectStaticSite } from './static-site.js';
 import type { Datastore, DetectedService, Detection } from './types.js';
+import { compareText, byPath } from '../order.js';
 
 const detectors = [detectNodeService, detectPythonService, detectGoService, detectJavaService, detectStaticSite];
 
@@ -66,7 +67,7 @@ const conventionalFolders = (root: string): string[] => [
 const candidateFolders = (root: string, workspaces: string[]): string[] => {
   const unique = [...new Set([...conventionalFolders(root), ...workspaces].map((folder) => path.resolve(folder)))];
   const depth = (folder: string) => path.relative(root, folder).split(path.sep).filter(Boolean).length;
-  return unique.sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
+  return unique.sort((a, b) => depth(a) - depth(b) || compareText(a, b));
 };
 
 /** Names must be unique: a clash gets its path as the name (`apps/api` -> `apps-api`); the root keeps its own. */
@@ -100,7 +101,7 @@ export const detectServices = (root: string): DetectedService[] => {
   const rootOrchestrates =
     workspaces.length > 0 && services.some((service) => service.path === '.' && service.language === 'node');
   const result = nested.length > 0 && rootOrchestrates ? nested : services;
-  return withUniqueNames(result.sort((a, b) => a.path.localeCompare(b.path)));
+  return withUniqueNames(result.sort(byPath));
 };
 
 const detectCi = (root: string): Detection['ci'] => {

@@ -1,6 +1,7 @@
 /** Small, forgiving file readers for detection: a missing or unreadable file is simply "not found". */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { compareText } from '../order.js';
 
 export const readText = (file: string): string | undefined => {
   try {
@@ -77,7 +78,7 @@ export const listSourceFiles = (dir: string, extensions: string[], maxDepth = 4,
     if (depth > maxDepth || found.length >= maxFiles) return;
     let entries;
     try {
-      entries = readdirSync(current, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+      entries = readdirSync(current, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name));
     } catch {
       return;
     }

@@ -2,6 +2,7 @@
 import { areas } from '../areas/index.js';
 import { UsageError } from '../errors.js';
 import type { Config, PlannedFile } from './types.js';
+import { byPath } from '../order.js';
 
 /**
  * Plans the chosen areas (all by default), sorted by path. Areas that describe other files (docs) always
@@ -23,7 +24,7 @@ export const plan = (config: Config, only?: readonly string[]): PlannedFile[] =>
     if (seen.has(file.path)) throw new Error(`internal: two areas plan ${file.path}`);
     seen.add(file.path);
   }
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.sort(byPath);
 };
 
 /** The next steps of the chosen areas (all by default), in area order, without repeats. */

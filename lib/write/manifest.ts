@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { readJson } from '../detect/repo-files.js';
 import type { Ownership } from '../plan/types.js';
+import { byPath } from '../order.js';
 
 export const manifestPath = '.phase4/manifest.json';
 
@@ -31,12 +32,12 @@ export const readManifest = (root: string): Manifest | undefined => {
 
 /** The next manifest: entries for files written now replace old ones; entries of other files stay. */
 export const nextManifest = (previous: Manifest | undefined, written: ManifestEntry[], version: string): Manifest => {
-  const byPath = new Map((previous?.files ?? []).map((entry) => [entry.path, entry]));
-  for (const entry of written) byPath.set(entry.path, entry);
+  const entries = new Map((previous?.files ?? []).map((entry) => [entry.path, entry]));
+  for (const entry of written) entries.set(entry.path, entry);
   return {
     generator: 'generator-phase4',
     version,
-    files: [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path)),
+    files: [...entries.values()].sort(byPath),
   };
 };
 

@@ -7,6 +7,7 @@ import type { Service } from '../../catalog/service.js';
 import { buildContextOf, dockerfilePath, imageRepository } from '../../plan/naming.js';
 import type { Area, Config, PlannedFile } from '../../plan/types.js';
 import { composeModel, dataNetwork, dataPortsNetwork, wrap, type ComposeModel, type Variable } from './model.js';
+import { byPath } from '../../order.js';
 
 export { composeModel } from './model.js';
 
@@ -167,6 +168,6 @@ export const composeArea: Area = {
       files.push(file('secrets/.gitignore', 'secrets.gitignore.ejs', data));
       files.push({ ...file('scripts/dev-secrets.sh', 'dev-secrets.sh.ejs', data), executable: true });
     }
-    return files.sort((a, b) => a.path.localeCompare(b.path));
+    return files.sort(byPath);
   },
 };
