@@ -36,8 +36,10 @@ BIN_DIR="$VALIDATORS_HOME/bin"
 COMPOSE_BIN="$BIN_DIR/docker-compose"
 
 # Debian tool -> package
-APT_TOOLS=(shellcheck yamllint nginx rsync)
-declare -A APT_PKG=([shellcheck]=shellcheck [yamllint]=yamllint [nginx]=nginx [rsync]=rsync)
+# javac/java and python3 compile and run the generated health probes and build helpers (test/docker).
+APT_TOOLS=(shellcheck yamllint nginx rsync javac java python3)
+declare -A APT_PKG=([shellcheck]=shellcheck [yamllint]=yamllint [nginx]=nginx [rsync]=rsync
+  [javac]=openjdk-17-jdk-headless [java]=openjdk-17-jdk-headless [python3]=python3)
 
 log() { printf 'setup-validators: %s\n' "$*" >&2; }
 
@@ -99,6 +101,10 @@ install_apt_tools() {
   for t in "${APT_TOOLS[@]}"; do
     find_tool "$t" >/dev/null || missing+=("${APT_PKG[$t]}")
   done
+  # One package can provide several tools (javac and java): ask apt for each package once.
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+  fi
   if [[ ${#missing[@]} -eq 0 ]]; then
     return 0
   fi
@@ -222,12 +228,15 @@ tool_version() {
     yamllint) "$p" --version | awk '{print $2}' ;;
     nginx) "$p" -v 2>&1 | sed -n 's|^nginx version: nginx/||p' ;;
     rsync) "$p" --version | awk 'NR == 1 {print $3}' ;;
+    javac) "$p" -version 2>&1 | awk '{print $2}' ;;
+    java) "$p" -version 2>&1 | awk -F'"' 'NR == 1 {print $2}' ;;
+    python3) "$p" --version | awk '{print $2}' ;;
     *) return 1 ;;
   esac
 }
 
 main() {
-  local failed=0 t v
+  local failed=0 t v go_bin
   install_apt_tools || failed=1
   build_compose || failed=1
 
@@ -239,6 +248,13 @@ main() {
       failed=1
     fi
   done
+  # Go builds docker compose above and the generated Go health probe in test/docker.
+  if go_bin="$(find_go)" && [[ -x "$(dirname "$go_bin")/gofmt" ]]; then
+    printf '%-15s %-10s %s\n' go "$("$go_bin" env GOVERSION)" "$go_bin"
+  else
+    log "MISSING: go and gofmt (install Go, e.g. at /usr/local/go)"
+    failed=1
+  fi
   if v="$(compose_installed_version)" && [[ -n "$v" ]] && check_compose; then
     printf '%-15s %-10s %s\n' docker-compose "$v" "$COMPOSE_BIN"
   else

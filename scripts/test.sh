@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 echo "== validators" >&2
 bash scripts/setup-validators.sh
-PATH="$(bash scripts/validator-path.sh):$PATH"
+# The validators folder (docker-compose) and Go's own folder, wherever the caller's PATH stops.
+PATH="$(bash scripts/validator-path.sh):$PATH:/usr/local/go/bin"
 export PATH
 
 echo "== npm dependencies and build" >&2

@@ -3,9 +3,10 @@
  * subgenerator (`phase4 <area>`). A new area is one entry here, one planner and its templates.
  */
 import { composeArea } from './compose/index.js';
+import { dockerArea } from './docker/index.js';
 import { docsArea } from './docs.js';
 import type { Area } from '../plan/types.js';
 
-export const areas: readonly Area[] = [composeArea, docsArea];
+export const areas: readonly Area[] = [dockerArea, composeArea, docsArea];
 
 export const areaNames = areas.map((area) => area.name);

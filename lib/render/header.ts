@@ -12,8 +12,8 @@ const slashComment = { start: '//' };
 const styleFor = (file: string): CommentStyle => {
   const base = path.basename(file);
   const extension = path.extname(file).toLowerCase();
-  if (base === 'Dockerfile' || base.endsWith('.Dockerfile') || base === '.dockerignore' || base === '.gitignore') return hashComment;
-  if (base === 'Jenkinsfile') return slashComment;
+  if (base === 'Dockerfile' || base.endsWith('.Dockerfile') || base.endsWith('.dockerignore') || base === '.gitignore') return hashComment;
+  if (base === 'Jenkinsfile' || base === 'go.mod') return slashComment;
   if (base === 'Makefile') return hashComment;
   switch (extension) {
     case '.yaml':
@@ -31,6 +31,8 @@ const styleFor = (file: string): CommentStyle => {
     case '.groovy':
     case '.ts':
     case '.js':
+    case '.go':
+    case '.java':
       return slashComment;
     default:
       return undefined;

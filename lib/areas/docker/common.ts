@@ -28,12 +28,17 @@ export type RuntimeUser = (typeof runtimeUsers)[keyof typeof runtimeUsers];
  * the RUN that needs it, at the path the tool reads, and is optional: public dependencies need none.
  */
 export const buildSecrets = {
-  npmrc: { id: 'npmrc', target: '/root/.npmrc', reads: 'npm, pnpm and Yarn 1 registry credentials' },
-  yarnrc: { id: 'yarnrc', target: '/root/.yarnrc.yml', reads: 'Yarn 2+ registry credentials' },
-  pipConf: { id: 'pip_conf', target: '/etc/pip.conf', reads: 'pip index URL and credentials' },
-  netrc: { id: 'netrc', target: '/root/.netrc', reads: 'credentials for private Go modules' },
-  mavenSettings: { id: 'maven_settings', target: '/root/.m2/settings.xml', reads: 'Maven repository credentials' },
-  gradleProperties: { id: 'gradle_properties', target: '/root/.gradle/gradle.properties', reads: 'Gradle repository credentials' },
+  npmrc: { id: 'npmrc', target: '/root/.npmrc', source: '$HOME/.npmrc', reads: 'npm, pnpm and Yarn 1 registry credentials' },
+  yarnrc: { id: 'yarnrc', target: '/root/.yarnrc.yml', source: '$HOME/.yarnrc.yml', reads: 'Yarn 2+ registry credentials' },
+  pipConf: { id: 'pip_conf', target: '/etc/pip.conf', source: '$HOME/.config/pip/pip.conf', reads: 'pip index URL and credentials' },
+  netrc: { id: 'netrc', target: '/root/.netrc', source: '$HOME/.netrc', reads: 'credentials for private Go modules' },
+  mavenSettings: { id: 'maven_settings', target: '/root/.m2/settings.xml', source: '$HOME/.m2/settings.xml', reads: 'Maven repository credentials' },
+  gradleProperties: {
+    id: 'gradle_properties',
+    target: '/root/.gradle/gradle.properties',
+    source: '$HOME/.gradle/gradle.properties',
+    reads: 'Gradle repository credentials',
+  },
 } as const;
 
 export type BuildSecret = (typeof buildSecrets)[keyof typeof buildSecrets];

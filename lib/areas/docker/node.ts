@@ -84,41 +84,58 @@ const managers: Record<NodeManager, ManagerFacts> = {
   },
 };
 
-const installs = (manager: NodeManager, service: Service): { dev: string; prod: string; note: string } => {
+interface Installs {
+  dev: string;
+  prod: string;
+  /** What the development install covers, where that is worth saying. */
+  devNote: string;
+  prodNote: string;
+}
+
+const installs = (manager: NodeManager, service: Service): Installs => {
   const packagePath = serviceInContext(service);
   if (!builtFromParent(service)) {
+    const none = { devNote: '', prodNote: '' };
     return {
-      npm: { dev: 'npm ci', prod: 'npm ci --omit=dev', note: '' },
-      pnpm: { dev: 'pnpm install --frozen-lockfile', prod: 'pnpm install --frozen-lockfile --prod', note: '' },
-      yarn: { dev: 'yarn install --frozen-lockfile', prod: 'yarn install --frozen-lockfile --production', note: '' },
-      'yarn-berry': { dev: 'yarn install --immutable', prod: 'yarn workspaces focus --all --production', note: '' },
+      npm: { dev: 'npm ci', prod: 'npm ci --omit=dev', ...none },
+      pnpm: { dev: 'pnpm install --frozen-lockfile', prod: 'pnpm install --frozen-lockfile --prod', ...none },
+      yarn: { dev: 'yarn install --frozen-lockfile', prod: 'yarn install --frozen-lockfile --production', ...none },
+      'yarn-berry': { dev: 'yarn install --immutable', prod: 'yarn workspaces focus --all --production', ...none },
     }[manager];
   }
   const selector = quote.shell(`{./${packagePath}}...`);
   const nameOf = `"$(node -p "require('./${packagePath}/package.json').name")"`;
+  const selected = `Only ${packagePath} and the workspace packages it depends on`;
   return {
     npm: {
       dev: `npm ci --workspace ${packagePath} --include-workspace-root`,
       prod: `npm ci --workspace ${packagePath} --omit=dev`,
-      note: `Only ${packagePath} and the workspace packages it depends on are installed (plus the root's tools for the build).`,
+      devNote: `${selected}, plus the root's own dependencies (shared build tools).`,
+      prodNote: `${selected}.`,
     },
     pnpm: {
       dev: `pnpm install --frozen-lockfile --filter ${selector} --filter .`,
       prod: `pnpm install --frozen-lockfile --prod --filter ${selector}`,
-      note: `Only ${packagePath} and the workspace packages it depends on are installed (plus the root's tools for the build).`,
+      devNote: `${selected}, plus the root's own dependencies (shared build tools).`,
+      prodNote: `${selected}.`,
     },
     yarn: {
       dev: 'yarn install --frozen-lockfile',
       prod: 'yarn install --frozen-lockfile --production',
-      note: 'Yarn 1 cannot install a single workspace: every workspace is installed, production dependencies only at run time.',
+      devNote: 'Yarn 1 cannot install a single workspace: every workspace gets its dependencies.',
+      prodNote: 'Yarn 1 cannot install a single workspace: every workspace gets its production dependencies.',
     },
     'yarn-berry': {
       dev: 'yarn install --immutable',
       prod: `yarn workspaces focus --production ${nameOf}`,
-      note: `The runtime gets only the production dependencies of ${packagePath} (yarn workspaces focus).`,
+      devNote: 'Every workspace gets its dependencies here; the runtime only those of this package.',
+      prodNote: `${packagePath} only (yarn workspaces focus).`,
     },
   }[manager];
 };
+
+/** How the package manager is named in comments. */
+export const managerLabel: Record<NodeManager, string> = { npm: 'npm', pnpm: 'pnpm', yarn: 'Yarn 1', 'yarn-berry': 'Yarn 2+' };
 
 /** `find` arguments that select the install's inputs anywhere in the workspace (the manifests stage). */
 const manifestSelection = (facts: ManagerFacts): string => {
@@ -145,7 +162,12 @@ export const planNodeDependencies = (service: Service) => {
     workspace: builtFromParent(service),
     packagePath: serviceInContext(service),
     packageDir: containerDir('/app', service),
-    toolchain: facts.setup ? { run: facts.setup, mount: cacheMount('/root/.npm'), env: facts.env } : undefined,
+    toolchain: facts.setup
+      ? { run: facts.setup, mount: cacheMount('/root/.npm'), env: facts.env.map(([key, value]) => `${key}=${value}`) }
+      : undefined,
+    /** The stage the install stages start from: the package manager's, or the bare base for npm. */
+    from: facts.setup ? 'toolchain' : 'base',
+    secret: facts.secret,
     manifestSelection: manifestSelection(facts),
     ownCopies: ['package.json', facts.lockfile, ...facts.settings.map(optional)].join(' '),
     ownFolderCopies: facts.settingFolders.map((folder) => ({ source: optional(folder), target: `./${folder}/` })),
@@ -166,13 +188,14 @@ export const nodeBuildCommand = (service: Service, required: boolean): string | 
 /** A Node.js back end or worker: the image runs `node` itself on the file `npm start` would run. */
 export const planNodeService = (config: Config, service: Service) => {
   const dependencies = planNodeDependencies(service);
-  const framework = service.framework === 'none' ? 'worker' : service.framework;
+  const framework = service.kind === 'worker' ? 'worker' : service.framework;
   const where = builtFromParent(service)
-    ? `${dependencies.manager} workspace package ${service.path}, built from ${buildContextOf(service) === '.' ? 'the repository root' : buildContextOf(service)}`
-    : `${dependencies.manager}, built from ${service.path === '.' ? 'the repository root' : service.path}`;
+    ? `${managerLabel[dependencies.manager]} workspace package ${service.path}, built from ${buildContextOf(service) === '.' ? 'the repository root' : buildContextOf(service)}`
+    : `${managerLabel[dependencies.manager]}, built from ${service.path === '.' ? 'the repository root' : service.path}`;
   return {
     ...commonData(config, service, `Node.js ${service.kind} (${framework}; ${where})`),
     deps: dependencies,
+    secrets: [dependencies.secret],
     build: nodeBuildCommand(service, false),
     test: service.commands.test,
     user: runtimeUsers.app,

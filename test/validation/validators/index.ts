@@ -1,9 +1,10 @@
 /** Every validator the matrix harness runs. An area that adds a file format adds its validator here. */
 import { dockerCompose } from './compose.js';
+import { dockerfileUtils } from './dockerfile.js';
 import { markdownlint } from './markdownlint.js';
 import { secretlint } from './secretlint.js';
 import { shellcheck } from './shellcheck.js';
 import type { Validator } from './types.js';
 import { yamllint } from './yamllint.js';
 
-export const validators: Validator[] = [yamllint, markdownlint, secretlint, shellcheck, dockerCompose];
+export const validators: Validator[] = [yamllint, markdownlint, secretlint, shellcheck, dockerCompose, dockerfileUtils];

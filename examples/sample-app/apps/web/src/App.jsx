@@ -1,12 +1,15 @@
 import { useEffect, useState } from 'react';
 import { formatCount } from './format.js';
 
+// The API's base URL: set per environment at container start (/config.js), same-origin /api otherwise.
+const apiUrl = window.__APP_CONFIG__?.apiUrl ?? '/api';
+
 export default function App() {
   const [items, setItems] = useState([]);
   const [error, setError] = useState(null);
 
   useEffect(() => {
-    fetch('/api/items')
+    fetch(`${apiUrl}/items`)
       .then((response) => {
         if (!response.ok) throw new Error(`API answered ${response.status}`);
         return response.json();

@@ -1,0 +1,71 @@
+/**
+ * The nginx configuration of a front-end image (nginx-unprivileged): SPA fallback, caching by file kind,
+ * gzip, security headers, a quiet health path, same-origin /api proxying to the first back end, and the
+ * runtime configuration (API_URL) written at container start. Everything writable lives under /tmp, so
+ * the container runs with a read-only root filesystem and a /tmp volume.
+ */
+import { createHash } from 'node:crypto';
+import type { Service } from '../../catalog/service.js';
+import { inService } from '../../plan/naming.js';
+import type { Config } from '../../plan/types.js';
+
+/** Where the files live in the image; the nginx test maps each of these to its temp folder. */
+export const nginxPaths = {
+  mainConfig: '/etc/nginx/nginx.conf',
+  serverConfig: '/etc/nginx/conf.d/default.conf',
+  securityHeaders: '/etc/nginx/snippets/security-headers.conf',
+  entrypointScript: '/docker-entrypoint.d/40-runtime-config.sh',
+  html: '/usr/share/nginx/html',
+  /** Written at start by the entrypoint script: config.js for the browser, api-origin.conf for nginx. */
+  runtimeConfig: '/tmp/runtime-config',
+} as const;
+
+/** The repository files, inside the service folder so that the Dockerfile can COPY them. */
+export const nginxFiles = (service: Service) => ({
+  mainConfig: inService(service, 'nginx/nginx.conf'),
+  serverConfig: inService(service, 'nginx/default.conf'),
+  securityHeaders: inService(service, 'nginx/security-headers.conf'),
+  entrypointScript: inService(service, 'nginx/40-runtime-config.sh'),
+});
+
+/** Same-origin routing: the first back end (not worker) of the project answers /api/ behind the front end. */
+export const apiBackendOf = (config: Config): Service | undefined => config.services.find((service) => service.kind === 'backend');
+
+/**
+ * Angular (17+) inlines critical CSS and loads the full style sheet with `onload="this.media='all'"`;
+ * CSP allows exactly that handler through its hash with 'unsafe-hashes', and nothing else inline.
+ */
+const inlineHandlerHash = (handler: string) => `'sha256-${createHash('sha256').update(handler).digest('base64')}'`;
+
+const contentSecurityPolicy = (service: Service): string => {
+  const scriptSources = ["'self'", ...(service.framework === 'angular' ? ["'unsafe-hashes'", inlineHandlerHash("this.media='all'")] : [])];
+  return [
+    "default-src 'self'",
+    `script-src ${scriptSources.join(' ')}`,
+    // Frameworks set style attributes and inject <style> elements at run time.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    // $api_origin: the API_URL origin when the API is on another host (written at start, empty otherwise).
+    "connect-src 'self' $api_origin",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+};
+
+export const planNginx = (config: Config, service: Service) => {
+  const backend = apiBackendOf(config);
+  return {
+    paths: nginxPaths,
+    port: service.port,
+    healthPath: service.healthPath,
+    upstream: backend ? { service: backend.name, server: `${backend.name}:${backend.port}` } : undefined,
+    contentSecurityPolicy: contentSecurityPolicy(service),
+    /** The API_URL the browser gets when the container sets none: the same-origin proxy, if there is one. */
+    defaultApiUrl: backend ? '/api' : '',
+  };
+};
+
+export type NginxPlan = ReturnType<typeof planNginx>;
