@@ -39,152 +39,152 @@ const options = catalog as readonly AnyOption[];
  */
 export const createPhase4Generator = (areas: readonly string[] | undefined) =>
   class Phase4Generator extends Generator {
-  private readonly areas = areas;
+    private readonly areas = areas;
 
-  private detection!: Detection;
-  private resolution!: PartialResolution;
-  private answers!: Answers;
-  private report?: RunReport;
+    private detection!: Detection;
+    private resolution!: PartialResolution;
+    private answers!: Answers;
+    private report?: RunReport;
 
-  constructor(args: string[], opts: Record<string, unknown>) {
-    // phase4 never installs packages in the user's repository.
-    super(args, opts as never, { customInstallTask: true } as never);
-    for (const option of options) {
-      this.option(option.name, { type: String, description: option.description });
-    }
-    for (const option of runOptions) {
-      this.option(option.name, { type: option.type === 'boolean' ? Boolean : String, description: option.description });
-    }
-    this.option('interactive', {
-      type: Boolean,
-      hide: true,
-      description: 'Ask questions even without a TTY (tests); --no-interactive never asks',
-    });
-  }
-
-  /**
-   * The answers in `.yo-rc.json`, always under `generator-phase4` (Yeoman would derive the key from the
-   * package that holds the generator, which tests and bundles do not always have).
-   */
-  _answerStore() {
-    return this.createStorage('.yo-rc.json', { name: 'generator-phase4' });
-  }
-
-  /** A run option by its kebab name, whichever spelling (kebab from argv, camel from the API) delivered it. */
-  _flag<T>(name: string): T | undefined {
-    const all = this.options as Record<string, unknown>;
-    const value = all[name] ?? all[camelCase(name)];
-    return value as T | undefined;
-  }
-
-  _dryRun() {
-    return Boolean(this._flag('dry-run'));
-  }
-
-  _interactive() {
-    if (this._flag('defaults')) return false;
-    const forced = this._flag<boolean>('interactive');
-    return forced ?? Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  }
-
-  async initializing() {
-    const root = this.destinationRoot();
-    checkTargetFolder(root);
-    this.detection = detect(root);
-    const answersPath = this._flag<string>('answers');
-    let answersFile: AnswersFile | undefined;
-    if (answersPath !== undefined) {
-      if (typeof answersPath !== 'string' || answersPath === '') throw new UsageError('--answers', 'needs a file path');
-      answersFile = await loadAnswersFile(answersPath, process.cwd());
-    }
-    const flags = Object.fromEntries(
-      options.map((option) => [option.name, (this.options as Record<string, unknown>)[option.name] as string | undefined]),
-    );
-    for (const [name, value] of Object.entries(flags)) {
-      if (value !== undefined && typeof value !== 'string' && !Array.isArray(value)) {
-        throw new UsageError(`--${name}`, 'needs a value');
-      }
-    }
-    this.resolution = resolveProvided({
-      detection: this.detection,
-      stored: this._answerStore().getAll(),
-      answersFile,
-      flags,
-    });
-  }
-
-  async prompting() {
-    const { answers, sources } = this.resolution;
-    if (this._interactive()) {
-      // Ask for everything the user has not said yet; detected values are only suggestions.
+    constructor(args: string[], opts: Record<string, unknown>) {
+      // phase4 never installs packages in the user's repository.
+      super(args, opts as never, { customInstallTask: true } as never);
       for (const option of options) {
-        const name = option.name as OptionName;
-        const source = sources[name];
-        if (source !== undefined && source !== 'detected') continue;
-        const detected = source === 'detected';
-        const suggested = detected ? answers[name] : defaultFor(option, answers, this.detection);
-        if (option.kind === 'services' && (suggested as unknown[]).length === 0) {
-          throw new UsageError('services', `no services were detected in ${this.destinationRoot()}; list them in an answers file (--answers) or with --services JSON`);
+        this.option(option.name, { type: String, description: option.description });
+      }
+      for (const option of runOptions) {
+        this.option(option.name, { type: option.type === 'boolean' ? Boolean : String, description: option.description });
+      }
+      this.option('interactive', {
+        type: Boolean,
+        hide: true,
+        description: 'Ask questions even without a TTY (tests); --no-interactive never asks',
+      });
+    }
+
+    /**
+     * The answers in `.yo-rc.json`, always under `generator-phase4` (Yeoman would derive the key from the
+     * package that holds the generator, which tests and bundles do not always have).
+     */
+    _answerStore() {
+      return this.createStorage('.yo-rc.json', { name: 'generator-phase4' });
+    }
+
+    /** A run option by its kebab name, whichever spelling (kebab from argv, camel from the API) delivered it. */
+    _flag<T>(name: string): T | undefined {
+      const all = this.options as Record<string, unknown>;
+      const value = all[name] ?? all[camelCase(name)];
+      return value as T | undefined;
+    }
+
+    _dryRun() {
+      return Boolean(this._flag('dry-run'));
+    }
+
+    _interactive() {
+      if (this._flag('defaults')) return false;
+      const forced = this._flag<boolean>('interactive');
+      return forced ?? Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    }
+
+    async initializing() {
+      const root = this.destinationRoot();
+      checkTargetFolder(root);
+      this.detection = detect(root);
+      const answersPath = this._flag<string>('answers');
+      let answersFile: AnswersFile | undefined;
+      if (answersPath !== undefined) {
+        if (typeof answersPath !== 'string' || answersPath === '') throw new UsageError('--answers', 'needs a file path');
+        answersFile = await loadAnswersFile(answersPath, process.cwd());
+      }
+      const flags = Object.fromEntries(
+        options.map((option) => [option.name, (this.options as Record<string, unknown>)[option.name] as string | undefined]),
+      );
+      for (const [name, value] of Object.entries(flags)) {
+        if (value !== undefined && typeof value !== 'string' && !Array.isArray(value)) {
+          throw new UsageError(`--${name}`, 'needs a value');
         }
-        const question = questionFor(option, { answers, detection: this.detection, suggested, detected });
-        const reply = (await this.prompt([question as never]))[name];
-        (answers as Record<string, unknown>)[name] = reply;
-        sources[name] = 'prompt';
+      }
+      this.resolution = resolveProvided({
+        detection: this.detection,
+        stored: this._answerStore().getAll(),
+        answersFile,
+        flags,
+      });
+    }
+
+    async prompting() {
+      const { answers, sources } = this.resolution;
+      if (this._interactive()) {
+        // Ask for everything the user has not said yet; detected values are only suggestions.
+        for (const option of options) {
+          const name = option.name as OptionName;
+          const source = sources[name];
+          if (source !== undefined && source !== 'detected') continue;
+          const detected = source === 'detected';
+          const suggested = detected ? answers[name] : defaultFor(option, answers, this.detection);
+          if (option.kind === 'services' && (suggested as unknown[]).length === 0) {
+            throw new UsageError('services', `no services were detected in ${this.destinationRoot()}; list them in an answers file (--answers) or with --services JSON`);
+          }
+          const question = questionFor(option, { answers, detection: this.detection, suggested, detected });
+          const reply = (await this.prompt([question as never]))[name];
+          (answers as Record<string, unknown>)[name] = reply;
+          sources[name] = 'prompt';
+        }
+      }
+      const complete = this._flag('defaults') || this._interactive() ? fillDefaults(this.resolution, this.detection) : this.resolution;
+      this.answers = checkAnswers(requireComplete(complete), this.destinationRoot());
+    }
+
+    configuring() {
+      if (this._dryRun()) return;
+      const store = this._answerStore();
+      for (const option of options) store.set(option.name, this.answers[option.name as OptionName]);
+    }
+
+    writing() {
+      const root = this.destinationRoot();
+      const previous = readManifest(root);
+      const writes = planWrites(renderAll(plan(this.answers, this.areas)), root, previous);
+      const mode = { force: Boolean(this._flag('force')), interactive: this._interactive() };
+      const files: ReportEntry[] = [];
+      const recorded = [];
+      for (const write of writes) {
+        const action = decide(write, mode);
+        files.push({ path: write.path, area: write.area, status: write.status, action });
+        if (action === 'leave' || write.status === 'keep') continue;
+        recorded.push({ path: write.path, sha256: sha256(write.contents), area: write.area, ownership: write.ownership });
+        if (this._dryRun() || action === 'skip') continue;
+        this._writeFile(write.path, write.contents, action === 'ask' ? undefined : write.status === 'create' ? 'create' : 'force', write.executable);
+      }
+      this.report = { dryRun: this._dryRun(), answers: this.answers, files, nextSteps: nextSteps(this.answers, this.areas) };
+      const manifest = serializeManifest(nextManifest(previous, recorded, generatorVersion));
+      if (!this._dryRun() && manifest !== serializeManifest(previous ?? nextManifest(undefined, [], generatorVersion))) {
+        this._writeFile(manifestPath, manifest, 'force');
       }
     }
-    const complete = this._flag('defaults') || this._interactive() ? fillDefaults(this.resolution, this.detection) : this.resolution;
-    this.answers = checkAnswers(requireComplete(complete), this.destinationRoot());
-  }
 
-  configuring() {
-    if (this._dryRun()) return;
-    const store = this._answerStore();
-    for (const option of options) store.set(option.name, this.answers[option.name as OptionName]);
-  }
+    /**
+     * Writes into mem-fs. `status` pre-decides the conflicter's verdict (phase4 already compared with the
+     * disk); without it the conflicter compares and asks the user.
+     */
+    _writeFile(relative: string, contents: string, status: 'create' | 'force' | undefined, executable = false) {
+      const destination = this.destinationPath(relative);
+      this.fs.write(destination, contents, executable ? { stat: { mode: 0o755 } as Stats } : undefined);
+      if (status) {
+        const file = this.fs.store.get(destination) as { conflicter?: string };
+        file.conflicter = status;
+      }
+    }
 
-  writing() {
-    const root = this.destinationRoot();
-    const previous = readManifest(root);
-    const writes = planWrites(renderAll(plan(this.answers, this.areas)), root, previous);
-    const mode = { force: Boolean(this._flag('force')), interactive: this._interactive() };
-    const files: ReportEntry[] = [];
-    const recorded = [];
-    for (const write of writes) {
-      const action = decide(write, mode);
-      files.push({ path: write.path, area: write.area, status: write.status, action });
-      if (action === 'leave' || write.status === 'keep') continue;
-      recorded.push({ path: write.path, sha256: sha256(write.contents), area: write.area, ownership: write.ownership });
-      if (this._dryRun() || action === 'skip') continue;
-      this._writeFile(write.path, write.contents, action === 'ask' ? undefined : write.status === 'create' ? 'create' : 'force', write.executable);
+    end() {
+      const report = this.report!;
+      if (this._flag('json')) {
+        process.stdout.write(`${JSON.stringify({ dryRun: report.dryRun, answers: report.answers, files: report.files, nextSteps: report.nextSteps }, null, 2)}\n`);
+      } else {
+        this.log(formatReport(report));
+        if (!report.dryRun) this.log(`Answers saved in ${path.join(this.destinationRoot(), '.yo-rc.json')}; re-run any phase4 generator to regenerate.`);
+      }
+      if (report.files.some((file) => file.action === 'leave')) process.exitCode = ExitCode.conflicts;
     }
-    this.report = { dryRun: this._dryRun(), answers: this.answers, files, nextSteps: nextSteps(this.answers, this.areas) };
-    const manifest = serializeManifest(nextManifest(previous, recorded, generatorVersion));
-    if (!this._dryRun() && manifest !== serializeManifest(previous ?? nextManifest(undefined, [], generatorVersion))) {
-      this._writeFile(manifestPath, manifest, 'force');
-    }
-  }
-
-  /**
-   * Writes into mem-fs. `status` pre-decides the conflicter's verdict (phase4 already compared with the
-   * disk); without it the conflicter compares and asks the user.
-   */
-  _writeFile(relative: string, contents: string, status: 'create' | 'force' | undefined, executable = false) {
-    const destination = this.destinationPath(relative);
-    this.fs.write(destination, contents, executable ? { stat: { mode: 0o755 } as Stats } : undefined);
-    if (status) {
-      const file = this.fs.store.get(destination) as { conflicter?: string };
-      file.conflicter = status;
-    }
-  }
-
-  end() {
-    const report = this.report!;
-    if (this._flag('json')) {
-      process.stdout.write(`${JSON.stringify({ dryRun: report.dryRun, answers: report.answers, files: report.files, nextSteps: report.nextSteps }, null, 2)}\n`);
-    } else {
-      this.log(formatReport(report));
-      if (!report.dryRun) this.log(`Answers saved in ${path.join(this.destinationRoot(), '.yo-rc.json')}; re-run any phase4 generator to regenerate.`);
-    }
-    if (report.files.some((file) => file.action === 'leave')) process.exitCode = ExitCode.conflicts;
-  }
-};
+  };
