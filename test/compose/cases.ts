@@ -1,7 +1,8 @@
 /**
  * The compose option matrix: every database (and none), both cache choices, every language, front end +
  * back end, back end only, workers only, a root-context workspace service, a service at the repository
- * root, and colliding ports and names.
+ * root, colliding ports and names, and services built from their own folders with each way of declaring
+ * dependencies (which live reload watches).
  */
 import type { Service } from '../../lib/catalog/service.js';
 import type { Config } from '../../lib/plan/types.js';
@@ -94,7 +95,8 @@ export const cases: ComposeCase[] = [
       services: [
         service({ name: 'storefront', path: 'apps/storefront', kind: 'frontend', language: 'node', framework: 'vue', packageManager: 'pnpm', port: 3000, buildContext: '.' }),
         service({ name: 'api', path: 'apps/api', kind: 'backend', language: 'node', framework: 'fastify', packageManager: 'pnpm', port: 3000, buildContext: '.' }),
-        service({ name: 'admin', path: 'apps/admin', kind: 'backend', language: 'node', framework: 'nestjs', packageManager: 'pnpm', port: 3000, buildContext: '.' }),
+        // A build step (TypeScript): the image runs its output, so live reload rebuilds instead of syncing.
+        service({ name: 'admin', path: 'apps/admin', kind: 'backend', language: 'node', framework: 'nestjs', packageManager: 'pnpm', port: 3000, buildContext: '.', commands: { build: 'pnpm run build' } }),
         // A user service that takes the data store's usual name: the data store must get another one.
         service({ name: 'postgres', path: 'apps/postgres-proxy', kind: 'backend', language: 'go', framework: 'gin', port: 5432 }),
       ],
@@ -116,6 +118,19 @@ export const cases: ComposeCase[] = [
       services: [
         service({ name: 'catalog', path: 'services/catalog', kind: 'backend', language: 'python', framework: 'fastapi', packageManager: 'uv', port: 8000, buildContext: 'services' }),
         service({ name: 'admin-ui', path: 'services/admin-ui', kind: 'frontend', language: 'node', framework: 'svelte', packageManager: 'yarn', port: 8080 }),
+      ],
+    }),
+  },
+  {
+    id: 'own-folders-no-data',
+    config: config('notes', {
+      database: 'none',
+      cache: 'none',
+      services: [
+        service({ name: 'notes', path: 'notes', kind: 'backend', language: 'node', framework: 'express', port: 3000 }),
+        service({ name: 'feed', path: 'workers/feed', kind: 'worker', language: 'node', packageManager: 'yarn', port: 3000, commands: { install: 'yarn install --immutable' } }),
+        service({ name: 'ml', path: 'ml', kind: 'worker', language: 'python', port: 8000, commands: { install: 'pip install -r requirements/base.txt -r requirements/dev.txt' } }),
+        service({ name: 'scorer', path: 'scorer', kind: 'backend', language: 'python', framework: 'flask', port: 8000, commands: { install: 'pip install .' } }),
       ],
     }),
   },

@@ -12,12 +12,17 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Ajv } from 'ajv';
 import { composeArea, composeModel } from '../../lib/areas/compose/index.js';
+import { dockerArea } from '../../lib/areas/docker/index.js';
+import type { Service } from '../../lib/catalog/service.js';
 import { buildContextOf, dockerfilePath, imageRepository } from '../../lib/plan/naming.js';
+import { renderAll } from '../../lib/render/render.js';
 import { imageRef } from '../../lib/versions/index.js';
 import { tempDir } from '../helpers/folders.js';
+import { repoRoot } from '../helpers/paths.js';
 import { requireTool, runTool } from '../helpers/tools.js';
+import { ancestry, parseDockerfile } from '../docker/dockerfile-parse.js';
 import { cases, type ComposeCase } from './cases.js';
-import { compose, readYaml, render, resolved, writeRepository } from './support.js';
+import { compose, dependencyFilesOf, readYaml, render, resolved, writeRepository } from './support.js';
 
 const schemaFile = path.join(path.dirname(new URL(import.meta.url).pathname), 'schemas', 'compose-spec.json');
 const loadSchema = () => {
@@ -44,6 +49,65 @@ const runSecretsScript = (dir: string, env: Record<string, string> = {}) => {
 };
 
 const modeOf = (file: string) => (statSync(file).mode & 0o777).toString(8);
+
+/** Services that run their sources as they are: live reload copies files into them instead of rebuilding. */
+const runsSources = (service: Service) =>
+  service.kind !== 'frontend' && (service.language === 'python' || (service.language === 'node' && !service.commands.build));
+
+/**
+ * Where the image holds the service's folder, read from the Dockerfile the docker area renders: a Node.js
+ * runtime ends in the package's folder (its WORKDIR, where node resolves the entry point); a Python runtime
+ * copies the build context (`COPY . .`) into its working folder, so the service folder sits below it.
+ */
+const imageFolderOf = (config: ComposeCase['config'], service: Service): string => {
+  const file = renderAll(dockerArea.plan(config, { otherFiles: [] })).find((candidate) => candidate.path === dockerfilePath(service));
+  assert.ok(file, `the docker area renders ${dockerfilePath(service)}`);
+  const dockerfile = parseDockerfile(file.contents);
+  const runtime = dockerfile.stages[dockerfile.stages.length - 1];
+  let workdir = '/';
+  for (const stage of ancestry(dockerfile, runtime).reverse()) {
+    for (const instruction of stage.instructions) {
+      if (instruction.keyword === 'WORKDIR') workdir = path.posix.resolve(workdir, instruction.body);
+      const copiesContext = instruction.keyword === 'COPY' && instruction.flags.length === 0 && instruction.body === '. .';
+      if (service.language === 'python' && stage === runtime && copiesContext) {
+        return path.posix.join(workdir, path.posix.relative(buildContextOf(service), service.path));
+      }
+    }
+  }
+  assert.equal(service.language, 'node', `${service.name}: the runtime stage copies the build context`);
+  return workdir;
+};
+
+/** Expected rules, written out by hand for the services whose layout differs most. */
+const expectedWatch: Record<string, Record<string, { sync?: [string, string]; rebuild: string[] }>> = {
+  'workspace-postgres-redis': {
+    web: { rebuild: ['./apps/web', './package.json', './package-lock.json'] },
+    api: { sync: ['./apps/api', '/app/apps/api'], rebuild: ['./apps/api/package.json', './package.json', './package-lock.json'] },
+    reports: { sync: ['./services/reports', '/app'], rebuild: ['./services/reports/requirements.txt'] },
+  },
+  'go-at-root-mysql': { ledger: { rebuild: ['.'] } },
+  'python-workers-redis-only': {
+    blog: { sync: ['./blog', '/app'], rebuild: ['./blog/pyproject.toml', './blog/poetry.lock'] },
+    mailer: { rebuild: ['./mailer'] },
+  },
+  'colliding-ports-and-names': {
+    api: {
+      sync: ['./apps/api', '/app/apps/api'],
+      rebuild: ['./apps/api/package.json', './package.json', './pnpm-lock.yaml', './pnpm-workspace.yaml'],
+    },
+    admin: { rebuild: ['./apps/admin', './package.json', './pnpm-lock.yaml', './pnpm-workspace.yaml'] },
+  },
+  'nested-context-mongodb': {
+    catalog: { sync: ['./services/catalog', '/app/catalog'], rebuild: ['./services/pyproject.toml', './services/uv.lock'] },
+    'admin-ui': { rebuild: ['./services/admin-ui'] },
+  },
+  'own-folders-no-data': {
+    notes: { sync: ['./notes', '/app'], rebuild: ['./notes/package.json', './notes/package-lock.json'] },
+    feed: { sync: ['./workers/feed', '/app'], rebuild: ['./workers/feed/package.json', './workers/feed/yarn.lock'] },
+    ml: { sync: ['./ml', '/app'], rebuild: ['./ml/requirements/base.txt', './ml/requirements/dev.txt'] },
+    scorer: { sync: ['./scorer', '/app'], rebuild: ['./scorer/pyproject.toml'] },
+  },
+};
 
 before(() => {
   for (const composeCase of cases) {
@@ -170,6 +234,9 @@ for (const composeCase of cases) {
       // Lines stay short enough for stricter settings too (the validation harness allows 160 columns).
       const short = runTool('yamllint', ['-d', yamllintShortLines, '-s', ...allFiles], { cwd: dir() });
       assert.equal(short.status, 0, short.output);
+      // And the settings the validation harness applies to every generated YAML file.
+      const harness = runTool('yamllint', ['-c', path.join(repoRoot, 'test', 'validation', 'yamllint.yaml'), '-s', ...allFiles], { cwd: dir() });
+      assert.equal(harness.status, 0, harness.output);
     });
 
     if (storeNames.length > 0) {
@@ -280,7 +347,10 @@ for (const composeCase of cases) {
         const model = merged();
         for (const name of appNames) {
           const service = model.services[name];
-          assert.equal(service.read_only, true, `${name} read_only`);
+          // Read-only everywhere, except with the override where docker compose watch copies files in (see below).
+          const synced = runsSources(config.services.find((candidate) => candidate.name === name) as Service);
+          assert.equal(base().services[name].read_only, true, `${name} read_only in compose.yaml`);
+          assert.equal(service.read_only === true, !synced, `${name} read_only with the override`);
           assert.deepEqual(service.cap_drop, ['ALL'], `${name} cap_drop`);
           assert.ok(service.security_opt.includes('no-new-privileges:true'), `${name} no-new-privileges`);
           assert.equal(service.init, true, `${name} init`);
@@ -363,12 +433,116 @@ for (const composeCase of cases) {
         assert.doesNotMatch(example, /^[^#\n].*\n[A-Z][A-Z0-9_]*=/m);
       });
     });
+
+    describe('live reload: develop.watch in compose.override.yaml', () => {
+      const merged = () => resolved(dir(), allFiles);
+      const watchOf = (name: string): any[] => merged().services[name].develop?.watch ?? [];
+      /** A resolved (absolute) path back to the form the override writes: `./apps/api`, `.`. */
+      const relative = (absolute: string) => {
+        const inRepository = path.relative(dir(), absolute).split(path.sep).join('/');
+        return inRepository === '' ? '.' : `./${inRepository}`;
+      };
+
+      test('compose.yaml alone stays production-like: no watch rules, every application container read-only', () => {
+        const base = resolved(dir(), baseFiles);
+        for (const name of appNames) {
+          assert.equal(base.services[name].develop, undefined, `${name} has watch rules in compose.yaml`);
+          assert.equal(base.services[name].read_only, true);
+        }
+        assert.doesNotMatch(readFileSync(path.join(dir(), 'compose.yaml'), 'utf8'), /^\s*(develop|watch):/m);
+      });
+
+      test('interpreted back ends and workers sync+restart into the image folder; the others rebuild', () => {
+        for (const service of config.services) {
+          const rules = watchOf(service.name);
+          assert.ok(rules.length > 0, `${service.name} has watch rules`);
+          for (const rule of rules) assert.ok(['sync+restart', 'rebuild'].includes(rule.action), `${service.name}: ${rule.action}`);
+          const syncs = rules.filter((rule) => rule.action === 'sync+restart');
+          const rebuilds = rules.filter((rule) => rule.action === 'rebuild');
+          for (const rule of rebuilds) assert.equal(rule.target, undefined, `${service.name}: a rebuild rule has no target`);
+          if (runsSources(service)) {
+            assert.equal(syncs.length, 1, `${service.name}: one sync+restart rule`);
+            const [sync] = syncs;
+            assert.equal(sync.path, path.join(dir(), service.path), `${service.name}: syncs its own folder`);
+            assert.equal(sync.target, imageFolderOf(config, service), `${service.name}: target is where the image holds the folder`);
+            // Dependencies are installed in the image, for Linux: never copied from the host.
+            const dependencies = service.language === 'node' ? ['**/node_modules'] : ['**/.venv', '**/__pycache__'];
+            for (const pattern of dependencies) assert.ok(sync.ignore?.includes(pattern), `${service.name} ignores ${pattern}`);
+            // A changed manifest or lockfile rebuilds; the sync rule skips it, so one change means one action.
+            const manifests = dependencyFilesOf(service).map((file) => `./${file}`);
+            assert.deepEqual(rebuilds.map((rule) => relative(rule.path)).sort(), [...manifests].sort(), `${service.name} rebuild rules`);
+            for (const rule of rebuilds) {
+              const inside = path.relative(sync.path, rule.path);
+              if (!inside.startsWith('..')) assert.ok(sync.ignore.includes(inside.split(path.sep).join('/')), `${service.name}: sync ignores ${inside}`);
+            }
+          } else {
+            assert.equal(syncs.length, 0, `${service.name} runs built artifacts: nothing to sync`);
+            assert.equal(rebuilds[0].path, path.join(dir(), service.path), `${service.name}: rebuilds on its folder first`);
+            // Whatever else rebuilds it lies outside its folder: the workspace root's manifests.
+            const others = rebuilds.slice(1).map((rule) => relative(rule.path));
+            const outside = dependencyFilesOf(service).filter((file) => path.posix.relative(service.path, file).startsWith('..'));
+            assert.deepEqual([...others].sort(), outside.map((file) => `./${file}`).sort(), `${service.name}: other rebuild rules`);
+          }
+        }
+        for (const [name, expected] of Object.entries(expectedWatch[composeCase.id] ?? {})) {
+          const rules = watchOf(name);
+          const sync = rules.find((rule) => rule.action === 'sync+restart');
+          assert.deepEqual(sync ? [relative(sync.path), sync.target] : undefined, expected.sync, `${name} sync`);
+          assert.deepEqual(rules.filter((rule) => rule.action === 'rebuild').map((rule) => relative(rule.path)), expected.rebuild, `${name} rebuild`);
+        }
+      });
+
+      test('read_only: false (with its reason) only where files are synced; the rest of the hardening stays', () => {
+        const text = readFileSync(path.join(dir(), 'compose.override.yaml'), 'utf8');
+        const raw = readYaml(dir(), 'compose.override.yaml').services;
+        for (const service of config.services) {
+          const synced = runsSources(service);
+          assert.equal(raw[service.name].read_only, synced ? false : undefined, `${service.name} read_only in the override`);
+          const model = merged().services[service.name];
+          assert.deepEqual(model.cap_drop, ['ALL']);
+          assert.ok(model.security_opt.includes('no-new-privileges:true'));
+          assert.ok(model.tmpfs.includes('/tmp'));
+        }
+        const writable = config.services.filter(runsSources).length;
+        assert.equal((text.match(/^ {4}read_only: false$/gm) ?? []).length, writable);
+        // Each one explains itself in the comment just above it.
+        assert.equal((text.match(/refuses a read-only root file system\.[^\n]*\n(?: +#[^\n]*\n)* {4}read_only: false/g) ?? []).length, writable);
+      });
+
+      test('every watched path exists in the repository, inside the service build context', () => {
+        for (const service of config.services) {
+          const context = path.join(dir(), buildContextOf(service));
+          for (const rule of watchOf(service.name)) {
+            assert.ok(existsSync(rule.path), `${service.name}: ${relative(rule.path)} does not exist`);
+            assert.ok(!path.relative(context, rule.path).startsWith('..'), `${service.name}: ${relative(rule.path)} is outside ${buildContextOf(service)}`);
+          }
+        }
+        // The raw file names them relative to the compose files, never absolute.
+        for (const service of Object.values<any>(readYaml(dir(), 'compose.override.yaml').services)) {
+          for (const rule of service.develop?.watch ?? []) assert.match(rule.path, /^\.(\/|$)/);
+        }
+      });
+
+      test('the guide lists what each service syncs and rebuilds, and how to start watching', () => {
+        const guide = readFileSync(path.join(dir(), 'docs', 'local-development.md'), 'utf8');
+        assert.match(guide, /^## Live reload$/m);
+        assert.ok(guide.includes('docker compose watch'));
+        assert.ok(guide.includes('docker compose up --watch'));
+        for (const service of config.services) {
+          const row = guide.split('\n').find((line) => line.startsWith(`| ${service.name} | `) && line.split('|').length === 5);
+          assert.ok(row, `${service.name} has a live reload row`);
+          if (runsSources(service)) assert.ok(row.includes(`\`${imageFolderOf(config, service)}\``), `${service.name} row names the target`);
+          else assert.ok(row.includes('| nothing |'), `${service.name} row: nothing synced`);
+        }
+      });
+    });
   });
 }
 
 describe('compose: every guide and file of the matrix', () => {
   test('markdownlint finds nothing in docs/local-development.md (default rules; line length not checked)', () => {
-    writeFileSync(path.join(root, '.markdownlint-cli2.jsonc'), JSON.stringify({ config: { default: true, MD013: false } }));
+    // The validation harness's settings for generated docs: every default rule but line length.
+    copyFileSync(path.join(repoRoot, 'test', 'validation', 'markdownlint.jsonc'), path.join(root, '.markdownlint-cli2.jsonc'));
     const docs = cases.map((composeCase) => `${composeCase.id}/docs/local-development.md`);
     const result = runTool('markdownlint-cli2', docs, { cwd: root });
     assert.equal(result.status, 0, result.output);

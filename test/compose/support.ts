@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import type { Service } from '../../lib/catalog/service.js';
 import { composeArea } from '../../lib/areas/compose/index.js';
 import { buildContextOf, dockerfilePath } from '../../lib/plan/naming.js';
 import type { Config } from '../../lib/plan/types.js';
@@ -11,16 +12,58 @@ import { requireTool, type ToolResult } from '../helpers/tools.js';
 
 export const render = (config: Config): RenderedFile[] => renderAll(composeArea.plan(config, { otherFiles: [] }));
 
+const inFolder = (folder: string, file: string) => (folder === '.' ? file : `${folder}/${file}`);
+
+/**
+ * The dependency files a repository holds for one service, written out by hand from each tool's own
+ * conventions (not from the generator's model), so the tests can check that live reload watches files
+ * that exist: a Node.js package's package.json, and the lockfile and workspace settings at the folder it is
+ * built from; a Python project's pyproject.toml and lockfile, or the requirement files its install command
+ * names (requirements.txt when it names none); go.mod; pom.xml or build.gradle; a static index.html.
+ */
+export const dependencyFilesOf = (service: Service): string[] => {
+  const context = buildContextOf(service);
+  switch (service.language) {
+    case 'node': {
+      const lockfile = service.packageManager === 'pnpm' ? 'pnpm-lock.yaml' : service.packageManager === 'yarn' ? 'yarn.lock' : 'package-lock.json';
+      const workspace = context !== service.path;
+      return [
+        inFolder(service.path, 'package.json'),
+        inFolder(context, lockfile),
+        ...(workspace ? [inFolder(context, 'package.json')] : []),
+        ...(workspace && service.packageManager === 'pnpm' ? [inFolder(context, 'pnpm-workspace.yaml')] : []),
+      ];
+    }
+    case 'python': {
+      if (service.packageManager === 'poetry') return [inFolder(context, 'pyproject.toml'), inFolder(context, 'poetry.lock')];
+      if (service.packageManager === 'uv') return [inFolder(context, 'pyproject.toml'), inFolder(context, 'uv.lock')];
+      const named = [...(service.commands.install ?? '').matchAll(/-r\s+(\S+)/g)].map((match) => inFolder(context, match[1]));
+      if (named.length > 0) return named;
+      return [inFolder(context, service.commands.install ? 'pyproject.toml' : 'requirements.txt')];
+    }
+    case 'go':
+      return [inFolder(service.path, 'go.mod')];
+    case 'java':
+      return [inFolder(service.path, service.packageManager === 'gradle' ? 'build.gradle' : 'pom.xml')];
+    case 'static':
+      return [inFolder(service.path, 'index.html')];
+  }
+};
+
 /**
  * Writes the rendered files plus what the docker area and the user's repository would hold: each service's
- * folder and build context, and a Dockerfile at the path compose names (compose `config` reads neither,
- * but `docker compose build` would).
+ * folder and build context, its dependency files, and a Dockerfile at the path compose names (compose
+ * `config` reads none of them, but `docker compose build` and `docker compose watch` would).
  */
 export const writeRepository = (dir: string, config: Config, files: RenderedFile[]): void => {
   for (const service of config.services) {
     mkdirSync(path.join(dir, service.path), { recursive: true });
     mkdirSync(path.join(dir, buildContextOf(service)), { recursive: true });
     writeFileSync(path.join(dir, dockerfilePath(service)), `FROM scratch AS test\nFROM scratch\n`);
+    for (const file of dependencyFilesOf(service)) {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), '');
+    }
   }
   for (const file of files) {
     mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });

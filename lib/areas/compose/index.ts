@@ -7,6 +7,7 @@ import type { Service } from '../../catalog/service.js';
 import { buildContextOf, dockerfilePath, imageRepository } from '../../plan/naming.js';
 import type { Area, Config, PlannedFile } from '../../plan/types.js';
 import { composeModel, dataNetwork, dataPortsNetwork, wrap, type ComposeModel, type Variable } from './model.js';
+import type { WatchRule } from './watch.js';
 import { byPath } from '../../order.js';
 
 export { composeModel } from './model.js';
@@ -96,6 +97,23 @@ const guide = (config: Config, model: ComposeModel) => {
       address: `127.0.0.1:${debug.port.hostPort}`,
       how: debug.how,
     })),
+    liveReload: model.liveReload.map(({ service, reload }) => {
+      const shown = (rule: WatchRule) => rule.path.replace(/^\.\//, '');
+      const sync = reload.rules.find((rule) => rule.action === 'sync+restart');
+      return {
+        service,
+        mode: reload.mode,
+        sync: sync ? { path: shown(sync), target: sync.target ?? '' } : undefined,
+        rebuild: reload.rules.filter((rule) => rule.action === 'rebuild').map(shown),
+      };
+    }),
+    syncing: model.liveReload.filter(({ reload }) => reload.mode === 'sync').map(({ service }) => service),
+    rebuilding: model.liveReload
+      .filter(({ reload }) => reload.mode === 'rebuild')
+      .map(({ service }) => {
+        const source = config.services.find((candidate) => candidate.name === service) as Service;
+        return `${service} (${builtArtifact(source)})`;
+      }),
     passwordExample: firstStore
       ? { variable: firstStore.appEnvironment.find((setting) => setting.name.endsWith('_PASSWORD_FILE'))?.name ?? '' }
       : undefined,
@@ -106,11 +124,27 @@ const guide = (config: Config, model: ComposeModel) => {
   };
 };
 
-/** What the override adds, in words: "debug ports and the data stores on 127.0.0.1". */
-const extrasOf = (model: ComposeModel) =>
-  [model.debugPorts.length > 0 ? 'debug ports' : '', model.override.hasDataPorts ? 'the data stores on 127.0.0.1' : '']
-    .filter(Boolean)
-    .join(' and ');
+/** What a service that `docker compose watch` rebuilds runs instead of its sources, for the docs. */
+const builtArtifact = (service: Service): string => {
+  if (service.kind === 'frontend') return 'static files served by nginx';
+  if (service.language === 'go') return 'a compiled Go binary';
+  if (service.language === 'java') return 'a compiled Java application';
+  return 'the output of its build step';
+};
+
+/** `a`, `a and b`, `a, b and c`. */
+const andList = (items: string[]): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+
+/** What the override adds, in words: "debug ports, the data stores on 127.0.0.1 and live reload rules for ...". */
+const extrasOf = (model: ComposeModel) => {
+  const extras = [
+    model.debugPorts.length > 0 ? 'debug ports' : '',
+    model.override.hasDataPorts ? 'the data stores on 127.0.0.1' : '',
+    model.liveReload.length > 0 ? 'live reload rules for `docker compose watch`' : '',
+  ].filter(Boolean);
+  return andList(extras);
+};
 
 /** The opening comments of compose.yaml and .env.example, which depend on what the project has. */
 const headers = (config: Config, model: ComposeModel) => {
@@ -141,7 +175,29 @@ const headers = (config: Config, model: ComposeModel) => {
     ...wrap('To change one, copy this file to .env (keep .env out of git) and edit the copy.'),
     ...(hasSecrets ? wrap('Passwords never go here: they are files in secrets/ (run `sh scripts/dev-secrets.sh`).') : []),
   ];
-  return { compose, env, extras: extrasOf(model) };
+  const publishes = model.override.services.some((service) => service.ports.length > 0);
+  const syncs = model.liveReload.some(({ reload }) => reload.mode === 'sync');
+  const rebuilds = model.liveReload.some(({ reload }) => reload.mode === 'rebuild');
+  const watchDoes = [
+    syncs ? 'copies changed sources into the services that run them as they are and restarts them' : '',
+    rebuilds ? `rebuilds the image of ${syncs ? 'the others' : 'a service whose files change'}` : '',
+  ]
+    .filter(Boolean)
+    .join(', and ');
+  const override = [
+    ...wrap(
+      `Development extras for ${config.name} (${extrasOf(model)}), merged over compose.yaml by \`docker compose\` ` +
+        'automatically; `docker compose -f compose.yaml ...` leaves them out.' +
+        (publishes ? ' Everything published here is bound to 127.0.0.1, so nothing is reachable from other machines.' : '') +
+        (model.variables.override.length > 0 ? ' Ports can be changed in .env.' : ''),
+    ),
+    '',
+    ...wrap(
+      'Source folders are not bind-mounted. Instead, `docker compose watch` (or `docker compose up --watch`, ' +
+        `Compose v2.22+) follows the develop.watch rules below: it ${watchDoes} (see docs/local-development.md).`,
+    ),
+  ];
+  return { compose, env, override, extras: extrasOf(model) };
 };
 
 export const composeArea: Area = {
@@ -157,7 +213,7 @@ export const composeArea: Area = {
       base: model.variables.base.map(withComment),
       override: model.variables.override.map(withComment),
     };
-    const data = { config, model, dataPortsNetwork, headers: headers(config, model) };
+    const data = { config, model, dataPortsNetwork, headers: headers(config, model), andList };
     const files = [
       file('compose.yaml', 'compose.yaml.ejs', data),
       file('.env.example', 'env.example.ejs', { ...data, model: { ...model, variables } }),

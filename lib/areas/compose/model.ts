@@ -8,6 +8,7 @@ import { buildContextOf, dockerfilePath, imageRepository, namespaceFor } from '.
 import type { Config } from '../../plan/types.js';
 import { databaseDefaults, planCache, planDatabase, type Datastore, type SecretFile, type Setting } from './datastores.js';
 import { containerPortOf, healthcheckOf } from './healthchecks.js';
+import { liveReloadOf, type LiveReload, type WatchRule } from './watch.js';
 
 /** The tag of images built by compose: never pushed, never confused with a release tag. */
 export const localTag = 'local';
@@ -74,6 +75,10 @@ export interface OverrideService {
   environment: Setting[];
   ports: PublishedPort[];
   networks: string[];
+  /** `read_only: false`, with the reason (comment lines): only where `docker compose watch` copies files in. */
+  writable?: { comments: string[] };
+  /** `develop.watch` rules, with what they do (comment lines). */
+  watch?: { comments: string[]; rules: WatchRule[] };
 }
 
 export interface ComposeModel {
@@ -91,6 +96,8 @@ export interface ComposeModel {
   variables: { base: Variable[]; override: Variable[] };
   firstBackend?: ComposeService;
   debugPorts: { service: string; debug: DebugPort }[];
+  /** What `docker compose watch` does for each application service (compose.override.yaml). */
+  liveReload: { service: string; reload: LiveReload }[];
 }
 
 /** Splits a comment into lines of at most `width` characters (words are never cut). */
@@ -151,6 +158,15 @@ const appLimits = (service: Service) => ({
  * (pid, temp files, the runtime configuration written at start) under /tmp as well.
  */
 const tmpfs = ['/tmp'];
+
+/**
+ * Why a service that `docker compose watch` syncs into has a writable root file system in the override:
+ * Compose copies changed files through the Docker API (PUT /containers/{id}/archive), which refuses to write
+ * to a read-only root file system.
+ */
+const writableReason =
+  'Writable root file system for docker compose watch: it copies changed files in through the Docker API, ' +
+  'which refuses a read-only root file system. The rest of the hardening stays; compose.yaml alone keeps it read-only.';
 
 /** The JDWP agent that `<SERVICE>_JAVA_TOOL_OPTIONS` can switch on. */
 export const jdwpAgent = (port: number) => `-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:${port}`;
@@ -325,21 +341,34 @@ export const composeModel = (config: Config): ComposeModel => {
       networks: [dataNetwork, dataPortsNetwork],
     };
   });
+  // Live reload for every application service; debug ports for back ends and workers.
   const debugPorts: { service: string; debug: DebugPort }[] = [];
+  const liveReload: { service: string; reload: LiveReload }[] = [];
   const appOverrides: OverrideService[] = [];
   for (const service of config.services) {
     const debuggerInfo = service.kind === 'frontend' ? undefined : debuggerOf(service);
-    if (!debuggerInfo) continue;
-    const port = publish(
-      ports,
-      `${envPrefix(service.name)}_DEBUG_PORT`,
-      debuggerInfo.port,
-      debuggerInfo.port,
-      `Host port of the ${service.language} debugger of ${service.name} (compose.override.yaml only), on 127.0.0.1.`,
-    );
-    const debug = { ...debuggerInfo, language: service.language, port };
-    debugPorts.push({ service: service.name, debug });
-    appOverrides.push({ name: service.name, comments: wrap(debuggerInfo.comment), environment: debuggerInfo.environment, ports: [port], networks: [] });
+    const reload = liveReloadOf(service);
+    liveReload.push({ service: service.name, reload });
+    let debugging: Pick<OverrideService, 'comments' | 'environment' | 'ports'> = { comments: [], environment: [], ports: [] };
+    if (debuggerInfo) {
+      const port = publish(
+        ports,
+        `${envPrefix(service.name)}_DEBUG_PORT`,
+        debuggerInfo.port,
+        debuggerInfo.port,
+        `Host port of the ${service.language} debugger of ${service.name} (compose.override.yaml only), on 127.0.0.1.`,
+      );
+      debugPorts.push({ service: service.name, debug: { ...debuggerInfo, language: service.language, port } });
+      debugging = { comments: wrap(debuggerInfo.comment), environment: debuggerInfo.environment, ports: [port] };
+    }
+    const override: OverrideService = {
+      name: service.name,
+      ...debugging,
+      networks: [],
+      ...(reload.mode === 'sync' ? { writable: { comments: wrap(writableReason) } } : {}),
+      watch: { comments: wrap(`Live reload (docker compose watch): ${reload.reason}`), rules: reload.rules },
+    };
+    appOverrides.push(override);
   }
 
   const services = [...appServices, ...storeServices];
@@ -401,5 +430,6 @@ export const composeModel = (config: Config): ComposeModel => {
     variables: { base: baseVariables, override: overrideVariables },
     ...(firstBackendSource ? { firstBackend: appServices.find((service) => service.name === firstBackendSource.name) } : {}),
     debugPorts,
+    liveReload,
   };
 };
