@@ -36,10 +36,11 @@ BIN_DIR="$VALIDATORS_HOME/bin"
 COMPOSE_BIN="$BIN_DIR/docker-compose"
 
 # Debian tool -> package
-# javac/java and python3 compile and run the generated health probes and build helpers (test/docker).
-APT_TOOLS=(shellcheck yamllint nginx rsync javac java python3)
+# javac/java and python3 compile and run the generated health probes and build helpers (test/docker);
+# tmux gives the interactive CLI test a real terminal (test/tty).
+APT_TOOLS=(shellcheck yamllint nginx rsync javac java python3 tmux)
 declare -A APT_PKG=([shellcheck]=shellcheck [yamllint]=yamllint [nginx]=nginx [rsync]=rsync
-  [javac]=openjdk-17-jdk-headless [java]=openjdk-17-jdk-headless [python3]=python3)
+  [javac]=openjdk-17-jdk-headless [java]=openjdk-17-jdk-headless [python3]=python3 [tmux]=tmux)
 
 log() { printf 'setup-validators: %s\n' "$*" >&2; }
 
@@ -231,6 +232,7 @@ tool_version() {
     javac) "$p" -version 2>&1 | awk '{print $2}' ;;
     java) "$p" -version 2>&1 | awk -F'"' 'NR == 1 {print $2}' ;;
     python3) "$p" --version | awk '{print $2}' ;;
+    tmux) "$p" -V | awk '{print $2}' ;;
     *) return 1 ;;
   esac
 }
