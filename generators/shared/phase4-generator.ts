@@ -15,6 +15,7 @@ import {
   checkAnswers,
   defaultFor,
   fillDefaults,
+  noServicesError,
   requireComplete,
   resolveProvided,
 } from '../../lib/config/resolve.js';
@@ -124,7 +125,7 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
           const detected = source === 'detected';
           const suggested = detected ? answers[name] : defaultFor(option, answers, this.detection);
           if (option.kind === 'services' && (suggested as unknown[]).length === 0) {
-            throw new UsageError('services', `no services were detected in ${this.destinationRoot()}; list them in an answers file (--answers) or with --services JSON`);
+            throw noServicesError(this.destinationRoot());
           }
           const question = questionFor(option, { answers, detection: this.detection, suggested, detected });
           const reply = (await this.prompt([question as never]))[name];

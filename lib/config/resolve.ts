@@ -72,12 +72,17 @@ export const missingOptions = (resolution: PartialResolution): OptionName[] =>
 export const defaultFor = (option: AnyOption, answers: Partial<Answers>, detection: Detection): unknown =>
   option.default({ answers, detection } as never);
 
+/** Services cannot be defaulted: without detected ones the user has to name them. */
+export const noServicesError = (root: string) =>
+  new UsageError('services', `no services were detected in ${root}; list them in an answers file (--answers) or with --services JSON`);
+
 /** Fills every unanswered option with its default, in catalog order so defaults can build on earlier answers. */
 export const fillDefaults = (resolution: PartialResolution, detection: Detection): PartialResolution => {
   const answers: Record<string, unknown> = { ...resolution.answers };
   const sources: Record<string, AnswerSource | undefined> = { ...resolution.sources };
   for (const option of options) {
     if (answers[option.name] !== undefined) continue;
+    if (option.kind === 'services' && detection.services.length === 0) throw noServicesError(detection.root);
     answers[option.name] = validateValue(option, defaultFor(option, answers, detection), `${option.name} (default)`);
     sources[option.name] = 'default';
   }

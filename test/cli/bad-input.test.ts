@@ -101,7 +101,7 @@ const cases: Case[] = [
   { name: 'target folder is a file', args: [...defaults, '-C', 'api/index.js'], field: 'target folder' },
   { name: 'a file where a folder must go', args: defaults, field: 'docs/', files: { docs: 'not a folder\n' } },
   { name: 'a folder where a file must go', args: defaults, field: 'docs/phase4.md', files: { 'docs/phase4.md/keep': '' } },
-  { name: 'no services in an empty repo', args: [...defaults, '-C', 'empty'], field: 'services' },
+  { name: 'no services in an empty repo', args: [...defaults, '-C', 'empty'], field: 'services: no services were detected' },
 ];
 
 /** A minimal valid repository: one Express service in api/. */
