@@ -16,7 +16,5 @@ newest_source=$(find bin generators lib tsconfig.json package.json -newer dist/.
 if [ ! -f dist/.built ] || [ -n "$newest_source" ]; then
   echo "ensure-deps: building dist/" >&2
   rm -rf dist
-  npx tsc -p tsconfig.json
-  chmod +x dist/bin/phase4.js
-  touch dist/.built
+  npm run --silent build
 fi

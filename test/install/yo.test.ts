@@ -58,7 +58,7 @@ describe('installed package', () => {
 
   test('the tarball holds the build, the templates and the versions file, and no tests', () => {
     const installed = path.join(prefix, 'lib', 'node_modules', 'generator-phase4');
-    for (const file of ['dist/bin/phase4.js', 'dist/generators/app/index.js', 'dist/generators/docs/index.js', 'templates/docs/phase4.md.ejs', 'lib/versions/versions.json', 'README.md']) {
+    for (const file of ['dist/bin/phase4.js', 'dist/bin/run-generator.bundle.js', 'dist/bin/bundled/yeoman-generator/package.json', 'dist/generators/app/index.js', 'dist/generators/docs/index.js', 'templates/docs/phase4.md.ejs', 'lib/versions/versions.json', 'README.md']) {
       assert.ok(existsSync(path.join(installed, file)), file);
     }
     for (const absent of ['test', 'examples', 'lib/catalog', 'scripts']) assert.ok(!existsSync(path.join(installed, absent)), absent);
