@@ -1,5 +1,6 @@
 /** Every validator the matrix harness runs. An area that adds a file format adds its validator here. */
 import { dockerCompose } from './compose.js';
+import { composeSpecSchema } from './compose-schema.js';
 import { dockerfileUtils } from './dockerfile.js';
 import { markdownlint } from './markdownlint.js';
 import { secretlint } from './secretlint.js';
@@ -7,4 +8,4 @@ import { shellcheck } from './shellcheck.js';
 import type { Validator } from './types.js';
 import { yamllint } from './yamllint.js';
 
-export const validators: Validator[] = [yamllint, markdownlint, secretlint, shellcheck, dockerCompose, dockerfileUtils];
+export const validators: Validator[] = [yamllint, markdownlint, secretlint, shellcheck, dockerCompose, composeSpecSchema, dockerfileUtils];
