@@ -28,6 +28,11 @@ export const docsArea: Area = {
   name: 'docs',
   description: 'Stack overview (docs/phase4.md): services, ports, environments, choices and generated files',
   describesOtherFiles: true,
+  // example.com is reserved for documentation: the default domain works for a first look only.
+  nextSteps: (config) =>
+    /(^|\.)example\.com$/.test(config.domain)
+      ? [`Set the real production domain (now ${config.domain}): phase4 --domain <your domain>`]
+      : [],
   plan: (config, { otherFiles }) => {
     const self = { path: 'docs/phase4.md', area: 'docs', ownership: 'managed' as const };
     const files = [...otherFiles.map(({ path, area, ownership }) => ({ path, area, ownership })), self].sort(byPath);

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Answers } from '../../lib/catalog/option.js';
-import { plan } from '../../lib/plan/plan.js';
+import { nextSteps, plan } from '../../lib/plan/plan.js';
 import { hostFor, imageRepository, namespaceFor, productionEnvironment } from '../../lib/plan/naming.js';
 import { withHeader } from '../../lib/render/header.js';
 import * as quote from '../../lib/render/quote.js';
@@ -56,6 +56,12 @@ describe('plan', () => {
 
   test('a subgenerator plans only its area', () => {
     assert.deepEqual([...new Set(plan(exampleConfig, ['docs']).map((file) => file.area))], ['docs']);
+  });
+
+  test('next steps come from the areas, and ask for a real domain while the default one is used', () => {
+    assert.ok(!nextSteps(exampleConfig).some((step) => step.includes('domain')));
+    const steps = nextSteps({ ...exampleConfig, domain: 'shop.example.com' }, ['docs']);
+    assert.deepEqual(steps, ['Set the real production domain (now shop.example.com): phase4 --domain <your domain>']);
   });
 
   test('an unknown area is a usage error', () => {
