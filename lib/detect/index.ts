@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { detectGoService } from './go.js';
 import { detectJavaService } from './java.js';
+import { withMakeTargets } from './makefile.js';
 import { detectNodeService } from './node.js';
 import { detectPythonService } from './python.js';
 import { exists, isDirectory, listDirectories, listSourceFiles, readJson, readText, toPosix } from './repo-files.js';
@@ -21,7 +22,7 @@ const detectService = (root: string, dir: string): DetectedService | undefined =
   const relativePath = toPosix(path.relative(root, dir));
   for (const detector of detectors) {
     const service = detector(dir, relativePath, root);
-    if (service) return service;
+    if (service) return { ...service, commands: withMakeTargets(service.commands, dir) };
   }
   return undefined;
 };

@@ -643,3 +643,26 @@ describe('detect: edge cases', () => {
     assert.equal(detection.ci, 'jenkins');
   });
 });
+
+describe('detect: Makefile targets', () => {
+  test('fill the steps the manifest does not name, and only those', () => {
+    const root = tempRepo({
+      'go.mod': 'module github.com/acme/tool\n\ngo 1.23\n',
+      'main.go': 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n',
+      'Makefile': 'GOFLAGS := -trimpath\n\nbuild:\n\tgo build ./...\n\nlint: vet\n\tgolangci-lint run\n\nvet:\n\tgo vet ./...\n',
+    });
+    const service = onlyService(root);
+    assert.equal(service.commands.build, 'go build ./...', 'the manifest-derived command stays');
+    assert.equal(service.commands.lint, 'go vet ./...');
+    const python = tempRepo({
+      'requirements.txt': 'flask==3.1.0\n',
+      'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+      'Makefile': 'test:\n\tpython -m pytest\nlint:\n\truff check .\nGOAL := x\n',
+    });
+    const flask = onlyService(python);
+    assert.equal(flask.commands.test, 'make test');
+    assert.equal(flask.commands.lint, 'make lint');
+    assert.equal(flask.commands.build, undefined);
+  });
+});
+
