@@ -220,6 +220,38 @@ check_compose() {
   fi
 }
 
+# ---------------------------------------------------------------- BuildKit's Dockerfile checks
+# test/validation/dockerfile-check: a small Go program calling github.com/moby/buildkit v0.18.2's
+# dockerfile2llb.DockerfileLint (the rules behind `docker build --check`), offline. Cold build ~60 s on 2
+# cores (module download ~15 s); rebuilt only when its sources change (a hash stamp beside the binary).
+CHECK_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/test/validation/dockerfile-check"
+CHECK_BIN="$BIN_DIR/dockerfile-check"
+
+check_sources_hash() {
+  cat "$CHECK_SRC/main.go" "$CHECK_SRC/go.mod" "$CHECK_SRC/go.sum" | sha256sum | cut -d' ' -f1
+}
+
+build_dockerfile_check() {
+  local go_bin want
+  want="$(check_sources_hash)" || return 1
+  if [[ -x "$CHECK_BIN" && "$(cat "$CHECK_BIN.sha256" 2>/dev/null)" == "$want" ]]; then
+    return 0
+  fi
+  if ! go_bin="$(find_go)"; then
+    log "go not found: cannot build dockerfile-check"
+    return 1
+  fi
+  ensure_work_dir
+  mkdir -p "$BIN_DIR" || return 1
+  log "building dockerfile-check (BuildKit's Dockerfile checks; cold: ~1 min on 2 cores)"
+  (
+    cd "$CHECK_SRC" || exit 1
+    export GOWORK=off GOFLAGS="-mod=readonly -buildvcs=false" CGO_ENABLED=0
+    run_logged "$WORK_DIR/dockerfile-check.log" "$go_bin" build -trimpath -o "$CHECK_BIN.tmp" . || exit 1
+  ) || return 1
+  mv -f "$CHECK_BIN.tmp" "$CHECK_BIN" && printf '%s\n' "$want" >"$CHECK_BIN.sha256"
+}
+
 # ---------------------------------------------------------------- report
 tool_version() {
   local t="$1" p
@@ -241,6 +273,7 @@ main() {
   local failed=0 t v go_bin
   install_apt_tools || failed=1
   build_compose || failed=1
+  build_dockerfile_check || failed=1
 
   for t in "${APT_TOOLS[@]}"; do
     if v="$(tool_version "$t")" && [[ -n "$v" ]]; then
@@ -255,6 +288,15 @@ main() {
     printf '%-15s %-10s %s\n' go "$("$go_bin" env GOVERSION)" "$go_bin"
   else
     log "MISSING: go and gofmt (install Go, e.g. at /usr/local/go)"
+    failed=1
+  fi
+  if [[ -x "$CHECK_BIN" ]] && printf 'FROM scratch\nCMD ["a"]\nCMD ["b"]\n' | "$CHECK_BIN" /dev/stdin >/dev/null; then
+    log "dockerfile-check accepted a Dockerfile with two CMDs"
+    failed=1
+  elif [[ -x "$CHECK_BIN" ]]; then
+    printf '%-15s %-10s %s\n' dockerfile-check buildkit-0.18.2 "$CHECK_BIN"
+  else
+    log "MISSING: dockerfile-check ($CHECK_BIN)"
     failed=1
   fi
   if v="$(compose_installed_version)" && [[ -n "$v" ]] && check_compose; then

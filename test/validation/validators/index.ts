@@ -1,4 +1,5 @@
 /** Every validator the matrix harness runs. An area that adds a file format adds its validator here. */
+import { buildkitChecks } from './buildkit.js';
 import { dockerCompose } from './compose.js';
 import { composeSpecSchema } from './compose-schema.js';
 import { dockerfileUtils } from './dockerfile.js';
@@ -8,4 +9,4 @@ import { shellcheck } from './shellcheck.js';
 import type { Validator } from './types.js';
 import { yamllint } from './yamllint.js';
 
-export const validators: Validator[] = [yamllint, markdownlint, secretlint, shellcheck, dockerCompose, composeSpecSchema, dockerfileUtils];
+export const validators: Validator[] = [yamllint, markdownlint, secretlint, shellcheck, dockerCompose, composeSpecSchema, dockerfileUtils, buildkitChecks];
