@@ -14,8 +14,6 @@ interface VersionsFile {
 // Read at run time rather than imported, so the file stays plain JSON at one path in sources and builds.
 const versions: VersionsFile = JSON.parse(readFileSync(path.join(packageRoot, 'lib', 'versions', 'versions.json'), 'utf8'));
 
-export type ImageKey = keyof typeof versions.images & string;
-
 /** `image:tag` of a pinned image; an unknown key is a programming error. */
 export const imageRef = (key: string): string => {
   const entry = versions.images[key];

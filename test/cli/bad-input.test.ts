@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
-import { snapshot, tempDir } from '../helpers/folders.js';
+import { snapshot, tempDir, writeTree } from '../helpers/folders.js';
 
 interface Case {
   name: string;
@@ -114,11 +114,7 @@ const prepare = (files: Record<string, string> = {}) => {
     JSON.stringify({ name: 'api', scripts: { start: 'node index.js' }, dependencies: { express: '^4.21.0' } }),
   );
   writeFileSync(path.join(dir, 'api', 'index.js'), 'app.listen(process.env.PORT || 3000);\n');
-  for (const [relative, contents] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
-    writeFileSync(path.join(dir, relative), contents);
-  }
-  return dir;
+  return writeTree(dir, files);
 };
 
 describe('bad input: exit 2, the field named, nothing written', { concurrency: 4 }, () => {

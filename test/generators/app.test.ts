@@ -1,9 +1,10 @@
 /** The generators in-process with yeoman-test: non-interactive, with prompt answers, and re-runs. */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import helpers from 'yeoman-test';
+import { writeTree } from '../helpers/folders.js';
 import AppGenerator from '../../generators/app/index.js';
 import DocsGenerator from '../../generators/docs/index.js';
 
@@ -14,10 +15,7 @@ const expressApi = {
 
 /** Detection reads the real disk (yeoman-test's withFiles only fills mem-fs), so fixtures go to disk. */
 const onDisk = (files: Record<string, string>) => (dir: string) => {
-  for (const [relative, contents] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
-    writeFileSync(path.join(dir, relative), contents);
-  }
+  writeTree(dir, files);
 };
 
 const runApp = () => helpers.run(AppGenerator as never, { namespace: 'phase4:app' }).doInDir(onDisk(expressApi));

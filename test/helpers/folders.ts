@@ -1,6 +1,6 @@
 /** Temporary copies of fixtures, and byte-exact snapshots of folders to prove nothing was written. */
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
@@ -13,6 +13,15 @@ after(() => {
 export const tempDir = (prefix = 'phase4-test-'): string => {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   created.push(dir);
+  return dir;
+};
+
+/** Writes `files` (relative path -> contents) under `dir`, creating folders as needed. */
+export const writeTree = (dir: string, files: Record<string, string>): string => {
+  for (const [relative, contents] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
+    writeFileSync(path.join(dir, relative), contents);
+  }
   return dir;
 };
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { validateService } from '../../lib/catalog/validate-service.js';
+import { tempDir, writeTree } from '../helpers/folders.js';
 import { detect, detectServices } from '../../lib/detect/index.js';
 import type { DetectedService, Detection } from '../../lib/detect/types.js';
 
@@ -28,22 +28,8 @@ const project = (detection: Detection) => ({
 
 const none = { ci: undefined, cloud: undefined, orchestration: undefined, database: undefined, cache: undefined };
 
-// Temporary repositories for edge cases, removed at the end.
-const tempRoots: string[] = [];
-after(() => {
-  for (const dir of tempRoots) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A throwaway repository made of `files` (path -> content). */
-const tempRepo = (files: Record<string, string>): string => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'phase4-detect-'));
-  tempRoots.push(root);
-  for (const [file, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), content);
-  }
-  return root;
-};
+/** A throwaway repository made of `files` (path -> content), removed at the end. */
+const tempRepo = (files: Record<string, string>): string => writeTree(tempDir('phase4-detect-'), files);
 
 const git = (root: string, ...args: string[]) => execFileSync('git', ['-C', root, ...args], { stdio: 'ignore' });
 

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { runTool } from '../../helpers/tools.js';
-import { inBatches, type Validator } from './types.js';
+import { inBatches, uniqueByContent, type Validator } from './types.js';
 
 /**
  * BuildKit's own Dockerfile checks (the rules of `docker build --check`), through the small Go program in
@@ -11,15 +9,9 @@ export const buildkitChecks: Validator = {
   name: 'buildkit dockerfile checks',
   applies: (file) => /(^|\/)Dockerfile$/.test(file),
   mustReject: { path: 'Dockerfile', contents: 'FROM node:22 AS base\nENV A 1\nCMD ["a"]\nCMD ["b"]\n' },
-  check: (files) => {
-    const seen = new Set<string>();
-    const unique = files.filter((file) => {
-      const digest = createHash('sha256').update(readFileSync(file)).digest('hex');
-      return seen.has(digest) ? false : (seen.add(digest), true);
-    });
-    return inBatches(unique).flatMap((batch) => {
+  check: (files) =>
+    inBatches(uniqueByContent(files)).flatMap((batch) => {
       const result = runTool('dockerfile-check', batch);
       return result.status === 0 ? [] : [result.output];
-    });
-  },
+    }),
 };

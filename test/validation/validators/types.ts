@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
 /** A real validator run by the matrix harness over every generated file it applies to. */
 export interface Validator {
   name: string;
@@ -14,4 +17,15 @@ export const inBatches = <T>(items: T[], size = 200): T[][] => {
   const batches: T[][] = [];
   for (let index = 0; index < items.length; index += size) batches.push(items.slice(index, index + size));
   return batches;
+};
+
+/** The files whose bytes were not seen before: identical files across matrix cases are checked once. */
+export const uniqueByContent = (files: string[]): string[] => {
+  const seen = new Set<string>();
+  return files.filter((file) => {
+    const digest = createHash('sha256').update(readFileSync(file)).digest('hex');
+    if (seen.has(digest)) return false;
+    seen.add(digest);
+    return true;
+  });
 };
