@@ -26,11 +26,12 @@ export const catalog = [
   }),
   services({
     name: 'services',
-    description: 'Services to cover: name, path, kind, language, framework, port, healthPath, commands (JSON for the flag)',
+    description: 'Services to cover: name, path, kind, language, framework, port, healthPath, commands, settings, ... (JSON for the flag)',
     message: 'Services to cover',
+    // Evidence stays with the detection (shown by `phase4 detect`); the answers keep the values.
     detect: (detection) =>
-      detection.services.length > 0 ? detection.services.map(({ uses: _uses, ...service }) => service) : undefined,
-    default: ({ detection }) => detection.services.map(({ uses: _uses, ...service }) => service),
+      detection.services.length > 0 ? detection.services.map(({ evidence: _evidence, ...service }) => service) : undefined,
+    default: ({ detection }) => detection.services.map(({ evidence: _evidence, ...service }) => service),
   }),
   choice({
     name: 'ci',

@@ -3,11 +3,18 @@ import type { AnyOption } from './option.js';
 import { catalog } from './options.js';
 import {
   commandNames,
+  datastoreEngines,
   frameworksByLanguage,
+  healthPathPattern,
   languages,
+  migrationTools,
   packageManagersByLanguage,
+  packageNamePattern,
+  relativePathPattern,
   requiredServiceFields,
   serviceKinds,
+  settingNamePattern,
+  versionPattern,
 } from './service.js';
 
 /** JSON Schema wants the regular expression source, without the JS-only flags. */
@@ -19,20 +26,49 @@ const serviceSchema = {
   required: [...requiredServiceFields],
   properties: {
     name: { type: 'string', pattern: '^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$', description: 'Service name (DNS-1123 label)' },
-    path: { type: 'string', description: 'Folder relative to the repository root' },
+    path: { type: 'string', pattern: source(relativePathPattern), description: 'Folder relative to the repository root' },
     kind: { enum: [...serviceKinds] },
     language: { enum: [...languages] },
     framework: { enum: [...new Set(Object.values(frameworksByLanguage).flat())] },
     packageManager: { enum: [...new Set(Object.values(packageManagersByLanguage).flat())] },
-    port: { type: 'integer', minimum: 1, maximum: 65535 },
-    healthPath: { type: 'string', pattern: '^/' },
-    buildContext: { type: 'string', description: 'Folder the image is built from when not path (a workspace root)' },
+    packageManagerVersion: { type: 'string', pattern: source(versionPattern), description: 'Package manager version the project declares' },
+    runtimeVersion: { type: 'string', pattern: source(versionPattern), description: 'Runtime version or range the project declares' },
+    port: { type: 'integer', minimum: 1, maximum: 65535, description: 'Port it listens on (not for workers)' },
+    healthPath: { type: 'string', pattern: source(healthPathPattern), description: 'HTTP health route; omit when there is none' },
+    buildContext: { type: 'string', pattern: source(relativePathPattern), description: 'Folder the image is built from when not path (a workspace root)' },
+    lockfile: { type: 'string', pattern: source(relativePathPattern), description: 'Lockfile installs are frozen to, relative to the repository root' },
+    workspacePackage: { type: 'string', pattern: source(packageNamePattern), description: 'Package name inside its workspace' },
+    buildOutput: { type: 'string', pattern: source(relativePathPattern), description: 'Folder the build writes, relative to path' },
+    uses: { type: 'array', uniqueItems: true, items: { enum: [...datastoreEngines] }, description: 'Datastores it connects to' },
+    settings: {
+      type: 'array',
+      description: 'Settings it reads from its environment',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: {
+          name: { type: 'string', pattern: source(settingNamePattern) },
+          secret: { type: 'boolean' },
+          default: { type: 'string' },
+        },
+      },
+    },
+    migrations: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['tool', 'command'],
+      properties: { tool: { enum: [...migrationTools] }, command: { type: 'string', minLength: 1 } },
+    },
     commands: {
       type: 'object',
       additionalProperties: false,
       properties: Object.fromEntries(commandNames.map((name) => [name, { type: 'string', minLength: 1 }])),
     },
   },
+  // A port for everything but workers.
+  if: { properties: { kind: { const: 'worker' } } },
+  else: { required: ['port'] },
   // The framework and package manager must belong to the language.
   allOf: languages.map((language) => ({
     if: { properties: { language: { const: language } }, required: ['language'] },

@@ -1,4 +1,5 @@
 /** The README's option table, generated from the catalog (a test keeps the README in step). */
+import { emptyDetection } from '../detect/types.js';
 import type { AnyOption } from '../catalog/option.js';
 import { catalog } from '../catalog/options.js';
 
@@ -17,7 +18,7 @@ const values = (option: AnyOption) => {
 
 const defaultOf = (option: AnyOption) => {
   if (option.kind === 'services') return 'detected';
-  const value = option.default({ answers: { name: '<name>' }, detection: { root: '.', services: [] } });
+  const value = option.default({ answers: { name: '<name>' }, detection: emptyDetection('.') });
   const shown = Array.isArray(value) ? value.join(', ') : String(value);
   return option.detect ? `detected, else \`${shown}\`` : `\`${shown}\``;
 };

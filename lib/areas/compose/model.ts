@@ -268,7 +268,7 @@ export const composeModel = (config: Config): ComposeModel => {
             publish(
               ports,
               `${prefix}_HOST_PORT`,
-              service.port,
+              containerPort,
               containerPort,
               `Host port of ${service.name} (${service.kind}), published on 127.0.0.1 only.`,
             ),

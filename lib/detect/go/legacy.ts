@@ -1,10 +1,10 @@
 /** A Go module with a main package: net/http, Gin or Echo servers, or a worker. */
 import path from 'node:path';
-import type { Framework } from '../catalog/service.js';
-import { exists, readText } from './repo-files.js';
-import { asPort, findDatastores, findHealthPath, findPortInEnv, readAll, sourceFiles } from './source-hints.js';
-import { toServiceName } from './service-name.js';
-import type { DetectedService } from './types.js';
+import type { Framework } from '../../catalog/service.js';
+import { exists, readText } from '../repo-files.js';
+import { asPort, findDatastores, findHealthPath, findPortInEnv, readAll, sourceFiles } from '../source-hints.js';
+import { toServiceName } from '../service-name.js';
+import type { DetectedService } from '../types.js';
 
 /** The last element of a module path, skipping a major-version suffix: `github.com/acme/shop/v2` -> `shop`. */
 const moduleName = (modulePath: string): string => {
@@ -12,7 +12,7 @@ const moduleName = (modulePath: string): string => {
   return (/^v\d+$/.test(parts.at(-1) ?? '') && parts.length > 1 ? parts.at(-2) : parts.at(-1)) ?? modulePath;
 };
 
-export const detectGoService = (dir: string, relativePath: string): DetectedService | undefined => {
+export const detectGoService = (dir: string, relativePath: string): Omit<DetectedService, 'evidence'> | undefined => {
   const goMod = readText(path.join(dir, 'go.mod'));
   if (goMod === undefined) return undefined;
   const files = sourceFiles(dir, ['.go']).filter((file) => !file.endsWith('_test.go'));

@@ -1,10 +1,10 @@
 /** A Python service: FastAPI, Django or Flask back ends; Celery, RQ or Dramatiq workers. */
 import path from 'node:path';
-import type { Framework, PackageManager, ServiceCommands } from '../catalog/service.js';
-import { exists, readText } from './repo-files.js';
-import { asPort, findDatastores, findHealthPath, findPortInEnv, readAll, sourceFiles, withoutTests } from './source-hints.js';
-import { toServiceName } from './service-name.js';
-import type { DetectedService } from './types.js';
+import type { Framework, PackageManager, ServiceCommands } from '../../catalog/service.js';
+import { exists, readText } from '../repo-files.js';
+import { asPort, findDatastores, findHealthPath, findPortInEnv, readAll, sourceFiles, withoutTests } from '../source-hints.js';
+import { toServiceName } from '../service-name.js';
+import type { DetectedService } from '../types.js';
 
 const frameworkByRequirement: [RegExp, Framework][] = [
   [/\bfastapi\b/i, 'fastapi'],
@@ -56,7 +56,7 @@ const commandsOf = (manager: PackageManager, requirements: string, dir: string):
   };
 };
 
-export const detectPythonService = (dir: string, relativePath: string): DetectedService | undefined => {
+export const detectPythonService = (dir: string, relativePath: string): Omit<DetectedService, 'evidence'> | undefined => {
   const pyproject = readText(path.join(dir, 'pyproject.toml'));
   const requirementFiles = ['requirements.txt', 'requirements-dev.txt', 'requirements/base.txt', 'Pipfile'];
   const requirementTexts = requirementFiles.map((name) => readText(path.join(dir, name)));

@@ -1,10 +1,10 @@
 /** A Java service built with Maven or Gradle; Spring Boot is recognised by its plugin or parent. */
 import path from 'node:path';
-import type { PackageManager, ServiceCommands } from '../catalog/service.js';
-import { exists, readText } from './repo-files.js';
-import { asPort, findDatastores, findHealthPath, findPortInEnv, sourceFiles } from './source-hints.js';
-import { toServiceName } from './service-name.js';
-import type { DetectedService } from './types.js';
+import type { PackageManager, ServiceCommands } from '../../catalog/service.js';
+import { exists, readText } from '../repo-files.js';
+import { asPort, findDatastores, findHealthPath, findPortInEnv, sourceFiles } from '../source-hints.js';
+import { toServiceName } from '../service-name.js';
+import type { DetectedService } from '../types.js';
 
 const commandsOf = (manager: PackageManager, dir: string, isSpringBoot: boolean): ServiceCommands => {
   if (manager === 'maven') {
@@ -35,7 +35,7 @@ const springPort = (dir: string): number | undefined => {
   return asPort(fromProperties) ?? asPort(fromYaml);
 };
 
-export const detectJavaService = (dir: string, relativePath: string): DetectedService | undefined => {
+export const detectJavaService = (dir: string, relativePath: string): Omit<DetectedService, 'evidence'> | undefined => {
   const pom = readText(path.join(dir, 'pom.xml'));
   const gradleBuild = readText(path.join(dir, 'build.gradle')) ?? readText(path.join(dir, 'build.gradle.kts'));
   if (pom === undefined && gradleBuild === undefined) return undefined;

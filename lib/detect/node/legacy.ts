@@ -1,10 +1,10 @@
 /** A Node.js package: front end (React, Vue, Angular, Svelte) or back end (Express, Fastify, NestJS). */
 import path from 'node:path';
-import type { Framework, PackageManager, ServiceCommands } from '../catalog/service.js';
-import { exists, readJson, readText } from './repo-files.js';
-import { asPort, findDatastores, findHealthPath, findPortInEnv, readAll, sourceFiles, withoutTests } from './source-hints.js';
-import { toServiceName } from './service-name.js';
-import type { DetectedService } from './types.js';
+import type { Framework, PackageManager, ServiceCommands } from '../../catalog/service.js';
+import { exists, readJson, readText } from '../repo-files.js';
+import { asPort, findDatastores, findHealthPath, findPortInEnv, readAll, sourceFiles, withoutTests } from '../source-hints.js';
+import { toServiceName } from '../service-name.js';
+import type { DetectedService } from '../types.js';
 
 /** First match wins: a NestJS app also depends on Express, a Next-less React app on nothing else. */
 const frameworkByDependency: [string, Framework][] = [
@@ -99,7 +99,7 @@ const frameworkOf = (manifest: Record<string, any>): Framework | undefined => {
   return found[0] in peers && !(found[0] in runtime) ? undefined : found[1];
 };
 
-export const detectNodeService = (dir: string, relativePath: string, root: string): DetectedService | undefined => {
+export const detectNodeService = (dir: string, relativePath: string, root: string): Omit<DetectedService, 'evidence'> | undefined => {
   const manifest = readJson(path.join(dir, 'package.json'));
   if (!manifest) return undefined;
   const scripts: Record<string, string> = mapOf(manifest.scripts);
