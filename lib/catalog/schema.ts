@@ -14,6 +14,7 @@ import {
   requiredServiceFields,
   serviceKinds,
   settingNamePattern,
+  urlSchemePattern,
   versionPattern,
 } from './service.js';
 
@@ -51,6 +52,7 @@ const serviceSchema = {
           name: { type: 'string', pattern: source(settingNamePattern) },
           secret: { type: 'boolean' },
           default: { type: 'string' },
+          scheme: { type: 'string', pattern: source(urlSchemePattern) },
         },
       },
     },

@@ -80,6 +80,11 @@ export interface ServiceSetting {
   secret?: boolean;
   /** The value the application uses when the variable is unset (never kept for secrets). */
   default?: string;
+  /**
+   * For a datastore URL, the scheme the application's driver expects when it is not the engine's plain
+   * one: `postgresql+psycopg` (SQLAlchemy with psycopg 3), `postgresql+asyncpg`, `postgres`, `rediss`.
+   */
+  scheme?: string;
 }
 
 export interface ServiceMigrations {
@@ -146,7 +151,8 @@ export const serviceFields = [
   'migrations',
 ] as const;
 export const requiredServiceFields = ['name', 'path', 'kind', 'language'] as const;
-export const settingFields = ['name', 'secret', 'default'] as const;
+export const settingFields = ['name', 'secret', 'default', 'scheme'] as const;
+export const urlSchemePattern = /^[a-z][a-z0-9+.-]{0,40}$/;
 
 /** DNS-1123 label: what Kubernetes, compose and most clouds accept as a name. */
 export const dnsLabel = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;

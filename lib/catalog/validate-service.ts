@@ -19,6 +19,7 @@ import {
   serviceKinds,
   settingFields,
   settingNamePattern,
+  urlSchemePattern,
   versionPattern,
   workerFrameworks,
   type DatastoreEngine,
@@ -68,6 +69,9 @@ const validateSettings = (raw: unknown, field: string): ServiceSetting[] => {
     if (item.default !== undefined && (typeof item.default !== 'string' || /[\n\r]/.test(item.default))) {
       throw new UsageError(`${at}.default`, 'must be a single-line string');
     }
+    if (item.scheme !== undefined && (typeof item.scheme !== 'string' || !urlSchemePattern.test(item.scheme))) {
+      throw new UsageError(`${at}.scheme`, `'${String(item.scheme)}' is not a URL scheme such as postgresql+psycopg`);
+    }
     if (item.secret && item.default !== undefined) {
       throw new UsageError(`${at}.default`, `a secret keeps no default in generated files; remove the default of ${item.name}`);
     }
@@ -75,6 +79,7 @@ const validateSettings = (raw: unknown, field: string): ServiceSetting[] => {
       name: item.name,
       ...(item.secret ? { secret: true } : {}),
       ...(item.default !== undefined ? { default: item.default as string } : {}),
+      ...(item.scheme !== undefined ? { scheme: item.scheme as string } : {}),
     };
   });
 };

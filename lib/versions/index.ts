@@ -1,30 +1,70 @@
 /**
  * The pinned versions of everything phase4 emits, read from versions.json (the one file Renovate bumps).
- * Templates get references such as `node:22.12.0-bookworm-slim` from here and never spell versions.
+ * Templates get references such as `node:24.19.0-trixie-slim` from here and never spell versions.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 
+export interface PinnedImage {
+  image: string;
+  tag: string;
+}
+
+/** One version line of a runtime: the newest release of that line, its image, and when it stops being supported. */
+export interface RuntimeTrack extends Partial<PinnedImage> {
+  version: string;
+  /** End of upstream support (YYYY-MM-DD), when known. */
+  eol?: string;
+}
+
+export interface JavaTrack extends RuntimeTrack {
+  jdk: PinnedImage;
+  jre: PinnedImage;
+  maven: PinnedImage;
+  gradle: PinnedImage;
+}
+
+export type RuntimeName = 'node' | 'bun' | 'python' | 'go' | 'java';
+
 interface VersionsFile {
-  images: Record<string, { image: string; tag: string }>;
+  runtimes: { node: RuntimeTrack[]; bun: RuntimeTrack[]; python: RuntimeTrack[]; go: RuntimeTrack[]; java: JavaTrack[] };
+  images: Record<string, PinnedImage>;
   tools: Record<string, { package: string; version: string; datasource: string }>;
 }
 
 // Read at run time rather than imported, so the file stays plain JSON at one path in sources and builds.
 const versions: VersionsFile = JSON.parse(readFileSync(path.join(packageRoot, 'lib', 'versions', 'versions.json'), 'utf8'));
 
+export const refOf = (pinned: PinnedImage): string => `${pinned.image}:${pinned.tag}`;
+
 /** `image:tag` of a pinned image; an unknown key is a programming error. */
 export const imageRef = (key: string): string => {
   const entry = versions.images[key];
   if (!entry) throw new Error(`internal: no pinned image '${key}' in lib/versions/versions.json`);
-  return `${entry.image}:${entry.tag}`;
+  return refOf(entry);
 };
 
 export const toolVersion = (key: string): string => {
   const entry = versions.tools[key];
   if (!entry) throw new Error(`internal: no pinned tool '${key}' in lib/versions/versions.json`);
   return entry.version;
+};
+
+/** The tracks of a runtime, newest first. */
+export const runtimeTracks = <R extends RuntimeName>(runtime: R): VersionsFile['runtimes'][R] => versions.runtimes[runtime];
+
+/** Every pinned image reference in the file, runtime tracks included (for tests). */
+export const allImageRefs = (): string[] => {
+  const refs: string[] = Object.values(versions.images).map(refOf);
+  const visit = (value: unknown) => {
+    if (!value || typeof value !== 'object') return;
+    const record = value as Record<string, unknown>;
+    if (typeof record.image === 'string' && typeof record.tag === 'string') refs.push(`${record.image}:${record.tag}`);
+    for (const child of Object.values(record)) visit(child);
+  };
+  visit(versions.runtimes);
+  return refs;
 };
 
 export const allImages = () => versions.images;

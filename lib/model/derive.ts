@@ -1,0 +1,113 @@
+/** derive(config): the stack model every area reads, computed once per run. */
+import { isStaticFrontend, type Service } from '../catalog/service.js';
+import { hostFor, namespaceFor, productionEnvironment } from '../plan/naming.js';
+import type { Config } from '../plan/types.js';
+import { planDatastores } from './datastores.js';
+import { healthOf, probeOf } from './health.js';
+import { planImages } from './images.js';
+import { migrationsOf } from './migrations.js';
+import { wireSettings } from './settings.js';
+import { isNextStandalone, startOf } from './start.js';
+import type { DatastoreModel, ImageModel, ServiceModel, StackModel } from './types.js';
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** The datastores a service connects to: those it declares among the project's, else (back ends and workers) all of them. */
+const usedDatastores = (service: Service, available: DatastoreModel[], notes: string[]): DatastoreModel[] => {
+  if (service.uses === undefined) return service.kind === 'frontend' ? [] : available;
+  for (const engine of service.uses) {
+    if (!available.some((datastore) => datastore.engine.engine === engine)) {
+      notes.push(`${service.name} uses ${engine}, which is not the project's database or cache; set database/cache, or wire it by hand`);
+    }
+  }
+  return available.filter((datastore) => service.uses!.includes(datastore.engine.engine));
+};
+
+/** Folders a process writes to, besides /tmp: Next.js caches optimised images beside its build. */
+const writablePathsOf = (service: Service, image: ImageModel): string[] => [
+  '/tmp',
+  ...(isNextStandalone(service) || service.framework === 'next' ? [`${image.workdir}/.next/cache`] : []),
+];
+
+const portEnvironment = (service: Service, image: ImageModel): { name: string; value: string }[] => {
+  if (service.port === undefined || service.kind === 'worker' || image.family === 'nginx') return [];
+  return [
+    { name: 'PORT', value: String(service.port) },
+    ...(service.framework === 'spring-boot' ? [{ name: 'SERVER_PORT', value: String(service.port) }] : []),
+  ];
+};
+
+export const derive = (config: Config): StackModel => {
+  const notes: string[] = [];
+  const images = planImages(config);
+  const imageOf = (service: Service) => images.find((image) => image.services.includes(service.name))!;
+  const { database, cache } = planDatastores(config);
+  const datastores = [database, cache].filter((store): store is DatastoreModel => store !== undefined);
+
+  const services = config.services.map((service): ServiceModel => {
+    const image = imageOf(service);
+    const health = healthOf(service);
+    const start = startOf(service, image);
+    const wired = wireSettings(service, usedDatastores(service, datastores, notes), datastores);
+    notes.push(...wired.notes);
+    if (start.guessed) {
+      notes.push(`${service.name}: no start command was found; the image runs \`${start.argv.join(' ')}\` (set services[].commands.start if it differs)`);
+    }
+    if (health.kind === 'tcp') {
+      notes.push(`${service.name}: no health route was found; probes check that port ${health.port} accepts connections (set services[].healthPath to use one)`);
+    }
+    const migrations = migrationsOf(service);
+    return {
+      name: service.name,
+      path: service.path,
+      kind: service.kind,
+      language: service.language,
+      framework: service.framework,
+      image,
+      ...(service.kind !== 'worker' && service.port !== undefined ? { port: service.port } : {}),
+      health,
+      ...(probeOf(image.family, health) ? { probe: probeOf(image.family, health)! } : {}),
+      start: start.argv,
+      environment: [...portEnvironment(service, image), ...start.environment],
+      startGuessed: start.guessed,
+      user: image.user,
+      writablePaths: writablePathsOf(service, image),
+      uses: wired.uses,
+      settings: wired.settings,
+      ...(migrations ? { migrations } : {}),
+      servedByNginx: isStaticFrontend(service) || service.language === 'static',
+      source: service,
+    };
+  });
+
+  for (const image of images) {
+    const eol = image.runtime?.track.eol;
+    if (eol && eol < today()) {
+      notes.push(`${image.owner}: ${image.runtime!.runtime} ${image.runtime!.version} reached its end of life on ${eol}; upgrade the project's runtime version`);
+    }
+  }
+
+  const environments = config.environments.map((name) => ({
+    name,
+    host: hostFor(config, name),
+    namespace: namespaceFor(config, name),
+    isProduction: name === productionEnvironment(config),
+  }));
+  return {
+    config,
+    project: {
+      name: config.name,
+      team: config.team,
+      registry: config.registry,
+      domain: config.domain,
+      environments,
+      production: environments[environments.length - 1],
+    },
+    services,
+    images,
+    datastores,
+    ...(database ? { database } : {}),
+    ...(cache ? { cache } : {}),
+    notes,
+  };
+};

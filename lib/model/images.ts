@@ -1,0 +1,167 @@
+/**
+ * The images of a project: one per service folder (a web service and its worker share one), each with its
+ * family, runtime, package manager, user, build secrets and place in its build context.
+ */
+import path from 'node:path';
+import { satisfies as satisfiesPep440 } from '@renovatebot/pep440';
+import semver from 'semver';
+import { isStaticFrontend, type Service } from '../catalog/service.js';
+import { UsageError } from '../errors.js';
+import { buildContextOf, dockerfilePath, dockerignorePath, imageRepository } from '../plan/naming.js';
+import type { Config } from '../plan/types.js';
+import { toolVersion } from '../versions/index.js';
+import { resolveRuntime } from './runtime.js';
+import type { BuildSecret, ImageFamily, ImageModel, PackageManagerModel, RuntimeUser } from './types.js';
+
+/**
+ * The numeric users images run as: `app` in images phase4 creates the user in, distroless's own
+ * `nonroot` for Go, nginx-unprivileged's own user for front ends.
+ */
+export const runtimeUsers = {
+  app: { uid: 10001, gid: 10001 },
+  distroless: { uid: 65532, gid: 65532 },
+  nginx: { uid: 101, gid: 101 },
+} as const satisfies Record<string, RuntimeUser>;
+
+/** Build secrets each family's installs read; each is optional, so public dependencies need none. */
+export const buildSecrets = {
+  npmrc: { id: 'npmrc', target: '/root/.npmrc', source: '$HOME/.npmrc', reads: 'npm, pnpm, Yarn 1 and Bun registry credentials' },
+  yarnrc: { id: 'yarnrc', target: '/root/.yarnrc.yml', source: '$HOME/.yarnrc.yml', reads: 'Yarn 2+ registry credentials' },
+  pipConf: { id: 'pip_conf', target: '/etc/pip.conf', source: '$HOME/.config/pip/pip.conf', reads: 'pip index URL and credentials' },
+  uvToml: { id: 'uv_toml', target: '/etc/uv/uv.toml', source: '$HOME/.config/uv/uv.toml', reads: 'uv index URL and credentials' },
+  netrc: { id: 'netrc', target: '/root/.netrc', source: '$HOME/.netrc', reads: 'credentials for private Go modules and Python indexes' },
+  mavenSettings: { id: 'maven_settings', target: '/root/.m2/settings.xml', source: '$HOME/.m2/settings.xml', reads: 'Maven repository credentials' },
+  gradleProperties: {
+    id: 'gradle_properties',
+    target: '/root/.gradle/gradle.properties',
+    source: '$HOME/.gradle/gradle.properties',
+    reads: 'Gradle repository credentials',
+  },
+} as const satisfies Record<string, BuildSecret>;
+
+export const familyOf = (service: Service): ImageFamily => {
+  if (service.language === 'static' || isStaticFrontend(service)) return 'nginx';
+  if (service.language === 'node') return service.packageManager === 'bun' ? 'bun' : 'node';
+  return service.language;
+};
+
+const userOf = (family: ImageFamily): RuntimeUser =>
+  family === 'go' ? runtimeUsers.distroless : family === 'nginx' ? runtimeUsers.nginx : runtimeUsers.app;
+
+const secretsOf = (service: Service, berry: boolean): BuildSecret[] => {
+  switch (service.language) {
+    case 'node':
+      return [berry ? buildSecrets.yarnrc : buildSecrets.npmrc];
+    case 'python':
+      return service.packageManager === 'uv' ? [buildSecrets.uvToml, buildSecrets.netrc] : [buildSecrets.pipConf, buildSecrets.netrc];
+    case 'go':
+      return [buildSecrets.netrc];
+    case 'java':
+      return [service.packageManager === 'gradle' ? buildSecrets.gradleProperties : buildSecrets.mavenSettings];
+    case 'static':
+      return [];
+  }
+};
+
+/** Yarn 2+ is told apart by its `--immutable` install (or a declared version of 2 or more). */
+export const isYarnBerry = (service: Service): boolean =>
+  service.packageManager === 'yarn' &&
+  (/--immutable\b/.test(service.commands.install ?? '') || /^[^0-9]*([2-9]|\d{2,})\./.test(service.packageManagerVersion ?? ''));
+
+/**
+ * The version of a tool to install: phase4's pin when it satisfies what the project declares (or the
+ * project declares nothing), else the project's own declaration, which is then the pin.
+ */
+export const toolRequirement = (declared: string | undefined, pinned: string, ecosystem: 'npm' | 'pypi'): string => {
+  if (declared === undefined) return pinned;
+  if (ecosystem === 'npm') {
+    const range = semver.validRange(declared);
+    return range && !semver.satisfies(pinned, range) ? declared : pinned;
+  }
+  const specifier = /^\d/.test(declared) ? `==${declared}` : declared;
+  try {
+    return satisfiesPep440(pinned, specifier) ? pinned : declared;
+  } catch {
+    return declared;
+  }
+};
+
+const packageManagerOf = (service: Service, context: string): PackageManagerModel => {
+  const lockfile = service.lockfile === undefined ? undefined : path.posix.relative(context === '.' ? '' : context, service.lockfile);
+  const declared = service.packageManagerVersion;
+  const base = { viaCorepack: false, ...(lockfile !== undefined ? { lockfile } : {}) };
+  switch (service.packageManager) {
+    case 'pnpm':
+      return { name: 'pnpm', version: toolRequirement(declared, toolVersion('pnpm'), 'npm'), ...base };
+    case 'yarn':
+      if (isYarnBerry(service)) {
+        // Corepack runs the Yarn release the project pins (packageManager), else the pinned Yarn 4.
+        return { name: 'yarn-berry', version: toolRequirement(declared, toolVersion('yarn-berry'), 'npm'), ...base, viaCorepack: true };
+      }
+      return { name: 'yarn', version: toolRequirement(declared, toolVersion('yarn'), 'npm'), ...base };
+    case 'poetry':
+    case 'uv':
+    case 'pdm':
+    case 'pipenv':
+      return { name: service.packageManager, version: toolRequirement(declared, toolVersion(service.packageManager), 'pypi'), ...base };
+    default:
+      return { name: service.packageManager, ...(declared !== undefined ? { version: declared } : {}), ...base };
+  }
+};
+
+/** Services that share a folder share an image; they must agree on how it is built. */
+const checkShared = (owner: Service, other: Service, index: number) => {
+  for (const field of ['language', 'packageManager', 'buildContext', 'runtimeVersion'] as const) {
+    if (owner[field] !== other[field]) {
+      throw new UsageError(
+        `services[${index}].${field}`,
+        `${other.name} shares the folder ${other.path} (and so the image) with ${owner.name}, but its ${field} differs; make them equal`,
+      );
+    }
+  }
+};
+
+const workdirOf = (folderInContext: string): string => (folderInContext === '.' ? '/app' : `/app/${folderInContext}`);
+
+/** One image per service folder, in service order; the owner is the folder's first non-worker service. */
+export const planImages = (config: Config): ImageModel[] => {
+  const byFolder = new Map<string, { service: Service; index: number }[]>();
+  config.services.forEach((service, index) => {
+    const list = byFolder.get(service.path) ?? [];
+    list.push({ service, index });
+    byFolder.set(service.path, list);
+  });
+  return [...byFolder.values()].map((members) => {
+    const owner = (members.find(({ service }) => service.kind !== 'worker') ?? members[0]).service;
+    for (const member of members) if (member.service !== owner) checkShared(owner, member.service, member.index);
+    const ownerIndex = config.services.indexOf(owner);
+    const family = familyOf(owner);
+    const context = buildContextOf(owner);
+    const folderInContext = path.posix.relative(context === '.' ? '' : context, owner.path) || '.';
+    const packageManager = packageManagerOf(owner, context);
+    return {
+      owner: owner.name,
+      services: members.map(({ service }) => service.name),
+      repository: imageRepository(config, owner),
+      tags: { release: '<version>', commit: 'sha-<commit>' },
+      family,
+      dockerfile: dockerfilePath(owner),
+      dockerignore: dockerignorePath(owner),
+      context,
+      folderInContext,
+      workdir: workdirOf(folderInContext),
+      ...(owner.language === 'static' ? {} : { runtime: resolveRuntime(owner, `services[${ownerIndex}].runtimeVersion`) }),
+      packageManager,
+      ...(owner.workspacePackage !== undefined ? { workspacePackage: owner.workspacePackage } : {}),
+      user: userOf(family),
+      buildSecrets: secretsOf(owner, packageManager.name === 'yarn-berry'),
+      commands: {
+        ...(owner.commands.build !== undefined ? { build: owner.commands.build } : {}),
+        ...(owner.commands.test !== undefined ? { test: owner.commands.test } : {}),
+        ...(owner.commands.install !== undefined ? { install: owner.commands.install } : {}),
+      },
+      ...(owner.buildOutput !== undefined ? { buildOutput: owner.buildOutput } : {}),
+      source: owner,
+    };
+  });
+};

@@ -1,0 +1,5 @@
+/** The stack model: derived once from the answers, read by every area (see types.ts). */
+export { derive } from './derive.js';
+export { connectionValue, type Endpoint } from './connection.js';
+export { engines } from './engines/index.js';
+export type * from './types.js';
