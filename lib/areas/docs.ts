@@ -1,8 +1,8 @@
 /** docs: the stack overview, `docs/phase4.md`, describing every choice and file phase4 made. */
 import { catalog } from '../catalog/options.js';
-import { hostFor, imageRepository, namespaceFor, productionEnvironment } from '../plan/naming.js';
-import type { Area, Config } from '../plan/types.js';
+import type { HealthModel, StackModel } from '../model/index.js';
 import { byPath } from '../order.js';
+import type { Area } from '../plan/types.js';
 
 const sharedChoices = ['ci', 'cloud', 'orchestration', 'monitoring', 'strategy', 'database', 'cache'] as const;
 
@@ -12,30 +12,40 @@ const labelOf = (name: (typeof sharedChoices)[number], value: string): string =>
   return choices.find((choice) => choice.value === value)?.label ?? value;
 };
 
-const describe = (config: Config) => ({
-  config,
-  choices: sharedChoices.map((name) => ({ name, value: config[name], label: labelOf(name, config[name]) })),
-  services: config.services.map((service) => ({ ...service, image: imageRepository(config, service) })),
-  environments: config.environments.map((environment) => ({
-    name: environment,
-    host: hostFor(config, environment),
-    namespace: namespaceFor(config, environment),
-    isProduction: environment === productionEnvironment(config),
+const describeHealth = (health: HealthModel): string =>
+  health.kind === 'http' ? `\`${health.path}\`` : health.kind === 'tcp' ? `port ${health.port} accepts connections` : 'none (worker)';
+
+const describe = (model: StackModel) => ({
+  config: model.config,
+  choices: sharedChoices.map((name) => ({ name, value: model.config[name], label: labelOf(name, model.config[name]) })),
+  services: model.services.map((service) => ({
+    name: service.name,
+    path: service.path,
+    kind: service.kind,
+    stack: `${service.language} / ${service.framework}`,
+    port: service.port === undefined ? 'none' : String(service.port),
+    health: describeHealth(service.health),
+    image: service.image.repository,
+    runtime: service.image.runtime ? `${service.image.runtime.runtime} ${service.image.runtime.version}` : 'nginx',
+    commands: Object.entries(service.source.commands),
+    start: service.start.join(' '),
   })),
+  environments: model.project.environments,
 });
 
 export const docsArea: Area = {
   name: 'docs',
   description: 'Stack overview (docs/phase4.md): services, ports, environments, choices and generated files',
+  reads: ['name', 'services', 'ci', 'cloud', 'orchestration', 'monitoring', 'strategy', 'database', 'cache', 'environments', 'registry', 'domain', 'team'],
   describesOtherFiles: true,
   // example.com is reserved for documentation: the default domain works for a first look only.
-  nextSteps: (config) =>
-    /(^|\.)example\.com$/.test(config.domain)
-      ? [`Set the real production domain (now ${config.domain}): phase4 --domain <your domain>`]
+  nextSteps: (model) =>
+    /(^|\.)example\.com$/.test(model.project.domain)
+      ? [`Set the real production domain (now ${model.project.domain}): phase4 --domain <your domain>`]
       : [],
-  plan: (config, { otherFiles }) => {
+  plan: (model, { otherFiles }) => {
     const self = { path: 'docs/phase4.md', area: 'docs', ownership: 'managed' as const };
     const files = [...otherFiles.map(({ path, area, ownership }) => ({ path, area, ownership })), self].sort(byPath);
-    return [{ ...self, template: 'docs/phase4.md.ejs', data: { ...describe(config), files } }];
+    return [{ ...self, template: 'docs/phase4.md.ejs', data: { ...describe(model), files } }];
   },
 };

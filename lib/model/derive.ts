@@ -29,13 +29,19 @@ const writablePathsOf = (service: Service, image: ImageModel): string[] => [
   ...(isNextStandalone(service) || service.framework === 'next' ? [`${image.workdir}/.next/cache`] : []),
 ];
 
-const portEnvironment = (service: Service, image: ImageModel): { name: string; value: string }[] => {
-  if (service.port === undefined || service.kind === 'worker' || image.family === 'nginx') return [];
-  return [
-    { name: 'PORT', value: String(service.port) },
-    ...(service.framework === 'spring-boot' ? [{ name: 'SERVER_PORT', value: String(service.port) }] : []),
-  ];
-};
+/** The JVM sizes its heap from the container's memory limit, and exits (to be restarted) when it runs out. */
+export const jvmOptions = '-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError';
+
+/** What the runtime itself is told: its port, and the JVM's memory options. */
+const runtimeEnvironment = (service: Service, image: ImageModel): { name: string; value: string }[] => [
+  ...(image.family === 'java' ? [{ name: 'JAVA_TOOL_OPTIONS', value: jvmOptions }] : []),
+  ...(service.port === undefined || service.kind === 'worker' || image.family === 'nginx'
+    ? []
+    : [
+        { name: 'PORT', value: String(service.port) },
+        ...(service.framework === 'spring-boot' ? [{ name: 'SERVER_PORT', value: String(service.port) }] : []),
+      ]),
+];
 
 export const derive = (config: Config): StackModel => {
   const notes: string[] = [];
@@ -68,7 +74,7 @@ export const derive = (config: Config): StackModel => {
       health,
       ...(probeOf(image.family, health) ? { probe: probeOf(image.family, health)! } : {}),
       start: start.argv,
-      environment: [...portEnvironment(service, image), ...start.environment],
+      environment: [...runtimeEnvironment(service, image), ...start.environment],
       startGuessed: start.guessed,
       user: image.user,
       writablePaths: writablePathsOf(service, image),

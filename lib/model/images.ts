@@ -121,6 +121,46 @@ const checkShared = (owner: Service, other: Service, index: number) => {
   }
 };
 
+const inRepository = (folder: string, file: string) => path.posix.normalize(folder === '.' ? file : `${folder}/${file}`);
+
+/** The files an install reads, as repository paths (see ImageModel.dependencyFiles). */
+const dependencyFilesOf = (service: Service, context: string): string[] => {
+  const own = (file: string) => inRepository(service.path, file);
+  const atContext = (file: string) => inRepository(context, file);
+  const lockfile = service.lockfile ? [service.lockfile] : [];
+  switch (service.language) {
+    case 'node': {
+      const workspace = context !== service.path;
+      const pnpmWorkspace = workspace && service.packageManager === 'pnpm' ? [atContext('pnpm-workspace.yaml')] : [];
+      return [...new Set([own('package.json'), ...(workspace ? [atContext('package.json')] : []), ...lockfile, ...pnpmWorkspace])];
+    }
+    case 'python': {
+      switch (service.packageManager) {
+        case 'uv':
+          return [...new Set([atContext('pyproject.toml'), own('pyproject.toml'), ...(lockfile.length > 0 ? lockfile : [atContext('uv.lock')])])];
+        case 'poetry':
+          return [own('pyproject.toml'), ...(lockfile.length > 0 ? lockfile : [own('poetry.lock')])];
+        case 'pdm':
+          return [own('pyproject.toml'), ...(lockfile.length > 0 ? lockfile : [own('pdm.lock')])];
+        case 'pipenv':
+          return [own('Pipfile'), ...(lockfile.length > 0 ? lockfile : [own('Pipfile.lock')])];
+        default: {
+          const named = [...(service.commands.install ?? '').matchAll(/(?:^|\s)(?:-r|--requirement)[=\s]+(\S+)/g)].map((match) => own(match[1]));
+          if (named.length > 0 || service.commands.install === undefined) return named.length > 0 ? [...new Set(named)] : [own('requirements.txt')];
+          return [own('pyproject.toml')];
+        }
+      }
+    }
+    case 'go':
+      return [own('go.mod')];
+    case 'java':
+      // Maven and Gradle read several build files; the folder as a whole is what changes.
+      return [];
+    case 'static':
+      return [];
+  }
+};
+
 const workdirOf = (folderInContext: string): string => (folderInContext === '.' ? '/app' : `/app/${folderInContext}`);
 
 /** One image per service folder, in service order; the owner is the folder's first non-worker service. */
@@ -143,6 +183,7 @@ export const planImages = (config: Config): ImageModel[] => {
       owner: owner.name,
       services: members.map(({ service }) => service.name),
       repository: imageRepository(config, owner),
+      migrateRepository: `${imageRepository(config, owner)}-migrate`,
       tags: { release: '<version>', commit: 'sha-<commit>' },
       family,
       dockerfile: dockerfilePath(owner),
@@ -161,6 +202,7 @@ export const planImages = (config: Config): ImageModel[] => {
         ...(owner.commands.install !== undefined ? { install: owner.commands.install } : {}),
       },
       ...(owner.buildOutput !== undefined ? { buildOutput: owner.buildOutput } : {}),
+      dependencyFiles: dependencyFilesOf(owner, context),
       source: owner,
     };
   });

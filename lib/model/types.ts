@@ -66,6 +66,8 @@ export interface ImageModel {
   services: string[];
   /** Full repository without a tag: `<registry>/<project>-<service>`. */
   repository: string;
+  /** Repository of the `migrate` target, when a service of the image needs one. */
+  migrateRepository: string;
   /** Tags CI pushes: the release version and the commit; never `latest`. */
   tags: { release: string; commit: string };
   family: ImageFamily;
@@ -87,7 +89,12 @@ export interface ImageModel {
   commands: { build?: string; test?: string; install?: string };
   /** Where the build writes what is served or run, relative to the service folder. */
   buildOutput?: string;
-  /** The service folder's source the image was planned from (read by the docker area only). */
+  /**
+   * Repository-relative files whose change means new dependencies: what the Dockerfile copies before it
+   * installs (live reload rebuilds on them, CI keys its caches on them).
+   */
+  dependencyFiles: string[];
+  /** The service folder's source the image was planned from. */
   source: Service;
 }
 

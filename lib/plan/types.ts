@@ -1,4 +1,5 @@
-import type { Answers } from '../catalog/option.js';
+import type { Answers, OptionName } from '../catalog/option.js';
+import type { StackModel } from '../model/types.js';
 
 /** The resolved, validated answers every area plans from. */
 export type Config = Answers;
@@ -26,14 +27,20 @@ export interface Area {
   name: string;
   /** One line for `phase4 --help` and the README. */
   description: string;
-  plan: (config: Config, context: PlanContext) => PlannedFile[];
+  /**
+   * The options this area reads. `phase4 <area>` asks for, and requires, only these (and those of the areas
+   * it runs with); the others keep their stored values or defaults.
+   */
+  reads: readonly OptionName[];
+  /** Plans the area's files from the stack model. Pure: no I/O. */
+  plan: (model: StackModel, context: PlanContext) => PlannedFile[];
   /** What the user must do after generation (secrets to create, DNS to point), shown in the report. */
-  nextSteps?: (config: Config) => string[];
-  /** Set for areas whose files describe the other areas' files (docs): they are planned last. */
+  nextSteps?: (model: StackModel) => string[];
+  /** Set for areas whose files describe the other areas' files (docs): they are planned after all others. */
   describesOtherFiles?: boolean;
 }
 
 export interface PlanContext {
-  /** Every file the other areas plan, for documents that list them. */
+  /** Every file the other areas plan, for documents that list them (only for `describesOtherFiles` areas). */
   otherFiles: PlannedFile[];
 }

@@ -6,6 +6,12 @@ export const yaml = (value: string | number | boolean): string => JSON.stringify
 /** A POSIX shell word in single quotes. */
 export const shell = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 
+/** Text placed inside a POSIX shell double-quoted string: `"`, `\`, `$` and backquotes escaped. */
+export const shellDoubleQuoted = (value: string): string => value.replace(/["\\$`]/g, '\\$&');
+
+/** A POSIX shell word, quoted only when it needs to be (`pnpm@9.15.0` stays as it is). */
+export const shellWord = (value: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : shell(value));
+
 /** An HCL string literal; `${` and `%{` would start interpolation. */
 export const hcl = (value: string): string =>
   JSON.stringify(value)

@@ -13,10 +13,8 @@
  */
 import path from 'node:path';
 import type { Service } from '../../catalog/service.js';
-import { buildContextOf } from '../../plan/naming.js';
-import { containerDir } from '../docker/common.js';
-import { nodeManagerOf, type NodeManager } from '../docker/node.js';
-import { requirementFiles } from '../docker/python.js';
+import type { ServiceModel } from '../../model/index.js';
+import { orList } from './text.js';
 
 export type WatchAction = 'sync+restart' | 'rebuild';
 
@@ -38,21 +36,11 @@ export interface LiveReload {
   reason: string;
 }
 
-/** The lockfile each Node.js package manager installs from (the docker area's Dockerfiles require it). */
-const nodeLockfiles: Record<NodeManager, string> = {
-  npm: 'package-lock.json',
-  pnpm: 'pnpm-lock.yaml',
-  yarn: 'yarn.lock',
-  'yarn-berry': 'yarn.lock',
-};
-
 /** A repository path as compose writes it, relative to the compose files. */
 const composePath = (repositoryPath: string): string => {
   const normalized = path.posix.normalize(repositoryPath);
   return normalized === '.' ? '.' : `./${normalized}`;
 };
-
-const join = (folder: string, file: string): string => path.posix.normalize(path.posix.join(folder, file));
 
 /** True when `file` lies inside `folder` (both repository paths). */
 const isInside = (folder: string, file: string): boolean => {
@@ -60,46 +48,9 @@ const isInside = (folder: string, file: string): boolean => {
   return relative !== '' && !relative.startsWith('..') && !path.posix.isAbsolute(relative);
 };
 
-/**
- * The files whose change means new dependencies, as repository paths: what the Dockerfile copies before it
- * installs. A workspace package built from the workspace root installs from the root's lockfile.
- */
-export const dependencyManifests = (service: Service): string[] => {
-  const context = buildContextOf(service);
-  switch (service.language) {
-    case 'node': {
-      const manager = nodeManagerOf(service);
-      const own = join(service.path, 'package.json');
-      if (context === service.path) return [own, join(context, nodeLockfiles[manager])];
-      return [
-        own,
-        join(context, 'package.json'),
-        join(context, nodeLockfiles[manager]),
-        ...(manager === 'pnpm' ? [join(context, 'pnpm-workspace.yaml')] : []),
-      ];
-    }
-    case 'python': {
-      // The same choice as the Python Dockerfile: poetry and uv install from their lockfile, pip from the
-      // requirement files the install command names (requirements.txt by default), else from pyproject.toml.
-      if (service.packageManager === 'poetry') return [join(context, 'pyproject.toml'), join(context, 'poetry.lock')];
-      if (service.packageManager === 'uv') return [join(context, 'pyproject.toml'), join(context, 'uv.lock')];
-      const files = requirementFiles(service);
-      if (files.length > 0 || service.commands.install === undefined) {
-        return [...new Set((files.length > 0 ? files : ['requirements.txt']).map((file) => join(context, file)))];
-      }
-      return [join(context, 'pyproject.toml')];
-    }
-    case 'go':
-    case 'java':
-    case 'static':
-      // Rebuilt on any change in their folder, which holds their module or build files.
-      return [];
-  }
-};
-
 /** True when the container runs the service's sources as they are, so copying a changed file is enough. */
-export const runsSources = (service: Service): boolean =>
-  service.kind !== 'frontend' && (service.language === 'python' || (service.language === 'node' && !service.commands.build));
+export const runsSources = (service: ServiceModel): boolean =>
+  !service.servedByNginx && (service.language === 'python' || (service.language === 'node' && !service.image.commands.build && service.framework !== 'next'));
 
 /** Installed dependencies and caches: the image installs its own, for Linux. */
 const dependencyFolders: Record<Service['language'], string[]> = {
@@ -111,7 +62,7 @@ const dependencyFolders: Record<Service['language'], string[]> = {
 };
 
 /** What a local build writes into the service folder; the image builds its own. */
-const buildOutputs = (service: Service): string[] => {
+const buildOutputs = (service: Pick<Service, 'language' | 'kind'>): string[] => {
   switch (service.language) {
     case 'node':
       return service.kind === 'frontend' ? ['dist', 'build'] : ['dist'];
@@ -130,24 +81,20 @@ const testFiles: Record<'node' | 'python', string[]> = {
   python: ['tests', '**/test_*.py'],
 };
 
-/** `a`, `a or b`, `a, b or c`. */
-const orList = (items: string[]): string =>
-  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
-
-const describeRuntime = (service: Service): string => {
-  if (service.kind === 'frontend') return 'a front end is built into static files that nginx serves';
-  if (service.language === 'node') return `${service.name} runs the output of its build step (${service.commands.build})`;
+const describeRuntime = (service: ServiceModel): string => {
+  if (service.servedByNginx) return 'a front end is built into static files that nginx serves';
+  if (service.language === 'node') return `${service.name} runs the output of its build step (${service.image.commands.build ?? 'next build'})`;
   if (service.language === 'go') return 'the image runs a compiled Go binary';
   return 'the image runs a compiled Java application';
 };
 
-export const liveReloadOf = (service: Service): LiveReload => {
+export const liveReloadOf = (service: ServiceModel): LiveReload => {
   const folder = service.path;
-  const manifests = dependencyManifests(service);
+  const manifests = service.image.dependencyFiles;
   const rebuildOn = (files: string[]): WatchRule[] => files.map((file) => ({ action: 'rebuild', path: composePath(file), ignore: [] }));
   if (runsSources(service)) {
     const language = service.language as 'node' | 'python';
-    const target = containerDir('/app', service);
+    const target = service.image.workdir;
     // Manifests inside the synced folder are left to their rebuild rule: one change, one action.
     const inFolder = manifests.filter((file) => isInside(folder, file)).map((file) => path.posix.relative(folder === '.' ? '' : folder, file));
     return {

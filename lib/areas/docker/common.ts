@@ -1,47 +1,12 @@
 /**
- * What every Dockerfile of the docker area shares: paths inside the build context, the runtime users, the
- * build secrets, OCI labels and the comment that says how to build the image. Pure functions, no I/O.
+ * What every Dockerfile of the docker area shares: paths inside the build context, cache and secret
+ * mounts, OCI labels, the health check and the comment that says how to build the image.
  */
 import path from 'node:path';
-import type { Service } from '../../catalog/service.js';
-import { buildContextOf, dockerfilePath, imageRepository } from '../../plan/naming.js';
-import type { Config } from '../../plan/types.js';
-import { imageRef } from '../../versions/index.js';
+import type { BuildSecret, ImageModel, ServiceModel, StackModel } from '../../model/index.js';
+import { imageRef, refOf, type PinnedImage } from '../../versions/index.js';
 
 export const areaName = 'docker';
-
-/**
- * The numeric users the runtime stages run as. Kubernetes `runAsUser`/`runAsGroup` and compose `user:`
- * must use the same numbers: `app` for images phase4 creates the user in, `distroless` for Go
- * (distroless's own nonroot user), `nginx` for front ends (nginx-unprivileged's own user).
- */
-export const runtimeUsers = {
-  app: { uid: 10001, gid: 10001 },
-  distroless: { uid: 65532, gid: 65532 },
-  nginx: { uid: 101, gid: 101 },
-} as const;
-
-export type RuntimeUser = (typeof runtimeUsers)[keyof typeof runtimeUsers];
-
-/**
- * Build secrets the Dockerfiles accept (`docker build --secret id=ID,src=FILE`). Each is mounted only for
- * the RUN that needs it, at the path the tool reads, and is optional: public dependencies need none.
- */
-export const buildSecrets = {
-  npmrc: { id: 'npmrc', target: '/root/.npmrc', source: '$HOME/.npmrc', reads: 'npm, pnpm and Yarn 1 registry credentials' },
-  yarnrc: { id: 'yarnrc', target: '/root/.yarnrc.yml', source: '$HOME/.yarnrc.yml', reads: 'Yarn 2+ registry credentials' },
-  pipConf: { id: 'pip_conf', target: '/etc/pip.conf', source: '$HOME/.config/pip/pip.conf', reads: 'pip index URL and credentials' },
-  netrc: { id: 'netrc', target: '/root/.netrc', source: '$HOME/.netrc', reads: 'credentials for private Go modules' },
-  mavenSettings: { id: 'maven_settings', target: '/root/.m2/settings.xml', source: '$HOME/.m2/settings.xml', reads: 'Maven repository credentials' },
-  gradleProperties: {
-    id: 'gradle_properties',
-    target: '/root/.gradle/gradle.properties',
-    source: '$HOME/.gradle/gradle.properties',
-    reads: 'Gradle repository credentials',
-  },
-} as const;
-
-export type BuildSecret = (typeof buildSecrets)[keyof typeof buildSecrets];
 
 /** `--mount=type=secret,...` for one RUN; `required=false` lets builds without the secret proceed. */
 export const secretMount = (secret: BuildSecret): string =>
@@ -53,59 +18,55 @@ export const cacheMount = (target: string): string => `--mount=type=cache,target
 /** A Dockerfile exec-form argument list (a JSON array), so no shell sits between Docker and the process. */
 export const execForm = (args: readonly string[]): string => `[${args.map((arg) => JSON.stringify(arg)).join(', ')}]`;
 
-/** A repository path as the Dockerfile's COPY sees it: relative to the service's build context. */
-export const inContext = (service: Service, repositoryPath: string): string =>
-  path.posix.relative(buildContextOf(service), repositoryPath) || '.';
+/** A repository path as the Dockerfile's COPY sees it: relative to the image's build context. */
+export const inContext = (image: ImageModel, repositoryPath: string): string =>
+  path.posix.relative(image.context === '.' ? '' : image.context, repositoryPath) || '.';
 
-/** The service folder inside its build context (`.` when the context is the service folder itself). */
-export const serviceInContext = (service: Service): string => inContext(service, service.path);
+/** A path inside the service folder, as the build context sees it. */
+export const inFolder = (image: ImageModel, file: string): string => (image.folderInContext === '.' ? file : `${image.folderInContext}/${file}`);
 
 /** True when the image is built from a folder above the service (a workspace root holding the lockfile). */
-export const builtFromParent = (service: Service): boolean => buildContextOf(service) !== service.path;
+export const builtFromParent = (image: ImageModel): boolean => image.folderInContext !== '.';
 
-/** Where the build context lands inside build stages, and where the service folder is below it. */
-export const containerDir = (root: string, service: Service): string => {
-  const relative = serviceInContext(service);
-  return relative === '.' ? root : `${root}/${relative}`;
-};
-
-export const healthUrl = (service: Service): string => `http://127.0.0.1:${service.port}${service.healthPath}`;
-
-/** Workers serve no HTTP port: no EXPOSE, no HTTP health check. */
-export const servesHttp = (service: Service): boolean => service.kind !== 'worker';
+/** The service that owns the image: its port, health check and start command are the image's defaults. */
+export const ownerOf = (model: StackModel, image: ImageModel): ServiceModel => model.services.find((service) => service.name === image.owner)!;
 
 export interface HealthCheck {
-  /** `--interval=... --timeout=...` */
+  port?: number;
   options: string;
   command: string;
-  /** Why this command exists in the runtime image. */
   note: string;
 }
 
-export const healthCheck = (command: readonly string[], note: string, startPeriod = '20s'): HealthCheck => ({
-  options: `--interval=30s --timeout=5s --start-period=${startPeriod} --retries=3`,
-  command: execForm(command),
-  note,
-});
+const startPeriods: Record<ImageModel['family'], string> = { node: '20s', bun: '10s', python: '20s', go: '10s', java: '60s', nginx: '5s' };
+
+export const healthCheckOf = (service: ServiceModel): HealthCheck | undefined =>
+  service.probe
+    ? {
+        port: service.port,
+        options: `--interval=30s --timeout=5s --start-period=${startPeriods[service.image.family]} --retries=3`,
+        command: execForm(service.probe.argv),
+        note: service.probe.note,
+      }
+    : undefined;
 
 /** The header comment every Dockerfile starts with: what it builds and the commands CI runs. */
-export const introduction = (config: Config, service: Service, summary: string) => {
-  const context = buildContextOf(service);
-  const dockerfile = dockerfilePath(service);
-  const fileFlag = dockerfile === `${context === '.' ? '' : `${context}/`}Dockerfile` ? '' : ` -f ${dockerfile}`;
-  const image = imageRepository(config, service);
+const introduction = (image: ImageModel, summary: string) => {
+  const standardName = `${image.context === '.' ? '' : `${image.context}/`}Dockerfile`;
+  const fileFlag = image.dockerfile === standardName ? '' : ` -f ${image.dockerfile}`;
   return {
-    summary: `${service.name}: ${summary}`,
-    build: `docker build${fileFlag} -t ${image} ${context}`,
-    test: `docker build${fileFlag} --target test ${context}`,
+    summary: `${image.owner}: ${summary}`,
+    build: `docker build${fileFlag} -t ${image.repository} ${image.context}`,
+    test: `docker build${fileFlag} --target test ${image.context}`,
+    servicesSharing: image.services.length > 1 ? image.services.join(', ') : undefined,
   };
 };
 
-/** The build ARGs CI passes and the OCI labels they fill (see the CI area). */
-export const ociLabels = (service: Service) => ({
+/** The build ARGs CI passes and the OCI labels they fill. */
+const ociLabels = (image: ImageModel) => ({
   args: ['VERSION', 'REVISION', 'CREATED', 'SOURCE'],
   labels: [
-    ['org.opencontainers.image.title', service.name],
+    ['org.opencontainers.image.title', image.owner],
     ['org.opencontainers.image.source', '${SOURCE}'],
     ['org.opencontainers.image.version', '${VERSION}'],
     ['org.opencontainers.image.revision', '${REVISION}'],
@@ -113,14 +74,25 @@ export const ociLabels = (service: Service) => ({
   ].map(([key, value]) => `${key}=${JSON.stringify(value)}`),
 });
 
-/** The `# syntax=` parser directive: the pinned BuildKit Dockerfile frontend (cache and secret mounts). */
-export const syntaxDirective = (): string => `# syntax=${imageRef('dockerfile-syntax')}`;
+/** `ENV` lines: `NAME=value` with values quoted when they hold spaces or quotes. */
+export const envPairs = (pairs: { name: string; value: string }[]): string[] =>
+  pairs.map(({ name, value }) => `${name}=${/^[A-Za-z0-9_./:@%+,-]*$/.test(value) && value !== '' ? value : JSON.stringify(value)}`);
 
 /** Data every Dockerfile template reads. */
-export const commonData = (config: Config, service: Service, summary: string) => ({
-  syntax: syntaxDirective(),
-  intro: introduction(config, service, summary),
-  service: { name: service.name, kind: service.kind, port: service.port, healthPath: service.healthPath },
-  servesHttp: servesHttp(service),
-  labels: ociLabels(service),
-});
+export const commonData = (model: StackModel, image: ImageModel, summary: string) => {
+  const owner = ownerOf(model, image);
+  return {
+    syntax: `# syntax=${imageRef('dockerfile-syntax')}`,
+    intro: introduction(image, summary),
+    secrets: image.buildSecrets,
+    service: { name: owner.name, kind: owner.kind },
+    healthCheck: healthCheckOf(owner),
+    labels: ociLabels(image),
+    user: image.user,
+    workdir: image.workdir,
+    cmd: execForm(owner.start),
+  };
+};
+
+/** The image of one runtime track, `image:tag`. */
+export const trackImage = (pinned: Partial<PinnedImage>): string => refOf(pinned as PinnedImage);

@@ -1,19 +1,17 @@
 /**
- * Front ends: a Node build (React, Vue, Angular, Svelte) or a static site, served by nginx-unprivileged
- * with the configuration planned in nginx.ts.
+ * Static front ends: a JavaScript build (React, Vue, Angular, Svelte with npm, pnpm, Yarn or Bun) or a site
+ * as it is, served by nginx-unprivileged with the configuration planned in nginx.ts.
  */
-import type { Service } from '../../catalog/service.js';
-import type { Config } from '../../plan/types.js';
+import type { ImageModel, StackModel } from '../../model/index.js';
 import { imageRef } from '../../versions/index.js';
-import { commonData, healthCheck, healthUrl, inContext, runtimeUsers } from './common.js';
+import { commonData, inContext, inFolder, ownerOf } from './common.js';
 import { nginxFiles, nginxPaths, planNginx } from './nginx.js';
-import { managerLabel, nodeBuildCommand, planNodeDependencies } from './node.js';
+import { buildCommand, planJavaScriptDependencies } from './node.js';
 
 /**
- * Where each framework's production build lands, in the order tried: the first folder holding an
- * index.html wins. Angular 17+ writes dist/<project>/browser, older Angular dist/<project>; the project
- * name lives in angular.json, which planning does not read, hence the patterns. Vite (React, Vue,
- * Svelte) writes dist, Create React App and SvelteKit's static adapter write build.
+ * Where each framework's production build lands when the project does not say, in the order tried: the first
+ * folder holding an index.html wins. Angular 17+ writes dist/<project>/browser; Vite (React, Vue, Svelte)
+ * writes dist; Create React App and SvelteKit's static adapter write build.
  */
 export const buildOutputCandidates: Record<string, string[]> = {
   react: ['dist', 'build'],
@@ -38,8 +36,8 @@ const hashedFolders: Record<string, { folders: string[]; note: string }> = {
  * A request path served with a year-long immutable cache: one of the hashed folders, or a file name with a
  * hash: `.3f2a1b9c.` (lower-case hex, at least one digit) or Angular's `-2Y4QUXAB.` before js/css.
  */
-export const hashedAssetPattern = (service: Service): string => {
-  const { folders } = hashedFolders[service.framework] ?? hashedFolders.static;
+export const hashedAssetPattern = (framework: string): string => {
+  const { folders } = hashedFolders[framework] ?? hashedFolders.static;
   const alternatives = [
     ...(folders.length > 0 ? [`^/(?:${folders.join('|')})/`] : []),
     '[.-](?=[0-9a-f]*[0-9])[0-9a-f]{6,}\\.[a-z0-9]+$',
@@ -48,46 +46,40 @@ export const hashedAssetPattern = (service: Service): string => {
   return alternatives.join('|');
 };
 
-export const planFrontend = (config: Config, service: Service) => {
-  const nginx = planNginx(config, service);
-  const files = nginxFiles(service);
-  const built = service.language === 'node';
-  const deps = built ? planNodeDependencies(service) : undefined;
-  const candidates = buildOutputCandidates[service.framework] ?? ['dist'];
+export const planFrontend = (model: StackModel, image: ImageModel) => {
+  const service = ownerOf(model, image);
+  const nginx = planNginx(model, service);
+  const files = nginxFiles(image.source);
+  const built = image.source.language === 'node';
+  const deps = built ? planJavaScriptDependencies(image) : undefined;
+  const outputs = image.buildOutput ? [image.buildOutput] : (buildOutputCandidates[service.framework] ?? ['dist']);
   const summary = built
-    ? `${frameworkLabel[service.framework] ?? service.framework} front end, built with ${deps ? managerLabel[deps.manager] : ''} and served by nginx-unprivileged`
+    ? `${frameworkLabel[service.framework] ?? service.framework} front end, built with ${deps!.label} and served by nginx-unprivileged`
     : 'static site served as it is by nginx-unprivileged';
   const dockerfile = {
-    ...commonData(config, service, summary),
+    ...commonData(model, image, summary),
     nginxImage: imageRef('nginx-unprivileged'),
     deps,
-    secrets: deps ? [deps.secret] : [],
-    build: built ? nodeBuildCommand(service, true) : undefined,
-    test: service.commands.test,
-    outputCandidates: candidates.join(' '),
+    build: built ? buildCommand(image, true) : undefined,
+    test: image.commands.test,
+    outputCandidates: outputs.join(' '),
     /** The repository's container files that the static site's folder holds beside its content. */
     notContent: ['nginx', 'Dockerfile', '.dockerignore'],
+    siteFolder: inFolder(image, '.'),
     copies: [
-      { from: inContext(service, files.mainConfig), to: nginxPaths.mainConfig, chmod: '' },
-      { from: inContext(service, files.serverConfig), to: nginxPaths.serverConfig, chmod: '' },
-      { from: inContext(service, files.securityHeaders), to: nginxPaths.securityHeaders, chmod: '' },
-      { from: inContext(service, files.entrypointScript), to: nginxPaths.entrypointScript, chmod: '0755' },
+      { from: inContext(image, files.mainConfig), to: nginxPaths.mainConfig, chmod: '' },
+      { from: inContext(image, files.serverConfig), to: nginxPaths.serverConfig, chmod: '' },
+      { from: inContext(image, files.securityHeaders), to: nginxPaths.securityHeaders, chmod: '' },
+      { from: inContext(image, files.entrypointScript), to: nginxPaths.entrypointScript, chmod: '0755' },
     ],
     html: nginxPaths.html,
     env: [`API_URL=${nginx.defaultApiUrl === '' ? '""' : nginx.defaultApiUrl}`],
-    user: runtimeUsers.nginx,
-    healthCheck: healthCheck(
-      ['wget', '-q', '-O', '/dev/null', healthUrl(service)],
-      "BusyBox wget is part of the Alpine-based nginx image; nginx answers the health path itself.",
-      '5s',
-    ),
-    cmd: '["nginx", "-g", "daemon off;"]',
   };
   const nginxData = {
     service: service.name,
-    uid: runtimeUsers.nginx.uid,
+    uid: image.user.uid,
     nginx,
-    hashedPattern: hashedAssetPattern(service),
+    hashedPattern: hashedAssetPattern(service.framework),
     hashedNote: (hashedFolders[service.framework] ?? hashedFolders.static).note,
     runtimeConfig: nginxPaths.runtimeConfig,
     defaultApiUrl: nginx.defaultApiUrl,

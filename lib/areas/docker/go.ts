@@ -1,34 +1,40 @@
 /** Go images: module downloads cached, a static binary cross-compiled on the build platform, distroless runtime. */
-import type { Service } from '../../catalog/service.js';
-import type { Config } from '../../plan/types.js';
+import type { ImageModel, StackModel } from '../../model/index.js';
+import { parseCommand } from '../../model/shell-words.js';
 import { imageRef } from '../../versions/index.js';
-import { buildSecrets, cacheMount, commonData, execForm, healthCheck, healthUrl, runtimeUsers, secretMount, servesHttp } from './common.js';
+import { cacheMount, commonData, envPairs, ownerOf, secretMount, trackImage } from './common.js';
+import { migrateStage } from './migrate.js';
 import { planGoProbe } from './probe.js';
 
-export const planGoService = (config: Config, service: Service) => {
-  const probe = servesHttp(service) ? planGoProbe(service) : undefined;
-  const framework = service.kind === 'worker' ? 'worker' : service.framework;
+/** The package `go build` names in the service's build command (`go build -o bin/api ./cmd/api`), if one. */
+export const mainPackageOf = (build: string | undefined): string | undefined => {
+  if (!build) return undefined;
+  const argv = parseCommand(build).argv;
+  if (argv[0] !== 'go' || argv[1] !== 'build') return undefined;
+  const packages = argv.slice(2).filter((word, index, all) => !word.startsWith('-') && !['-o', '-tags', '-ldflags', '-gcflags'].includes(all[index - 1] ?? ''));
+  return packages.length === 1 && /^\.\/?/.test(packages[0]) && !packages[0].includes('...') ? packages[0] : undefined;
+};
+
+export const planGoService = (model: StackModel, image: ImageModel) => {
+  const owner = ownerOf(model, image);
+  const probe = model.services.some((service) => image.services.includes(service.name) && service.probe) ? planGoProbe(image) : undefined;
+  const what = owner.kind === 'worker' ? 'worker' : owner.framework;
+  const moduleCache = cacheMount('/go/pkg/mod');
+  const buildCache = cacheMount('/root/.cache/go-build');
   return {
     dockerfile: {
-      ...commonData(config, service, `Go ${service.kind} (${framework}), a static binary on distroless`),
-      image: imageRef('golang'),
+      ...commonData(model, image, `Go ${owner.kind} (${what}), a static binary on distroless`),
+      image: trackImage(image.runtime!.track),
+      goVersion: image.runtime!.version,
       runtimeImage: imageRef('distroless-static'),
-      secrets: [buildSecrets.netrc],
-      moduleCache: cacheMount('/go/pkg/mod'),
-      buildCache: cacheMount('/root/.cache/go-build'),
-      secretMount: secretMount(buildSecrets.netrc),
-      test: service.commands.test ?? 'go test ./...',
+      moduleCache,
+      buildCache,
+      secretMount: image.buildSecrets.map(secretMount).join(' \\\n    '),
+      mainPackage: mainPackageOf(image.commands.build),
+      test: image.commands.test ?? 'go test ./...',
       probeFolder: probe?.folderInContext,
-      user: runtimeUsers.distroless,
-      env: servesHttp(service) ? [`PORT=${service.port}`] : [],
-      healthCheck: probe
-        ? healthCheck(
-            ['/app/healthcheck', healthUrl(service)],
-            'distroless has no shell, curl or wget: the probe built above from docker/healthcheck checks the health path.',
-            '10s',
-          )
-        : undefined,
-      cmd: execForm(['/app/server']),
+      migrate: migrateStage(model, image, 'build'),
+      env: envPairs(owner.environment),
     },
     probeFiles: probe?.files ?? [],
   };

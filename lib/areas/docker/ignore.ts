@@ -5,8 +5,8 @@
  * heavy folders with `**` patterns.
  */
 import type { Service } from '../../catalog/service.js';
-import { dockerfilePath, dockerignorePath } from '../../plan/naming.js';
-import { builtFromParent, inContext, serviceInContext } from './common.js';
+import type { ImageModel } from '../../model/index.js';
+import { builtFromParent, inContext } from './common.js';
 
 interface Section {
   why: string;
@@ -25,10 +25,20 @@ const dependencyFolders: Record<Service['language'], string[]> = {
 /** In a workspace root, other packages may be written in other languages: drop their heavy folders too. */
 const workspaceExtras = ['**/.venv', '**/__pycache__', '**/.pytest_cache', '**/.gradle'];
 
+/** Framework caches and outputs that the build inside the image recreates. */
+const frameworkOutputs: Partial<Record<Service['framework'], string[]>> = {
+  next: ['.next'],
+  nuxt: ['.nuxt', '.output'],
+  sveltekit: ['.svelte-kit', 'build'],
+  angular: ['.angular'],
+  svelte: ['.svelte-kit'],
+};
+
 const buildOutputs = (service: Service): string[] => {
+  const own = [...(service.buildOutput && !service.buildOutput.startsWith('..') ? [service.buildOutput.split('/')[0]] : []), ...(frameworkOutputs[service.framework] ?? [])];
   switch (service.language) {
     case 'node':
-      return service.kind === 'frontend' ? ['dist', 'build', '.angular', '.svelte-kit'] : ['dist'];
+      return [...own, ...(service.kind === 'frontend' ? ['dist', 'build'] : ['dist'])];
     case 'python':
       return ['dist', 'build'];
     case 'go':
@@ -46,10 +56,11 @@ const reports: Record<Service['language'], string[]> = {
   static: [],
 };
 
-export const planIgnore = (service: Service) => {
-  const own = serviceInContext(service);
+export const planIgnore = (image: ImageModel) => {
+  const service = image.source;
+  const own = image.folderInContext;
   const inOwn = (pattern: string) => (own === '.' ? pattern : `${own}/${pattern}`);
-  const fromParent = builtFromParent(service);
+  const fromParent = builtFromParent(image);
   const sections: Section[] = [
     {
       why: 'Version control and editor files',
@@ -57,17 +68,18 @@ export const planIgnore = (service: Service) => {
     },
     {
       why: 'Local secrets and environment files (secrets reach builds only through --secret)',
-      patterns: ['**/.env', '**/.env.*', '!**/.env.example', '**/*.pem', '**/*.key', '**/secrets'],
+      // secrets/ at the repository root holds the local development secrets (scripts/dev-secrets.sh).
+      patterns: ['**/.env', '**/.env.*', '!**/.env.example', '**/*.pem', '**/*.key', ...(image.context === '.' ? ['secrets'] : [])],
     },
     {
       why: 'The container files themselves: a change to them alone does not invalidate the source layers',
-      patterns: [inContext(service, dockerfilePath(service)), inContext(service, dockerignorePath(service))],
+      patterns: [inContext(image, image.dockerfile), inContext(image, image.dockerignore)],
     },
     {
       why: 'Dependencies, installed inside the image from the lockfile',
       patterns: [...dependencyFolders[service.language], ...(fromParent ? workspaceExtras : [])],
     },
-    { why: 'Build output, rebuilt inside the image', patterns: buildOutputs(service).map(inOwn) },
+    { why: 'Build output, rebuilt inside the image', patterns: [...new Set(buildOutputs(service))].map(inOwn) },
     { why: 'Test reports and coverage', patterns: reports[service.language] },
   ];
   const seen = new Set<string>();

@@ -1,83 +1,71 @@
 /**
- * Java images: Maven or Gradle (their wrappers when the project has them) with cached dependencies, the
- * application jar (Spring Boot's split into layers), and a JRE runtime with container-aware memory.
+ * Java images: Maven or Gradle (their wrappers when the project has them, on the JDK of the project's
+ * Java version) with cached dependencies, the application jar (Spring Boot's split into layers), and a JRE
+ * runtime of the same version with container-aware memory.
  */
-import type { Service } from '../../catalog/service.js';
-import type { Config } from '../../plan/types.js';
-import { imageRef } from '../../versions/index.js';
-import { buildSecrets, cacheMount, commonData, execForm, healthCheck, healthUrl, runtimeUsers, secretMount, servesHttp } from './common.js';
+import type { ImageModel, StackModel } from '../../model/index.js';
+import type { JavaTrack } from '../../versions/index.js';
+import { cacheMount, commonData, envPairs, ownerOf, secretMount, trackImage } from './common.js';
 import { planJavaProbe } from './probe.js';
 
 /** `./mvnw` or `./gradlew` when the detected commands use the wrapper (the project pins its tool version). */
-export const usesWrapper = (service: Service): boolean =>
-  Object.values(service.commands).some((command) => /^\.\/(mvnw|gradlew)\b/.test(command ?? ''));
+export const usesWrapper = (image: ImageModel): boolean =>
+  Object.values(image.source.commands).some((command) => /^\.\/(mvnw|gradlew)\b/.test(command ?? ''));
 
-const maven = (service: Service) => {
-  const mvn = usesWrapper(service) ? './mvnw' : 'mvn';
+const maven = (image: ImageModel, track: JavaTrack) => {
+  const wrapper = usesWrapper(image);
+  const mvn = wrapper ? './mvnw' : 'mvn';
   return {
-    image: imageRef('maven'),
+    // The wrapper downloads the Maven it pins; the JDK image is all it needs.
+    image: trackImage(wrapper ? track.jdk : track.maven),
     env: [] as string[],
     copies: [
       { source: 'pom.xml', target: './' },
-      ...(usesWrapper(service) ? [{ source: 'mvnw', target: './' }, { source: '.mv[n]', target: './.mvn/' }] : []),
+      ...(wrapper ? [{ source: 'mvnw', target: './' }, { source: '.mvn', target: './.mvn/' }] : []),
     ],
-    mounts: [cacheMount('/root/.m2/repository'), secretMount(buildSecrets.mavenSettings)],
-    secret: buildSecrets.mavenSettings,
-    install: service.commands.install ?? `${mvn} -B dependency:go-offline`,
-    build: service.commands.build ?? `${mvn} -B -DskipTests package`,
-    test: service.commands.test ?? `${mvn} -B verify`,
+    mounts: [cacheMount('/root/.m2/repository'), ...image.buildSecrets.map(secretMount)],
+    install: `${mvn} -B dependency:go-offline`,
+    build: image.commands.build ?? `${mvn} -B -DskipTests package`,
+    test: image.commands.test ?? `${mvn} -B verify`,
     output: 'target',
   };
 };
 
-const gradle = (service: Service) => {
-  const command = usesWrapper(service) ? './gradlew' : 'gradle';
-  const jarTask = service.framework === 'spring-boot' ? 'bootJar' : 'build';
+const gradle = (image: ImageModel, track: JavaTrack) => {
+  const wrapper = usesWrapper(image);
+  const command = wrapper ? './gradlew' : 'gradle';
+  const jarTask = image.source.framework === 'spring-boot' ? 'bootJar' : 'build';
   return {
-    image: imageRef('gradle'),
+    image: trackImage(wrapper ? track.jdk : track.gradle),
     env: ['GRADLE_USER_HOME=/root/.gradle'],
     copies: [
       { source: 'build.gradle* settings.gradle* gradle.properties*', target: './' },
       { source: 'gradl[e]', target: './gradle/' },
       { source: 'buildSr[c]', target: './buildSrc/' },
-      ...(usesWrapper(service) ? [{ source: 'gradlew', target: './' }] : []),
+      ...(wrapper ? [{ source: 'gradlew', target: './' }] : []),
     ],
-    mounts: [cacheMount('/root/.gradle/caches'), cacheMount('/root/.gradle/wrapper'), secretMount(buildSecrets.gradleProperties)],
-    secret: buildSecrets.gradleProperties,
-    install: service.commands.install ?? `${command} --no-daemon dependencies`,
-    build: service.commands.build ?? `${command} --no-daemon ${jarTask} -x test`,
-    test: service.commands.test ?? `${command} --no-daemon test`,
+    mounts: [cacheMount('/root/.gradle/caches'), cacheMount('/root/.gradle/wrapper'), ...image.buildSecrets.map(secretMount)],
+    install: `${command} --no-daemon dependencies`,
+    build: image.commands.build ?? `${command} --no-daemon ${jarTask} -x test`,
+    test: image.commands.test ?? `${command} --no-daemon test`,
     output: 'build/libs',
   };
 };
 
-export const planJavaService = (config: Config, service: Service) => {
-  const tool = service.packageManager === 'gradle' ? gradle(service) : maven(service);
-  const probe = servesHttp(service) ? planJavaProbe(service) : undefined;
-  const framework = service.kind === 'worker' ? 'worker' : service.framework === 'none' ? 'plain Java' : service.framework;
-  const memory = '-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError';
+export const planJavaService = (model: StackModel, image: ImageModel) => {
+  const owner = ownerOf(model, image);
+  const track = image.runtime!.track as JavaTrack;
+  const tool = image.packageManager.name === 'gradle' ? gradle(image, track) : maven(image, track);
+  const probe = model.services.some((service) => image.services.includes(service.name) && service.probe) ? planJavaProbe(image) : undefined;
+  const framework = owner.kind === 'worker' ? 'worker' : owner.framework === 'none' ? 'plain Java' : owner.framework;
   return {
     dockerfile: {
-      ...commonData(config, service, `Java ${service.kind} (${framework}; ${service.packageManager}) on a JRE`),
+      ...commonData(model, image, `Java ${track.version} ${owner.kind} (${framework}; ${image.packageManager.name}) on a JRE`),
       tool,
-      secrets: [tool.secret],
-      runtimeImage: imageRef('temurin-jre'),
-      springBoot: service.framework === 'spring-boot',
+      runtimeImage: trackImage(track.jre),
+      springBoot: owner.framework === 'spring-boot',
       probeSource: probe?.sourceInContext,
-      user: runtimeUsers.app,
-      env: [
-        `JAVA_TOOL_OPTIONS="${memory}"`,
-        ...(servesHttp(service) ? [`PORT=${service.port}`] : []),
-        ...(servesHttp(service) && service.framework === 'spring-boot' ? [`SERVER_PORT=${service.port}`] : []),
-      ],
-      healthCheck: probe
-        ? healthCheck(
-            ['java', '-Xmx16m', '-XX:TieredStopAtLevel=1', '-cp', '/opt/healthcheck', 'HealthCheck', healthUrl(service)],
-            'The JRE image does not promise curl or wget: the HealthCheck class compiled above probes the health path.',
-            '60s',
-          )
-        : undefined,
-      cmd: execForm(['java', '-jar', 'app.jar']),
+      env: envPairs(owner.environment),
     },
     probeFiles: probe?.files ?? [],
   };

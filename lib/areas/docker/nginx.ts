@@ -5,9 +5,8 @@
  * the container runs with a read-only root filesystem and a /tmp volume.
  */
 import { createHash } from 'node:crypto';
-import type { Service } from '../../catalog/service.js';
+import type { ServiceModel, StackModel } from '../../model/index.js';
 import { inService } from '../../plan/naming.js';
-import type { Config } from '../../plan/types.js';
 
 /** Where the files live in the image; the nginx test maps each of these to its temp folder. */
 export const nginxPaths = {
@@ -21,7 +20,7 @@ export const nginxPaths = {
 } as const;
 
 /** The repository files, inside the service folder so that the Dockerfile can COPY them. */
-export const nginxFiles = (service: Service) => ({
+export const nginxFiles = (service: ServiceModel['source']) => ({
   mainConfig: inService(service, 'nginx/nginx.conf'),
   serverConfig: inService(service, 'nginx/default.conf'),
   securityHeaders: inService(service, 'nginx/security-headers.conf'),
@@ -29,7 +28,8 @@ export const nginxFiles = (service: Service) => ({
 });
 
 /** Same-origin routing: the first back end (not worker) of the project answers /api/ behind the front end. */
-export const apiBackendOf = (config: Config): Service | undefined => config.services.find((service) => service.kind === 'backend');
+export const apiBackendOf = (model: StackModel): ServiceModel | undefined =>
+  model.services.find((service) => service.kind === 'backend' && service.port !== undefined);
 
 /**
  * Angular (17+) inlines critical CSS and loads the full style sheet with `onload="this.media='all'"`;
@@ -37,7 +37,7 @@ export const apiBackendOf = (config: Config): Service | undefined => config.serv
  */
 const inlineHandlerHash = (handler: string) => `'sha256-${createHash('sha256').update(handler).digest('base64')}'`;
 
-const contentSecurityPolicy = (service: Service): string => {
+const contentSecurityPolicy = (service: ServiceModel): string => {
   const scriptSources = ["'self'", ...(service.framework === 'angular' ? ["'unsafe-hashes'", inlineHandlerHash("this.media='all'")] : [])];
   return [
     "default-src 'self'",
@@ -55,12 +55,13 @@ const contentSecurityPolicy = (service: Service): string => {
   ].join('; ');
 };
 
-export const planNginx = (config: Config, service: Service) => {
-  const backend = apiBackendOf(config);
+export const planNginx = (model: StackModel, service: ServiceModel) => {
+  const backend = apiBackendOf(model);
+  if (service.health.kind !== 'http') throw new Error(`internal: front end ${service.name} has no HTTP health route`);
   return {
     paths: nginxPaths,
     port: service.port,
-    healthPath: service.healthPath,
+    healthPath: service.health.path,
     upstream: backend ? { service: backend.name, server: `${backend.name}:${backend.port}` } : undefined,
     contentSecurityPolicy: contentSecurityPolicy(service),
     /** The API_URL the browser gets when the container sets none: the same-origin proxy, if there is one. */

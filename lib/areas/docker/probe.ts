@@ -1,34 +1,32 @@
 /**
  * The health probe programs for runtime images without a shell, curl or wget (Go on distroless) or without
  * a guaranteed HTTP client (the JRE image): small programs phase4 writes into the service folder, compiled
- * in the build stage and run by HEALTHCHECK with the health URL as their only argument.
+ * in the build stage and run by HEALTHCHECK with the URL (or tcp://host:port) as their only argument.
  */
-import type { Service } from '../../catalog/service.js';
+import type { ImageModel } from '../../model/index.js';
 import { inService } from '../../plan/naming.js';
-import { allImages } from '../../versions/index.js';
 import { inContext } from './common.js';
 
 /** The folder the probe's sources live in, inside the service folder and so inside its build context. */
-export const probeFolder = (service: Service): string => inService(service, 'docker/healthcheck');
+const probeFolder = (image: ImageModel): string => inService(image.source, 'docker/healthcheck');
 
-/** The Go language version of the probe's own module: the one of the pinned golang image. */
-const goLanguageVersion = (): string => {
-  const tag = allImages().golang?.tag ?? '';
-  const version = tag.match(/^\d+\.\d+/)?.[0];
-  if (!version) throw new Error(`internal: cannot read the Go version from the golang image tag '${tag}'`);
+/** The Go language version of the probe's module: the minor version of the image's Go (`1.27`). */
+const goLanguageVersion = (image: ImageModel): string => {
+  const version = image.runtime?.version.match(/^\d+\.\d+/)?.[0];
+  if (!version) throw new Error(`internal: no Go version for the image of ${image.owner}`);
   return version;
 };
 
-export const planGoProbe = (service: Service) => ({
+export const planGoProbe = (image: ImageModel) => ({
   /** Its own module, so the service's `go build ./...`, `go vet ./...` and `go test ./...` never see it. */
   files: [
-    { path: `${probeFolder(service)}/go.mod`, template: 'healthcheck/go.mod.ejs', data: { goVersion: goLanguageVersion() } },
-    { path: `${probeFolder(service)}/main.go`, template: 'healthcheck/main.go.ejs', data: {} },
+    { path: `${probeFolder(image)}/go.mod`, template: 'healthcheck/go.mod.ejs', data: { goVersion: goLanguageVersion(image) } },
+    { path: `${probeFolder(image)}/main.go`, template: 'healthcheck/main.go.ejs', data: {} },
   ],
-  folderInContext: inContext(service, probeFolder(service)),
+  folderInContext: inContext(image, probeFolder(image)),
 });
 
-export const planJavaProbe = (service: Service) => ({
-  files: [{ path: `${probeFolder(service)}/HealthCheck.java`, template: 'healthcheck/HealthCheck.java.ejs', data: {} }],
-  sourceInContext: inContext(service, `${probeFolder(service)}/HealthCheck.java`),
+export const planJavaProbe = (image: ImageModel) => ({
+  files: [{ path: `${probeFolder(image)}/HealthCheck.java`, template: 'healthcheck/HealthCheck.java.ejs', data: {} }],
+  sourceInContext: inContext(image, `${probeFolder(image)}/HealthCheck.java`),
 });

@@ -1,18 +1,19 @@
 /**
- * Python images: runtime dependencies in a virtual environment (pip from requirements files, or the
- * hash-pinned export of poetry.lock / uv.lock), the service's own tests in a `test` stage, and a slim
- * runtime that starts the WSGI/ASGI server directly.
+ * Python images: runtime dependencies in a virtual environment, installed from the project's lockfile with
+ * its own tool (uv, also for uv workspaces; Poetry, PDM and Pipenv through their hash-pinned exports; pip
+ * from requirement files), the tests in a `test` stage, and a slim runtime that starts the server directly.
  */
-import type { Service } from '../../catalog/service.js';
-import type { Config } from '../../plan/types.js';
-import { imageRef, toolVersion } from '../../versions/index.js';
-import { buildSecrets, cacheMount, commonData, execForm, healthCheck, healthUrl, runtimeUsers, secretMount, servesHttp } from './common.js';
+import type { ImageModel, StackModel } from '../../model/index.js';
+import { wrap } from '../../render/text.js';
+import { toolVersion } from '../../versions/index.js';
+import { builtFromParent, cacheMount, commonData, envPairs, ownerOf, secretMount, trackImage } from './common.js';
+import { optional } from './node.js';
 
 const pipCache = cacheMount('/root/.cache/pip');
 
 /** The requirement files named by the install command (`pip install -r requirements.txt -r requirements-dev.txt`). */
-export const requirementFiles = (service: Service): string[] =>
-  [...(service.commands.install ?? '').matchAll(/(?:^|\s)(?:-r|--requirement)[=\s]+(\S+)/g)].map((match) => match[1]);
+export const requirementFiles = (install: string | undefined): string[] =>
+  [...(install ?? '').matchAll(/(?:^|\s)(?:-r|--requirement)[=\s]+(\S+)/g)].map((match) => match[1]);
 
 /** Files installed at run time: the requirement files that are not for development, tests or linting. */
 const runtimeRequirements = (files: string[]): string[] => {
@@ -20,95 +21,65 @@ const runtimeRequirements = (files: string[]): string[] => {
   return runtime.length > 0 ? runtime : files.slice(0, 1);
 };
 
-interface Server {
-  /** The executable the requirements must provide, checked at build time. */
-  executable?: string;
-  command: string[];
-  /** Comment lines above CMD. */
-  note: string[];
-}
+/** A pip requirement for a tool: `uv==0.13.8`, or the project's own specifier (`uv>=0.5,<0.6`). */
+const pipRequirement = (tool: string, version: string | undefined): string =>
+  `'${tool}${/^[0-9]/.test(version ?? '') ? `==${version}` : (version ?? `==${toolVersion(tool)}`)}'`;
 
-/**
- * How the container starts the service: the framework's production server in exec form. The module
- * paths follow each framework's documented layout; change them here if the project differs.
- */
-export const pythonServer = (service: Service): Server => {
-  const bind = `0.0.0.0:${service.port}`;
-  if (service.kind === 'worker') {
-    return {
-      command: ['python', '-m', 'worker'],
-      note: [
-        'The worker module (worker.py) runs as PID 1: it must handle SIGTERM to stop cleanly (Celery, RQ and',
-        'Dramatiq do). With Celery, start it with ["celery", "-A", "worker", "worker"] instead.',
-      ],
-    };
-  }
-  switch (service.framework) {
-    case 'fastapi':
-      return {
-        executable: 'uvicorn',
-        command: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', String(service.port)],
-        note: [
-          "Uvicorn serves `app` from app/main.py (FastAPI's documented layout), stops gracefully on SIGTERM,",
-          'and takes its number of worker processes from WEB_CONCURRENCY.',
-        ],
-      };
-    case 'django':
-      return {
-        executable: 'gunicorn',
-        command: ['gunicorn', '--bind', bind, '--access-logfile', '-', `${service.name.replace(/-/g, '_')}.wsgi:application`],
-        note: [
-          "Gunicorn serves the Django project's WSGI application (the project package named after the service),",
-          'stops gracefully on SIGTERM, and takes its number of workers from WEB_CONCURRENCY.',
-        ],
-      };
-    case 'flask':
-      return {
-        executable: 'gunicorn',
-        command: ['gunicorn', '--bind', bind, '--access-logfile', '-', 'app:app'],
-        note: [
-          'Gunicorn serves `app` from app.py, stops gracefully on SIGTERM, and takes its number of workers from',
-          'WEB_CONCURRENCY.',
-        ],
-      };
-    default:
-      return {
-        command: ['python', '-m', 'main'],
-        note: ['The main module (main.py) runs as PID 1: it must handle SIGTERM to stop cleanly.'],
-      };
-  }
+const exportFlows = {
+  poetry: {
+    label: 'Poetry',
+    files: ['pyproject.toml', 'poetry.lock'],
+    tools: (version?: string) => `${pipRequirement('poetry', version)} 'poetry-plugin-export==${toolVersion('poetry-plugin-export')}'`,
+    export: 'poetry export --only main --format requirements.txt --output requirements.lock',
+    testEnv: ['POETRY_VIRTUALENVS_IN_PROJECT=true'],
+    testCache: '/root/.cache/pypoetry',
+    testInstall: 'poetry install --no-root --no-interaction',
+  },
+  pdm: {
+    label: 'PDM',
+    files: ['pyproject.toml', 'pdm.lock'],
+    tools: (version?: string) => pipRequirement('pdm', version),
+    export: 'pdm export --prod --output requirements.lock',
+    testEnv: ['PDM_CHECK_UPDATE=false'],
+    testCache: '/root/.cache/pdm',
+    testInstall: 'pdm sync --dev --no-self',
+  },
+  pipenv: {
+    label: 'Pipenv',
+    files: ['Pipfile', 'Pipfile.lock'],
+    tools: (version?: string) => pipRequirement('pipenv', version),
+    export: 'pipenv requirements --hash > requirements.lock',
+    testEnv: ['PIPENV_VENV_IN_PROJECT=1'],
+    testCache: '/root/.cache/pipenv',
+    testInstall: 'pipenv sync --dev',
+  },
 };
 
 type Flow =
+  | { kind: 'uv'; tool: string; workspace: boolean; packageFlag: string; manifestSelection: string; ownCopies: string }
+  | { kind: 'export'; label: string; copies: string; tools: string; export: string; testEnv: string[]; testCache: string; testInstall: string }
   | { kind: 'requirements'; copies: { source: string; target: string }[]; runtime: string; testInstall: string }
-  | { kind: 'pyproject'; testInstall: string }
-  | { kind: 'poetry' | 'uv'; lockfile: string; tool: string; export: string; testEnv: string[]; testCache: string; testInstall: string };
+  | { kind: 'pyproject'; testInstall: string };
 
-const flowOf = (service: Service): Flow => {
-  if (service.packageManager === 'poetry') {
-    return {
-      kind: 'poetry',
-      lockfile: 'poetry.lock',
-      tool: `poetry==${toolVersion('poetry')}`,
-      export: 'poetry export --only main --format requirements.txt --output requirements.lock',
-      testEnv: ['POETRY_VIRTUALENVS_IN_PROJECT=true'],
-      testCache: cacheMount('/root/.cache/pypoetry'),
-      testInstall: 'poetry install --no-root --no-interaction',
-    };
-  }
-  if (service.packageManager === 'uv') {
+const flowOf = (image: ImageModel): Flow => {
+  const manager = image.packageManager.name;
+  const install = image.commands.install;
+  if (manager === 'uv') {
     return {
       kind: 'uv',
-      lockfile: 'uv.lock',
-      tool: `uv==${toolVersion('uv')}`,
-      export: 'uv export --frozen --no-dev --no-emit-project --format requirements-txt --output-file requirements.lock',
-      testEnv: ['UV_FROZEN=1', 'UV_LINK_MODE=copy'],
-      testCache: cacheMount('/root/.cache/uv'),
-      testInstall: 'uv sync --no-install-project',
+      tool: pipRequirement('uv', image.packageManager.version),
+      workspace: builtFromParent(image),
+      packageFlag: image.workspacePackage ? ` --package ${image.workspacePackage}` : '',
+      manifestSelection: '\\( -name pyproject.toml -o -name uv.lock -o -name uv.toml -o -name .python-version \\)',
+      ownCopies: ['pyproject.toml', image.packageManager.lockfile ?? 'uv.lock', optional('uv.toml')].join(' '),
     };
   }
-  const files = requirementFiles(service);
-  const install = service.commands.install;
+  if (manager === 'poetry' || manager === 'pdm' || manager === 'pipenv') {
+    const flow = exportFlows[manager];
+    const lockfile = image.packageManager.lockfile ?? flow.files[1];
+    return { kind: 'export', ...flow, copies: [flow.files[0], lockfile].join(' '), tools: flow.tools(image.packageManager.version) };
+  }
+  const files = requirementFiles(install);
   if (files.length > 0 || install === undefined) {
     const all = files.length > 0 ? files : ['requirements.txt'];
     return {
@@ -125,27 +96,36 @@ const flowOf = (service: Service): Flow => {
   return { kind: 'pyproject', testInstall: install };
 };
 
-export const planPythonService = (config: Config, service: Service) => {
-  const flow = flowOf(service);
-  const server = pythonServer(service);
-  const framework = service.kind === 'worker' ? 'worker' : service.framework;
+/** Servers that must be installed for the image to start: checked while building, not at the first start. */
+const serverPrograms = new Set(['uvicorn', 'gunicorn', 'hypercorn', 'daphne', 'granian', 'celery', 'fastapi', 'rq', 'dramatiq', 'arq', 'flask']);
+
+export const planPythonService = (model: StackModel, image: ImageModel) => {
+  const owner = ownerOf(model, image);
+  const flow = flowOf(image);
+  const program = image.services
+    .map((name) => model.services.find((service) => service.name === name)!.start[0])
+    .filter((argv0) => serverPrograms.has(argv0));
+  const what = owner.kind === 'worker' ? 'worker' : `${owner.framework} back end`;
+  const where = builtFromParent(image) ? `uv workspace member ${image.source.path}, built from ${image.context === '.' ? 'the repository root' : image.context}` : image.packageManager.name;
   return {
-    ...commonData(config, service, `Python ${service.kind} (${framework}; ${service.packageManager})`),
-    image: imageRef('python'),
-    secrets: [buildSecrets.pipConf],
+    ...commonData(model, image, `Python ${what} (${where})`),
+    image: trackImage(image.runtime!.track),
     flow,
-    pipMounts: [pipCache, secretMount(buildSecrets.pipConf)],
-    testCommand: service.commands.test,
-    serverExecutable: server.executable,
-    user: runtimeUsers.app,
-    env: ['VIRTUAL_ENV=/opt/venv', 'PATH="/opt/venv/bin:$PATH"', ...(servesHttp(service) ? [`PORT=${service.port}`] : [])],
-    healthCheck: servesHttp(service)
-      ? healthCheck(
-          ['python', '-c', `import urllib.request; urllib.request.urlopen('${healthUrl(service)}', timeout=4)`],
-          'python is in the image: urllib probes the health path and raises on an error status (no curl needed).',
-        )
-      : undefined,
-    serverNote: server.note,
-    cmd: execForm(server.command),
+    pipMounts: [pipCache, ...image.buildSecrets.map(secretMount)],
+    uvMounts: [cacheMount('/root/.cache/uv'), ...image.buildSecrets.map(secretMount)],
+    testCommand: image.commands.test,
+    serverPrograms: [...new Set(program)],
+    env: envPairs([
+      { name: 'VIRTUAL_ENV', value: '/opt/venv' },
+      { name: 'PATH', value: '/opt/venv/bin:$PATH' },
+      ...owner.environment,
+    ]),
+    /** Where the runtime's sources come from: the whole context, or only the member's folder of a workspace. */
+    sources: builtFromParent(image) ? { from: `${image.folderInContext}/`, to: `./${image.folderInContext}/` } : { from: '.', to: '.' },
+    signalNote: wrap(
+      owner.start[0] === 'sh'
+        ? 'A shell runs the start command (it uses shell syntax): make it `exec` the server so SIGTERM reaches it.'
+        : 'The server is PID 1 and receives SIGTERM itself: Gunicorn, Uvicorn and Celery finish the work in flight, then exit.',
+    ),
   };
 };

@@ -1,0 +1,5 @@
+/** Text helpers of the compose area. */
+export { andList, orList, wrap } from '../../render/text.js';
+
+/** `api-v2` -> `API_V2`: service names are DNS labels, so this is unique per service. */
+export const envPrefix = (name: string): string => name.toUpperCase().replace(/-/g, '_');
