@@ -20,6 +20,22 @@ const fail = (message: string, code: number) => {
   process.exitCode = code;
 };
 
+/** `phase4 detect`: detection with its evidence, as text or JSON; never loads Yeoman, never writes. */
+const runDetect = async (values: Record<string, unknown>) => {
+  const cwd = path.resolve(typeof values.cwd === 'string' ? values.cwd : process.cwd());
+  try {
+    checkTargetFolder(cwd);
+  } catch (error) {
+    if (isUsageError(error)) return fail(error.message, ExitCode.usage);
+    throw error;
+  }
+  const { detect } = await import('../lib/detect/index.js');
+  const detection = detect(cwd);
+  if (values.json) return void process.stdout.write(`${JSON.stringify(detection, null, 2)}\n`);
+  const { formatDetection } = await import('../lib/cli/detect-report.js');
+  process.stdout.write(formatDetection(detection));
+};
+
 const main = async () => {
   let parsed;
   try {
@@ -39,6 +55,7 @@ const main = async () => {
   }
   const [generator = 'app', ...extra] = positionals;
   if (extra.length > 0) return fail(`unexpected argument '${extra[0]}'; see phase4 --help`, ExitCode.usage);
+  if (generator === 'detect') return runDetect(values);
   if (!generatorNames.includes(generator)) {
     return fail(`generator: unknown generator '${generator}'; use one of ${generatorNames.join(', ')}`, ExitCode.usage);
   }

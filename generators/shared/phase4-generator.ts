@@ -23,7 +23,9 @@ import { detect } from '../../lib/detect/index.js';
 import type { Detection } from '../../lib/detect/types.js';
 import { ExitCode, UsageError } from '../../lib/errors.js';
 import { generatorVersion } from '../../lib/package-root.js';
-import { nextSteps, plan } from '../../lib/plan/plan.js';
+import { derive } from '../../lib/model/derive.js';
+import type { StackModel } from '../../lib/model/types.js';
+import { nextStepsOf, optionsRead, planModel } from '../../lib/plan/plan.js';
 import { renderAll } from '../../lib/render/render.js';
 import { camelCase, runOptions } from '../../lib/run-options.js';
 import { manifestPath, nextManifest, readManifest, serializeManifest, sha256 } from '../../lib/write/manifest.js';
@@ -45,6 +47,9 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
     private detection!: Detection;
     private resolution!: PartialResolution;
     private answers!: Answers;
+    private model!: StackModel;
+    /** Defaults filled in for options no area of this run reads: not stored, so a later full run still asks. */
+    private unstored = new Set<string>();
     private report?: RunReport;
 
     constructor(args: string[], opts: Record<string, unknown>) {
@@ -114,13 +119,20 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
       });
     }
 
+    /** The options this run's areas read: asked for and required; the others keep stored values or defaults. */
+    _required(): ReadonlySet<string> {
+      return optionsRead(this.areas);
+    }
+
     async prompting() {
       const { answers, sources } = this.resolution;
+      const required = this._required();
       if (this._interactive()) {
         // Ask for everything the user has not said yet; detected values are only suggestions.
         for (const option of options) {
           const name = option.name as OptionName;
           const source = sources[name];
+          if (!required.has(name)) continue;
           if (source !== undefined && source !== 'detected') continue;
           const detected = source === 'detected';
           const suggested = detected ? answers[name] : defaultFor(option, answers, this.detection);
@@ -133,20 +145,29 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
           sources[name] = 'prompt';
         }
       }
-      const complete = this._flag('defaults') || this._interactive() ? fillDefaults(this.resolution, this.detection) : this.resolution;
+      // Options no area of this run reads fall back to their defaults; the ones it reads must be answered
+      // (or accepted with --defaults, or asked above).
+      const acceptAll = this._flag('defaults') || this._interactive();
+      const unread = new Set(options.map((option) => option.name).filter((name) => !required.has(name)));
+      const complete = fillDefaults(this.resolution, this.detection, acceptAll ? undefined : required);
+      this.unstored = new Set([...unread].filter((name) => complete.sources[name as OptionName] === 'default'));
       this.answers = checkAnswers(requireComplete(complete), this.destinationRoot());
+      // Every shared fact (runtime images, settings, health checks) is derived here, so a bad answer stops the run before anything is written.
+      this.model = derive(this.answers);
     }
 
     configuring() {
       if (this._dryRun()) return;
       const store = this._answerStore();
-      for (const option of options) store.set(option.name, this.answers[option.name as OptionName]);
+      for (const option of options) {
+        if (!this.unstored.has(option.name)) store.set(option.name, this.answers[option.name as OptionName]);
+      }
     }
 
     writing() {
       const root = this.destinationRoot();
       const previous = readManifest(root);
-      const writes = planWrites(renderAll(plan(this.answers, this.areas)), root, previous);
+      const writes = planWrites(renderAll(planModel(this.model, this.areas)), root, previous);
       const mode = { force: Boolean(this._flag('force')), interactive: this._interactive() };
       const files: ReportEntry[] = [];
       const recorded = [];
@@ -158,7 +179,13 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
         if (this._dryRun() || action === 'skip') continue;
         this._writeFile(write.path, write.contents, action === 'ask' ? undefined : write.status === 'create' ? 'create' : 'force', write.executable);
       }
-      this.report = { dryRun: this._dryRun(), answers: this.answers, files, nextSteps: nextSteps(this.answers, this.areas) };
+      this.report = {
+        dryRun: this._dryRun(),
+        answers: this.answers,
+        files,
+        notes: [...this.detection.notes, ...this.model.notes],
+        nextSteps: nextStepsOf(this.model, this.areas),
+      };
       const manifest = serializeManifest(nextManifest(previous, recorded, generatorVersion));
       if (!this._dryRun() && manifest !== serializeManifest(previous ?? nextManifest(undefined, [], generatorVersion))) {
         this._writeFile(manifestPath, manifest, 'force');
@@ -181,7 +208,12 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
     end() {
       const report = this.report!;
       if (this._flag('json')) {
-        process.stdout.write(`${JSON.stringify({ dryRun: report.dryRun, answers: report.answers, files: report.files, nextSteps: report.nextSteps }, null, 2)}\n`);
+        const detection = {
+          services: this.detection.services.map(({ name, path, evidence }) => ({ name, path, evidence })),
+          notServices: this.detection.notServices,
+        };
+        const json = { dryRun: report.dryRun, answers: report.answers, detection, files: report.files, notes: report.notes, nextSteps: report.nextSteps };
+        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
       } else {
         this.log(formatReport(report));
         if (!report.dryRun) this.log(`Answers saved in ${path.join(this.destinationRoot(), '.yo-rc.json')}; re-run any phase4 generator to regenerate.`);

@@ -25,6 +25,8 @@ export const helpText = (): string => {
   text += 'Adds the production layer to the repository in the current folder.\n\nGenerators:\n';
   text += row('app (default)', 'Every area below');
   for (const area of areas) text += row(area.name, area.description);
+  text += '\nCommands:\n';
+  text += row('detect', 'Show what detection reads from the repository, each value with its file and line (--json for JSON); writes nothing');
   text += '\nAnswers (flag, answers-file key and .yo-rc.json key share one name):\n';
   for (const option of catalog as readonly AnyOption[]) {
     const choices = option.kind === 'choice' ? ` (${option.choices.map((choice) => choice.value).join(', ')})` : '';

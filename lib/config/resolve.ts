@@ -64,9 +64,11 @@ export const resolveProvided = ({ detection, stored = {}, answersFile, flags = {
   return { answers: answers as Partial<Answers>, sources: sources as PartialResolution['sources'] };
 };
 
-/** Names of options that no source answered, in catalog order. */
-export const missingOptions = (resolution: PartialResolution): OptionName[] =>
-  options.map((option) => option.name as OptionName).filter((name) => resolution.answers[name] === undefined);
+/** Names of options that no source answered, in catalog order (only those in `required`, when given). */
+export const missingOptions = (resolution: PartialResolution, required?: ReadonlySet<string>): OptionName[] =>
+  options
+    .map((option) => option.name as OptionName)
+    .filter((name) => resolution.answers[name] === undefined && (!required || required.has(name)));
 
 /** The default for one option given the answers resolved before it. */
 export const defaultFor = (option: AnyOption, answers: Partial<Answers>, detection: Detection): unknown =>
@@ -76,12 +78,15 @@ export const defaultFor = (option: AnyOption, answers: Partial<Answers>, detecti
 export const noServicesError = (root: string) =>
   new UsageError('services', `no services were detected in ${root}; list them in an answers file (--answers) or with --services JSON`);
 
-/** Fills every unanswered option with its default, in catalog order so defaults can build on earlier answers. */
-export const fillDefaults = (resolution: PartialResolution, detection: Detection): PartialResolution => {
+/**
+ * Fills unanswered options with their defaults, in catalog order so defaults can build on earlier answers:
+ * every option, or only those not in `keepMissing` (the options a subgenerator requires and did not get).
+ */
+export const fillDefaults = (resolution: PartialResolution, detection: Detection, keepMissing?: ReadonlySet<string>): PartialResolution => {
   const answers: Record<string, unknown> = { ...resolution.answers };
   const sources: Record<string, AnswerSource | undefined> = { ...resolution.sources };
   for (const option of options) {
-    if (answers[option.name] !== undefined) continue;
+    if (answers[option.name] !== undefined || keepMissing?.has(option.name)) continue;
     if (option.kind === 'services' && detection.services.length === 0) throw noServicesError(detection.root);
     answers[option.name] = validateValue(option, defaultFor(option, answers, detection), `${option.name} (default)`);
     sources[option.name] = 'default';
@@ -110,8 +115,8 @@ export const checkAnswers = (answers: Answers, root: string): Answers => {
   return answers;
 };
 
-export const requireComplete = (resolution: PartialResolution): Answers => {
-  const missing = missingOptions(resolution);
+export const requireComplete = (resolution: PartialResolution, required?: ReadonlySet<string>): Answers => {
+  const missing = missingOptions(resolution, required);
   if (missing.length > 0) {
     throw new UsageError(
       'answers',

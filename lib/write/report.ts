@@ -29,6 +29,8 @@ export interface RunReport {
   dryRun: boolean;
   answers: Answers;
   files: ReportEntry[];
+  /** What detection and the stack model want the user to know (a guessed start command, an EOL runtime). */
+  notes: string[];
   nextSteps: string[];
 }
 
@@ -54,6 +56,7 @@ export const formatReport = (report: RunReport): string => {
       'Review with --dry-run, then re-run interactively to decide file by file, or with --force to overwrite.',
     );
   }
+  if (report.notes.length > 0) out.push('', 'Notes:', ...report.notes.map((note) => `  - ${note}`));
   if (report.nextSteps.length > 0) out.push('', 'Next steps:', ...report.nextSteps.map((step, index) => `  ${index + 1}. ${step}`));
   return out.join('\n');
 };
