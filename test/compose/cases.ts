@@ -7,15 +7,25 @@
 import type { Service } from '../../lib/catalog/service.js';
 import type { Config } from '../../lib/plan/types.js';
 
-const service = (fields: Partial<Service> & Pick<Service, 'name' | 'path' | 'kind' | 'language' | 'port'>): Service => ({
-  framework: 'none',
-  packageManager: fields.language === 'node' ? 'npm' : fields.language === 'python' ? 'pip' : fields.language === 'go' ? 'go' : fields.language === 'java' ? 'maven' : 'none',
-  healthPath: '/healthz',
-  commands: {},
-  ...fields,
-});
+const lockfiles: Record<string, string> = { npm: 'package-lock.json', pnpm: 'pnpm-lock.yaml', yarn: 'yarn.lock', uv: 'uv.lock', poetry: 'poetry.lock' };
 
-const config = (name: string, fields: Pick<Config, 'services' | 'database' | 'cache'>): Config => ({
+const service = (fields: Partial<Service> & Pick<Service, 'name' | 'path' | 'kind' | 'language'>): Service => {
+  const packageManager =
+    fields.packageManager ??
+    (fields.language === 'node' ? 'npm' : fields.language === 'python' ? 'pip' : fields.language === 'go' ? 'go' : fields.language === 'java' ? 'maven' : 'none');
+  const lockfile = lockfiles[packageManager];
+  const context = fields.buildContext ?? fields.path;
+  return {
+    framework: 'none',
+    packageManager,
+    ...(fields.kind === 'worker' ? {} : { healthPath: '/healthz' }),
+    ...(lockfile ? { lockfile: context === '.' ? lockfile : `${context}/${lockfile}` } : {}),
+    commands: {},
+    ...fields,
+  };
+};
+
+export const config = (name: string, fields: Pick<Config, 'services' | 'database' | 'cache'>): Config => ({
   name,
   ci: 'github-actions',
   cloud: 'aws',
@@ -44,7 +54,7 @@ export const cases: ComposeCase[] = [
         service({ name: 'web', path: 'apps/web', kind: 'frontend', language: 'node', framework: 'react', port: 8080, buildContext: '.', commands: { test: 'npm test --workspace apps/web' } }),
         service({ name: 'api', path: 'apps/api', kind: 'backend', language: 'node', framework: 'express', port: 3000, buildContext: '.', commands: { test: 'npm test --workspace apps/api' } }),
         service({ name: 'reports', path: 'services/reports', kind: 'backend', language: 'python', framework: 'fastapi', port: 8000, commands: { test: 'pytest' } }),
-        service({ name: 'jobs', path: 'apps/jobs', kind: 'worker', language: 'node', port: 3000, buildContext: '.' }),
+        service({ name: 'jobs', path: 'apps/jobs', kind: 'worker', language: 'node', buildContext: '.', commands: { start: 'node src/worker.js' } }),
       ],
     }),
   },
@@ -73,9 +83,9 @@ export const cases: ComposeCase[] = [
       database: 'none',
       cache: 'redis',
       services: [
-        service({ name: 'blog', path: 'blog', kind: 'backend', language: 'python', framework: 'django', packageManager: 'poetry', port: 8000 }),
-        service({ name: 'tasks', path: 'tasks', kind: 'worker', language: 'python', port: 8000 }),
-        service({ name: 'mailer', path: 'mailer', kind: 'worker', language: 'go', port: 8080 }),
+        service({ name: 'blog', path: 'blog', kind: 'backend', language: 'python', framework: 'django', packageManager: 'poetry', port: 8000, commands: { start: 'gunicorn blog.wsgi:application' } }),
+        service({ name: 'tasks', path: 'tasks', kind: 'worker', language: 'python', commands: { start: 'python -m tasks' } }),
+        service({ name: 'mailer', path: 'mailer', kind: 'worker', language: 'go' }),
       ],
     }),
   },
@@ -107,7 +117,7 @@ export const cases: ComposeCase[] = [
     config: config('batch', {
       database: 'mysql',
       cache: 'none',
-      services: [service({ name: 'importer', path: 'importer', kind: 'worker', language: 'java', packageManager: 'maven', port: 8080 })],
+      services: [service({ name: 'importer', path: 'importer', kind: 'worker', language: 'java', packageManager: 'maven' })],
     }),
   },
   {
@@ -128,9 +138,75 @@ export const cases: ComposeCase[] = [
       cache: 'none',
       services: [
         service({ name: 'notes', path: 'notes', kind: 'backend', language: 'node', framework: 'express', port: 3000 }),
-        service({ name: 'feed', path: 'workers/feed', kind: 'worker', language: 'node', packageManager: 'yarn', port: 3000, commands: { install: 'yarn install --immutable' } }),
-        service({ name: 'ml', path: 'ml', kind: 'worker', language: 'python', port: 8000, commands: { install: 'pip install -r requirements/base.txt -r requirements/dev.txt' } }),
+        service({ name: 'feed', path: 'workers/feed', kind: 'worker', language: 'node', packageManager: 'yarn', commands: { install: 'yarn install --immutable', start: 'node feed.js' } }),
+        service({ name: 'ml', path: 'ml', kind: 'worker', language: 'python', commands: { install: 'pip install -r requirements/base.txt -r requirements/dev.txt', start: 'python -m ml' } }),
         service({ name: 'scorer', path: 'scorer', kind: 'backend', language: 'python', framework: 'flask', port: 8000, commands: { install: 'pip install .' } }),
+      ],
+    }),
+  },
+  {
+    id: 'settings-migrations-shared-image',
+    config: config('tracker', {
+      database: 'postgres',
+      cache: 'redis',
+      services: [
+        // Prisma migrations run from the image's migrate target; the app reads a URL, its own secret and a plain setting.
+        service({
+          name: 'api',
+          path: 'api',
+          kind: 'backend',
+          language: 'node',
+          framework: 'express',
+          port: 4000,
+          commands: { start: 'node src/server.js' },
+          uses: ['postgres', 'redis'],
+          settings: [
+            { name: 'DATABASE_URL', secret: true },
+            { name: 'JWT_SECRET', secret: true },
+            { name: 'LOG_LEVEL', default: 'info' },
+            { name: 'REDIS_URL', secret: true },
+          ],
+          migrations: { tool: 'prisma', command: 'prisma migrate deploy' },
+        }),
+        // Django and its Celery worker share one folder and so one image; migrations run in the runtime image.
+        service({
+          name: 'web',
+          path: 'web',
+          kind: 'backend',
+          language: 'python',
+          framework: 'django',
+          packageManager: 'uv',
+          port: 8000,
+          healthPath: '/health/',
+          commands: { start: 'gunicorn tracker.wsgi:application' },
+          uses: ['postgres', 'redis'],
+          settings: [
+            { name: 'CELERY_BROKER_URL', secret: true },
+            { name: 'DJANGO_SECRET_KEY', secret: true },
+            { name: 'POSTGRES_DB' },
+            { name: 'POSTGRES_HOST' },
+            { name: 'POSTGRES_PASSWORD', secret: true },
+            { name: 'POSTGRES_USER' },
+            { name: 'TIME_ZONE', default: 'UTC' },
+          ],
+          migrations: { tool: 'django', command: 'python manage.py migrate --noinput' },
+        }),
+        service({
+          name: 'web-worker',
+          path: 'web',
+          kind: 'worker',
+          language: 'python',
+          framework: 'celery',
+          packageManager: 'uv',
+          commands: { start: 'celery -A tracker worker --loglevel INFO' },
+          uses: ['postgres', 'redis'],
+          settings: [
+            { name: 'CELERY_BROKER_URL', secret: true },
+            { name: 'DJANGO_SECRET_KEY', secret: true },
+          ],
+        }),
+        // No health route: probed on its port. No settings declared: the framework's conventional names.
+        service({ name: 'ledger', path: 'ledger', kind: 'backend', language: 'java', framework: 'spring-boot', packageManager: 'maven', port: 8081, healthPath: undefined }),
       ],
     }),
   },

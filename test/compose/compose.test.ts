@@ -7,13 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Ajv } from 'ajv';
-import { composeArea, composeModel } from '../../lib/areas/compose/index.js';
+import { composeArea } from '../../lib/areas/compose/index.js';
 import { dockerArea } from '../../lib/areas/docker/index.js';
 import type { Service } from '../../lib/catalog/service.js';
+import { derive } from '../../lib/model/derive.js';
+import type { StackModel } from '../../lib/model/types.js';
 import { buildContextOf, dockerfilePath, imageRepository } from '../../lib/plan/naming.js';
 import { renderAll } from '../../lib/render/render.js';
 import { imageRef } from '../../lib/versions/index.js';
@@ -55,12 +57,11 @@ const runsSources = (service: Service) =>
   service.kind !== 'frontend' && (service.language === 'python' || (service.language === 'node' && !service.commands.build));
 
 /**
- * Where the image holds the service's folder, read from the Dockerfile the docker area renders: a Node.js
- * runtime ends in the package's folder (its WORKDIR, where node resolves the entry point); a Python runtime
- * copies the build context (`COPY . .`) into its working folder, so the service folder sits below it.
+ * Where the image holds the service's folder, read from the Dockerfile the docker area renders: the
+ * runtime stage's working folder, where it runs the service.
  */
 const imageFolderOf = (config: ComposeCase['config'], service: Service): string => {
-  const file = renderAll(dockerArea.plan(config, { otherFiles: [] })).find((candidate) => candidate.path === dockerfilePath(service));
+  const file = renderAll(dockerArea.plan(derive(config), { otherFiles: [] })).find((candidate) => candidate.path === dockerfilePath(service));
   assert.ok(file, `the docker area renders ${dockerfilePath(service)}`);
   const dockerfile = parseDockerfile(file.contents);
   const runtime = dockerfile.stages[dockerfile.stages.length - 1];
@@ -68,13 +69,8 @@ const imageFolderOf = (config: ComposeCase['config'], service: Service): string 
   for (const stage of ancestry(dockerfile, runtime).reverse()) {
     for (const instruction of stage.instructions) {
       if (instruction.keyword === 'WORKDIR') workdir = path.posix.resolve(workdir, instruction.body);
-      const copiesContext = instruction.keyword === 'COPY' && instruction.flags.length === 0 && instruction.body === '. .';
-      if (service.language === 'python' && stage === runtime && copiesContext) {
-        return path.posix.join(workdir, path.posix.relative(buildContextOf(service), service.path));
-      }
     }
   }
-  assert.equal(service.language, 'node', `${service.name}: the runtime stage copies the build context`);
   return workdir;
 };
 
@@ -98,7 +94,7 @@ const expectedWatch: Record<string, Record<string, { sync?: [string, string]; re
     admin: { rebuild: ['./apps/admin', './package.json', './pnpm-lock.yaml', './pnpm-workspace.yaml'] },
   },
   'nested-context-mongodb': {
-    catalog: { sync: ['./services/catalog', '/app/catalog'], rebuild: ['./services/pyproject.toml', './services/uv.lock'] },
+    catalog: { sync: ['./services/catalog', '/app/catalog'], rebuild: ['./services/pyproject.toml', './services/catalog/pyproject.toml', './services/uv.lock'] },
     'admin-ui': { rebuild: ['./services/admin-ui'] },
   },
   'own-folders-no-data': {
@@ -113,16 +109,25 @@ before(() => {
   for (const composeCase of cases) {
     mkdirSync(dirOf(composeCase));
     writeRepository(dirOf(composeCase), composeCase.config, render(composeCase.config));
+    // As users do before the first start: the settings files compose requires come from the script.
+    if (existsSync(path.join(dirOf(composeCase), 'scripts', 'dev-secrets.sh'))) {
+      const result = runSecretsScript(dirOf(composeCase));
+      assert.equal(result.status, 0, result.output);
+    }
   }
 });
 
 for (const composeCase of cases) {
   const { config } = composeCase;
   const dir = () => dirOf(composeCase);
-  const model = composeModel(config);
-  const storeNames = model.datastores.map((store) => store.service);
+  const stack: StackModel = derive(config);
+  const storeNames = stack.datastores.map((store) => store.host);
   const appNames = config.services.map((service) => service.name);
-  const hasOverride = model.override.services.length > 0;
+  const migrateNames = stack.services.filter((service) => service.migrations?.separate).map((service) => `${service.name}-migrate`);
+  const serviceModel = (name: string) => stack.services.find((service) => service.name === name)!;
+  const secretNames = [...stack.datastores.flatMap((store) => store.secrets.map((secret) => secret.name))];
+  const hasSecrets = stack.services.some((service) => service.settings.some((setting) => setting.secret)) || storeNames.length > 0;
+  const hasOverride = true;
   const baseFiles = ['compose.yaml'];
   const allFiles = hasOverride ? ['compose.yaml', 'compose.override.yaml'] : baseFiles;
 
@@ -134,15 +139,15 @@ for (const composeCase of cases) {
         ...(hasOverride ? ['compose.override.yaml'] : []),
         'compose.yaml',
         'docs/local-development.md',
-        ...(storeNames.length > 0 ? ['scripts/dev-secrets.sh', 'secrets/.gitignore'] : []),
+        ...(hasSecrets ? ['scripts/dev-secrets.sh', 'secrets/.gitignore'] : []),
       ];
       assert.deepEqual(paths, expected);
       assert.ok(render(config).every((file) => file.ownership === 'managed' && file.area === 'compose'));
     });
 
     test('next steps name the secrets script only when there are secrets', () => {
-      const steps = composeArea.nextSteps?.(config) ?? [];
-      assert.equal(steps.some((step) => step.includes('sh scripts/dev-secrets.sh')), storeNames.length > 0);
+      const steps = composeArea.nextSteps?.(stack) ?? [];
+      assert.equal(steps.some((step) => step.includes('sh scripts/dev-secrets.sh')), hasSecrets);
       assert.ok(steps.some((step) => step.includes('docker compose up --build')));
     });
 
@@ -150,15 +155,19 @@ for (const composeCase of cases) {
       assert.deepEqual(render(config), render(config));
     });
 
-    if (storeNames.length > 0) {
+    if (hasSecrets) {
       test('scripts/dev-secrets.sh creates each secret once: random, private folder, never overwritten', () => {
-        const secretsDir = path.join(dir(), 'secrets');
+        const fresh = tempDir('phase4-compose-secrets-');
+        writeRepository(fresh, config, render(config));
+        const secretsDir = path.join(fresh, 'secrets');
         const declared = Object.keys(readYaml(dir(), 'compose.yaml').secrets ?? {});
-        assert.deepEqual(declared, model.secrets.map((secret) => secret.name));
-        const first = runSecretsScript(dir());
+        assert.deepEqual(declared, secretNames);
+        const first = runSecretsScript(fresh);
+        const created = [...first.output.matchAll(/^created secrets\/(.+)\.txt$/gm)].map((match) => match[1]);
+        assert.ok(declared.every((name) => created.includes(name)), `every data store secret is created:\n${first.output}`);
         assert.equal(first.status, 0, first.output);
         const values = new Map<string, string>();
-        for (const name of declared) {
+        for (const name of created) {
           const file = path.join(secretsDir, `${name}.txt`);
           assert.ok(existsSync(file), `${name}.txt was not created:\n${first.output}`);
           const value = readFileSync(file, 'utf8');
@@ -171,10 +180,48 @@ for (const composeCase of cases) {
         assert.equal(new Set(values.values()).size, values.size, 'every secret gets its own value');
         assert.ok(existsSync(path.join(secretsDir, '.gitignore')), 'the generated .gitignore is left in place');
 
-        const second = runSecretsScript(dir());
+        const envFiles = readdirSync(secretsDir).filter((file) => file.endsWith('.env')).sort();
+        const second = runSecretsScript(fresh);
         assert.equal(second.status, 0, second.output);
         assert.doesNotMatch(second.output, /created/);
         for (const [name, value] of values) assert.equal(readFileSync(path.join(secretsDir, `${name}.txt`), 'utf8'), value);
+        for (const file of envFiles) assert.equal(modeOf(path.join(secretsDir, file)), '644', `${file} mode`);
+      });
+
+      test("each service's settings file holds exactly its secret settings, wired to the secret files", () => {
+        const secretsDir = path.join(dir(), 'secrets');
+        const secretOf = (name: string) => readFileSync(path.join(secretsDir, `${name}.txt`), 'utf8');
+        for (const service of stack.services) {
+          const secret = service.settings.filter((setting) => setting.secret);
+          const file = path.join(secretsDir, `${service.name}.env`);
+          if (secret.length === 0) {
+            assert.ok(!existsSync(file), `${service.name} has no secret setting, so no settings file`);
+            continue;
+          }
+          const lines = Object.fromEntries(
+            readFileSync(file, 'utf8')
+              .trim()
+              .split('\n')
+              .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+          );
+          assert.deepEqual(Object.keys(lines).sort(), secret.map((setting) => setting.name).sort(), `${service.name}.env names`);
+          for (const setting of secret) {
+            const value = lines[setting.name];
+            if (setting.value.kind === 'datastore') {
+              const store = stack.datastores.find((candidate) => candidate.engine.engine === (setting.value as { engine: string }).engine)!;
+              assert.ok(value.includes(secretOf(store.secrets[0].name)), `${service.name}: ${setting.name} carries ${store.secrets[0].name}`);
+              if (setting.value.part === 'url') assert.ok(value.includes(`@${store.host}:${store.engine.port}`), `${service.name}: ${setting.name}=${value}`);
+            } else {
+              assert.match(value, /^[0-9a-f]{64}$/, `${service.name}: ${setting.name} is random`);
+            }
+          }
+        }
+        // A secret the web service and its worker both read has one value.
+        const web = path.join(secretsDir, 'web.env');
+        if (existsSync(web) && existsSync(path.join(secretsDir, 'web-worker.env'))) {
+          const key = (file: string) => readFileSync(file, 'utf8').match(/^DJANGO_SECRET_KEY=(.*)$/m)?.[1];
+          assert.equal(key(web), key(path.join(secretsDir, 'web-worker.env')));
+        }
       });
 
       test('git ignores everything in secrets/ except its .gitignore', () => {
@@ -183,7 +230,8 @@ for (const composeCase of cases) {
           mkdirSync(path.join(repo, path.dirname(file)), { recursive: true });
           copyFileSync(path.join(dir(), file), path.join(repo, file));
         }
-        writeFileSync(path.join(repo, 'secrets', `${model.secrets[0].name}.txt`), 'x');
+        writeFileSync(path.join(repo, 'secrets', 'any.txt'), 'x');
+        writeFileSync(path.join(repo, 'secrets', 'api.env'), 'x');
         const git = (args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
         assert.equal(git(['init', '--quiet']).status, 0);
         const status = git(['status', '--porcelain', '--untracked-files=all']);
@@ -239,7 +287,7 @@ for (const composeCase of cases) {
       assert.equal(harness.status, 0, harness.output);
     });
 
-    if (storeNames.length > 0) {
+    if (hasSecrets) {
       test('shellcheck finds nothing in scripts/dev-secrets.sh', () => {
         const result = runTool('shellcheck', ['-S', 'warning', '--shell=sh', 'scripts/dev-secrets.sh'], { cwd: dir() });
         assert.equal(result.status, 0, result.output);
@@ -265,10 +313,11 @@ for (const composeCase of cases) {
           } else {
             assert.equal(model.networks.data, undefined, 'no data network without data stores');
           }
-          for (const service of config.services) {
-            const expected = service.kind === 'frontend' || storeNames.length === 0 ? ['app'] : ['app', 'data'];
+          for (const service of stack.services) {
+            const expected = service.uses.length === 0 ? ['app'] : ['app', 'data'];
             assert.deepEqual(networksOf(service.name), expected, `${service.name} networks`);
           }
+          for (const name of migrateNames) assert.deepEqual(networksOf(name), storeNames.length > 0 ? ['data'] : ['app'], `${name} networks`);
           for (const store of storeNames) {
             assert.ok(networksOf(store).includes('data'));
             assert.ok(!networksOf(store).includes('app'), `${store} must not join the app network`);
@@ -277,7 +326,7 @@ for (const composeCase of cases) {
           for (const [name, service] of Object.entries<any>(model.services)) {
             const on = Object.keys(service.networks ?? {});
             if (on.includes('data-ports')) assert.ok(storeNames.includes(name), `${name} joins data-ports`);
-            if (on.includes('data')) assert.ok(storeNames.includes(name) || config.services.find((s) => s.name === name)?.kind !== 'frontend');
+            if (on.includes('data')) assert.ok(storeNames.includes(name) || migrateNames.includes(name) || !serviceModel(name).servedByNginx);
           }
         }
         for (const store of storeNames) {
@@ -306,6 +355,7 @@ for (const composeCase of cases) {
           if (service.kind === 'worker') assert.deepEqual(ports, [], `${service.name} (worker) publishes nothing`);
           else assert.equal(ports[0].target, service.port);
         }
+        for (const name of migrateNames) assert.equal(base().services[name].ports, undefined, `${name} publishes nothing`);
         // Raw text too: every ports entry in the files starts with 127.0.0.1.
         for (const file of allFiles) {
           for (const [, service] of Object.entries<any>(readYaml(dir(), file).services ?? {})) {
@@ -314,39 +364,48 @@ for (const composeCase of cases) {
         }
       });
 
-      test('healthchecks everywhere compose can probe; depends_on waits for service_healthy', () => {
-        const model = base();
-        // Comments joined across their wrapped lines.
-        const text = readFileSync(path.join(dir(), 'compose.yaml'), 'utf8').replace(/\n *# /g, ' ');
-        const firstBackend = config.services.find((service) => service.kind === 'backend');
-        for (const store of storeNames) assert.ok(model.services[store].healthcheck?.test, `${store} healthcheck`);
-        for (const service of config.services) {
-          const composed = model.services[service.name];
-          const imageOnly = service.kind === 'backend' && (service.language === 'go' || service.language === 'java');
-          if (service.kind === 'worker' || imageOnly) {
-            assert.equal(composed.healthcheck, undefined, `${service.name}: no compose healthcheck`);
+      test('healthchecks on every service that listens; depends_on waits for health and for migrations', () => {
+        const model2 = base();
+        const firstBackend = stack.services.find((service) => service.kind === 'backend' && service.port !== undefined);
+        for (const store of storeNames) assert.ok(model2.services[store].healthcheck?.test, `${store} healthcheck`);
+        for (const service of stack.services) {
+          const composed = model2.services[service.name];
+          if (service.kind === 'worker') {
+            assert.equal(composed.healthcheck, undefined, `${service.name}: a worker has no healthcheck`);
           } else {
             assert.equal(composed.healthcheck.test[0], 'CMD', `${service.name}: exec form, no shell needed`);
+            assert.deepEqual(composed.healthcheck.test.slice(1), service.probe!.argv, `${service.name}: the probe of the stack model`);
+            const target = service.health.kind === 'http' ? `127.0.0.1:${service.port}${service.health.path}` : String(service.port);
+            assert.ok(composed.healthcheck.test.join(' ').includes(target), `${service.name} probes ${target}`);
+            if (service.health.kind === 'tcp') assert.doesNotMatch(composed.healthcheck.test.join(' '), /healthz/, `${service.name}: no guessed path`);
           }
           const dependsOn = composed.depends_on ?? {};
-          const expected = service.kind === 'frontend' ? (firstBackend ? [firstBackend.name] : []) : storeNames;
+          const expected = [
+            ...(service.servedByNginx && firstBackend ? [firstBackend.name] : []),
+            ...service.uses.map((store) => store.host),
+            ...(service.migrations?.separate ? [`${service.name}-migrate`] : []),
+          ];
           assert.deepEqual(Object.keys(dependsOn).sort(), [...expected].sort(), `${service.name} depends_on`);
-          for (const dependency of Object.values<any>(dependsOn)) assert.equal(dependency.condition, 'service_healthy');
+          for (const [name, dependency] of Object.entries<any>(dependsOn)) {
+            assert.equal(dependency.condition, name.endsWith('-migrate') ? 'service_completed_successfully' : 'service_healthy', `${service.name} -> ${name}`);
+          }
         }
-        assert.equal((text.match(/Workers serve no HTTP endpoint/g) ?? []).length, config.services.filter((s) => s.kind === 'worker').length);
-        const imageOnly = config.services.filter((s) => s.kind === 'backend' && (s.language === 'go' || s.language === 'java'));
-        assert.equal((text.match(/the image's HEALTHCHECK applies/g) ?? []).length, imageOnly.length);
-        // The probes use each service's own port and health path.
-        for (const service of config.services.filter((s) => s.kind === 'frontend' || s.language === 'node' || s.language === 'python')) {
-          if (service.kind === 'worker') continue;
-          assert.ok(model.services[service.name].healthcheck.test.join(' ').includes(`http://127.0.0.1:${service.port}${service.healthPath}`));
+        for (const name of migrateNames) {
+          const job = model2.services[name];
+          assert.equal(job.restart, 'no', `${name} runs once`);
+          assert.deepEqual(Object.keys(job.depends_on ?? {}).sort(), [...storeNames].filter((store) => serviceModel(name.replace(/-migrate$/, '')).uses.some((used) => used.host === store)).sort());
         }
       });
 
       test('application containers are hardened; data stores cannot gain privileges', () => {
-        const model = merged();
-        for (const name of appNames) {
+        const model = merged() as Record<string, any>;
+        for (const name of [...appNames, ...migrateNames]) {
           const service = model.services[name];
+          if (migrateNames.includes(name)) {
+            assert.equal(service.read_only, true, `${name} read_only`);
+            assert.deepEqual(service.cap_drop, ['ALL'], `${name} cap_drop`);
+            continue;
+          }
           // Read-only everywhere, except with the override where docker compose watch copies files in (see below).
           const synced = runsSources(config.services.find((candidate) => candidate.name === name) as Service);
           assert.equal(base().services[name].read_only, true, `${name} read_only in compose.yaml`);
@@ -366,52 +425,59 @@ for (const composeCase of cases) {
       });
 
       test('images: data stores pinned from versions.json, services built from their Dockerfiles and tagged :local', () => {
-        const model = base();
-        for (const store of composeModel(config).datastores) {
-          assert.equal(model.services[store.service].image, imageRef(store.kind));
-          assert.equal(model.services[store.service].build, undefined);
+        const composed2 = base();
+        for (const store of stack.datastores) {
+          assert.equal(composed2.services[store.host].image, imageRef(store.engine.engine));
+          assert.equal(composed2.services[store.host].build, undefined);
         }
         for (const service of config.services) {
-          const composed = model.services[service.name];
-          assert.equal(composed.image, `${imageRepository(config, service)}:local`);
+          const composed = composed2.services[service.name];
+          const owner = config.services.find((candidate) => candidate.path === service.path && candidate.kind !== 'worker') ?? service;
+          assert.equal(composed.image, `${imageRepository(config, owner)}:local`, `${service.name} runs its folder's image`);
           assert.equal(composed.build.context, path.join(dir(), buildContextOf(service)));
-          assert.equal(path.join(composed.build.context, composed.build.dockerfile), path.join(dir(), dockerfilePath(service)));
+          assert.equal(path.join(composed.build.context, composed.build.dockerfile), path.join(dir(), dockerfilePath(owner)));
           assert.equal(composed.build.target, undefined, 'the last stage (runtime) is built');
         }
+        for (const name of migrateNames) {
+          const service = serviceModel(name.replace(/-migrate$/, ''));
+          const job = composed2.services[name];
+          assert.equal(job.build.target, service.migrations!.target === 'migrate' ? 'migrate' : undefined, `${name} target`);
+          assert.deepEqual(job.command, service.migrations!.argv, `${name} command`);
+        }
+        const model = composed2;
         for (const [name, service] of Object.entries<any>(model.services)) {
           assert.match(service.image, /^[^:]+(:\d+)?[^:]*:[A-Za-z0-9_][A-Za-z0-9_.-]*$/, `${name} image has a tag`);
           assert.doesNotMatch(service.image, /:latest$/);
         }
       });
 
-      test('passwords only as files: *_PASSWORD_FILE settings pointing at mounted secrets, no values anywhere', () => {
-        const model = merged();
-        for (const [name, service] of Object.entries<any>(model.services)) {
-          const mounted = (service.secrets ?? []).map((secret: any) => secret.target ?? `/run/secrets/${secret.source}`);
+      test('no secret value in any compose file: secret settings come from the settings file, data store passwords from files', () => {
+        const merged2 = merged();
+        for (const [name, service] of Object.entries<any>(merged2.services)) {
           for (const [key, value] of Object.entries<string>(service.environment ?? {})) {
-            if (/PASSWORD|SECRET|TOKEN/.test(key)) {
-              assert.match(key, /_FILE$/, `${name}: ${key} must be a *_FILE setting`);
-              assert.ok(mounted.includes(value), `${name}: ${key}=${value} is not a mounted secret`);
-            }
+            if (/PASSWORD|SECRET|TOKEN|_KEY$/.test(key) && !key.endsWith('_FILE')) assert.fail(`${name}: ${key} is in the environment`);
             assert.doesNotMatch(String(value), /:\/\/[^/@\s]*:[^/@\s]*@/, `${name}: ${key} carries credentials in a URL`);
           }
+          if (storeNames.includes(name)) continue;
+          const secret = serviceModel(name.replace(/-migrate$/, ''))?.settings.filter((setting) => setting.secret) ?? [];
+          const envFiles = (service.env_file ?? []).map((entry: any) => path.relative(dir(), entry.path ?? entry));
+          assert.deepEqual(envFiles, secret.length > 0 ? [`secrets/${name.replace(/-migrate$/, '')}.env`] : [], `${name} env_file`);
         }
-        for (const secret of Object.values<any>(model.secrets ?? {})) {
+        for (const secret of Object.values<any>(merged2.secrets ?? {})) {
           assert.ok(secret.file.startsWith(path.join(dir(), 'secrets') + path.sep), 'secret files live in secrets/');
         }
-        // App services that talk to data stores mount exactly the secrets their settings name.
-        for (const name of appNames) {
-          const service = model.services[name];
-          const fromSettings = Object.entries<string>(service.environment ?? {})
-            .filter(([key]) => key.endsWith('_PASSWORD_FILE'))
-            .map(([, value]) => path.basename(value))
-            .sort();
-          assert.deepEqual((service.secrets ?? []).map((secret: any) => secret.source).sort(), fromSettings, `${name} secrets`);
+        // Every setting each service reads is set: plain and datastore ones in compose, secret ones in its settings file.
+        for (const service of stack.services) {
+          const environment = merged2.services[service.name].environment ?? {};
+          for (const setting of service.settings) {
+            if (setting.secret) assert.equal(environment[setting.name], undefined, `${service.name}: ${setting.name} is secret`);
+            else assert.ok(setting.name in environment, `${service.name}: ${setting.name} is not set`);
+          }
         }
-        const redis = composeModel(config).cache;
+        const redis = stack.cache;
         if (redis) {
           // `$$` in the file is a literal `$` for the container's shell, not compose interpolation.
-          assert.ok(model.services[redis.service].command.join(' ').includes('$(cat /run/secrets/redis_password)'));
+          assert.ok(merged2.services[redis.host].command.join(' ').includes('$(cat /run/secrets/redis_password)'));
         }
         // No rendered file carries a password-looking assignment with a literal value.
         for (const file of render(config)) {
@@ -428,7 +494,7 @@ for (const composeCase of cases) {
         const defined = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
         assert.deepEqual([...defined].sort(), [...read].sort());
         assert.equal(new Set(defined).size, defined.length, 'each variable once');
-        assert.doesNotMatch(example, /PASSWORD/);
+        assert.doesNotMatch(example, /PASSWORD=|SECRET[A-Z_]*=/);
         // Every setting has a comment just above it.
         assert.doesNotMatch(example, /^[^#\n].*\n[A-Z][A-Z0-9_]*=/m);
       });
@@ -569,14 +635,14 @@ describe('compose: every guide and file of the matrix', () => {
   });
 
   test('without openssl, dev-secrets.sh falls back to /dev/urandom', () => {
-    const withSecrets = cases.find((composeCase) => composeModel(composeCase.config).secrets.length > 0);
+    const withSecrets = cases.find((composeCase) => derive(composeCase.config).datastores.length > 0);
     assert.ok(withSecrets);
     const dir = tempDir('phase4-compose-urandom-');
     writeRepository(dir, withSecrets.config, render(withSecrets.config));
     // A PATH holding only the tools the script may use, openssl left out.
     const bin = path.join(dir, 'bin');
     mkdirSync(bin);
-    for (const tool of ['sh', 'dirname', 'od', 'tr', 'chmod', 'mkdir']) {
+    for (const tool of ['sh', 'dirname', 'od', 'tr', 'chmod', 'mkdir', 'cat', 'mv']) {
       const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
       assert.ok(found, `${tool} is on this machine`);
       symlinkSync(found, path.join(bin, tool));
@@ -587,17 +653,17 @@ describe('compose: every guide and file of the matrix', () => {
       env: { PATH: bin },
     });
     assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
-    for (const secret of composeModel(withSecrets.config).secrets) {
+    for (const secret of derive(withSecrets.config).datastores.flatMap((store) => store.secrets)) {
       assert.match(readFileSync(path.join(dir, 'secrets', `${secret.name}.txt`), 'utf8'), /^[0-9a-f]{64}$/);
     }
   });
 
   test('a secret file the user already has is kept as it is', () => {
-    const withSecrets = cases.find((composeCase) => composeModel(composeCase.config).secrets.length > 0);
+    const withSecrets = cases.find((composeCase) => derive(composeCase.config).datastores.length > 0);
     assert.ok(withSecrets);
     const dir = tempDir('phase4-compose-keep-');
     writeRepository(dir, withSecrets.config, render(withSecrets.config));
-    const [first] = composeModel(withSecrets.config).secrets;
+    const [first] = derive(withSecrets.config).datastores[0].secrets;
     writeFileSync(path.join(dir, 'secrets', `${first.name}.txt`), 'chosen-by-me', { mode: 0o600 });
     const result = runSecretsScript(dir);
     assert.equal(result.status, 0, result.output);

@@ -4,13 +4,14 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { Service } from '../../lib/catalog/service.js';
 import { composeArea } from '../../lib/areas/compose/index.js';
+import { derive } from '../../lib/model/derive.js';
 import { buildContextOf, dockerfilePath } from '../../lib/plan/naming.js';
 import type { Config } from '../../lib/plan/types.js';
 import { renderAll, type RenderedFile } from '../../lib/render/render.js';
 import { spawnSync } from 'node:child_process';
 import { requireTool, type ToolResult } from '../helpers/tools.js';
 
-export const render = (config: Config): RenderedFile[] => renderAll(composeArea.plan(config, { otherFiles: [] }));
+export const render = (config: Config): RenderedFile[] => renderAll(composeArea.plan(derive(config), { otherFiles: [] }));
 
 const inFolder = (folder: string, file: string) => (folder === '.' ? file : `${folder}/${file}`);
 
@@ -25,18 +26,17 @@ export const dependencyFilesOf = (service: Service): string[] => {
   const context = buildContextOf(service);
   switch (service.language) {
     case 'node': {
-      const lockfile = service.packageManager === 'pnpm' ? 'pnpm-lock.yaml' : service.packageManager === 'yarn' ? 'yarn.lock' : 'package-lock.json';
       const workspace = context !== service.path;
       return [
         inFolder(service.path, 'package.json'),
-        inFolder(context, lockfile),
+        ...(service.lockfile ? [service.lockfile] : []),
         ...(workspace ? [inFolder(context, 'package.json')] : []),
         ...(workspace && service.packageManager === 'pnpm' ? [inFolder(context, 'pnpm-workspace.yaml')] : []),
       ];
     }
     case 'python': {
       if (service.packageManager === 'poetry') return [inFolder(context, 'pyproject.toml'), inFolder(context, 'poetry.lock')];
-      if (service.packageManager === 'uv') return [inFolder(context, 'pyproject.toml'), inFolder(context, 'uv.lock')];
+      if (service.packageManager === 'uv') return [...new Set([inFolder(context, 'pyproject.toml'), inFolder(service.path, 'pyproject.toml'), inFolder(context, 'uv.lock')])];
       const named = [...(service.commands.install ?? '').matchAll(/-r\s+(\S+)/g)].map((match) => inFolder(context, match[1]));
       if (named.length > 0) return named;
       return [inFolder(context, service.commands.install ? 'pyproject.toml' : 'requirements.txt')];
@@ -44,7 +44,7 @@ export const dependencyFilesOf = (service: Service): string[] => {
     case 'go':
       return [inFolder(service.path, 'go.mod')];
     case 'java':
-      return [inFolder(service.path, service.packageManager === 'gradle' ? 'build.gradle' : 'pom.xml')];
+      return [];
     case 'static':
       return [inFolder(service.path, 'index.html')];
   }

@@ -10,17 +10,17 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { runtimeUsers } from '../../lib/areas/docker/index.js';
-import { allImages } from '../../lib/versions/index.js';
+import { runtimeUsers } from '../../lib/model/images.js';
+import { allImageRefs, allImages } from '../../lib/versions/index.js';
 import { requireTool, runTool } from '../helpers/tools.js';
 import { repoRoot } from '../helpers/paths.js';
 import { ancestry, execArguments, type Instruction, type Stage } from './dockerfile-parse.js';
-import { renderConfig, renderMatrix, type RenderedService } from './rendered.js';
+import { renderConfig, renderMatrix, type RenderedImage } from './rendered.js';
 import { matrixConfigs } from './matrix.js';
 
 const run = promisify(execFile);
-const { root, services } = renderMatrix();
-const pinnedImages = new Set(Object.values(allImages()).map(({ image, tag }) => `${image}:${tag}`));
+const { root, images: services } = renderMatrix();
+const pinnedImages = new Set(allImageRefs());
 
 /** Runs `task` over `items` with at most `limit` at a time. */
 const inParallel = async <T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> => {
@@ -36,26 +36,33 @@ const inParallel = async <T, R>(items: T[], limit: number, task: (item: T) => Pr
   return results;
 };
 
-const installKeywords = /\b(npm ci|pnpm install|yarn install|yarn workspaces focus|pip install|go mod download|dependency:go-offline)\b|--no-daemon dependencies\b/;
-/** A dependency install; `pip install .` installs the project itself, which needs its sources. */
+const installKeywords = /\b(npm ci|pnpm install|yarn install|yarn workspaces focus|bun install|uv sync|pip install|go mod download|dependency:go-offline)\b|--no-daemon dependencies\b/;
+/**
+ * A dependency install. Installs of the project itself (`pip install .`, uv's sync of the project after the
+ * sources) and of a tool (`pip install 'uv==...'`) need no lockfile before them.
+ */
 const isInstall = (instruction: Instruction) =>
-  instruction.keyword === 'RUN' && installKeywords.test(instruction.body) && !/\bpip install \.$/.test(instruction.body);
+  instruction.keyword === 'RUN' &&
+  installKeywords.test(instruction.body) &&
+  !/\bpip install \.$/.test(instruction.body) &&
+  !/pip install '(uv|poetry|pdm|pipenv)/.test(instruction.body) &&
+  !/uv sync --no-dev --no-editable|uv sync(?! --no-dev --no-install)/.test(instruction.body);
 /** COPY sources that are dependency manifests, lockfiles or build tool settings, not application source. */
 const manifestSource =
-  /^(package\.json|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|\.npmr\[c\]|\.yarnr\[c\]|\.yarnrc\.ym\[l\]|pnpm-workspace\.yam\[l\]|\.pnpmfile\.cj\[s\]|\.yarn\/\w+\[\w\]|requirements\*\.txt|requirement\[s\]|pyproject\.toml|poetry\.lock|uv\.lock|go\.mod|go\.sum\*|pom\.xml|mvnw|\.mv\[n\]|build\.gradle\*|settings\.gradle\*|gradle\.properties\*|gradl\[e\]|buildSr\[c\]|gradlew|patche\[s\])$/;
+  /^(package\.json|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|bun\.lockb?|Pipfile|Pipfile\.lock|pdm\.lock|uv\.tom\[l\]|bunfig\.tom\[l\]|prism\[a\]|\.mvn|\.npmr\[c\]|\.yarnr\[c\]|\.yarnrc\.ym\[l\]|pnpm-workspace\.yam\[l\]|\.pnpmfile\.cj\[s\]|\.yarn\/\w+\[\w\]|requirements\*\.txt|requirement\[s\]|pyproject\.toml|poetry\.lock|uv\.lock|go\.mod|go\.sum\*|pom\.xml|mvnw|\.mv\[n\]|build\.gradle\*|settings\.gradle\*|gradle\.properties\*|gradl\[e\]|buildSr\[c\]|gradlew|patche\[s\])$/;
 const copySources = (copy: Instruction) => copy.body.split(/\s+/).slice(0, -1);
 const fromStage = (copy: Instruction) => copy.flags.find((flag) => flag.name === 'from')?.value;
 /** Stages whose output is only manifests or a hash-pinned lock export. */
 const manifestStages = new Set(['manifests', 'lock']);
 
-const finalStage = (rendered: RenderedService): Stage => rendered.dockerfile.parsed.stages.at(-1)!;
+const finalStage = (rendered: RenderedImage): Stage => rendered.dockerfile.parsed.stages.at(-1)!;
 const last = (stage: Stage, keyword: string) => stage.instructions.filter((instruction) => instruction.keyword === keyword).at(-1);
 
 describe('generated Dockerfiles', () => {
   test('the matrix covers every family, workspace builds and workers', () => {
     const names = services.map(({ service }) => service.name);
-    assert.ok(services.length >= 50, `only ${services.length} services`);
-    for (const expected of ['node-npm-express', 'node-pnpm-react', 'node-yarn-angular', 'python-uv-django', 'python-poetry-none', 'go-go-echo', 'java-gradle-spring-boot', 'static-none-static', 'ws-pnpm-api', 'berry-web']) {
+    assert.ok(services.length >= 80, `only ${services.length} images`);
+    for (const expected of ['node-npm-express', 'node-pnpm-react', 'node-yarn-angular', 'node-bun-hono', 'node-pnpm-next', 'python-uv-django', 'python-pdm-flask', 'python-pipenv-fastapi', 'python-poetry-none', 'go-go-echo', 'go-go-chi', 'java-gradle-spring-boot', 'static-none-static', 'ws-pnpm-api', 'ws-bun-web', 'berry-web', 'uv-member', 'shared-web', 'no-health-route', 'go-cmd-api']) {
       assert.ok(names.includes(expected), `${expected} is missing from the matrix`);
     }
   });
@@ -142,7 +149,11 @@ describe('generated Dockerfiles', () => {
         assert.ok(health, 'no HEALTHCHECK');
         const command = execArguments(health.body.replace(/^CMD\s+/, ''));
         assert.ok(command, 'the HEALTHCHECK is not an exec-form CMD');
-        assert.ok(command.some((arg) => arg.includes(`127.0.0.1:${service.port}${service.healthPath}`)), `the health check does not probe ${service.healthPath}`);
+        const probed = service.health.kind === 'http' ? `127.0.0.1:${service.port}${service.health.path}` : String(service.port);
+        assert.ok(command.some((arg) => arg.includes(probed)), `the health check does not probe ${probed}`);
+        if (service.source.healthPath === undefined && !service.servedByNginx) {
+          assert.ok(!command.some((arg) => /\/healthz/.test(arg)), 'a service without a health route is probed on a guessed path');
+        }
         assert.ok(!command.includes('curl'), 'curl is in none of the runtime images');
         for (const flag of ['interval', 'timeout', 'start-period', 'retries']) {
           assert.ok(health.flags.some((option) => option.name === flag), `HEALTHCHECK without --${flag}`);
@@ -155,7 +166,7 @@ describe('generated Dockerfiles', () => {
           assert.match(labels, new RegExp(`org\\.opencontainers\\.image\\.${key}="\\$\\{${arg}\\}"`));
           assert.ok(runtime.instructions.some((instruction) => instruction.keyword === 'ARG' && instruction.body === arg), `no ARG ${arg}`);
         }
-        assert.match(labels, new RegExp(`org\\.opencontainers\\.image\\.title="${service.name}"`));
+        assert.match(labels, new RegExp(`org\\.opencontainers\\.image\\.title="${rendered.image.owner}"`));
       });
 
       test('installs from lockfiles with cache mounts, before any source is copied', () => {
@@ -170,7 +181,11 @@ describe('generated Dockerfiles', () => {
             install.flags.some((flag) => flag.name === 'mount' && flag.value.startsWith('type=cache,')),
             `line ${install.line}: install without a cache mount`,
           );
-          assert.doesNotMatch(install.body, /\bnpm install\b(?! --global)|\byarn install\b(?!.*(--frozen-lockfile|--immutable))|\bpnpm install\b(?!.*--frozen-lockfile)/, `line ${install.line}: not a lockfile install`);
+          assert.doesNotMatch(
+            install.body,
+            /\bnpm install\b(?! --global)|\byarn install\b(?!.*(--frozen-lockfile|--immutable))|\bpnpm install\b(?!.*--frozen-lockfile)|\bbun install\b(?!.*--frozen-lockfile)/,
+            `line ${install.line}: not a lockfile install`,
+          );
           // Within the stage chain up to the install, only manifests may have been copied.
           for (const earlier of ancestry(parsed, stage).reverse()) {
             for (const copy of earlier.instructions.filter((instruction) => instruction.keyword === 'COPY')) {
@@ -200,16 +215,31 @@ describe('generated Dockerfiles', () => {
         assert.doesNotMatch(text, /\blatest\b|TODO|FIXME|CHANGEME|example\.com/);
       });
 
-      if (service.language === 'node' && service.kind !== 'frontend') {
-        test('node runs the app directly with NODE_ENV=production and production dependencies only', () => {
+      if (rendered.image.family === 'node' || rendered.image.family === 'bun') {
+        test('JavaScript runs the app directly with NODE_ENV=production and production dependencies only', () => {
           const env = runtime.instructions.filter((instruction) => instruction.keyword === 'ENV').map((instruction) => instruction.body).join(' ');
           assert.match(env, /NODE_ENV=production/);
-          assert.deepEqual(execArguments(last(runtime, 'CMD')!.body)?.[0], 'node');
+          assert.deepEqual(execArguments(last(runtime, 'CMD')!.body), service.start);
+          const standalone = service.framework === 'next';
           const prod = parsed.stages.find((stage) => stage.name === 'prod-deps');
-          assert.ok(prod?.instructions.some((instruction) => isInstall(instruction) && /--omit=dev|--prod\b|--production/.test(instruction.body)));
-          if (service.buildContext) {
+          if (!standalone) assert.ok(prod?.instructions.some((instruction) => isInstall(instruction) && /--omit=dev|--prod\b|--production/.test(instruction.body)));
+          if (rendered.image.folderInContext !== '.') {
             assert.ok(parsed.stages.some((stage) => stage.name === 'manifests'), 'a workspace build without the manifests stage');
           }
+        });
+      }
+
+      test('the runtime runs the start command of the stack model, in the service folder', () => {
+        assert.deepEqual(execArguments((last(runtime, 'CMD') ?? last(runtime, 'ENTRYPOINT'))!.body), service.start);
+      });
+
+      if (rendered.model.services.some((candidate) => rendered.image.services.includes(candidate.name) && candidate.migrations?.target === 'migrate')) {
+        test('a migrate target runs the migrations as the runtime user', () => {
+          const migrate = parsed.stages.find((stage) => stage.name === 'migrate');
+          assert.ok(migrate, 'no migrate stage');
+          const migration = rendered.model.services.find((candidate) => rendered.image.services.includes(candidate.name) && candidate.migrations)!.migrations!;
+          assert.deepEqual(execArguments(last(migrate, 'CMD')!.body), migration.argv);
+          assert.equal(last(migrate, 'USER')?.body, `${rendered.image.user.uid}:${rendered.image.user.gid}`);
         });
       }
     });
@@ -229,7 +259,7 @@ describe('generated Dockerfiles', () => {
       }
       for (const instruction of rendered.dockerfile.parsed.instructions) {
         if (instruction.keyword !== 'RUN' || execArguments(instruction.body)) continue;
-        const target = path.join(scripts, `${rendered.service.name}-Dockerfile-${instruction.line}.sh`);
+        const target = path.join(scripts, `${rendered.config.name}-${rendered.image.owner}-Dockerfile-${instruction.line}.sh`);
         // The build arguments a RUN may read are declared by ARG instructions, which shellcheck cannot see.
         writeFileSync(target, `#!/bin/sh\n# shellcheck disable=SC2154\n${instruction.body}\n`);
         files.push(target);

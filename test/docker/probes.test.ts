@@ -16,7 +16,7 @@ import { tempDir } from '../helpers/folders.js';
 import { requireTool, runTool } from '../helpers/tools.js';
 import { renderMatrix } from './rendered.js';
 
-const { services } = renderMatrix();
+const { images: services } = renderMatrix();
 const serviceNamed = (name: string) => {
   const found = services.find((rendered) => rendered.service.name === name);
   assert.ok(found, `no service ${name} in the matrix`);

@@ -13,7 +13,9 @@ const api = { name: 'api', path: 'api', kind: 'backend', language: 'node', frame
 const detection: Detection = {
   root: '/repo',
   projectName: 'detected-name',
-  services: [{ ...api, uses: ['redis'] }],
+  services: [{ ...api, uses: ['redis'], evidence: {} }],
+  notServices: [],
+  notes: [],
   ci: 'gitlab-ci',
   cache: 'redis',
 };
@@ -67,13 +69,20 @@ describe('precedence: defaults < detection < stored < answers file < flags', () 
     assert.deepEqual(missingOptions(fillDefaults(resolution, detection)), []);
   });
 
-  test('a service gets defaults for its optional fields', () => {
+  test('a service gets defaults for its optional fields, and no guessed health route', () => {
     const resolution = resolveProvided({
       detection,
-      flags: { services: JSON.stringify([{ name: 'site', path: 'site', kind: 'frontend', language: 'static', port: 8080 }]) },
+      flags: {
+        services: JSON.stringify([
+          { name: 'site', path: 'site', kind: 'frontend', language: 'static', port: 8080 },
+          { name: 'jobs', path: 'jobs', kind: 'worker', language: 'python', port: 8000, healthPath: '/healthz' },
+        ]),
+      },
     });
     assert.deepEqual(resolution.answers.services, [
-      { name: 'site', path: 'site', kind: 'frontend', language: 'static', framework: 'static', packageManager: 'none', port: 8080, healthPath: '/healthz', commands: {} },
+      { name: 'site', path: 'site', kind: 'frontend', language: 'static', framework: 'static', packageManager: 'none', port: 8080, commands: {} },
+      // A worker listens on nothing: its port and health route are dropped.
+      { name: 'jobs', path: 'jobs', kind: 'worker', language: 'python', framework: 'none', packageManager: 'pip', commands: {} },
     ]);
   });
 });

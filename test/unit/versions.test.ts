@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { allImages, allTools, imageRef } from '../../lib/versions/index.js';
+import { allImageRefs, allTools, runtimeTracks } from '../../lib/versions/index.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const versionsText = readFileSync(path.join(repoRoot, 'lib', 'versions', 'versions.json'), 'utf8');
@@ -21,16 +21,46 @@ describe('versions.json', () => {
   test("Renovate's regex managers find every image and every tool", () => {
     const [images, tools] = renovate.customManagers.map((manager: { matchStrings: string[] }) => new RegExp(manager.matchStrings[0], 'g'));
     const foundImages = [...versionsText.matchAll(images)].map((match) => `${match.groups!.depName}:${match.groups!.currentValue}`);
-    assert.deepEqual(foundImages.sort(), Object.keys(allImages()).map(imageRef).sort());
+    assert.deepEqual(foundImages.sort(), allImageRefs().sort());
     const foundTools = [...versionsText.matchAll(tools)].map((match) => match.groups!.depName);
     assert.deepEqual(foundTools.sort(), Object.values(allTools()).map((tool) => tool.package).sort());
   });
 
-  test('nothing floats: no latest, no empty tag', () => {
-    for (const [key, { tag }] of Object.entries(allImages())) {
-      assert.ok(tag && tag !== 'latest', key);
+  test('nothing floats: no latest, no empty tag, exact tool versions', () => {
+    for (const ref of allImageRefs()) {
+      const tag = ref.slice(ref.lastIndexOf(':') + 1);
+      assert.ok(tag && tag !== 'latest', ref);
     }
-    for (const [key, { version }] of Object.entries(allTools())) assert.match(version, /^\d+\.\d+\.\d+$/, key);
+    for (const [key, { version, datasource }] of Object.entries(allTools())) {
+      // Go modules are tagged vX.Y.Z, and Renovate's go datasource keeps the v.
+      assert.match(version, datasource === 'go' ? /^v\d+\.\d+\.\d+$/ : /^\d+\.\d+\.\d+$/, key);
+    }
+  });
+
+  test('runtime tracks: newest first, one line each, and the image tag carries the version', () => {
+    for (const runtime of ['node', 'python', 'go', 'java', 'bun'] as const) {
+      const tracks = runtimeTracks(runtime);
+      assert.ok(tracks.length > 0, runtime);
+      const lines = tracks.map((track) => track.version.split('.').slice(0, runtime === 'python' || runtime === 'go' ? 2 : 1).join('.'));
+      assert.equal(new Set(lines).size, lines.length, `${runtime}: two tracks on one line`);
+      const numbers = tracks.map((track) => track.version.split('.').map(Number));
+      for (let index = 1; index < numbers.length; index += 1) {
+        const [a, b] = [numbers[index - 1], numbers[index]];
+        assert.ok(a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]), `${runtime}: ${tracks[index - 1].version} before ${tracks[index].version}`);
+      }
+      for (const track of tracks) {
+        const tag = 'tag' in track && track.tag ? track.tag : (track as { jre?: { tag: string } }).jre?.tag;
+        assert.ok(tag?.startsWith(track.version), `${runtime} ${track.version}: tag ${tag}`);
+      }
+    }
+  });
+
+  test("Renovate keeps runtime tracks on their own line and data stores on their major", () => {
+    const rules = renovate.packageRules as { matchDepNames: string[]; matchUpdateTypes: string[]; enabled: boolean }[];
+    const held = (name: string, update: string) => rules.some((rule) => rule.matchDepNames.includes(name) && rule.matchUpdateTypes.includes(update) && rule.enabled === false);
+    for (const name of ['node', 'python', 'golang', 'eclipse-temurin', 'maven', 'gradle']) assert.ok(held(name, 'major'), name);
+    for (const name of ['python', 'golang']) assert.ok(held(name, 'minor'), name);
+    for (const name of ['postgres', 'mysql', 'mongo', 'redis']) assert.ok(held(name, 'major'), name);
   });
 
   test('no template spells an image or tool version', () => {
@@ -39,7 +69,8 @@ describe('versions.json', () => {
       assert.doesNotMatch(text, /\b[a-z][\w./-]*:\d+(\.\d+)+[\w.-]*/, `${file} names an image version`);
       assert.doesNotMatch(text, /@\d+\.\d+|==\d+\.\d+|\bgo 1\.\d+/, `${file} pins a tool version`);
       assert.doesNotMatch(text, /dockerfile:\d/, `${file} pins the Dockerfile syntax itself`);
-      for (const { tag } of Object.values(allImages())) {
+      for (const ref of allImageRefs()) {
+        const tag = ref.slice(ref.lastIndexOf(':') + 1);
         if (/\d/.test(tag)) assert.ok(!text.includes(`:${tag}`), `${file} spells the tag ${tag}`);
       }
     }
