@@ -45,15 +45,6 @@ const isSkipped = (entry: Dirent): boolean =>
 /** Dot-folders whose files detection reads (the others are tool caches and editor settings). */
 const keptDotFolders = new Set(['.mvn', '.github', '.circleci', '.yarn']);
 
-/** A Python virtual environment, whatever its name (`env`, `.venv-3.12`): it holds a pyvenv.cfg. */
-const isVirtualEnvironment = (folder: string): boolean => {
-  try {
-    return lstatSync(path.join(folder, 'pyvenv.cfg')).isFile();
-  } catch {
-    return false;
-  }
-};
-
 /** `.yarn` is kept for its releases and plugins only: its cache holds thousands of archives. */
 const skippedBelow = new Set(['.yarn/cache', '.yarn/unplugged', '.yarn/install-state.gz', '.yarn/__virtual__']);
 
@@ -87,14 +78,15 @@ export class RepoIndex {
       } catch {
         return;
       }
+      // A Python virtual environment, whatever its name (`env`, `.venv-3.12`), holds a pyvenv.cfg.
+      if (relative !== '' && entries.some((entry) => entry.name === 'pyvenv.cfg')) return;
+      if (relative !== '') folders.push(relative);
       for (const entry of entries) {
         const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
         // Symbolic links are not followed: they may loop or lead out of the repository.
         if (entry.isDirectory()) {
-          const childAbsolute = path.join(absolute, entry.name);
-          if (isSkipped(entry) || skippedBelow.has(childRelative) || isVirtualEnvironment(childAbsolute)) continue;
-          folders.push(childRelative);
-          walk(childAbsolute, childRelative);
+          if (isSkipped(entry) || skippedBelow.has(childRelative)) continue;
+          walk(path.join(absolute, entry.name), childRelative);
         } else if (entry.isFile()) {
           files.push(childRelative);
         }
