@@ -15,12 +15,12 @@ const switches = '(?:USE|ENABLE|ENABLED|DISABLE|DISABLED|WITH|WITHOUT|SKIP|NO)_'
 
 /** What any SQL database or MongoDB may be read as, when it is the project's database. */
 export const databaseSettings: Record<ConnectionPart, RegExp> = {
-  url: names(['DATABASE_URL', 'DATABASE_URI', 'DATABASE_DSN', 'DB_URL', 'DB_URI', 'DB_DSN', 'DATABASE_[A-Z]+_URL'], ['SQLALCHEMY_DATABASE_URI']),
+  url: names(['DATABASE_URL', 'DATABASE_URI', 'DATABASE_DSN', 'DB_URL', 'DB_URI', 'DB_DSN', 'DATABASE_[A-Z]+_URL', 'DATASOURCE_URL', 'JDBC_URL'], ['SQLALCHEMY_DATABASE_URI']),
   host: names(['DB_HOST', 'DBHOST', 'DATABASE_HOST', 'DB_SERVER', 'DATABASE_SERVER']),
   port: names(['DB_PORT', 'DBPORT', 'DATABASE_PORT']),
   address: names(['DB_ADDR', 'DB_ADDRESS', 'DATABASE_ADDR', 'DATABASE_ADDRESS']),
-  user: names(['DB_USER', 'DBUSER', 'DB_USERNAME', 'DATABASE_USER', 'DATABASE_USERNAME']),
-  password: names(['DB_PASS', 'DBPASS', 'DB_PASSWORD', 'DATABASE_PASSWORD', 'DATABASE_PASS']),
+  user: names(['DB_USER', 'DBUSER', 'DB_USERNAME', 'DATABASE_USER', 'DATABASE_USERNAME', 'DATASOURCE_USERNAME', 'DATASOURCE_USER']),
+  password: names(['DB_PASS', 'DBPASS', 'DB_PASSWORD', 'DATABASE_PASSWORD', 'DATABASE_PASS', 'DATASOURCE_PASSWORD']),
   database: names(['DB_NAME', 'DBNAME', 'DB_DATABASE', 'DATABASE_NAME']),
 };
 
