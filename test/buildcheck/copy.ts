@@ -54,7 +54,7 @@ export const dispatchCopy = (
     return result;
   }
   const { fs } = stage;
-  const destAbs = path.posix.join(args.dest.startsWith('/') ? '/' : stage.workdir, args.dest);
+  const destAbs = path.posix.resolve(stage.workdir, args.dest);
   const known = fs.lookup(destAbs);
   const destIsDir = /(^|\/)\.{0,2}$/.test(args.dest) || kindOf(known) === 'dir';
   const writes: Write[] = [];

@@ -53,27 +53,37 @@ export class StageFS {
     return [...(this.parent ? this.parent.fs.contextFolders(this.parent.upto) : []), ...own];
   }
 
+  /**
+   * The best answer for a path: a concrete one (newest first, through copies from other stages) before a
+   * RUN that names the path exactly, before a RUN that writes a folder above it.
+   */
   lookup(target: string, upto = this.writes.length): Found | undefined {
     const clean = path.posix.normalize(target).replace(/(.)\/$/, '$1');
     if (clean === '/') return { how: 'dir' };
-    const concrete = this.concrete(clean, upto);
+    const { concrete, plausible } = this.resolve(clean, upto);
     if (concrete) return concrete;
-    const made = madeBy(this.runs(upto), clean);
-    if (made) return { how: 'run', fs: this.stageOf(made.run), ...made };
+    const made = plausible.find((found) => found.how === 'run' && found.exact) ?? plausible[0];
+    if (made) return made;
     if (this.image !== 'scratch' && imageFolders.test(clean)) return { how: 'image', image: this.image };
     return undefined;
   }
 
-  private stageOf(run: RunRecord): StageFS {
-    return run.stage === this.name || !this.parent ? this : this.parent.fs.stageOf(run);
-  }
-
-  private concrete(target: string, upto: number): Found | undefined {
+  private resolve(target: string, upto: number): { concrete?: Found; plausible: Found[] } {
+    const plausible: Found[] = [];
     for (let i = upto - 1; i >= 0; i -= 1) {
-      const found = this.fromWrite(this.writes[i], target);
-      if (found) return found;
+      const write = this.writes[i];
+      if (write.kind === 'run') {
+        const made = madeBy([write.run], target);
+        if (made) plausible.push({ how: 'run', fs: this, ...made });
+        continue;
+      }
+      const found = this.fromWrite(write, target);
+      if (found && found.how !== 'run') return { concrete: found, plausible };
+      if (found) plausible.push(found);
     }
-    return this.parent?.fs.concrete(target, this.parent.upto);
+    if (!this.parent) return { plausible };
+    const below = this.parent.fs.resolve(target, this.parent.upto);
+    return { concrete: below.concrete, plausible: [...plausible, ...below.plausible] };
   }
 
   private fromWrite(write: Write, target: string): Found | undefined {

@@ -5,7 +5,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BuildContext } from './context.js';
+import { installProblems } from './installs.js';
+import { readProject } from './project.js';
+import { runtimeVersionProblems } from './runtime-version.js';
 import { simulate } from './simulate.js';
+import { startTargetProblems } from './start-target.js';
+import { toolVersionProblems } from './tool-version.js';
 import { type BuildProblem, type CheckInput, problem } from './types.js';
 
 export type { BuildProblem, CheckInput, Rule } from './types.js';
@@ -19,5 +24,12 @@ export const checkBuild = (input: CheckInput): BuildProblem[] => {
   }
   const context = new BuildContext(input.repo, input.context, input.dockerfile);
   const sim = simulate(readFileSync(file, 'utf8'), context);
-  return [...sim.problems].sort((a, b) => a.line - b.line);
+  const project = readProject(input.repo, input.dockerfile, input.context);
+  return [
+    ...sim.problems,
+    ...installProblems(sim.runs),
+    ...runtimeVersionProblems(sim, project),
+    ...toolVersionProblems(sim, project),
+    ...startTargetProblems(sim, project),
+  ].sort((a, b) => a.line - b.line);
 };

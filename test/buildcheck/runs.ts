@@ -27,7 +27,7 @@ const outputOptions = [
 
 /** Build commands and the folders they write below the folder they run in. */
 const buildOutputs: [RegExp, string[]][] = [
-  [/^(npm|pnpm|yarn|bun)( run)? [\w:-]*build\b|^(npx |bunx |pnpm exec |yarn )?(tsc|vite build|next build|ng build|nest build|astro build|nuxt build|svelte-kit build)\b/, ['dist', 'build', 'out', '.next', '.output', '.svelte-kit', 'lib']],
+  [/^(npm|pnpm|yarn|bun) (run|run-script) |^(pnpm|yarn) [\w:-]*build\b|^(npx |bunx |pnpm exec |yarn )?(tsc|vite build|next build|ng build|nest build|astro build|nuxt build|svelte-kit build)\b/, ['dist', 'build', 'out', '.next', '.output', '.svelte-kit', 'lib']],
   [/^(npm (ci|install|i)|pnpm (install|i|fetch)|yarn( install| workspaces focus)?|bun install)\b/, ['node_modules', '**/node_modules']],
   [/^(\.\/)?mvnw?\b.*\b(package|install|verify)\b/, ['target', '**/target']],
   [/^(\.\/)?gradlew?\b/, ['build', '**/build']],
@@ -40,7 +40,7 @@ const mkdirLike = new Set(['mkdir', 'touch', 'tee']);
 const copyLike = new Set(['cp', 'mv', 'ln', 'install', 'rsync']);
 
 /** Paths one command writes, absolute. */
-const writtenBy = (command: Command, env: ReadonlyMap<string, string>): string[] => {
+export const writtenBy = (command: Command, env: ReadonlyMap<string, string>): string[] => {
   const [name, ...args] = command.words;
   const at = (target: string) => resolvePath(command.cwd, target);
   const out = command.redirects.slice();
@@ -77,6 +77,8 @@ export const recordRun = (stage: string, line: number, text: string, cwd: string
 
 export interface Made {
   run: RunRecord;
+  /** The path looked up, in the coordinates of the RUN's stage. */
+  target: string;
   /** True when the RUN names the path itself; false when it writes a folder above it. */
   exact: boolean;
   /** The written folder the path is below (exact: the path itself). */
@@ -95,9 +97,9 @@ const below = (target: string, written: string): boolean => {
 /** The RUN (latest first) that plausibly made `target`. */
 export const madeBy = (runs: readonly RunRecord[], target: string): Made | undefined => {
   for (const run of [...runs].reverse()) {
-    if (run.named.has(target) || run.written.includes(target)) return { run, exact: true, base: target };
+    if (run.named.has(target) || run.written.includes(target)) return { run, target, exact: true, base: target };
     const folder = run.written.find((written) => written !== '/' && below(target, written));
-    if (folder) return { run, exact: false, base: folder.includes('/**/') ? folder.split('/**/')[0] : folder };
+    if (folder) return { run, target, exact: false, base: folder.includes('/**/') ? folder.split('/**/')[0] : folder };
   }
   return undefined;
 };

@@ -115,7 +115,8 @@ export const tokenize = (text: string): Token[] => {
 
 const keywords = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', '{', '}', 'exec', 'time', 'command', 'esac']);
 
-const resolve = (cwd: string, target: string) => (target.startsWith('/') ? path.posix.normalize(target) : path.posix.join(cwd, target));
+/** An absolute, normalised path without a trailing slash. */
+const resolve = (cwd: string, target: string) => path.posix.resolve(cwd, target);
 
 /** Redirections followed by a file that is written. */
 const writesTarget = (op: string) => /^(&?>>?|>\|)$/.test(op);
@@ -172,13 +173,12 @@ const nestedScript = (words: string[]): string | undefined => {
   return flag > 0 ? words[flag + 1] : undefined;
 };
 
-/** The value of an option given as `--name value`, `--name=value` or `-n value` (short names without dashes). */
+/** The value of an option given as `--name value`, `--name=value` or `-n value`. */
 export const optionValue = (words: string[], ...names: string[]): string | undefined => {
   for (const [i, word] of words.entries()) {
     for (const name of names) {
       if (word === name) return words[i + 1];
       if (name.startsWith('--') && word.startsWith(`${name}=`)) return word.slice(name.length + 1);
-      if (/^-[a-zA-Z]$/.test(name) && word.startsWith(name) && word.length > 2 && !word.startsWith('--')) return word.slice(2);
     }
   }
   return undefined;

@@ -86,7 +86,7 @@ export const simulate = (text: string, context: BuildContext): Simulation => {
         break;
       }
       case 'WORKDIR': {
-        stage.workdir = path.posix.join(stage.workdir, expand(instruction.body, vars)).replace(/(.)\/$/, '$1');
+        stage.workdir = path.posix.resolve(stage.workdir, expand(instruction.body, vars));
         stage.fs.writes.push({ kind: 'mkdir', dest: stage.workdir });
         break;
       }
@@ -192,7 +192,7 @@ const runStep = (
   for (const mount of flagValues(instruction, 'mount').map(mountOptions)) {
     if ((mount.type ?? 'bind') !== 'bind') continue;
     const source = mount.source ?? mount.src ?? '.';
-    const target = path.posix.join(stage.workdir, mount.target ?? mount.dst ?? mount.destination ?? '');
+    const target = path.posix.resolve(stage.workdir, mount.target ?? mount.dst ?? mount.destination ?? '.');
     const other = mount.from ? byName.get(mount.from.toLowerCase()) : undefined;
     if (mount.from && !other) continue;
     if (other) {
