@@ -13,7 +13,10 @@ import { cleanPath, hasWildcard, PatternMatcher } from './patterns.js';
 import { type BuildProblem, problem } from './types.js';
 
 export interface CopyStage {
+  /** The stage's name, or its index for an unnamed stage (what --from accepts). */
   name: string;
+  /** How messages name it: "build", or #1 for an unnamed stage. */
+  label: string;
   index: number;
   fs: StageFS;
   workdir: string;

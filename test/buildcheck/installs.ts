@@ -179,6 +179,17 @@ const unhashed = (text: string): string[] =>
   text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((line) => line.replace(/(^|\s)#.*$/, '').trim())
     .filter((line) => line !== '' && !line.startsWith('-') && !/--hash[= ]/.test(line));
 
+/**
+ * A file the stage holds at this RUN, with its text when known ('' when not): a context file, a
+ * here-document, an image's file, one a RUN names exactly, or one below a RUN's output folder that the
+ * RUN's stage copied from the context at the same place (a manifests stage). Undefined otherwise.
+ */
+const presentFile = (step: RunStep, target: string): { text: string } | undefined => {
+  const found = step.lookup(target);
+  const text = found ? textOf(step, found, target) : undefined;
+  return text === undefined ? undefined : { text };
+};
+
 /** A found file's text when known (a context file, or one mirrored from the context), '' when unknown. */
 const textOf = (step: RunStep, found: Found, target: string): string | undefined => {
   const { context } = step.stage.fs;
@@ -201,19 +212,13 @@ export const installProblems = (steps: readonly RunStep[]): BuildProblem[] => {
       const report = (message: string) => problems.push(problem('lockfile', step.line, `RUN (line ${step.line}): \`${shown}\` ${message}`));
       /** Files written by the commands before this one in the same RUN. */
       const earlier = new Set(commands.slice(0, index).flatMap((before) => writtenBy(before, step.env)));
-      const find = (target: string): { text?: string } | undefined => {
-        if (earlier.has(target)) return { text: '' };
-        const found = step.lookup(target);
-        if (!found) return undefined;
-        const text = textOf(step, found, target);
-        return text === undefined ? undefined : { text };
-      };
+      const find = (target: string) => (earlier.has(target) ? { text: '' } : presentFile(step, target));
       if (install.unfrozen) report(`is not reproducible: ${install.unfrozen}`);
       for (const need of install.needs) {
         const dirs = need.upwards ? ancestors(need.dir) : [need.dir];
         const hit = dirs.flatMap((dir) => need.anyOf.map((file) => ({ target: path.posix.join(dir, file), file }))).map((candidate) => ({ ...candidate, found: find(candidate.target) })).find((candidate) => candidate.found);
         if (!hit) {
-          report(`needs ${need.anyOf.join(' or ')} in ${need.dir}${need.upwards ? ' or a folder above it' : ''}, and stage "${step.stage.name}" has none there at this point${otherLocks(step, need)}`);
+          report(`needs ${need.anyOf.join(' or ')} in ${need.dir}${need.upwards ? ' or a folder above it' : ''}, and stage ${step.stage.label} has none there at this point${otherLocks(step, need)}`);
           continue;
         }
         const complaint = hit.found!.text ? need.check?.(hit.found!.text) : undefined;
@@ -236,7 +241,7 @@ const ancestors = (dir: string): string[] => {
 
 /** " (only bun.lock is there, Bun's lockfile)" when another tool's lockfile stands where this one is missing. */
 const otherLocks = (step: RunStep, need: Need): string => {
-  const others = Object.keys(lockfiles).filter((file) => !need.anyOf.includes(file) && step.lookup(path.posix.join(need.dir, file)));
+  const others = Object.keys(lockfiles).filter((file) => !need.anyOf.includes(file) && presentFile(step, path.posix.join(need.dir, file)));
   return others.length === 0 ? '' : `; only ${others.map((file) => `${file} (${lockfiles[file]})`).join(', ')} ${others.length === 1 ? 'is' : 'are'} there`;
 };
 
@@ -257,7 +262,7 @@ const requirementProblems = (
     for (const match of text.matchAll(/^\s*(?:-r|--requirement|-c|--constraint)[=\s]+(\S+)/gm)) {
       const nested = resolvePath(path.posix.dirname(target), match[1]);
       if (!find(nested)) {
-        problems.push(problem('lockfile', step.line, `RUN (line ${step.line}): ${target} includes ${match[1]}, and stage "${step.stage.name}" has no ${nested} at this point`));
+        problems.push(problem('lockfile', step.line, `RUN (line ${step.line}): ${target} includes ${match[1]}, and stage ${step.stage.label} has no ${nested} at this point`));
       } else visit(nested);
     }
     const missing = requirements.hashes ? unhashed(text) : [];

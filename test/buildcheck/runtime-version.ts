@@ -24,7 +24,7 @@ export const runtimeVersionProblems = (sim: Simulation, project: Project): Build
     const runtime = imageRuntime(stage.image);
     if (!runtime) continue;
     const { language, version } = runtime;
-    const at = (message: string) => problems.push(problem('runtime-version', stage.line, `FROM ${stage.image} (line ${stage.line}, stage "${stage.name}"): ${message}`));
+    const at = (message: string) => problems.push(problem('runtime-version', stage.line, `FROM ${stage.image} (line ${stage.line}, stage ${stage.label}): ${message}`));
     if (language === 'node' || language === 'bun') {
       for (const declared of project[language]) {
         const ok = satisfiesSemver(version, declared.spec);

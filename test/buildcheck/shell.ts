@@ -136,7 +136,7 @@ export const commandsOf = (script: string, cwd: string): Command[] => {
       const assignment = words.shift()!.match(/^([A-Za-z_]\w*)=([\s\S]*)$/);
       if (assignment) assignments[assignment[1]] = assignment[2];
     }
-    if (words.length === 0 && Object.keys(assignments).length === 0) return;
+    if (words.length === 0) return;
     if (words[0] === 'for' || words[0] === 'case') return;
     commands.push({ words, assignments, redirects, cwd: current });
     if ((words[0] === 'cd' || words[0] === 'pushd') && words[1] && !words[1].startsWith('-')) current = resolve(current, words[1]);

@@ -155,6 +155,7 @@ const startStage = (
   const fs = new StageFS(stageLabel, context, image, parent ? { fs: parent.fs, upto: parent.fs.writes.length } : undefined);
   const stage: SimStage = {
     name: stageLabel,
+    label: name ? `"${name}"` : `#${index}`,
     index,
     line,
     base,

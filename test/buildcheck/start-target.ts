@@ -61,7 +61,7 @@ const checkCommand = (words: string[], cwd: string, view: View): string | undefi
   if (!command) return undefined;
   const name = path.posix.basename(command);
   const at = (file: string) => path.posix.resolve(cwd, file);
-  const where = `in stage "${view.stage.name}" (WORKDIR ${cwd})`;
+  const where = `in stage ${view.stage.label} (WORKDIR ${cwd})`;
   if (/^(node|nodejs|bun|deno)$/.test(name)) {
     if (args.some((arg) => /^(-e|--eval|-p|--print)$/.test(arg))) return undefined;
     const script = firstOperand(name === 'node' || name === 'nodejs' ? args : args.filter((arg) => arg !== 'run'), nodeValued);
@@ -110,7 +110,7 @@ const checkCommand = (words: string[], cwd: string, view: View): string | undefi
 const packageScript = (script: string, cwd: string, view: View): string | undefined => {
   const manifest = path.posix.join(cwd, 'package.json');
   const text = readThrough(view.stage.fs, manifest);
-  if (text === undefined) return isFile(view.stage.fs.lookup(manifest)) ? undefined : `${manifest} (for the "${script}" script) is not in stage "${view.stage.name}"`;
+  if (text === undefined) return isFile(view.stage.fs.lookup(manifest)) ? undefined : `${manifest} (for the "${script}" script) is not in stage ${view.stage.label}`;
   let scripts: Record<string, string>;
   try {
     scripts = (JSON.parse(text) as { scripts?: Record<string, string> }).scripts ?? {};
@@ -140,14 +140,14 @@ const pythonServer = (name: string, args: string[], cwd: string, view: View): st
   const roots = importRoots(view.stage, path.posix.resolve(cwd, base), extra, view.runTexts);
   const file = moduleFile(view.stage, module, roots);
   const shown = module.replace(/\./g, '/');
-  if (!file) return `${name} ${spec}: neither ${shown}.py nor ${shown}/__init__.py is in stage "${view.stage.name}" under ${roots.join(', ')}`;
+  if (!file) return `${name} ${spec}: neither ${shown}.py nor ${shown}/__init__.py is in stage ${view.stage.label} under ${roots.join(', ')}`;
   const attr = attribute.replace(/\(.*$/, '').split('.')[0];
   return definesName(view.stage, file, attr) ? undefined : `${name} ${spec}: ${file} neither defines nor imports "${attr}"`;
 };
 
 const javaTarget = (args: string[], cwd: string, view: View): string | undefined => {
   const jar = optionValue(args, '-jar');
-  if (jar) return isFile(view.stage.fs.lookup(path.posix.resolve(cwd, jar))) ? undefined : `${path.posix.resolve(cwd, jar)} is not in stage "${view.stage.name}"`;
+  if (jar) return isFile(view.stage.fs.lookup(path.posix.resolve(cwd, jar))) ? undefined : `${path.posix.resolve(cwd, jar)} is not in stage ${view.stage.label}`;
   const valued = new Set(['-cp', '-classpath', '--class-path', '-p', '--module-path', '--add-opens', '--add-exports', '--add-modules']);
   const main = firstOperand(args, valued);
   if (!main || args.includes('-m') || args.includes('--module')) return undefined;
@@ -156,7 +156,7 @@ const javaTarget = (args: string[], cwd: string, view: View): string | undefined
   const found = classpath.some((entry) =>
     entry.endsWith('*') || entry.endsWith('.jar') ? view.stage.fs.lookup(path.posix.resolve(cwd, entry.replace(/\/?\*$/, '') || '.')) !== undefined : isFile(view.stage.fs.lookup(path.posix.resolve(cwd, entry, classFile))),
   );
-  return found ? undefined : `main class ${main} (${classFile}) is not on the class path ${classpath.join(':')} in stage "${view.stage.name}" (WORKDIR ${cwd})`;
+  return found ? undefined : `main class ${main} (${classFile}) is not on the class path ${classpath.join(':')} in stage ${view.stage.label} (WORKDIR ${cwd})`;
 };
 
 export const startTargetProblems = (sim: Simulation, project: Project): BuildProblem[] => {

@@ -115,7 +115,7 @@ const presenceProblems = (sim: Simulation, installs: ToolInstall[]): BuildProble
       const enabled = corepack && (tool === 'pnpm' || tool === 'yarn');
       const installed = before.some((install) => install.tool === tool) || new RegExp(`\\b(install|add)\\b[^\\n]*\\b${tool}\\b`).test(earlierText);
       if (!shipped && !enabled && !installed && !copied(tool) && image !== undefined) {
-        problems.push(problem('tool-version', step.line, `RUN (line ${step.line}): runs ${tool}, which the ${step.stage.image} image does not ship and no earlier instruction of stage "${step.stage.name}" installs`));
+        problems.push(problem('tool-version', step.line, `RUN (line ${step.line}): runs ${tool}, which the ${step.stage.image} image does not ship and no earlier instruction of stage ${step.stage.label} installs`));
       }
       if (tool === 'poetry' && command.words[1] === 'export') {
         const poetry = [...before].reverse().find((install) => install.tool === 'poetry');
