@@ -22,7 +22,8 @@ export interface RunRecord {
 /** Options whose value is a path the command writes. */
 const outputOptions = [
   '-o', '--output', '--output-file', '--out', '--out-dir', '--outdir', '--output-dir', '--destination', '--dest',
-  '--target', '--prefix', '--root', '-O', '--directory-prefix', '-d', '-t', '--target-directory',
+  '--target', '--prefix', '--root', '-O', '--directory-prefix', '-d', '-t', '--target-directory', '--outfile',
+  '--out-file', '--outDir', '--dist-dir', '--output-path',
 ];
 
 /** Build commands and the folders they write below the folder they run in. */
@@ -64,13 +65,41 @@ export const writtenBy = (command: Command, env: ReadonlyMap<string, string>): s
 
 const pathWords = /[\w.@+~/-]+/g;
 
-export const recordRun = (stage: string, line: number, text: string, cwd: string, env: ReadonlyMap<string, string>): RunRecord => {
+const builtins = new Set(['install', 'i', 'ci', 'add', 'remove', 'exec', 'dlx', 'fetch', 'workspaces', 'workspace', 'dedupe', 'prune', 'link', 'pack', 'publish', 'why', 'set', 'config', 'self']);
+
+/** The package.json script a command runs: npm run X / npm start, pnpm [run] X, yarn [run] X, bun run X. */
+export const scriptRun = (words: string[]): string | undefined => {
+  const [tool, first, second] = words;
+  if (!/^(npm|pnpm|yarn|bun)$/.test(tool) || !first) return undefined;
+  if (first === 'run' || first === 'run-script') return second;
+  if (tool === 'npm' || tool === 'bun') return ['start', 'test'].includes(first) ? first : undefined;
+  return first.startsWith('-') || builtins.has(first) ? undefined : first;
+};
+
+/** package.json scripts in a folder of the stage, when known. */
+export type ScriptsOf = (folder: string) => Record<string, string> | undefined;
+
+/**
+ * Records a RUN. The package.json scripts it runs (npm run build, ...) are read as part of it, so an
+ * `esbuild --outfile=dist/server.js` in a script counts as written.
+ */
+export const recordRun = (stage: string, line: number, text: string, cwd: string, env: ReadonlyMap<string, string>, scriptsOf?: ScriptsOf): RunRecord => {
   const commands = commandsOf(text, cwd);
-  const folders = new Set([cwd, ...commands.map((command) => command.cwd)]);
+  const texts: [string, Set<string>][] = [[text, new Set([cwd, ...commands.map((command) => command.cwd)])]];
+  for (const command of [...commands]) {
+    const name = scriptRun(command.words);
+    const script = name && scriptsOf?.(command.cwd)?.[name];
+    if (!script) continue;
+    const inner = commandsOf(script, command.cwd);
+    commands.push(...inner);
+    texts.push([script, new Set([command.cwd, ...inner.map((nested) => nested.cwd)])]);
+  }
   const named = new Set<string>();
-  for (const word of text.match(pathWords) ?? []) {
-    if (!/[A-Za-z0-9]/.test(word) || word.startsWith('-')) continue;
-    for (const folder of folders) named.add(resolvePath(folder, word));
+  for (const [source, folders] of texts) {
+    for (const word of source.match(pathWords) ?? []) {
+      if (!/[A-Za-z0-9]/.test(word) || word.startsWith('-')) continue;
+      for (const folder of folders) named.add(resolvePath(folder, word));
+    }
   }
   return { stage, line, text, cwd, commands, written: commands.flatMap((command) => writtenBy(command, env)), named };
 };

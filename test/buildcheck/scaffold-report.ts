@@ -30,5 +30,6 @@ try {
     for (const found of problems) console.log(`  [${found.rule}] ${found.message}`);
   }
 } finally {
-  rmSync(repo, { recursive: true, force: true });
+  if (process.env.KEEP) console.log(`kept ${repo}`);
+  else rmSync(repo, { recursive: true, force: true });
 }

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { parseDockerfile, type Instruction } from '../docker/dockerfile-parse.js';
+import { readThrough } from './built-files.js';
 import type { BuildContext } from './context.js';
 import { type CopyStage, dispatchCopy } from './copy.js';
 import { type Found, StageFS } from './filesystem.js';
@@ -208,7 +209,14 @@ const runStep = (
   const vars = new Map([...stage.args, ...stage.env]);
   const exec = commandLine(instruction.body);
   const script = 'exec' in exec ? exec.exec.join(' ') : [instruction.body, ...instruction.heredocs.map((doc) => doc.content)].join('\n');
-  const record = recordRun(stage.name, line, expand(script, vars, true), stage.workdir, vars);
+  const scriptsOf = (folder: string) => {
+    try {
+      return (JSON.parse(readThrough(overlay, path.posix.join(folder, 'package.json')) ?? '{}') as { scripts?: Record<string, string> }).scripts;
+    } catch {
+      return undefined;
+    }
+  };
+  const record = recordRun(stage.name, line, expand(script, vars, true), stage.workdir, vars, scriptsOf);
   stage.fs.writes.push({ kind: 'run', run: record });
   return { stage, line, record, env: vars, lookup: (target) => overlay.lookup(target) };
 };

@@ -62,12 +62,12 @@ const checkCommand = (words: string[], cwd: string, view: View): string | undefi
   const name = path.posix.basename(command);
   const at = (file: string) => path.posix.resolve(cwd, file);
   const where = `in stage ${view.stage.label} (WORKDIR ${cwd})`;
-  if (/^(node|nodejs|bun|deno)$/.test(name)) {
+  if (/^(node|nodejs|bun|deno|tsx|ts-node)$/.test(name)) {
     if (args.some((arg) => /^(-e|--eval|-p|--print)$/.test(arg))) return undefined;
-    const script = firstOperand(name === 'node' || name === 'nodejs' ? args : args.filter((arg) => arg !== 'run'), nodeValued);
+    const script = firstOperand(/^(bun|deno)$/.test(name) ? args.filter((arg) => arg !== 'run') : args, nodeValued);
     if (!script) return undefined;
-    if (name !== 'node' && name !== 'nodejs' && !/\.[cm]?[jt]sx?$/.test(script)) return packageScript(script, cwd, view);
-    return holdsBuiltFile(view.stage.fs, at(script)) ? undefined : `${at(script)} is not ${where}, nor built there from a TypeScript source (tsconfig outDir) or by Next.js standalone output`;
+    if (/^(bun|deno)$/.test(name) && !/[./]/.test(script)) return packageScript(script, cwd, view);
+    return nodeEntry(view, at(script)) ? undefined : `${at(script)} is not ${where}, nor built there from a TypeScript source (tsconfig outDir) or by Next.js standalone output`;
   }
   if (/^(npm|pnpm|yarn)$/.test(name)) {
     const sub = args.find((arg) => !arg.startsWith('-'));
@@ -107,6 +107,21 @@ const checkCommand = (words: string[], cwd: string, view: View): string | undefi
   return undefined;
 };
 
+/** Node's resolution of a main script: the file, with .js/.mjs/.cjs added, or a folder's package.json main or index.js. */
+const nodeEntry = (view: View, target: string): boolean => {
+  const { fs } = view.stage;
+  if (['', '.js', '.mjs', '.cjs', '.json'].some((ext) => holdsBuiltFile(fs, target + ext))) return true;
+  const found = fs.lookup(target);
+  if (found?.how !== 'dir' && !(found?.how === 'context' && found.kind === 'dir')) return false;
+  let main = 'index.js';
+  try {
+    main = (JSON.parse(readThrough(fs, path.posix.join(target, 'package.json')) ?? '{}') as { main?: string }).main ?? main;
+  } catch {
+    // An unreadable package.json leaves index.js.
+  }
+  return [path.posix.resolve(target, main), path.posix.join(target, 'index.js')].some((file) => holdsBuiltFile(fs, file));
+};
+
 const packageScript = (script: string, cwd: string, view: View): string | undefined => {
   const manifest = path.posix.join(cwd, 'package.json');
   const text = readThrough(view.stage.fs, manifest);
@@ -117,7 +132,8 @@ const packageScript = (script: string, cwd: string, view: View): string | undefi
   } catch {
     return `${manifest} is not valid JSON`;
   }
-  if (!(script in scripts)) return `${manifest} has no "${script}" script`;
+  // npm start without a start script runs `node server.js`.
+  if (!(script in scripts)) return script === 'start' ? checkCommand(['node', 'server.js'], cwd, view) : `${manifest} has no "${script}" script`;
   return checkScript(scripts[script], cwd, view);
 };
 
