@@ -51,9 +51,14 @@ const flagSupport: Record<string, Record<string, [[number, number] | undefined, 
   HEALTHCHECK: { interval: [[1, 0]], timeout: [[1, 0]], 'start-period': [[1, 0]], 'start-interval': [[1, 6]], retries: [[1, 0]] },
 };
 
-/** Why the frontend would refuse an instruction's keyword or flags, or undefined. */
+/** Instructions the frontend refuses without arguments. */
+const needArguments = new Set(['ENV', 'LABEL', 'ONBUILD', 'HEALTHCHECK', 'EXPOSE', 'VOLUME', 'ARG', 'SHELL', 'MAINTAINER', 'WORKDIR', 'USER', 'STOPSIGNAL']);
+
+/** Why the frontend would refuse an instruction's keyword, arguments or flags, or undefined. */
 export const instructionError = (instruction: Instruction, syntax: Syntax): string | undefined => {
   if (!knownInstructions.has(instruction.keyword)) return `unknown instruction ${instruction.keyword}`;
+  if (needArguments.has(instruction.keyword) && instruction.body === '') return `${instruction.keyword} needs an argument`;
+  if (instruction.keyword === 'ENV' && /^[^\s=]+$/.test(instruction.body)) return `ENV ${instruction.body} has no value (ENV name=value)`;
   if (!syntax.known) return undefined;
   const allowed = flagSupport[instruction.keyword] ?? {};
   for (const flag of instruction.flags) {

@@ -181,6 +181,11 @@ export const startTargetProblems = (sim: Simulation, project: Project): BuildPro
   const argv = argvOf(stage.entrypoint?.value, stage.cmd?.value, stage.image);
   if (argv.length === 0) return [];
   const line = stage.cmd?.line ?? stage.entrypoint!.line;
+  for (const part of [stage.entrypoint, stage.cmd]) {
+    if (part && 'shell' in part.value && part.value.shell.startsWith('[')) {
+      return [problem('start-target', part.line, `line ${part.line}: ${part.value.shell} is not a JSON array (exec form needs double quotes), so it runs as a shell command named "${part.value.shell.split(/\s/)[0]}"`)];
+    }
+  }
   const view: View = { stage, project, runTexts: sim.runs.map((step) => step.record.text) };
   const shellScript = /^(\/bin\/|\/usr\/bin\/)?(sh|bash|ash|dash)$/.test(argv[0]) && /^-\w*c\w*$/.test(argv[1] ?? '') ? argv[2] : undefined;
   const commands = shellScript !== undefined ? commandsOf(shellScript, stage.workdir) : [{ words: argv, cwd: stage.workdir }];
