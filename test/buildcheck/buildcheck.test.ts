@@ -181,7 +181,7 @@ describe('runtime-version', () => {
   test('Node: the base image must satisfy engines.node', () => {
     const files = (image: string) => ({ ...nodeApp, 'package.json': '{"engines":{"node":">=22"}}', Dockerfile: lines(`FROM ${image}`, 'COPY . /app/', 'CMD ["node", "/app/server.js"]') });
     passes(files('node:22.12.0-bookworm-slim'));
-    assert.match(rejects('runtime-version', files('node:20-slim'))[0].message, /Node 20 does not satisfy package\.json engines\.node ">=22"/);
+    assert.match(rejects('runtime-version', files('node:20-slim'))[0].message, /Node 20\.x does not satisfy package\.json engines\.node ">=22"/);
   });
 
   test('Go: the image must be at least go.mod\'s go and toolchain lines', () => {

@@ -77,22 +77,24 @@ export class BuildContext {
       if (result.matched && !last && this.skipsWhole(prefix)) return undefined;
       if (last && result.matched) {
         // An excluded folder is still sent when an exception brings back something below it.
-        return disk === 'dir' && !this.skipsWhole(clean) && this.list(clean).length > 0 ? 'dir' : undefined;
+        return disk === 'dir' && !this.skipsWhole(clean) && this.holdsIncluded(clean) ? 'dir' : undefined;
       }
     }
     return disk;
   }
 
-  /** Names of the entries of a context folder that are transferred. */
-  list(relative: string): string[] {
-    const clean = cleanPath(relative);
-    let names: string[];
+  /** Names in a context folder on disk (transferred or not). */
+  private names(relative: string): string[] {
     try {
-      names = readdirSync(path.join(this.root, clean)).sort();
+      return readdirSync(path.join(this.root, relative)).sort();
     } catch {
       return [];
     }
-    return names.filter((name) => this.entry(clean === '.' ? name : `${clean}/${name}`) !== undefined);
+  }
+
+  /** Whether anything below an excluded folder is brought back by an exception (stops at the first). */
+  private holdsIncluded(dir: string): boolean {
+    return this.names(dir).some((name) => this.entry(`${dir}/${name}`) !== undefined);
   }
 
   /** Why a missing source is missing: absent from the context folder, or excluded by which pattern. */
@@ -127,12 +129,17 @@ export class BuildContext {
     const rest = parts.slice(first).join('/');
     if (this.entry(fixed) !== 'dir') return 'no-folder';
     const matches: string[] = [];
+    const segments = rest.split('/');
     const walk = (dir: string, below: string) => {
-      for (const name of this.list(dir)) {
+      for (const name of this.names(dir)) {
         const relative = below ? `${below}/${name}` : name;
         const full = dir === '.' ? name : `${dir}/${name}`;
-        if (goMatch(rest, relative)) matches.push(full);
-        else if (this.entry(full) === 'dir' && relative.split('/').length < rest.split('/').length) walk(full, relative);
+        const depth = relative.split('/').length;
+        if (goMatch(rest, relative)) {
+          if (this.entry(full)) matches.push(full);
+        } else if (depth < segments.length && goMatch(segments.slice(0, depth).join('/'), relative) && this.entry(full) === 'dir') {
+          walk(full, relative);
+        }
       }
     };
     walk(fixed, '');

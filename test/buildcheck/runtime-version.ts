@@ -23,22 +23,24 @@ export const runtimeVersionProblems = (sim: Simulation, project: Project): Build
     if (stage.parent) continue;
     const runtime = imageRuntime(stage.image);
     if (!runtime) continue;
-    const { language, version } = runtime;
+    const { language } = runtime;
+    // A tag that names part of a version floats over the releases below it, and must hold for all of them.
+    const version = language !== 'java' && runtime.version.split('.').length < 3 ? `${runtime.version}.x` : runtime.version;
     const at = (message: string) => problems.push(problem('runtime-version', stage.line, `FROM ${stage.image} (line ${stage.line}, stage ${stage.label}): ${message}`));
     if (language === 'node' || language === 'bun') {
       for (const declared of project[language]) {
-        const ok = satisfiesSemver(version, declared.spec);
+        const ok = satisfiesSemver(runtime.version, declared.spec);
         if (ok === false) at(`${language === 'node' ? 'Node' : 'Bun'} ${version} does not satisfy ${declared.source}`);
       }
     }
     if (language === 'python') {
       for (const declared of project.python) {
-        const ok = satisfiesPep440(version, declared.spec);
+        const ok = satisfiesPep440(runtime.version, declared.spec);
         if (ok === false) at(`Python ${version} does not satisfy ${declared.source}`);
       }
     }
     if (language === 'go') {
-      const lowest = lowestGo(version);
+      const lowest = lowestGo(runtime.version);
       for (const declared of project.go) {
         if (compareGo(lowest, declared.spec) >= 0) continue;
         at(
@@ -49,7 +51,7 @@ export const runtimeVersionProblems = (sim: Simulation, project: Project): Build
       }
     }
     if (language === 'java') {
-      const java = Number(version);
+      const java = Number(runtime.version);
       const gradle = runsGradle(sim, stage);
       for (const declared of project.java) {
         if (java < declared.release) at(`Java ${java} is older than ${declared.source}`);
