@@ -122,6 +122,35 @@ describe('lockfile', () => {
     assert.match(rejects('lockfile', npm({ 'package-lock.json': '{}' }, 'npm install'))[0].message, /not reproducible/);
   });
 
+  test('bind mounts, ARG-expanded bases, here-documents and package.json scripts are read', () => {
+    passes({
+      'package.json': '{"scripts":{"build":"esbuild src/index.ts --bundle --outfile=dist/server.js"}}',
+      'package-lock.json': '{}',
+      'src/index.ts': '',
+      Dockerfile: lines(
+        '# syntax=docker/dockerfile:1.7',
+        'ARG NODE=22.12.0',
+        'FROM node:${NODE}-slim AS Build',
+        'WORKDIR app',
+        'RUN --mount=type=bind,source=package.json,target=package.json \\',
+        '    --mount=type=bind,source=package-lock.json,target=package-lock.json \\',
+        '    npm ci',
+        'COPY . .',
+        'RUN npm run build',
+        'COPY <<EOF /etc/motd',
+        'hello',
+        'EOF',
+        'FROM node:${NODE}-slim',
+        'WORKDIR /srv',
+        'COPY --from=build /app/dist/ ./dist/',
+        'COPY --from=0 /app/node_modules ./node_modules',
+        'COPY --from=build /etc/motd /etc/motd',
+        'ENTRYPOINT ["node"]',
+        'CMD ["dist/server.js"]',
+      ),
+    });
+  });
+
   test('a lockfile made by a RUN counts where that stage copied the same file from the context', () => {
     const dockerfile = lines(
       'FROM node:22.12.0-slim AS manifests',
