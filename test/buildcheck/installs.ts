@@ -117,14 +117,15 @@ const installOf = (command: Command, env: ReadonlyMap<string, string>): Install 
     if (!['sync', 'export'].includes(sub)) return undefined;
     const frozen = has(words, '--frozen', '--locked') || truthy(all.get('UV_FROZEN')) || truthy(all.get('UV_LOCKED'));
     return {
-      needs: [{ anyOf: ['uv.lock'], dir }],
+      needs: [{ anyOf: ['uv.lock'], dir }, { anyOf: ['pyproject.toml'], dir }],
       unfrozen: frozen ? undefined : `\`uv ${sub}\` without --frozen or --locked (or UV_FROZEN/UV_LOCKED) may re-lock instead of using uv.lock`,
     };
   }
   if (tool === 'poetry') {
     const sub = subcommand(words, ['-C', '--directory', '-P', '--project']).name;
     if (!['install', 'export', 'sync'].includes(sub)) return undefined;
-    return { needs: [{ anyOf: ['poetry.lock'], dir: dirOf('-C', '--directory', '-P', '--project') }] };
+    const dir = dirOf('-C', '--directory', '-P', '--project');
+    return { needs: [{ anyOf: ['poetry.lock'], dir }, { anyOf: ['pyproject.toml'], dir }] };
   }
   if (tool === 'pdm') {
     const sub = subcommand(words, ['-p', '--project']).name;
@@ -167,11 +168,20 @@ const installOf = (command: Command, env: ReadonlyMap<string, string>): Install 
   return undefined;
 };
 
+/** Options of pip install that take a value, so that their values are not taken for packages. */
+const pipValued = new Set(['-r', '--requirement', '-c', '--constraint', '-t', '--target', '--prefix', '--root', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '--python', '--platform', '--python-version', '--implementation', '--abi', '--src', '--upgrade-strategy', '--cache-dir', '--trusted-host', '--progress-bar', '--log', '--config-settings', '-C']);
+
 const pipInstall = (command: Command, sync: boolean): Install => {
   const files = [...optionValues(command.words, '-r', '--requirement', '-c', '--constraint')];
-  if (sync) files.push(...command.words.slice(3).filter((word) => !word.startsWith('-')));
+  const operands = command.words.slice(command.words.indexOf(sync ? 'sync' : 'install') + 1).filter((word, i, all) => !word.startsWith('-') && !pipValued.has(all[i - 1]));
+  if (sync) files.push(...operands);
   const hashes = command.words.includes('--require-hashes');
-  return { needs: files.map((file) => ({ anyOf: [path.posix.basename(file)], dir: resolvePath(command.cwd, path.posix.dirname(file)) })), requirements: { files, hashes } };
+  const needs: Need[] = files.map((file) => ({ anyOf: [path.posix.basename(file)], dir: resolvePath(command.cwd, path.posix.dirname(file)) }));
+  // `pip install .` (or a folder) builds that project from its own files.
+  for (const folder of sync ? [] : operands.filter((operand) => /^\.{1,2}(\/|$)|^\//.test(operand) && !/\.(whl|tar\.gz|zip)$/.test(operand))) {
+    needs.push({ anyOf: ['pyproject.toml', 'setup.py', 'setup.cfg'], dir: resolvePath(command.cwd, folder.replace(/\[.*\]$/, '')) });
+  }
+  return { needs, requirements: { files, hashes } };
 };
 
 /** Requirement lines without a --hash (continuation lines joined). */

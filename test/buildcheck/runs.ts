@@ -35,6 +35,7 @@ const buildOutputs: [RegExp, string[]][] = [
   [/^cargo (build|install)\b/, ['target']],
   [/^(python3? -m build|uv build|poetry build|pdm build|hatch build)\b/, ['dist']],
   [/^(uv sync|poetry (install|sync)|pdm (install|sync)|pipenv (install|sync))\b/, ['.venv']],
+  [/-Djarmode=(layertools|tools)\b.*\bextract\b/, ['dependencies', 'spring-boot-loader', 'snapshot-dependencies', 'application']],
 ];
 
 const mkdirLike = new Set(['mkdir', 'touch', 'tee']);
@@ -48,6 +49,7 @@ export const writtenBy = (command: Command, env: ReadonlyMap<string, string>): s
   const operands = args.filter((word) => !word.startsWith('-'));
   if (mkdirLike.has(name)) out.push(...operands.map(at));
   if (copyLike.has(name) && operands.length >= 2) out.push(at(operands[operands.length - 1]));
+  if (name === 'pnpm' && operands.includes('deploy') && operands.length >= 2) out.push(at(operands[operands.length - 1]));
   const venv = /^(python[\d.]*|virtualenv|uv)$/.test(name) && command.words.join(' ').match(/(?:-m venv|^virtualenv|^uv venv)\s+(?:--?\S+\s+)*([^\s-]\S*)/);
   if (venv) out.push(at(venv[1]));
   for (const option of outputOptions) {

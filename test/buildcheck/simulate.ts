@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseDockerfile, type Instruction } from '../docker/dockerfile-parse.js';
 import { readThrough } from './built-files.js';
 import type { BuildContext } from './context.js';
-import { type CopyStage, dispatchCopy } from './copy.js';
+import { type CopyStage, dispatchCopy, looksLikeImage } from './copy.js';
 import { type Found, StageFS } from './filesystem.js';
 import { type CommandLine, commandLine, envPairs, expand, flagValues, instructionError, type Syntax, syntaxOf } from './instructions.js';
 import { cleanPath } from './patterns.js';
@@ -196,7 +196,10 @@ const runStep = (
     const source = mount.source ?? mount.src ?? '.';
     const target = path.posix.resolve(stage.workdir, mount.target ?? mount.dst ?? mount.destination ?? '.');
     const other = mount.from ? byName.get(mount.from.toLowerCase()) : undefined;
-    if (mount.from && !other) continue;
+    if (mount.from && (!other || other.index >= stage.index)) {
+      if (other || !looksLikeImage(mount.from)) report('parse', line, `RUN --mount (line ${line}): from=${mount.from} names no earlier stage and is not an image reference`);
+      continue;
+    }
     if (other) {
       if (!other.fs.lookup(cleanPath(`/${source}`))) report('copy-source', line, `RUN --mount (line ${line}): ${source} is not in stage "${mount.from}"`);
       overlay.writes.push({ kind: 'stage', dest: target, from: other.fs, source: cleanPath(`/${source}`), entry: 'dir' });
