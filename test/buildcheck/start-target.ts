@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { holdsBuiltFile, isFile, readThrough } from './built-files.js';
+import { imageRuntime } from './images.js';
 import type { CommandLine } from './instructions.js';
 import type { Project } from './project.js';
 import { definesName, importRoots, moduleFile } from './python-modules.js';
@@ -29,7 +30,9 @@ const argvOf = (entrypoint: CommandLine | undefined, cmd: CommandLine | undefine
   const shell = (value: CommandLine) => ('exec' in value ? value.exec : ['/bin/sh', '-c', value.shell]);
   if (entrypoint) return 'shell' in entrypoint ? shell(entrypoint) : [...entrypoint.exec, ...(cmd ? shell(cmd) : [])];
   const imageEntry = /distroless\/nodejs/.test(image) ? ['node'] : /distroless\/java/.test(image) ? ['java', '-jar'] : /distroless\/python/.test(image) ? ['python3'] : [];
-  return cmd ? [...imageEntry, ...shell(cmd)] : [];
+  const argv = cmd ? [...imageEntry, ...shell(cmd)] : [];
+  // The node image's docker-entrypoint.sh runs `node "$@"` when the first argument is not a command.
+  return imageRuntime(image)?.language === 'node' && /\.[cm]?js$/.test(argv[0] ?? '') ? ['node', ...argv] : argv;
 };
 
 /** Drops tini --, dumb-init, exec, env A=B, gosu/su-exec USER in front of the command. */
