@@ -27,7 +27,13 @@ export interface CopyResult {
   problems: BuildProblem[];
   /** Images copied from (`COPY --from=image`), with the sources taken. */
   images: { image: string; sources: string[] }[];
+  /** Copies from a stage defined further down (BuildKit allows them): checked once that stage is simulated. */
+  deferred: { index: number; from: string; sources: string[] }[];
 }
+
+/** Why a path a copy takes from another stage is missing there. */
+export const notInStage = (target: string, stage: string) =>
+  `${target} is not in stage ${stage}: no instruction of that stage copies it there, and no RUN of it names that path or writes a folder above it`;
 
 /** A `--from` value that is an image reference rather than a misspelt stage name. */
 export const looksLikeImage = (value: string) => /[/:@]/.test(value) || value === 'scratch';
@@ -47,8 +53,11 @@ export const dispatchCopy = (
   instruction: Instruction,
   stage: CopyStage,
   stages: ReadonlyMap<string, CopyStage>,
+  /** Every stage of the file by name (lower case), with its index. */
+  allStages: ReadonlyMap<string, number>,
+  stageCount: number,
 ): CopyResult => {
-  const result: CopyResult = { problems: [], images: [] };
+  const result: CopyResult = { problems: [], images: [], deferred: [] };
   const { line, keyword } = instruction;
   const report = (message: string) => result.problems.push(problem('copy-source', line, `${keyword} (line ${line}): ${message}`));
   const args = copyArguments(expand(instruction.body, stage.vars));
@@ -82,13 +91,18 @@ export const dispatchCopy = (
       writes.push(...contextSource(source, { stage, destAbs, destIsDir, parents, matcher, keyword, report }));
     }
   } else {
-    const named = stages.get(from.toLowerCase()) ?? (/^\d+$/.test(from) ? [...stages.values()].find((other) => other.index === Number(from)) : undefined);
-    if (named && named.index < stage.index) {
+    const index = /^\d+$/.test(from) ? Number(from) : allStages.get(from.toLowerCase());
+    const named = [...stages.values()].find((other) => other.index === index);
+    const refuse = (why: string) => result.problems.push(problem('parse', line, `${keyword} --from=${from} (line ${line}) ${why}`));
+    if (from.includes('$')) refuse('uses a variable, which BuildKit does not expand in --from');
+    else if (named && named.index < stage.index) {
       for (const source of sources) writes.push(...stageSource(source, named, { destAbs, destIsDir, from, report, into }));
-    } else if (named || !looksLikeImage(from)) {
-      result.problems.push(
-        problem('parse', line, `${keyword} --from=${from} (line ${line}) names ${named ? 'a stage that is not built before this one' : 'no earlier stage and is not an image reference'}`),
-      );
+    } else if (index === stage.index) refuse('names its own stage (a circular dependency)');
+    else if (index !== undefined && index < stageCount) {
+      result.deferred.push({ index, from, sources });
+      for (const source of sources) writes.push({ kind: 'image', dest: into(source, source.endsWith('/') ? 'dir' : 'file'), image: `stage ${from}`, entry: 'dir' });
+    } else if (index !== undefined || !looksLikeImage(from)) {
+      refuse(index !== undefined ? `names stage index ${index}, and the file has ${stageCount} stages` : 'names no stage and is not an image reference');
     } else {
       result.images.push({ image: from, sources });
       for (const source of sources) writes.push({ kind: 'image', dest: into(source, source.endsWith('/') ? 'dir' : 'file'), image: from, entry: 'dir' });
@@ -149,9 +163,7 @@ const stageSource = (source: string, other: CopyStage, copy: StageCopy): Write[]
   const fixed = wildcard < 0 ? absolute : parts.slice(0, wildcard).join('/') || '/';
   const found = other.fs.lookup(fixed);
   if (!found) {
-    copy.report(
-      `${fixed} is not in stage "${copy.from}": no instruction of that stage copies it there, and no RUN of it names that path or writes a folder above it`,
-    );
+    copy.report(notInStage(fixed, `"${copy.from}"`));
     return [];
   }
   if (wildcard >= 0) return [{ kind: 'stage', dest: copy.destAbs, from: other.fs, source: fixed, entry: 'dir' }];

@@ -8,10 +8,10 @@ import path from 'node:path';
 import { parseDockerfile, type Instruction } from '../docker/dockerfile-parse.js';
 import { readThrough } from './built-files.js';
 import type { BuildContext } from './context.js';
-import { type CopyStage, dispatchCopy, looksLikeImage } from './copy.js';
+import { type CopyStage, dispatchCopy, looksLikeImage, notInStage } from './copy.js';
 import { type Found, StageFS } from './filesystem.js';
 import { type CommandLine, commandLine, envPairs, expand, flagValues, instructionError, type Syntax, syntaxOf } from './instructions.js';
-import { cleanPath } from './patterns.js';
+import { cleanPath, hasWildcard } from './patterns.js';
 import { type RunRecord, recordRun } from './runs.js';
 import { type BuildProblem, problem } from './types.js';
 
@@ -60,6 +60,8 @@ export const simulate = (text: string, context: BuildContext): Simulation => {
   const metaArgs = new Map<string, string>([['BUILDPLATFORM', 'linux/amd64'], ['TARGETPLATFORM', 'linux/amd64'], ['TARGETOS', 'linux'], ['TARGETARCH', 'amd64']]);
   const byName = new Map<string, SimStage>();
   const laterNames = new Set(parsed.stages.map((stage) => stage.name?.toLowerCase()).filter(Boolean));
+  const allStages = new Map(parsed.stages.flatMap((stage) => (stage.name ? [[stage.name.toLowerCase(), stage.index] as const] : [])));
+  const deferred: { stage: SimStage; line: number; index: number; from: string; sources: string[] }[] = [];
   let stage: SimStage | undefined;
 
   for (const instruction of parsed.instructions) {
@@ -81,9 +83,10 @@ export const simulate = (text: string, context: BuildContext): Simulation => {
     switch (keyword) {
       case 'COPY':
       case 'ADD': {
-        const copied = dispatchCopy(instruction, stage, byName);
+        const copied = dispatchCopy(instruction, stage, byName, allStages, parsed.stages.length);
         sim.problems.push(...copied.problems);
         for (const image of copied.images) sim.imageCopies.push({ stage, line, ...image });
+        for (const later of copied.deferred) deferred.push({ stage, line, ...later });
         break;
       }
       case 'WORKDIR': {
@@ -102,6 +105,7 @@ export const simulate = (text: string, context: BuildContext): Simulation => {
         break;
       case 'CMD':
         stage.cmd = { value: commandLine(instruction.body), line };
+        stage.ownCmd = true;
         break;
       case 'ENTRYPOINT':
         stage.entrypoint = { value: commandLine(instruction.body), line };
@@ -111,10 +115,26 @@ export const simulate = (text: string, context: BuildContext): Simulation => {
       default:
         break;
     }
-    if (keyword === 'CMD') stage.ownCmd = true;
   }
   if (parsed.stages.length === 0) report('parse', 0, 'the Dockerfile has no FROM instruction');
+  for (const copy of deferred) checkLaterCopy(sim, copy, report);
   return sim;
+};
+
+/** A copy from a stage defined further down: no cycle, and the literal sources exist in its final filesystem. */
+const checkLaterCopy = (
+  sim: Simulation,
+  copy: { stage: SimStage; line: number; index: number; from: string; sources: string[] },
+  report: (rule: BuildProblem['rule'], line: number, message: string) => void,
+) => {
+  const source = sim.stages[copy.index];
+  for (let current: SimStage | undefined = source; current; current = current.parent) {
+    if (current === copy.stage) return report('parse', copy.line, `COPY --from=${copy.from} (line ${copy.line}): that stage is built on this one (a circular dependency)`);
+  }
+  for (const path of copy.sources.filter((path) => !hasWildcard(path))) {
+    const absolute = cleanPath(`/${path}`);
+    if (!source.fs.lookup(absolute)) report('copy-source', copy.line, `COPY (line ${copy.line}): ${notInStage(absolute, source.label)}`);
+  }
 };
 
 /** ARG a[=x] b: declares each, with its default, else the global value of the same name. */
