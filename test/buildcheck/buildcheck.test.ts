@@ -20,6 +20,7 @@ const rejects = (rule: Rule, files: Record<string, string>, dockerfile?: string,
   const shown = problems.map((found) => `${found.rule}: ${found.message}`).join('\n');
   assert.ok(problems.some((found) => found.rule === rule), `expected a ${rule} problem, got: ${shown || 'none'}`);
   assert.ok(problems.every((found) => found.rule === rule || alsoAllowed.includes(found.rule)), shown);
+  // BUILDCHECK_SHOW=1 prints every rejection, to read the messages.
   if (process.env.BUILDCHECK_SHOW) console.log(shown);
   return problems.filter((found) => found.rule === rule);
 };
