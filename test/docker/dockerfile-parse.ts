@@ -1,7 +1,8 @@
 /**
  * A small Dockerfile parser for structural assertions: parser directives, stages, and instructions with
- * their flags, joined across line continuations the way BuildKit joins them (comment lines inside a
- * continued instruction are dropped).
+ * their flags, joined across line continuations the way BuildKit joins them (comment and blank lines inside
+ * a continued instruction are dropped; the `escape` directive sets the continuation character), with the
+ * here-documents of RUN, COPY and ADD (`<<EOF` ... `EOF`).
  */
 
 export interface Instruction {
@@ -14,6 +15,8 @@ export interface Instruction {
   body: string;
   /** 1-based line of the keyword. */
   line: number;
+  /** Here-documents opened on the instruction's line, in order. */
+  heredocs: { name: string; content: string }[];
 }
 
 export interface Stage {
@@ -52,6 +55,7 @@ export const parseDockerfile = (text: string): ParsedDockerfile => {
     if (!directive) break;
     directives[directive[1].toLowerCase()] = directive[2];
   }
+  const continuation = directives.escape === '`' ? /`\s*$/ : /\\\s*$/;
   const instructions: Instruction[] = [];
   while (index < lines.length) {
     const line = lines[index];
@@ -63,12 +67,12 @@ export const parseDockerfile = (text: string): ParsedDockerfile => {
     let joined = '';
     let current = line;
     for (;;) {
-      const continued = /\\\s*$/.test(current);
-      joined += continued ? current.replace(/\\\s*$/, '') : current;
+      const continued = continuation.test(current);
+      joined += continued ? current.replace(continuation, '') : current;
       index += 1;
       if (!continued) break;
-      // Comment lines inside a continued instruction are not part of it.
-      while (index < lines.length && /^\s*#/.test(lines[index])) index += 1;
+      // Comment and blank lines inside a continued instruction are not part of it.
+      while (index < lines.length && /^\s*(#|$)/.test(lines[index])) index += 1;
       if (index >= lines.length) break;
       current = lines[index];
     }
@@ -76,7 +80,20 @@ export const parseDockerfile = (text: string): ParsedDockerfile => {
     if (!match) continue;
     const keyword = match[1].toUpperCase();
     const args = match[2];
-    instructions.push({ keyword, args, ...splitFlags(args), line: start });
+    const heredocs: Instruction['heredocs'] = [];
+    if (['RUN', 'COPY', 'ADD'].includes(keyword)) {
+      for (const marker of args.matchAll(/<<(-?)(["']?)([A-Za-z_][\w.-]*)\2/g)) {
+        const content: string[] = [];
+        while (index < lines.length) {
+          const text = marker[1] ? lines[index].replace(/^\t+/, '') : lines[index];
+          index += 1;
+          if (text === marker[3]) break;
+          content.push(text);
+        }
+        heredocs.push({ name: marker[3], content: content.join('\n') });
+      }
+    }
+    instructions.push({ keyword, args, ...splitFlags(args), line: start, heredocs });
   }
   const stages: Stage[] = [];
   for (const instruction of instructions) {
