@@ -33,7 +33,7 @@ describe('phase4:app', () => {
   test('--defaults writes the overview from detected and default answers without asking', async () => {
     const result = await runApp().withOptions(options({ defaults: true }));
     assert.deepEqual(result.askedQuestions, []);
-    result.assertFileContent('docs/phase4.md', /\| api \| `api` \| backend \| node \/ express \| 3000 \|/);
+    result.assertFileContent('docs/phase4.md', /\| api \| `api` \| backend \| node \/ express \| node \d+\.\d+\.\d+ \| 3000 \|/);
     result.assertFileContent('docs/phase4.md', /\| cache \| Redis \| `redis` \|/);
     assert.equal(storedAnswers(result.cwd).cache, 'redis');
     assert.equal(storedAnswers(result.cwd).ci, 'github-actions');

@@ -16,6 +16,8 @@ export interface SecretLine {
   pieces: SecretPiece[];
   /** What it is, for the docs. */
   purpose: string;
+  /** Its local value in words (the docs never spell a connection string with a password in it). */
+  described: string;
 }
 
 export interface LocalSettings {
@@ -83,11 +85,16 @@ export const localSettingsOf = (model: StackModel) => {
       const value = setting.value;
       if (value.kind === 'datastore') {
         const pieces = datastorePieces(model, { ...setting, value });
-        const label = datastoreOf(model, value.engine).engine.label;
-        if (pieces.some((piece) => 'file' in piece)) secrets.push({ name: setting.name, pieces, purpose: `${label} ${value.part}` });
+        const datastore = datastoreOf(model, value.engine);
+        const label = datastore.engine.label;
+        const where = `${datastore.host}:${datastore.engine.port}${datastore.database ? `/${datastore.database}` : ''}${datastore.user ? ` as ${datastore.user}` : ''}`;
+        const described =
+          value.part === 'password' ? `the password in secrets/${datastore.secrets[0].name}.txt` : `${label} ${value.part} of ${where}, with the password in secrets/${datastore.secrets[0].name}.txt`;
+        if (pieces.some((piece) => 'file' in piece)) secrets.push({ name: setting.name, pieces, purpose: `${label} ${value.part}`, described });
         else environment.push({ name: setting.name, value: composeLiteral(pieces.map((piece) => ('text' in piece ? piece.text : '')).join('')) });
       } else if (value.kind === 'secret') {
-        secrets.push({ name: setting.name, pieces: [{ file: applicationSecretFile(setting.name) }], purpose: `${service.name}'s own secret` });
+        const file = applicationSecretFile(setting.name);
+        secrets.push({ name: setting.name, pieces: [{ file }], purpose: `${service.name}'s own secret`, described: `random, in secrets/${file}.txt` });
       } else {
         const variable = names.get(`${service.name}/${setting.name}`)!;
         const fallback = value.default ?? '';

@@ -55,8 +55,8 @@ export const guide = (model: StackModel, stack: ComposeStack, override: Override
         ...app.settings.environment.map((setting) => ({ name: setting.name, value: `\`${setting.value}\``, from: 'compose.yaml' })),
         ...app.settings.secrets.map((line) => ({
           name: line.name,
-          value: line.pieces.map((piece) => ('file' in piece ? `<${piece.file}>` : piece.text)).join(''),
-          from: `secrets/${app.name}.env (${line.purpose})`,
+          value: line.described,
+          from: `secrets/${app.name}.env`,
         })),
       ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     }));
