@@ -87,12 +87,14 @@ export class RepoIndex {
       } catch {
         return;
       }
+      // Beside Go sources, `build` is a Go package (a service's build/all.go wiring its routes), not output.
+      const goPackage = entries.some((entry) => entry.isFile() && entry.name.endsWith('.go'));
       for (const entry of entries) {
         const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
         // Symbolic links are not followed: they may loop or lead out of the repository.
         if (entry.isDirectory()) {
           const childAbsolute = path.join(absolute, entry.name);
-          if (isSkipped(entry) || skippedBelow.has(childRelative) || isVirtualEnvironment(childAbsolute)) continue;
+          if ((isSkipped(entry) && !(goPackage && entry.name === 'build')) || skippedBelow.has(childRelative) || isVirtualEnvironment(childAbsolute)) continue;
           folders.push(childRelative);
           walk(childAbsolute, childRelative);
         } else if (entry.isFile()) {

@@ -1,0 +1,169 @@
+/**
+ * A Go module as detection sees it: go.mod (module path, go and toolchain lines, requirements) and every
+ * package of the module (all non-test .go files outside testdata/, vendor/ and nested modules), with the
+ * module-local import graph, so a service's reach can be followed from its main package.
+ */
+import type { DetectContext } from '../context.js';
+import { nestedManifestFolders } from '../context.js';
+import { RepoIndex } from '../repo-index.js';
+import { folderOf } from '../workspaces.js';
+import { blankComments, functionsOf, type GoFunction } from './source.js';
+
+export interface Located {
+  value: string;
+  file: string;
+  offset: number;
+  text: string;
+}
+
+export interface GoMod {
+  file: string;
+  text: string;
+  modulePath?: string;
+  go?: Located;
+  toolchain?: Located;
+}
+
+export const parseGoMod = (file: string, text: string): GoMod => {
+  const line = (pattern: RegExp): Located | undefined => {
+    const match = pattern.exec(text);
+    return match ? { value: match[1], file, offset: match.index, text } : undefined;
+  };
+  return {
+    file,
+    text,
+    modulePath: /^module\s+"?([^\s"]+)"?/m.exec(text)?.[1],
+    go: line(/^go\s+(\d+(?:\.\d+){0,2}\S*)/m),
+    toolchain: line(/^toolchain\s+go(\d+(?:\.\d+){0,2}\S*)/m),
+  };
+};
+
+export interface GoImport {
+  path: string;
+  offset: number;
+}
+
+export interface GoSource {
+  file: string;
+  /** Folder of the file (its package), repository-relative. */
+  dir: string;
+  text: string;
+  /** The text with comments blanked: what the readers match against. */
+  code: string;
+  pkg: string;
+  imports: GoImport[];
+}
+
+export interface GoPackage {
+  dir: string;
+  name: string;
+  files: GoSource[];
+  /** Folders of the module-local packages it imports. */
+  localImports: string[];
+}
+
+/** `//go:build ignore` (generators run with go run) and `//go:build tools` files are not part of any build. */
+const excludedBuild = /^\/\/go:build\s+(?:ignore|tools)\s*$|^\/\/\s*\+build\s+(?:ignore|tools)\s*$/m;
+
+const importsOf = (code: string): GoImport[] => {
+  const imports: GoImport[] = [];
+  const literal = /(?:^|\n)\s*(?:[\w.]+\s+)?"([^"\n]+)"/g;
+  for (const block of code.matchAll(/^import\s*\(([\s\S]*?)\)/gm)) {
+    const start = block.index! + block[0].indexOf('(') + 1;
+    for (const item of block[1].matchAll(literal)) imports.push({ path: item[1], offset: start + item.index! + item[0].indexOf('"') });
+  }
+  for (const single of code.matchAll(/^import\s+(?:[\w.]+\s+)?"([^"\n]+)"/gm)) {
+    imports.push({ path: single[1], offset: single.index! + single[0].indexOf('"') });
+  }
+  return imports;
+};
+
+/** Offset just past the import declarations of a file. */
+const importsEnd = (text: string): number => {
+  const last = [...text.matchAll(/^import\s*(\([\s\S]*?\n\)|[^\n]*)/gm)].pop();
+  return last ? last.index! + last[0].length : Math.min(text.length, 4096);
+};
+
+export class GoProgram {
+  readonly packages = new Map<string, GoPackage>();
+  private readonly functionCache = new Map<string, GoFunction[]>();
+
+  constructor(
+    readonly folder: string,
+    readonly mod: GoMod,
+    sources: GoSource[],
+  ) {
+    for (const source of sources) {
+      let pkg = this.packages.get(source.dir);
+      if (!pkg) this.packages.set(source.dir, (pkg = { dir: source.dir, name: source.pkg, files: [], localImports: [] }));
+      // A folder's package is the one its non-main files agree on; main wins when any file declares it.
+      if (source.pkg === 'main') pkg.name = 'main';
+      pkg.files.push(source);
+    }
+    for (const pkg of this.packages.values()) {
+      const local = new Set<string>();
+      for (const source of pkg.files) for (const imported of source.imports) {
+        const dir = this.localFolder(imported.path);
+        if (dir !== undefined && dir !== pkg.dir && this.packages.has(dir)) local.add(dir);
+      }
+      pkg.localImports = [...local];
+    }
+  }
+
+  static load(folder: string, context: DetectContext, modFile: string, modText: string): GoProgram {
+    const nestedModules = nestedManifestFolders(context, folder).filter((other) => context.index.has(RepoIndex.join(other, 'go.mod')));
+    const sources: GoSource[] = [];
+    for (const file of context.index.sourceFiles(folder, ['.go'], nestedModules)) {
+      const text = context.index.read(file);
+      if (text === undefined) continue;
+      // Generated code (protobuf, wire, mocks) only lends its imports: reading it whole costs time and tells nothing.
+      const generated = /^\/\/ Code generated .* DO NOT EDIT\.?$/m.exec(text.slice(0, 4096));
+      const code = blankComments(generated ? text.slice(0, importsEnd(text)) : text);
+      const pkg = /^package\s+(\w+)/m.exec(code);
+      if (!pkg) continue;
+      if (excludedBuild.test(text.slice(0, pkg.index))) continue;
+      sources.push({ file, dir: folderOf(file), text, code, pkg: pkg[1], imports: importsOf(code) });
+    }
+    return new GoProgram(folder, parseGoMod(modFile, modText), sources);
+  }
+
+  /** The repository folder of a module-local import path, or undefined for other modules. */
+  localFolder(importPath: string): string | undefined {
+    const modulePath = this.mod.modulePath;
+    if (!modulePath) return undefined;
+    if (importPath === modulePath) return this.folder;
+    if (!importPath.startsWith(`${modulePath}/`)) return undefined;
+    return RepoIndex.join(this.folder, importPath.slice(modulePath.length + 1));
+  }
+
+  mains(): GoPackage[] {
+    return [...this.packages.values()].filter((pkg) => pkg.name === 'main').sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  }
+
+  /** The packages a main package compiles in, breadth-first from it (itself first). */
+  reach(start: string): GoPackage[] {
+    const seen = new Set<string>([start]);
+    const order: GoPackage[] = [];
+    const queue = [start];
+    while (queue.length > 0) {
+      const pkg = this.packages.get(queue.shift()!);
+      if (!pkg) continue;
+      order.push(pkg);
+      for (const next of pkg.localImports) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+    return order;
+  }
+
+  functions(source: GoSource): GoFunction[] {
+    let list = this.functionCache.get(source.file);
+    if (!list) this.functionCache.set(source.file, (list = functionsOf(source.code)));
+    return list;
+  }
+}
+
+/** Files of several packages, in order. */
+export const filesOf = (packages: readonly GoPackage[]): GoSource[] => packages.flatMap((pkg) => pkg.files);
