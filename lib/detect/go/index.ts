@@ -111,7 +111,7 @@ const describeService = (plan: Plan, program: GoProgram, context: DetectContext,
   const migrations = findGoMigrations(files, context.index, folder, path, shared.nested, uses, found, startCommand);
   if (migrations) {
     evidenceOf.migrations = migrations.evidence;
-    if (migrations.atStartup) context.notes.push(`${name}: applies ${migrations.what} itself at start-up (${migrations.evidence.file}); no separate migration step is needed`);
+    if (migrations.atStartup) context.notes.push(`${name}: applies ${migrations.what} at start-up (${migrations.evidence.file}); no separate migration step is needed`);
   }
 
   const mainFolder = relativeTo(path, main.pkg.dir === path ? '.' : main.pkg.dir);

@@ -62,8 +62,63 @@ export interface GoPackage {
   localImports: string[];
 }
 
-/** `//go:build ignore` (generators run with go run) and `//go:build tools` files are not part of any build. */
-const excludedBuild = /^\/\/go:build\s+(?:ignore|tools)\s*$|^\/\/\s*\+build\s+(?:ignore|tools)\s*$/m;
+const operatingSystems = new Set(['aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'hurd', 'illumos', 'ios', 'js', 'linux', 'nacl', 'netbsd', 'openbsd', 'plan9', 'solaris', 'wasip1', 'windows', 'zos']);
+
+/** A build constraint evaluated for a Linux image: true, false, or undefined when it hangs on other tags. */
+export const buildConstraint = (expression: string): boolean | undefined => {
+  const tokens = expression.match(/&&|\|\||!|\(|\)|[\w.]+/g) ?? [];
+  let at = 0;
+  const or = (): boolean | undefined => {
+    let value = and();
+    while (tokens[at] === '||') {
+      at += 1;
+      const right = and();
+      value = value === true || right === true ? true : value === false && right === false ? false : undefined;
+    }
+    return value;
+  };
+  const and = (): boolean | undefined => {
+    let value = not();
+    while (tokens[at] === '&&') {
+      at += 1;
+      const right = not();
+      value = value === false || right === false ? false : value === true && right === true ? true : undefined;
+    }
+    return value;
+  };
+  const not = (): boolean | undefined => {
+    if (tokens[at] === '!') {
+      at += 1;
+      const value = not();
+      return value === undefined ? undefined : !value;
+    }
+    if (tokens[at] === '(') {
+      at += 1;
+      const value = or();
+      at += 1;
+      return value;
+    }
+    const tag = tokens[at++] ?? '';
+    if (tag === 'linux' || tag === 'unix') return true;
+    if (operatingSystems.has(tag)) return false;
+    // ignore and tools: files run with `go run` or kept for `go install`, never built.
+    if (tag === 'ignore' || tag === 'tools') return false;
+    return undefined;
+  };
+  return or();
+};
+
+const architectures = /^(386|amd64|arm|arm64|loong64|mips|mipsle|mips64|mips64le|ppc64|ppc64le|riscv64|s390x|wasm)$/;
+
+/** Whether a file is left out of a Linux build: its `//go:build` line or its `_windows.go` style name. */
+const excludedFromBuild = (file: string, header: string): boolean => {
+  const parts = file.slice(file.lastIndexOf('/') + 1, -'.go'.length).split('_').slice(1);
+  const last = parts[parts.length - 1];
+  const system = last !== undefined && architectures.test(last) ? parts[parts.length - 2] : last;
+  if (system !== undefined && operatingSystems.has(system) && system !== 'linux') return true;
+  const constraint = /^\/\/go:build\s+(.+)$/m.exec(header)?.[1];
+  return constraint !== undefined && buildConstraint(constraint) === false;
+};
 
 const importsOf = (code: string): GoImport[] => {
   const imports: GoImport[] = [];
@@ -121,7 +176,7 @@ export class GoProgram {
       const code = blankComments(generated ? text.slice(0, importsEnd(text)) : text);
       const pkg = /^package\s+(\w+)/m.exec(code);
       if (!pkg) continue;
-      if (excludedBuild.test(text.slice(0, pkg.index))) continue;
+      if (excludedFromBuild(file, text.slice(0, pkg.index))) continue;
       sources.push({ file, dir: folderOf(file), text, code, pkg: pkg[1], imports: importsOf(code) });
     }
     return new GoProgram(folder, parseGoMod(modFile, modText), sources);

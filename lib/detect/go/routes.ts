@@ -8,6 +8,7 @@
  */
 import { evidence } from '../evidence.js';
 import type { Evidence } from '../types.js';
+import { healthRank } from '../values.js';
 import type { GoSource } from './module.js';
 import { callArguments, closingBracket, enclosingFunction, functionsOf, stringConstants, stringValue, type GoFunction } from './source.js';
 
@@ -18,27 +19,6 @@ export interface HealthRoute {
   readiness: boolean;
   evidence: Evidence;
 }
-
-/** How good a path is as the probe target, or undefined when it is no health route. */
-export const healthRank = (path: string): number | undefined => {
-  const rank = ownHealthRank(path);
-  if (rank === undefined) return undefined;
-  // /audiomuseai/health is a sub-feature's check; /api/v1/health and /system/liveness are the app's own.
-  const parents = path.replace(/\/+$/, '').split('/').filter(Boolean).slice(0, -1);
-  const own = parents.every((segment) => /^(api|v\d+(\.\d+)?|internal|system|sys|_|-|management|manage|admin|ops|monitoring|meta|service|public|status|health|healthz?|probe|probes|checks?)$/i.test(segment));
-  return own ? rank : rank + 4;
-};
-
-const ownHealthRank = (path: string): number | undefined => {
-  const segments = path.replace(/\/+$/, '').split('/').filter(Boolean);
-  const last = (segments[segments.length - 1] ?? '').toLowerCase();
-  const previous = (segments[segments.length - 2] ?? '').toLowerCase();
-  if (/^(healthz?|_health|health[-_]?checks?|livez|liveness|alive|live)$/.test(last)) return /^(live|alive)$/.test(last) && !/health/.test(previous) ? 2 : 1;
-  if (/^(ping|heartbeat)$/.test(last)) return 2;
-  if (/^(readyz|readiness|ready)$/.test(last)) return /^(ready)$/.test(last) && !/health/.test(previous) ? 4 : 3;
-  if (/^status$/.test(last) && segments.length <= 2) return 4;
-  return undefined;
-};
 
 /** Methods that register a route with its path as an argument. */
 const registering = /^(GET|Get|HEAD|Head|Any|Handle|HandleFunc|HandlerFunc\w*|Handler|Match|Add|Method|MethodFunc|Path|Static|Heartbeat)$/;

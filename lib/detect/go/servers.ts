@@ -24,12 +24,12 @@ const frameworkOf = (source: GoSource): Exclude<Framework, 'net-http' | 'none'> 
 const listenCalls: { pattern: RegExp; applies: (source: GoSource) => boolean; what: string }[] = [
   { pattern: /\bhttp\.ListenAndServe(?:TLS)?\s*\(/, applies: () => true, what: 'http.ListenAndServe' },
   { pattern: /\.ListenAndServe(?:TLS)?\s*\(\s*(?:""\s*,\s*"")?\)/, applies: () => true, what: 'an http.Server listens' },
-  { pattern: /\bhttp\.Serve(?:TLS)?\s*\(/, applies: () => true, what: 'http.Serve' },
-  { pattern: /\bhttp\.Server\s*\{/, applies: () => true, what: 'an http.Server' },
-  { pattern: /\bnet\.Listen\s*\(\s*"tcp[46]?"/, applies: () => true, what: 'net.Listen("tcp")' },
   { pattern: /\.Run\s*\(\s*(?:"[^"]*"|[^()]*?)?\s*\)/, applies: (source) => frameworkOf(source) === 'gin', what: 'gin Run' },
   { pattern: /\.Start(?:TLS|AutoTLS)?\s*\(\s*(?:"[^"]*"|[\w.]+|[^()]*\([^()]*\)[^()]*)\s*[,)]/, applies: (source) => frameworkOf(source) === 'echo', what: 'echo Start' },
   { pattern: /\.Listen(?:TLS)?\s*\(\s*(?:"[^"]*"|[\w.]+|[^()]*\([^()]*\)[^()]*)\s*[,)]/, applies: (source) => frameworkOf(source) === 'fiber', what: 'fiber Listen' },
+  { pattern: /\bhttp\.Server\s*\{/, applies: () => true, what: 'an http.Server' },
+  { pattern: /\bhttp\.Serve(?:TLS)?\s*\(/, applies: () => true, what: 'http.Serve' },
+  { pattern: /\bnet\.Listen\s*\(\s*"tcp[46]?"/, applies: () => true, what: 'net.Listen("tcp")' },
 ];
 
 export interface ListenSite {
@@ -38,13 +38,21 @@ export interface ListenSite {
   what: string;
 }
 
-const listenSiteIn = (source: GoSource): ListenSite | undefined => {
+/** The strongest listen call in the files: a server built and started beats a bare http.Serve or net.Listen. */
+const listenSiteIn = (files: readonly GoSource[]): ListenSite | undefined => {
+  let side: ListenSite | undefined;
   for (const call of listenCalls) {
-    if (!call.applies(source)) continue;
-    const match = call.pattern.exec(source.code);
-    if (match) return { source, offset: match.index, what: call.what };
+    for (const source of files) {
+      if (!call.applies(source)) continue;
+      const match = call.pattern.exec(source.code);
+      if (!match) continue;
+      const line = source.code.slice(source.code.lastIndexOf('\n', match.index) + 1, source.code.indexOf('\n', match.index));
+      // The debug/pprof listener beside the API one only counts when there is nothing else.
+      if (/debug|pprof|metric/i.test(line)) side ??= { source, offset: match.index, what: call.what };
+      else return { source, offset: match.index, what: call.what };
+    }
   }
-  return undefined;
+  return side;
 };
 
 export type MainRole = 'server' | 'worker' | 'tool';
@@ -75,8 +83,7 @@ export const classifyMains = (program: GoProgram): GoMain[] => {
   const mains = program.mains().map((pkg): GoMain => {
     const reach = program.reach(pkg.dir);
     const files = filesOf(reach);
-    let listen: ListenSite | undefined;
-    for (const source of files) if ((listen = listenSiteIn(source))) break;
+    const listen = listenSiteIn(files);
     return { pkg, reach, files, role: 'tool', why: '', ...(listen ? { listen } : {}) };
   });
   for (const main of mains) {

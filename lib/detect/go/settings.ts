@@ -7,6 +7,7 @@
  */
 import { evidence } from '../evidence.js';
 import type { Evidence } from '../types.js';
+import { isApplicationSetting } from '../values.js';
 import type { GoSource } from './module.js';
 import { callArguments, closingBracket, literalValue, stringConstants, stringValue } from './source.js';
 
@@ -113,7 +114,8 @@ const readEnvTags = (files: readonly GoSource[], found: FoundSetting[]) => {
       const env = tags.get('env');
       if (env === undefined) continue;
       const [key, ...options] = env.split(',').map((part) => part.trim());
-      if (!key || key === '-' || !/^[A-Za-z_]\w*$/.test(key)) continue;
+      // HOSTNAME and the like come from the platform, whatever prefix the lookup would add.
+      if (!key || key === '-' || !isApplicationSetting(key)) continue;
       // sethvargo/go-envconfig writes the default inside the env tag; caarlos0/env beside it.
       const inline = env.match(/,\s*default=(.*)$/)?.[1];
       const fallback = inline ?? tags.get('envDefault');
