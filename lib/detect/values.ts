@@ -100,7 +100,7 @@ const ownHealthRank = (path: string): number | undefined => {
   const previous = (segments[segments.length - 2] ?? '').toLowerCase();
   if (/^(healthz?|_health|health[-_]?checks?|livez|liveness|alive|live)$/.test(last)) return /^(live|alive)$/.test(last) && !/health/.test(previous) ? 2 : 1;
   if (/^(ping|heartbeat)$/.test(last)) return 2;
-  if (/^(readyz|readiness|ready)$/.test(last)) return /^(ready)$/.test(last) && !/health/.test(previous) ? 4 : 3;
+  if (/^(readyz|readiness|ready)$/.test(last)) return 3;
   if (/^status$/.test(last) && segments.length <= 2) return 4;
   return undefined;
 };

@@ -63,7 +63,7 @@ class Resolver {
     if (/^\w+$/.test(receiver)) {
       const assignment = this.lastAssignment(code, receiver, scopeStart, offset);
       if (assignment) return this.prefixOfExpression(assignment.rhs, source, assignment.offset, receiver, fn, depth);
-      if (fn && fn.params.includes(receiver) && fn.receiver !== receiver) return this.prefixFromCallers(fn, fn.params.indexOf(receiver), depth);
+      if (fn && fn.params.includes(receiver) && fn.receiver !== receiver) return this.prefixFromCallers(fn, source, fn.params.indexOf(receiver), depth);
       return '';
     }
     const field = /^\w+\.(\w+)$/.exec(receiver);
@@ -86,6 +86,15 @@ class Resolver {
     return '';
   }
 
+  /**
+   * How a call of `fn` (declared in `declaring`) is written in `caller`: `.Name(` for a method, `Name(` in
+   * its own package, `pkg.Name(` elsewhere; chi.NewRouter( is never a call of the package's own NewRouter.
+   */
+  private callOf(fn: GoFunction, declaring: GoSource, caller: GoSource): string {
+    if (fn.receiver) return `[\\w.]+\\.${fn.name}`;
+    return caller.dir === declaring.dir ? `(?<![\\w.])${fn.name}` : `\\b${declaring.pkg}\\.${fn.name}`;
+  }
+
   /** Where a router built with chi.NewRouter() (or similar) is mounted: by its variable or by its function. */
   private mountedPrefix(variable: string, source: GoSource, offset: number, fn: GoFunction | undefined, depth: number): string {
     const mount = new RegExp(`([\\w.]+)\\.(?:Mount|Route)\\s*\\(\\s*"([^"]*)"\\s*,\\s*${variable}\\b|([\\w.]+)\\.Handle\\s*\\(\\s*"[^"]*"\\s*,\\s*http\\.StripPrefix\\s*\\(\\s*"([^"]*)"\\s*,\\s*${variable}\\b`);
@@ -94,9 +103,10 @@ class Resolver {
     if (!fn || !new RegExp(`\\breturn\\s+${variable}\\b`).test(source.code.slice(offset, fn.end))) return '';
     // The function returns the router: follow its callers (r.Mount("/api", apiRouter()) or v := apiRouter()).
     for (const other of this.files) {
-      const direct = new RegExp(`([\\w.]+)\\.(?:Mount|Route)\\s*\\(\\s*"([^"]*)"\\s*,\\s*(?:[\\w.]+\\.)?${fn.name}\\s*\\(|([\\w.]+)\\.Handle\\s*\\(\\s*"[^"]*"\\s*,\\s*http\\.StripPrefix\\s*\\(\\s*"([^"]*)"\\s*,\\s*(?:[\\w.]+\\.)?${fn.name}\\s*\\(`).exec(other.code);
+      const call = this.callOf(fn, source, other);
+      const direct = new RegExp(`([\\w.]+)\\.(?:Mount|Route)\\s*\\(\\s*"([^"]*)"\\s*,\\s*${call}\\s*\\(|([\\w.]+)\\.Handle\\s*\\(\\s*"[^"]*"\\s*,\\s*http\\.StripPrefix\\s*\\(\\s*"([^"]*)"\\s*,\\s*${call}\\s*\\(`).exec(other.code);
       if (direct) return join(this.prefixOf(direct[1] ?? direct[3], other, direct.index, depth + 1), direct[2] ?? direct[4]);
-      const assigned = new RegExp(`\\b(\\w+)\\s*:?=\\s*(?:[\\w.]+\\.)?${fn.name}\\s*\\(`).exec(other.code);
+      const assigned = new RegExp(`\\b(\\w+)\\s*:?=\\s*${call}\\s*\\(`).exec(other.code);
       if (assigned && !(other === source && assigned.index >= fn.start && assigned.index <= fn.end)) {
         const callerFn = enclosingFunction(this.functionsIn(other), assigned.index);
         const prefix = this.mountedPrefix(assigned[1], other, assigned.index, callerFn, depth + 1);
@@ -107,11 +117,10 @@ class Resolver {
   }
 
   /** A router passed in as parameter `index` of `fn`: the prefix its callers give it. */
-  private prefixFromCallers(fn: GoFunction, index: number, depth: number): string {
-    const call = new RegExp(`(?:^|[^\\w.]|\\.)${fn.name}\\s*\\(`, 'g');
+  private prefixFromCallers(fn: GoFunction, declaring: GoSource, index: number, depth: number): string {
     for (const other of this.files) {
-      for (const match of other.code.matchAll(call)) {
-        if (/\bfunc\s*(\([^)]*\)\s*)?$/.test(other.code.slice(Math.max(0, match.index! - 60), match.index! + 1))) continue;
+      for (const match of other.code.matchAll(new RegExp(`${this.callOf(fn, declaring, other)}\\s*\\(`, 'g'))) {
+        if (/\bfunc\s*(\([^)]*\)\s*)?$/.test(other.code.slice(Math.max(0, match.index! - 60), match.index!))) continue;
         const args = callArguments(other.code, match.index! + match[0].length - 1);
         const arg = args[index];
         if (!arg) continue;

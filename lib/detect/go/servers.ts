@@ -24,9 +24,9 @@ const frameworkOf = (source: GoSource): Exclude<Framework, 'net-http' | 'none'> 
 const listenCalls: { pattern: RegExp; applies: (source: GoSource) => boolean; what: string }[] = [
   { pattern: /\bhttp\.ListenAndServe(?:TLS)?\s*\(/, applies: () => true, what: 'http.ListenAndServe' },
   { pattern: /\.ListenAndServe(?:TLS)?\s*\(\s*(?:""\s*,\s*"")?\)/, applies: () => true, what: 'an http.Server listens' },
-  { pattern: /\.Run\s*\(\s*(?:"[^"]*"|[^()]*?)?\s*\)/, applies: (source) => frameworkOf(source) === 'gin', what: 'gin Run' },
-  { pattern: /\.Start(?:TLS|AutoTLS)?\s*\(\s*(?:"[^"]*"|[\w.]+|[^()]*\([^()]*\)[^()]*)\s*[,)]/, applies: (source) => frameworkOf(source) === 'echo', what: 'echo Start' },
-  { pattern: /\.Listen(?:TLS)?\s*\(\s*(?:"[^"]*"|[\w.]+|[^()]*\([^()]*\)[^()]*)\s*[,)]/, applies: (source) => frameworkOf(source) === 'fiber', what: 'fiber Listen' },
+  { pattern: /\.Run\s*\([^()]*(?:\([^()]*\)[^()]*)?\)/, applies: (source) => frameworkOf(source) === 'gin', what: 'gin Run' },
+  { pattern: /\.Start(?:TLS|AutoTLS)?\s*\([^()]*(?:\([^()]*\)[^()]*)?\)/, applies: (source) => frameworkOf(source) === 'echo', what: 'echo Start' },
+  { pattern: /\.Listen(?:TLS)?\s*\([^()]*(?:\([^()]*\)[^()]*)?\)/, applies: (source) => frameworkOf(source) === 'fiber', what: 'fiber Listen' },
   { pattern: /\bhttp\.Server\s*\{/, applies: () => true, what: 'an http.Server' },
   { pattern: /\bhttp\.Serve(?:TLS)?\s*\(/, applies: () => true, what: 'http.Serve' },
   { pattern: /\bnet\.Listen\s*\(\s*"tcp[46]?"/, applies: () => true, what: 'net.Listen("tcp")' },

@@ -68,9 +68,9 @@ const relativeTo = (from: string, to: string): string => path.posix.relative(fro
 interface Shape {
   build: JvmBuild;
   root: string;
-  /** `./mvnw`, `mvn`, `./gradlew`, `gradle` or `../gradlew`: how commands start from the build root. */
+  /** `./mvnw`, `mvn`, `./gradlew`, `gradle` or `../gradlew`: how commands start from the service folder. */
   runner: string;
-  /** `-pl api -am` or `:api:` for a module of a multi-module build, '' for a single-module one. */
+  /** `-f ../pom.xml -pl :api -am` or `:api:` for a module of a multi-module build, '' for a single-module one. */
   moduleArgs: string;
   springBoot: boolean;
 }
@@ -92,7 +92,7 @@ const commandsOf = (shape: Shape): ServiceCommands => {
   const lint = appliedPlugin(build, /^com\.diffplug\.spotless$/) ? 'spotlessCheck' : appliedPlugin(build, /^checkstyle$/) ? 'checkstyleMain' : undefined;
   return {
     install: `${runner} --no-daemon ${task('dependencies')}`,
-    build: `${runner} --no-daemon ${task(springBoot ? 'bootJar' : appliedPlugin(build, /^application$/) ? 'installDist' : 'build')} -x test`,
+    build: `${runner} --no-daemon ${task(springBoot ? 'bootJar' : 'build')} -x test`,
     test: `${runner} --no-daemon ${task('test')}`,
     ...(lint ? { lint: `${runner} --no-daemon ${task(lint)}` } : {}),
   };
@@ -159,6 +159,8 @@ const springPortAndHealth = (name: string, config: SpringConfig, build: JvmBuild
   }
   const routes = findJavaHealthRoutes(sources, contextPath);
   const best = routes.reduce<(typeof routes)[number] | undefined>((chosen, route) => (!chosen || route.rank < chosen.rank ? route : chosen), undefined);
+  const readiness = routes.find((route) => route.rank === 3 && route !== best);
+  if (best && readiness && best.rank < 3) context.notes.push(`${name}: health probe ${best.path} (liveness); ${readiness.path} is its readiness route (${readiness.evidence.file}:${readiness.evidence.line})`);
   if (best) facts.healthPath = { value: best.path, evidence: best.evidence };
   else context.notes.push(`${name}: no actuator and no health endpoint found; probes check that port ${facts.port.value} accepts connections`);
   return facts;
@@ -176,7 +178,10 @@ const springSettings = (config: SpringConfig, sources: readonly JvmSource[]): Se
       if (target && placeholders(target.value).length > 0) continue;
       const name = envStyle ? placeholder.name : relaxedEnvName(placeholder.name);
       const fallback = placeholder.default ?? (target ? target.value : undefined);
-      const secret = isSecretName(name) || isSecretName(entry.key.replace(/[.-]/g, '_'));
+      // The property's own name counts when the placeholder is its whole value (url: ${DATABASE_URL}),
+      // not for a fragment of it (the host in jdbc:postgresql://${DB_HOST}/...).
+      const whole = entry.value.trim().startsWith('${') && entry.value.trim().endsWith('}') && placeholders(entry.value).length === 1;
+      const secret = isSecretName(name) || (whole && isSecretName(entry.key.replace(/[.-]/g, '_')));
       collector.add(name, entryEvidence(entry, `${entry.key}=${entry.value}`), { ...(fallback !== undefined ? { default: fallback } : {}), secret });
     }
   }
@@ -290,12 +295,15 @@ export const detectJavaService: ServiceDetector = (folder, context) => {
     ? (bootPlugin?.evidence ?? build.springBootVersion?.evidence ?? runtimeDependencies(build).find((dependency) => dependency.group === 'org.springframework.boot')!.evidence)
     : (web?.evidence ?? mainClass?.evidence ?? evidence(build.file, 'plain JVM build'));
 
-  // Commands run from the build root: a module is named with -pl (Maven) or :module: (Gradle).
+  // Commands run from the service folder: a module of a multi-module build names the root build and
+  // itself (Maven `-f ../pom.xml -pl :artifact -am`, Gradle's absolute task path `:module:bootJar`).
   const script = tool === 'maven' ? 'mvnw' : 'gradlew';
   const wrapper = wrapperFolder(context, folder, root, script);
-  const runner = wrapper === undefined ? (tool === 'maven' ? 'mvn' : 'gradle') : `./${relativeTo(root, wrapper) === '.' ? '' : `${relativeTo(root, wrapper)}/`}${script}`;
+  const toWrapper = wrapper === undefined ? undefined : relativeTo(folder, wrapper);
+  const runner = toWrapper === undefined ? (tool === 'maven' ? 'mvn' : 'gradle') : toWrapper === '.' ? `./${script}` : `${toWrapper}/${script}`;
   const module = relativeTo(root, folder);
-  const moduleArgs = module === '.' ? '' : tool === 'maven' ? `-pl ${module} -am` : `:${module.replace(/\//g, ':')}:`;
+  const moduleArgs =
+    module === '.' ? '' : tool === 'maven' ? `-f ${relativeTo(folder, root)}/pom.xml -pl :${build.name ?? module.slice(module.lastIndexOf('/') + 1)} -am` : `:${module.replace(/\//g, ':')}:`;
   const shape: Shape = { build, root, runner, moduleArgs, springBoot };
   const commands = commandsOf(shape);
 
@@ -363,7 +371,10 @@ export const detectJavaService: ServiceDetector = (folder, context) => {
   if (!springBoot) for (const setting of findCodeSettings(sources).filter((candidate) => candidate.env)) collector.add(setting.property, setting.evidence, setting.default !== undefined ? { default: setting.default } : {});
   const { settings, evidence: settingsEvidence } = collector.result();
   Object.assign(evidenceOf, settingsEvidence);
-  if (config.production && !config.active.includes(config.production)) context.notes.push(`${name}: set SPRING_PROFILES_ACTIVE=${config.production} in production (src/main/resources has a ${config.production} profile)`);
+  if (config.production && !config.active.includes(config.production)) {
+    const file = config.entries.find((entry) => entry.profile === config.production)!.file;
+    context.notes.push(`${name}: set SPRING_PROFILES_ACTIVE=${config.production} in production (${file})`);
+  }
 
   const archive = archiveOf(build);
   if (archive) evidenceOf.buildOutput = archive.evidence;

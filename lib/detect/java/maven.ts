@@ -63,7 +63,9 @@ export const readMaven = ({ index, folder, seen = new Set() }: MavenReadOptions)
   }
 
   const properties = propertiesOf(own);
-  const artifactId = firstTag(outsideBuild, 'artifactId');
+  // The project's own coordinates: not those of its dependencies.
+  const projectLevel = blankSections(outsideBuild, ['dependencies', 'properties', 'modules']);
+  const artifactId = firstTag(projectLevel, 'artifactId');
   let version: string | undefined;
   const inheritedProperty = (name: string): { value: string; file: string; text: string; offset: number } | undefined => {
     const local = properties.get(name);
@@ -81,7 +83,7 @@ export const readMaven = ({ index, folder, seen = new Set() }: MavenReadOptions)
           return found ? resolve(found.value, depth + 1) : whole;
         });
 
-  const rawVersion = firstTag(outsideBuild, 'version')?.value ?? (parentInfo ? firstTag(parentInfo, 'version')?.value : undefined);
+  const rawVersion = firstTag(projectLevel, 'version')?.value ?? (parentInfo ? firstTag(parentInfo, 'version')?.value : undefined);
   version = rawVersion ? resolve(rawVersion) : undefined;
 
   const dependencies: Dependency[] = [];
@@ -103,7 +105,7 @@ export const readMaven = ({ index, folder, seen = new Set() }: MavenReadOptions)
   }
 
   const modules = [...outsideBuild.matchAll(/<module>\s*([^<]+?)\s*<\/module>/g)].map((match) => Index.join(folder, match[1]));
-  const packaging = firstTag(outsideBuild, 'packaging')?.value;
+  const packaging = firstTag(projectLevel, 'packaging')?.value;
 
   // Java version: explicit properties first, then the compiler plugin's configuration.
   let javaVersion: Declared | undefined;
