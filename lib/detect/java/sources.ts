@@ -118,10 +118,11 @@ export const findCodeSettings = (sources: readonly JvmSource[]): CodeSetting[] =
     }
     for (const match of code.matchAll(/@ConfigurationProperties\s*\(\s*(?:(?:prefix|value)\s*=\s*)?"([^"]+)"\s*\)/g)) {
       const prefix = match[1];
-      const declaration = /\b(?:class|record)\s+\w+\s*(\([^)]*\))?[^{]*\{/.exec(code.slice(match.index!));
+      // A Java class or record, or a Kotlin (data) class whose body is optional.
+      const declaration = /\b(?:class|record)\s+\w+\s*(\([^)]*\))?[^{;\n]*(\{)?/.exec(code.slice(match.index!));
       if (!declaration) continue;
-      const open = match.index! + declaration.index + declaration[0].length - 1;
-      const close = closingBracket(code, open);
+      const open = declaration[2] ? match.index! + declaration.index + declaration[0].length - 1 : -1;
+      const close = open === -1 ? -1 : closingBracket(code, open);
       const fields: { name: string; offset: number; value?: string }[] = [];
       if (declaration[1]) {
         const start = match.index! + declaration.index + declaration[0].indexOf(declaration[1]);
@@ -130,7 +131,7 @@ export const findCodeSettings = (sources: readonly JvmSource[]): CodeSetting[] =
           if (name) fields.push({ name, offset: start + parameter.index!, ...(parameter[2] ? { value: parameter[2].replace(/^"|"$/g, '') } : {}) });
         }
       }
-      const body = code.slice(open, close === -1 ? undefined : close);
+      const body = open === -1 ? '' : code.slice(open, close === -1 ? undefined : close);
       let depth = 0;
       for (const line of body.split('\n')) {
         if (depth === 1) {
