@@ -68,24 +68,19 @@ const operatingSystems = new Set(['aix', 'android', 'darwin', 'dragonfly', 'free
 export const buildConstraint = (expression: string): boolean | undefined => {
   const tokens = expression.match(/&&|\|\||!|\(|\)|[\w.]+/g) ?? [];
   let at = 0;
-  const or = (): boolean | undefined => {
-    let value = and();
-    while (tokens[at] === '||') {
+  // Three-valued logic: a tag this reader cannot judge (cgo, netgo, a custom tag) is undefined.
+  const chain = (operator: '||' | '&&', operand: () => boolean | undefined) => (): boolean | undefined => {
+    let value = operand();
+    const dominant = operator === '||';
+    while (tokens[at] === operator) {
       at += 1;
-      const right = and();
-      value = value === true || right === true ? true : value === false && right === false ? false : undefined;
+      const right = operand();
+      value = value === dominant || right === dominant ? dominant : value === !dominant && right === !dominant ? !dominant : undefined;
     }
     return value;
   };
-  const and = (): boolean | undefined => {
-    let value = not();
-    while (tokens[at] === '&&') {
-      at += 1;
-      const right = not();
-      value = value === false || right === false ? false : value === true && right === true ? true : undefined;
-    }
-    return value;
-  };
+  const and = (): boolean | undefined => chain('&&', not)();
+  const or = chain('||', and);
   const not = (): boolean | undefined => {
     if (tokens[at] === '!') {
       at += 1;
