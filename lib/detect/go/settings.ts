@@ -70,13 +70,19 @@ const readGetenv = (source: GoSource, found: FoundSetting[]) => {
 
 /** `getEnv("X", "d")`, `envOr("X", 8080)`, `env.GetString("X", "d")`: helpers named after the environment. */
 const readHelpers = (source: GoSource, found: FoundSetting[]) => {
-  for (const match of source.code.matchAll(/\b((?:\w+\.)?\w*(?:[Ee]nv|ENV)\w*)\s*\(\s*"([A-Z][A-Z0-9_]*)"\s*(,|\))/g)) {
-    const callee = match[1].slice(match[1].lastIndexOf('.') + 1);
-    if (/^(os|syscall)\./.test(match[1]) || /^(Getenv|LookupEnv|Setenv|Unsetenv)$/.test(callee) || /^(Set|Unset|Bind|Automatic|Allow)|Prefix|Replacer/.test(callee)) continue;
-    if (/^func\b/.test(source.code.slice(Math.max(0, match.index! - 5), match.index!).trim())) continue;
-    const args = callArguments(source.code, match.index! + match[0].indexOf('('));
+  // Found from the argument back to the callee: a leading \w* in the pattern would be tried at every word.
+  for (const argument of source.code.matchAll(/\(\s*"([A-Z][A-Z0-9_]*)"\s*(,|\))/g)) {
+    const open = argument.index!;
+    const windowStart = Math.max(0, open - 80);
+    const callee = /((?:\w+\.)?\w+)\s*$/.exec(source.code.slice(windowStart, open));
+    if (!callee || !/env/i.test(callee[1])) continue;
+    const name = callee[1].slice(callee[1].lastIndexOf('.') + 1);
+    if (/^(os|syscall)\./.test(callee[1]) || /^(Getenv|LookupEnv|Setenv|Unsetenv)$/.test(name) || /^(Set|Unset|Bind|Automatic|Allow)|Prefix|Replacer/.test(name)) continue;
+    const start = windowStart + callee.index;
+    if (/\bfunc\s*$/.test(source.code.slice(Math.max(0, start - 6), start))) continue;
+    const args = callArguments(source.code, open);
     const fallback = args.length > 1 ? literalValue(args[1].text) : undefined;
-    found.push({ name: match[2], ...(fallback !== undefined ? { default: fallback } : {}), evidence: at(source, match.index!, `${match[1]}("${match[2]}")`) });
+    found.push({ name: argument[1], ...(fallback !== undefined ? { default: fallback } : {}), evidence: at(source, start, `${callee[1]}("${argument[1]}")`) });
   }
 };
 
@@ -228,9 +234,12 @@ const readConf = (files: readonly GoSource[], found: FoundSetting[]) => {
 /** pflag/cobra and standard flag definitions with a literal default. */
 export const readFlags = (files: readonly GoSource[]): FoundFlag[] => {
   const flags: FoundFlag[] = [];
-  const definition = /\b(?:flag|\w*[Ff]lags\(\)|\w*[Ff]lag[Ss]et|fs|flags)\.(String|Int|Int64|Uint|Uint16|Bool|Duration)(Var)?(P)?\s*\(/g;
+  const definition = /\.(String|Int|Int64|Uint|Uint16|Bool|Duration)(Var)?(P)?\s*\(/g;
   for (const source of files) {
+    if (!/flag/i.test(source.code)) continue;
     for (const match of source.code.matchAll(definition)) {
+      // flag.String, cmd.Flags().IntP, fs.String, flagSet.StringVar: judged on the receiver before the dot.
+      if (!/(?:\bflag|\bfs|\bflags|[Ff]lags\(\)|[Ff]lag[Ss]et)$/.test(source.code.slice(Math.max(0, match.index! - 40), match.index!))) continue;
       const args = callArguments(source.code, match.index! + match[0].length - 1);
       const nameAt = match[2] ? 1 : 0;
       const defaultAt = nameAt + (match[3] ? 2 : 1);
