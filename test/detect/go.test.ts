@@ -245,6 +245,17 @@ describe('go: settings and ports', () => {
     const bare = repo({ 'go.mod': gomod(), 'main.go': main('r := gin.Default()\n\tr.Run()', ['github.com/gin-gonic/gin']) });
     assert.equal(only(bare).port, 8080);
   });
+
+  test("viper's config file by name and path: the server's port, not the database's above it", () => {
+    const root = repo({
+      'go.mod': gomod(),
+      'main.go': main('viper.SetConfigName("settings")\n\tviper.AddConfigPath("./configs")\n\tviper.ReadInConfig()\n\thttp.ListenAndServe(viper.GetString("server.addr"), nil)', ['net/http', 'github.com/spf13/viper']),
+      'configs/settings.yaml': 'database:\n  host: db\n  port: 5432\nserver:\n  addr: ":7070"\n',
+    });
+    const service = only(root);
+    assert.equal(service.port, 7070);
+    assert.equal(service.evidence.port.file, 'configs/settings.yaml');
+  });
 });
 
 describe('go: datastores and migrations', () => {

@@ -49,14 +49,37 @@ const configFileReferences = (files: readonly GoSource[]): { file: string; sourc
   const found: { file: string; source: GoSource; offset: number }[] = [];
   for (const source of files) {
     for (const match of source.code.matchAll(/"([\w./-]+\.(?:ini|ya?ml|toml|conf|env))"/g)) found.push({ file: match[1].replace(/^\.\//, ''), source, offset: match.index! });
+    // viper.SetConfigName("config") with AddConfigPath(".") / ("./configs"): config.yaml, config.toml, ...
+    const name = /\bSetConfigName\s*\(\s*"([\w.-]+)"\s*\)/.exec(source.code);
+    if (!name) continue;
+    const folders = [...source.code.matchAll(/\bAddConfigPath\s*\(\s*"([\w./-]+)"\s*\)/g)].map((match) => match[1].replace(/^\.\/?/, '')).filter((folder) => !folder.startsWith('/') && !folder.startsWith('$'));
+    for (const folder of folders.length > 0 ? folders : ['']) {
+      for (const extension of ['yaml', 'yml', 'toml', 'json', 'ini']) found.push({ file: `${folder ? `${folder}/` : ''}${name[1]}.${extension}`, source, offset: name.index });
+    }
   }
   return found;
 };
 
+/** The section a config line belongs to: the ini `[section]` or the YAML/TOML parent key above it. */
+const sectionOf = (text: string, offset: number): string => {
+  const before = text.slice(0, offset).split('\n');
+  const indent = (/^[ \t]*/.exec(text.slice(offset))?.[0] ?? '').length;
+  for (let index = before.length - 2; index >= 0; index -= 1) {
+    const line = before[index];
+    const ini = /^\s*\[([^\]]+)\]\s*$/.exec(line);
+    if (ini) return ini[1];
+    const parent = /^([ \t]*)"?([\w.-]+)"?\s*:\s*\{?\s*$/.exec(line);
+    if (parent && parent[1].length < indent) return parent[2];
+  }
+  return '';
+};
+
+const otherListener = /db|database|redis|mysql|postgres|mongo|smtp|mail|cache|metric|debug|grpc|prometheus|admin/i;
+
 const portInConfig = (text: string): { port: number; offset: number } | undefined => {
-  const pattern = /^[ \t]*"?((?:http|server|web|api|listen)?[_-]?(?:port|addr|address|listen))"?[ \t]*[=:][ \t]*"?([\w.\[\]:-]*?)"?[ \t]*$/gim;
+  const pattern = /^[ \t]*"?((?:http|server|web|api|listen)?[_-]?(?:port|addr|address|listen))"?[ \t]*[=:][ \t]*"?([\w.\[\]:-]*?)"?,?[ \t]*$/gim;
   for (const match of text.matchAll(pattern)) {
-    if (sideListener.test(match[1]) || /(db|database|redis|mysql|postgres|smtp|mail)/i.test(match[1])) continue;
+    if (sideListener.test(match[1]) || otherListener.test(match[1]) || otherListener.test(sectionOf(text, match.index!))) continue;
     const port = asPort(match[2]) ?? listenPort(match[2]);
     if (port) return { port, offset: match.index! };
   }
