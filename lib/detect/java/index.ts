@@ -48,7 +48,7 @@ const ciFiles = (index: RepoIndex): string[] =>
   [...index.filesUnder('.github/workflows'), '.gitlab-ci.yml', 'Jenkinsfile', '.circleci/config.yml', 'azure-pipelines.yml', 'bitbucket-pipelines.yml'].filter((file) => index.has(file));
 
 /** With both a pom.xml and a Gradle build: the tool CI runs, else Maven. */
-const chooseTool = (context: DetectContext, folder: string, gradleFile: string): { tool: 'maven' | 'gradle'; why: string } => {
+const chooseTool = (context: DetectContext): { tool: 'maven' | 'gradle'; why: string } => {
   const texts = ciFiles(context.index).map((file) => context.index.read(file) ?? '').join('\n');
   const maven = /\bmvnw?\b/.test(texts);
   const gradle = /\bgradlew?\b/.test(texts);
@@ -257,16 +257,70 @@ const migrationsOf = (shape: Shape, name: string, config: SpringConfig, archive:
   return { value: { tool, command }, evidence: { ...found.evidence, note: `${found.group}:${found.artifact}${disabled ? '' : ': applied by Spring Boot at start-up'}` } };
 };
 
+/** A Java version outside the build files: .java-version, .sdkmanrc (`java=17.0.3-zulu`), .tool-versions. */
+const declaredJavaFile = (context: DetectContext, folder: string, root: string): Declared | undefined => {
+  for (const file of ['.java-version', '.sdkmanrc', '.tool-versions'].flatMap((name) => [RepoIndex.join(folder, name), RepoIndex.join(root, name)])) {
+    const text = context.index.read(file);
+    if (text === undefined) continue;
+    const match = /^java\s*=\s*(\S+)/m.exec(text) ?? /^java\s+(\S+)/m.exec(text) ?? (/\.java-version$/.test(file) ? /^(\S+)/.exec(text) : null);
+    const value = match ? javaVersionNumber(match[1]) : undefined;
+    if (match && value) return { value, evidence: evidence(file, `java ${match[1]}`, text, match.index) };
+  }
+  return undefined;
+};
+
+/** Datastores: the drivers and starters the jar ships, and URLs in the deployed configuration. */
+const datastoresOf = (build: JvmBuild, config: SpringConfig, name: string, context: DetectContext): Map<DatastoreEngine, Evidence> => {
+  const engines = new Map<DatastoreEngine, Evidence>();
+  for (const dependency of runtimeDependencies(build)) {
+    const engine = datastoreDependencies.find(([, pattern]) => pattern.test(`${dependency.group}:${dependency.artifact}`))?.[0];
+    if (engine === 'embedded') {
+      const file = /sqlite/.test(dependency.artifact) ? '; the app writes a database file, which needs a persistent volume' : '';
+      context.notes.push(`${name}: ${dependency.artifact} (${dependency.evidence.file}) is an embedded database, not a datastore to provision${file}`);
+    } else if (engine && !engines.has(engine)) engines.set(engine, dependency.evidence);
+  }
+  for (const entry of config.deployedEntries()) {
+    const value = entry.value.replace(/^\$\{[^}:]*:(.*)\}$/, '$1');
+    const engine = urlEngines.find(([, pattern]) => pattern.test(value))?.[0];
+    if (engine && !engines.has(engine)) engines.set(engine, entryEvidence(entry, `${entry.key} points at ${engine}`));
+  }
+  return engines;
+};
+
+/** What a build image must respect: a Gradle wrapper too old for new JDKs, Spring Boot 3 on an old Java. */
+const buildImageNotes = (build: JvmBuild, name: string, toolVersion: Declared | undefined, runtime: Declared | undefined, context: DetectContext) => {
+  const javaMajor = Number((runtime ? javaVersionNumber(runtime.value) : undefined)?.replace(/^1\./, ''));
+  if (build.tool === 'gradle' && toolVersion) {
+    const max = maxJdkForGradle(toolVersion.value);
+    const image = javaMajor > 0 ? Math.min(max ?? javaMajor, javaMajor) : max;
+    if (max !== undefined && max < 21) context.notes.push(`${name}: the Gradle wrapper ${toolVersion.value} (${toolVersion.evidence.file}) runs on JDK ${max} at most: build on a JDK ${image} image or upgrade the wrapper`);
+  }
+  const bootMajor = Number(build.springBootVersion?.value.split('.')[0]);
+  if (bootMajor >= 3 && javaMajor > 0 && javaMajor < 17) context.notes.push(`${name}: Spring Boot ${build.springBootVersion!.value} needs Java 17 or newer, but the build declares ${runtime!.value}`);
+};
+
+/** A JVM web service without Spring Boot (Quarkus, Micronaut, servlets): its configured port and own health route. */
+const plainPortAndHealth = (name: string, config: SpringConfig, build: JvmBuild, sources: readonly JvmSource[], context: DetectContext): SpringFacts => {
+  const configured = config.value('quarkus.http.port') ?? config.value('micronaut.server.port');
+  const value = asPort(configured?.value) ?? asPort(placeholders(configured?.value ?? '')[0]?.default) ?? 8080;
+  const facts: SpringFacts = { port: { value, evidence: configured ? entryEvidence(configured, `${configured.key}=${configured.value}`) : evidence(build.file, 'no port configured: 8080 assumed') } };
+  const best = findJavaHealthRoutes(sources, '').sort((a, b) => a.rank - b.rank)[0];
+  if (best) facts.healthPath = { value: best.path, evidence: best.evidence };
+  else context.notes.push(`${name}: no health endpoint found; probes check that port ${value} accepts connections`);
+  return facts;
+};
+
 export const detectJavaService: ServiceDetector = (folder, context) => {
   const { index } = context;
   const hasPom = index.has(RepoIndex.join(folder, 'pom.xml'));
   const gradleFile = gradleBuildFile(index, folder);
   if (!hasPom && !gradleFile) return undefined;
   let tool: 'maven' | 'gradle' = hasPom ? 'maven' : 'gradle';
+  let bothBuilds: string | undefined;
   if (hasPom && gradleFile) {
-    const chosen = chooseTool(context, folder, gradleFile);
+    const chosen = chooseTool(context);
     tool = chosen.tool;
-    context.notes.push(`${folder}: both Maven (pom.xml) and Gradle (${gradleFile}) builds; ${chosen.why}`);
+    bothBuilds = `both Maven (${RepoIndex.join(folder, 'pom.xml')}) and Gradle (${gradleFile}) builds; ${chosen.why}`;
   }
   const gradleSettings = tool === 'gradle' ? gradleRootOf(index, folder) : undefined;
   const build = tool === 'maven' ? readMaven({ index, folder }) : readGradle({ index, folder, ...(gradleSettings ? { settings: gradleSettings } : {}) });
@@ -289,6 +343,7 @@ export const detectJavaService: ServiceDetector = (folder, context) => {
   const web = runtimeDependencies(build).find((dependency) => webDependency.test(`${dependency.group}:${dependency.artifact}`));
   const kind = web || war ? 'backend' : 'worker';
   const name = toServiceName(build.name ?? (folder === '.' ? path.basename(index.root) : folder.slice(folder.lastIndexOf('/') + 1)));
+  if (bothBuilds) context.notes.push(`${name}: ${bothBuilds}`);
   const evidenceOf: Record<string, Evidence> = {};
   const framework: Framework = springBoot ? 'spring-boot' : 'none';
   evidenceOf.framework = springBoot
@@ -310,60 +365,25 @@ export const detectJavaService: ServiceDetector = (folder, context) => {
   const toolVersion = wrapper !== undefined ? (tool === 'maven' ? mavenWrapperVersion(index, wrapper) : gradleWrapperVersion(index, wrapper)) : undefined;
   if (toolVersion) evidenceOf.packageManagerVersion = toolVersion.evidence;
 
-  let runtime = build.javaVersion;
-  if (!runtime) {
-    for (const file of ['.java-version', '.sdkmanrc', '.tool-versions'].flatMap((name) => [RepoIndex.join(folder, name), RepoIndex.join(root, name)])) {
-      const text = index.read(file);
-      const match = text ? (/^java\s*=\s*(\S+)/m.exec(text) ?? /^java\s+(\S+)/m.exec(text) ?? (/\.java-version$/.test(file) ? /^(\S+)/.exec(text) : null)) : null;
-      const value = match ? javaVersionNumber(match[1]) : undefined;
-      if (match && value) {
-        runtime = { value, evidence: evidence(file, `java ${match[1]}`, text, match.index) };
-        break;
-      }
-    }
-  }
+  const runtime = build.javaVersion ?? declaredJavaFile(context, folder, root);
   if (runtime) evidenceOf.runtimeVersion = runtime.evidence;
 
   const config = SpringConfig.read(index, folder);
   let port: number | undefined;
   let healthPath: string | undefined;
   if (kind === 'backend') {
-    if (springBoot) {
-      const facts = springPortAndHealth(name, config, build, sources, context);
-      if (facts.port) {
-        port = facts.port.value;
-        evidenceOf.port = facts.port.evidence;
-      }
-      if (facts.healthPath) {
-        healthPath = facts.healthPath.value;
-        evidenceOf.healthPath = facts.healthPath.evidence;
-      }
-    } else {
-      const quarkus = config.value('quarkus.http.port') ?? config.value('micronaut.server.port');
-      port = asPort(quarkus?.value) ?? asPort(placeholders(quarkus?.value ?? '')[0]?.default) ?? 8080;
-      evidenceOf.port = quarkus ? entryEvidence(quarkus, `${quarkus.key}=${quarkus.value}`) : evidence(build.file, 'no port configured: 8080 assumed');
-      const routes = findJavaHealthRoutes(sources, '');
-      const best = routes.sort((a, b) => a.rank - b.rank)[0];
-      if (best) {
-        healthPath = best.path;
-        evidenceOf.healthPath = best.evidence;
-      } else context.notes.push(`${name}: no health endpoint found; probes check that port ${port} accepts connections`);
+    const facts = (springBoot ? springPortAndHealth : plainPortAndHealth)(name, config, build, sources, context);
+    if (facts.port) {
+      port = facts.port.value;
+      evidenceOf.port = facts.port.evidence;
+    }
+    if (facts.healthPath) {
+      healthPath = facts.healthPath.value;
+      evidenceOf.healthPath = facts.healthPath.evidence;
     }
   }
 
-  // Datastores: drivers and starters the jar ships, and URLs in the deployed configuration.
-  const engines = new Map<DatastoreEngine, Evidence>();
-  for (const dependency of runtimeDependencies(build)) {
-    const coordinates = `${dependency.group}:${dependency.artifact}`;
-    const engine = datastoreDependencies.find(([, pattern]) => pattern.test(coordinates))?.[0];
-    if (engine === 'embedded') context.notes.push(`${name}: ${dependency.artifact} (${dependency.evidence.file}) is an embedded database, not a datastore to provision${/sqlite/.test(dependency.artifact) ? '; the app writes a database file, which needs a persistent volume' : ''}`);
-    else if (engine && !engines.has(engine)) engines.set(engine, dependency.evidence);
-  }
-  for (const entry of config.deployedEntries()) {
-    const value = entry.value.replace(/^\$\{[^}:]*:(.*)\}$/, '$1');
-    const engine = urlEngines.find(([, pattern]) => pattern.test(value))?.[0];
-    if (engine && !engines.has(engine)) engines.set(engine, entryEvidence(entry, `${entry.key} points at ${engine}`));
-  }
+  const engines = datastoresOf(build, config, name, context);
   const uses = [...engines.keys()].sort(compareText);
   for (const engine of uses) evidenceOf[`uses.${engine}`] = engines.get(engine)!;
 
@@ -384,14 +404,7 @@ export const detectJavaService: ServiceDetector = (folder, context) => {
   const lockfile = [RepoIndex.join(folder, 'gradle.lockfile'), RepoIndex.join(root, 'gradle.lockfile')].find((file) => tool === 'gradle' && index.has(file));
   if (lockfile) evidenceOf.lockfile = evidence(lockfile, 'Gradle dependency lock');
 
-  // Notes a build image needs: wrappers too old for new JDKs, Spring Boot 3 on an old Java.
-  if (tool === 'gradle' && toolVersion) {
-    const max = maxJdkForGradle(toolVersion.value);
-    if (max !== undefined && max < 21) context.notes.push(`${name}: the Gradle wrapper ${toolVersion.value} (${toolVersion.evidence.file}) runs on JDK ${max} at most: build on a JDK ${Math.min(max, Number(runtime ? javaVersionNumber(runtime.value) : max) || max)} image or upgrade the wrapper`);
-  }
-  const bootMajor = Number(build.springBootVersion?.value.split('.')[0]);
-  const javaMajor = Number((runtime ? javaVersionNumber(runtime.value) : undefined)?.replace(/^1\./, ''));
-  if (bootMajor >= 3 && javaMajor > 0 && javaMajor < 17) context.notes.push(`${name}: Spring Boot ${build.springBootVersion!.value} needs Java 17 or newer, but the build declares ${runtime!.value}`);
+  buildImageNotes(build, name, toolVersion, runtime, context);
   return {
     services: [
       {
