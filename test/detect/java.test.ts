@@ -207,6 +207,27 @@ describe('java: builds and modules', () => {
     assert.ok(detection.notes.some((note) => /h2 .* embedded database/.test(note)));
   });
 
+  test('buildSrc and Android modules are not services, whatever their sources', () => {
+    const root = repo({
+      'settings.gradle.kts': 'rootProject.name = "mobile"\ninclude(":app")\n',
+      'build.gradle.kts': 'plugins { id("com.android.application") version "8.7.0" apply false }\n',
+      'app/build.gradle.kts': 'plugins {\n  id("com.android.application")\n  kotlin("android")\n}\n',
+      'app/src/main/kotlin/com/acme/Main.kt': 'fun main() {}\n',
+      'buildSrc/build.gradle.kts': 'plugins {\n  `kotlin-dsl`\n}\n',
+      'buildSrc/src/main/kotlin/Tool.kt': 'fun main() {}\n',
+    });
+    const detection = detect(root);
+    assert.deepEqual(detection.services, []);
+    assert.deepEqual(
+      detection.notServices.map((entry) => [entry.path, entry.why.split(':')[0].split(' ')[0]]),
+      [
+        ['.', 'Gradle'],
+        ['app', 'Android'],
+        ['buildSrc', 'Gradle'],
+      ],
+    );
+  });
+
   test('a Spring Boot app without a web starter is a worker', () => {
     const root = repo({ 'pom.xml': pom(deps('org.springframework.boot:spring-boot-starter-amqp')), [application]: applicationClass });
     const service = only(root);

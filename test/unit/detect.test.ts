@@ -638,7 +638,7 @@ describe('detect: Makefile targets', () => {
       'Makefile': 'GOFLAGS := -trimpath\n\nbuild:\n\tgo build ./...\n\nlint: vet\n\tgolangci-lint run\n\nvet:\n\tgo vet ./...\n',
     });
     const service = onlyService(root);
-    assert.equal(service.commands.build, 'go build ./...', 'the manifest-derived command stays');
+    assert.equal(service.commands.build, 'go build .', 'the manifest-derived command stays');
     assert.equal(service.commands.lint, 'go vet ./...');
     const python = tempRepo({
       'requirements.txt': 'flask==3.1.0\n',

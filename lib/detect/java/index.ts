@@ -331,6 +331,12 @@ export const detectJavaService: ServiceDetector = (folder, context) => {
   if (build.modules.length > 0 && (build.packaging === 'pom' || (tool === 'gradle' && sources.length === 0))) {
     return { notService: { path: folder, why: `${tool === 'maven' ? 'Maven' : 'Gradle'} multi-module root: it builds its modules (${build.modules.map((module) => relativeTo(folder, module)).join(', ')})` } };
   }
+  if (tool === 'gradle' && build.plugins.some((plugin) => /^com\.android\.(application|library)$/.test(plugin.id))) {
+    return { notService: { path: folder, why: 'Android module: built into an app package, not a server' } };
+  }
+  if (folder.endsWith('buildSrc') || build.plugins.some((plugin) => /^(java-gradle-plugin|kotlin-dsl|`kotlin-dsl`)$/.test(plugin.id))) {
+    return { notService: { path: folder, why: 'Gradle build logic (plugins and conventions), not an application' } };
+  }
   const mainClass = mainClassOf(sources);
   const bootPlugin = tool === 'maven' ? build.plugins.find((plugin) => /:spring-boot-maven-plugin$/.test(plugin.id)) : appliedPlugin(build, /^org\.springframework\.boot$/);
   const applicationPlugin = tool === 'gradle' ? appliedPlugin(build, /^(application|com\.github\.johnrengelman\.shadow|com\.gradleup\.shadow|io\.quarkus|io\.micronaut\.application)$/) : build.plugins.find((plugin) => /:(maven-shade-plugin|quarkus-maven-plugin|micronaut-maven-plugin|exec-maven-plugin)$/.test(plugin.id));
