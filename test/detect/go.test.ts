@@ -246,6 +246,17 @@ describe('go: settings and ports', () => {
     assert.equal(only(bare).port, 8080);
   });
 
+  test('a default-port constant the address is built from, when the env variable has no literal fallback', () => {
+    const root = repo({
+      'go.mod': gomod(),
+      'config.go': 'package main\n\nimport (\n\t"os"\n\t"strconv"\n)\n\nconst (\n\tDefaultPort = 3200\n\tDebugPort   = 6060\n)\n\nfunc port() int {\n\tif value, err := strconv.Atoi(os.Getenv("WEB_PORT")); err == nil {\n\t\treturn value\n\t}\n\treturn DefaultPort\n}\n',
+      'main.go': main('srv := &http.Server{Addr: fmt.Sprintf(":%d", port())}\n\tsrv.ListenAndServe()', ['fmt', 'net/http']),
+    });
+    const service = only(root);
+    assert.equal(service.port, 3200);
+    assert.deepEqual(service.settings, [{ name: 'WEB_PORT' }]);
+  });
+
   test("viper's config file by name and path: the server's port, not the database's above it", () => {
     const root = repo({
       'go.mod': gomod(),

@@ -114,6 +114,15 @@ export const findGoPort = (
   defaults.sort((a, b) => nameRank(a.name) - nameRank(b.name));
   const best = defaults[0];
   if (best) return { port: best.port!, evidence: { ...best.evidence, note: `${best.kind} ${best.value}` } };
+  // Constants the listen address is built from: const DefaultPort = 3200, defaultAddr = ":8080".
+  for (const source of files) {
+    for (const match of source.code.matchAll(/\b((?:default|Default|DEFAULT)?_?(?:HTTP|Http|http|API|Api|api|Server|SERVER|server|Listen|LISTEN|listen|Web|WEB|web|App|APP|app)?_?(?:Port|PORT|port|Addr|ADDR|addr|Address|ADDRESS|address))\s*(?:int|string|uint16)?\s*=\s*("[^"\n]*"|\d{2,5})\s*$/gm)) {
+      const before = source.code.slice(Math.max(0, match.index! - 300), match.index!);
+      if (!/\b(const|var)\s*(\([^)]*)?$/.test(before)) continue;
+      const port = listenPort(match[2].replace(/^"|"$/g, ''));
+      if (port) return { port, evidence: evidence(source.file, `${match[1]} = ${match[2]}`, source.text, match.index) };
+    }
+  }
   for (const reference of configFileReferences(files)) {
     for (const candidate of [Index.join(moduleFolder, reference.file), Index.join(reference.source.dir, reference.file)]) {
       const text = index.read(candidate);
