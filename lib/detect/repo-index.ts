@@ -81,11 +81,13 @@ export class RepoIndex {
       // A Python virtual environment, whatever its name (`env`, `.venv-3.12`), holds a pyvenv.cfg.
       if (relative !== '' && entries.some((entry) => entry.name === 'pyvenv.cfg')) return;
       if (relative !== '') folders.push(relative);
+      // Beside Go sources, `build` is a Go package (a service's build/all.go wiring its routes), not output.
+      const goPackage = entries.some((entry) => entry.isFile() && entry.name.endsWith('.go'));
       for (const entry of entries) {
         const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
         // Symbolic links are not followed: they may loop or lead out of the repository.
         if (entry.isDirectory()) {
-          if (isSkipped(entry) || skippedBelow.has(childRelative)) continue;
+          if ((isSkipped(entry) && !(goPackage && entry.name === 'build')) || skippedBelow.has(childRelative)) continue;
           walk(path.join(absolute, entry.name), childRelative);
         } else if (entry.isFile()) {
           files.push(childRelative);

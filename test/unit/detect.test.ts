@@ -451,7 +451,7 @@ describe('detect: edge cases', () => {
   test('a Go module name skips the major-version suffix; a Go program without net/http is a worker', () => {
     const root = tempRepo({
       'go.mod': 'module github.com/acme/mailer/v2\n\ngo 1.22\n\nrequire github.com/redis/go-redis/v9 v9.7.0\n',
-      'main.go': 'package main\n\nfunc main() {}\n',
+      'main.go': 'package main\n\nimport "github.com/redis/go-redis/v9"\n\nfunc main() { _ = redis.NewClient(nil) }\n',
     });
     const service = onlyService(root);
     assert.equal(service.name, 'mailer');
@@ -580,8 +580,8 @@ describe('detect: edge cases', () => {
 
   test('Java sources deep in packages are searched for the health endpoint', () => {
     const root = tempRepo({
-      'pom.xml': '<project><artifactId>ledger</artifactId><dependencies><dependency><artifactId>javax.servlet-api</artifactId></dependency></dependencies></project>',
-      'src/main/java/com/acme/ledger/web/api/Health.java': '@GetMapping("/status") String status() { return "ok"; }',
+      'pom.xml': '<project><artifactId>ledger</artifactId><packaging>war</packaging><dependencies><dependency><artifactId>javax.servlet-api</artifactId></dependency></dependencies></project>',
+      'src/main/java/com/acme/ledger/web/api/Health.java': '@RestController\nclass Health {\n  @GetMapping("/status") String status() { return "ok"; }\n}\n',
     });
     const service = onlyService(root);
     assert.equal(service.name, 'ledger');
@@ -638,7 +638,7 @@ describe('detect: Makefile targets', () => {
       'Makefile': 'GOFLAGS := -trimpath\n\nbuild:\n\tgo build ./...\n\nlint: vet\n\tgolangci-lint run\n\nvet:\n\tgo vet ./...\n',
     });
     const service = onlyService(root);
-    assert.equal(service.commands.build, 'go build ./...', 'the manifest-derived command stays');
+    assert.equal(service.commands.build, 'go build .', 'the manifest-derived command stays');
     assert.equal(service.commands.lint, 'go vet ./...');
     const python = tempRepo({
       'requirements.txt': 'flask==3.1.0\n',
