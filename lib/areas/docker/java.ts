@@ -8,9 +8,15 @@ import type { JavaTrack } from '../../versions/index.js';
 import { cacheMount, commonData, envPairs, ownerOf, secretMount, trackImage } from './common.js';
 import { planJavaProbe } from './probe.js';
 
-/** `./mvnw` or `./gradlew` when the detected commands use the wrapper (the project pins its tool version). */
+/**
+ * `./mvnw` or `./gradlew` (`../mvnw` from a module folder) when the detected commands use the wrapper: the
+ * project pins its tool version, and the wrapper sits at the root of the build context.
+ */
 export const usesWrapper = (image: ImageModel): boolean =>
-  Object.values(image.source.commands).some((command) => /^\.\/(mvnw|gradlew)\b/.test(command ?? ''));
+  Object.values(image.source.commands).some((command) => /^(?:\.\.?\/)+(mvnw|gradlew)\b/.test(command ?? ''));
+
+/** A module of a multi-module build: its build files and wrapper sit at the root of the build context. */
+const isModule = (image: ImageModel) => image.folderInContext !== '.';
 
 const maven = (image: ImageModel, track: JavaTrack) => {
   const wrapper = usesWrapper(image);
@@ -23,8 +29,9 @@ const maven = (image: ImageModel, track: JavaTrack) => {
       { source: 'pom.xml', target: './' },
       ...(wrapper ? [{ source: 'mvnw', target: './' }, { source: '.mvn', target: './.mvn/' }] : []),
     ],
+    manifestSelection: `\\( -name pom.xml -o -name mvnw -o -path './.mvn/*' \\)`,
     mounts: [cacheMount('/root/.m2/repository'), ...image.buildSecrets.map(secretMount)],
-    install: `${mvn} -B dependency:go-offline`,
+    install: image.commands.install ?? `${mvn} -B dependency:go-offline`,
     build: image.commands.build ?? `${mvn} -B -DskipTests package`,
     test: image.commands.test ?? `${mvn} -B verify`,
     output: 'target',
@@ -44,8 +51,9 @@ const gradle = (image: ImageModel, track: JavaTrack) => {
       { source: 'buildSr[c]', target: './buildSrc/' },
       ...(wrapper ? [{ source: 'gradlew', target: './' }] : []),
     ],
+    manifestSelection: `\\( -name 'build.gradle*' -o -name 'settings.gradle*' -o -name gradle.properties -o -name gradlew -o -path './gradle/*' -o -path './buildSrc/*' \\)`,
     mounts: [cacheMount('/root/.gradle/caches'), cacheMount('/root/.gradle/wrapper'), ...image.buildSecrets.map(secretMount)],
-    install: `${command} --no-daemon dependencies`,
+    install: image.commands.install ?? `${command} --no-daemon dependencies`,
     build: image.commands.build ?? `${command} --no-daemon ${jarTask} -x test`,
     test: image.commands.test ?? `${command} --no-daemon test`,
     output: 'build/libs',
@@ -58,10 +66,14 @@ export const planJavaService = (model: StackModel, image: ImageModel) => {
   const tool = image.packageManager.name === 'gradle' ? gradle(image, track) : maven(image, track);
   const probe = model.services.some((service) => image.services.includes(service.name) && service.probe) ? planJavaProbe(image) : undefined;
   const framework = owner.kind === 'worker' ? 'worker' : owner.framework === 'none' ? 'plain Java' : owner.framework;
+  // The jar the build writes: the one the project's build names, else the one jar in the tool's output folder.
+  const jar = image.buildOutput?.endsWith('.jar') ? image.buildOutput : undefined;
   return {
     dockerfile: {
       ...commonData(model, image, `Java ${track.version} ${owner.kind} (${framework}; ${image.packageManager.name}) on a JRE`),
       tool,
+      module: isModule(image),
+      jar,
       runtimeImage: trackImage(track.jre),
       springBoot: owner.framework === 'spring-boot',
       probeSource: probe?.sourceInContext,
