@@ -241,7 +241,7 @@ const webStart = (
   if (launch) {
     let command = usable(launch, copies, servicePath, Boolean(django))!;
     const variable = command.match(portVariable);
-    let port = portInCommand(command.replace(portVariable, variable?.[1] ?? '0'));
+    let port = portInCommand(command.replace(portVariable, variable?.[1] ?? '0').replace(/"(\d+)"/g, '$1'));
     let portEvidence: Evidence = launch.evidence;
     const configFlag = command.match(/(?:^|\s)(?:-c|--config)[=\s]+(\S+)/)?.[1];
     const config = configFlag ? inFolder(servicePath, configFlag) : command.startsWith('gunicorn') ? localConfig : undefined;
@@ -264,7 +264,7 @@ const webStart = (
       portEvidence = { ...launch.evidence, note: `${executable} listens on ${port} by default` };
     }
     if (variable) {
-      command = command.replace(new RegExp(portVariable.source, 'g'), String(port));
+      command = command.replace(new RegExp(portVariable.source, 'g'), String(port)).replace(/"(\d+)"/g, '$1');
       notes.push(`${name}: the start command reads $PORT (${launch.evidence.file}); it is set to ${port} here`);
     }
     const missing = missingExecutable(command, deps);
@@ -278,7 +278,8 @@ const webStart = (
   const portValue = port?.value ?? 8000;
   const portFound = port ?? found(portValue, evidence(app?.file ?? django?.manage ?? project.pyprojectFile ?? servicePath, 'the server listens on 8000 by default'));
   const configArgument = config && config.file !== localConfig ? `-c ${relativeTo(servicePath, config.file)} ` : '';
-  const bind = config?.port && configArgument === '' && !/127\.0\.0\.1|localhost/.test(index.read(config.file) ?? '') ? '' : ` --bind 0.0.0.0:${portValue}`;
+  // A configuration that binds every interface needs no --bind; one bound to loopback (a host install) does.
+  const bind = config?.port && !/^bind\s*=.*(127\.0\.0\.1|localhost)/m.test(index.read(config.file) ?? '') ? '' : ` --bind 0.0.0.0:${portValue}`;
   let command: string | undefined;
   let why: Evidence | undefined;
   if (framework === 'django' && django) {
@@ -425,19 +426,21 @@ export const detectPythonService: ServiceDetector = (folder, context) => {
 
   const celery = has(deps, 'celery') ? findCelery(index, modules, candidates) : undefined;
   const rqDependency = has(runtimeDeps, 'django-rq') ?? has(runtimeDeps, 'rq');
-  const { launches, copies } = projectLaunches(index, servicePath, folder);
+  const documentation = ['mkdocs', 'sphinx', 'mkdocs-material'].some((tool) => has(deps, tool)) && framework === 'none';
+  if (documentation) return { notService: { path: folder, why: 'documentation site: built, not deployed as a service' } };
+  const rootIsOwn = folder === '.' || !context.manifestFolders.includes('.');
+  const { launches, copies } = projectLaunches(index, servicePath, folder, rootIsOwn);
   const webLaunch = launches.find((launch) => launch.role === 'web');
 
   if (framework === 'none' && !celery && !rqDependency && !webLaunch && !has(runtimeDeps, 'dramatiq') && !has(runtimeDeps, 'arq')) {
     if (isWorkspaceRoot) return { notService: { path: folder, why: 'workspace root: it only orchestrates its members' } };
-    if (has(deps, 'mkdocs') || has(deps, 'sphinx') || has(deps, 'mkdocs-material')) return { notService: { path: folder, why: 'documentation site: built, not deployed as a service' } };
     return { notService: { path: folder, why: 'no web framework, worker or start command: a library or tooling' } };
   }
 
   // Settings: pydantic classes and environment reads in settings and entry modules.
   const djangoFiles = django ? djangoSettingsFiles(index, django) : [];
   const appModuleFile = app ? modules.file(app.module) : undefined;
-  const files = settingsFiles(layout, [app?.file, appModuleFile, celery?.file, ...djangoFiles, ...gunicornConfigs(index, [servicePath])]);
+  const files = settingsFiles(layout, [app?.file, appModuleFile, celery?.file, ...djangoFiles, ...gunicornConfigs(index, [servicePath, folder])]);
   const pydantic = pydanticSettings(index, files);
   const reads = environmentReads(index, files);
   const allSettings = mergeSettings(pydantic, reads);

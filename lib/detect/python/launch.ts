@@ -204,8 +204,9 @@ export interface LaunchSources {
  * Dockerfile and Procfile entries in those folders or at the root, and scripts in their scripts/, bin/,
  * docker/, deploy/ and contrib/ folders (a bounded set of small files).
  */
-export const projectLaunches = (index: RepoIndex, servicePath: string, manifestFolder: string): LaunchSources => {
-  const folders = [...new Set([servicePath, manifestFolder, '.'])];
+export const projectLaunches = (index: RepoIndex, servicePath: string, manifestFolder: string, rootIsOwn: boolean): LaunchSources => {
+  // The repository root's Dockerfile and Procfile are this service's only when no other project owns the root.
+  const folders = [...new Set([servicePath, manifestFolder, ...(rootIsOwn ? ['.'] : [])])];
   const launches: Launch[] = [];
   const copies: [string, string][] = [];
   for (const folder of folders) {

@@ -164,7 +164,9 @@ export const environmentReads = (index: RepoIndex, files: readonly string[], ext
         const callee = match[1];
         if (/\.(setdefault|pop)$/.test(callee)) continue;
         const defaultExpression = found.args.keywords.default ?? found.args.positional[1];
-        const literal = defaultExpression === undefined || defaultExpression === 'None' ? undefined : literalValue(defaultExpression);
+        let literal = defaultExpression === undefined || defaultExpression === 'None' ? undefined : literalValue(defaultExpression);
+        // env.list("HOSTS", default=["a", "b"]) reads a comma-separated value.
+        if (literal?.startsWith('[') && /\.list$/.test(callee)) literal = (JSON.parse(literal) as string[]).join(',');
         // django-environ's env.db()/env.cache() read a URL; env.bool etc. a typed value.
         const type = /\.(db|db_url|cache|cache_url|url|search_url|email_url)$/.test(callee) ? 'PostgresDsn' : '';
         add(name, literal, evidence(file, `${callee}("${name}")`, text, match.index), type);

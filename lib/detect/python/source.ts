@@ -268,7 +268,8 @@ export class Modules {
 
   /** The dotted module name of a file under one of the roots. */
   moduleOf(file: string): { module: string; isPackage: boolean } | undefined {
-    for (const root of this.roots) {
+    // The innermost root names the module: src/pkg/app.py is pkg.app, not src.pkg.app.
+    for (const root of [...this.roots].sort((a, b) => b.length - a.length)) {
       const prefix = root === '.' ? '' : `${root}/`;
       if (!file.startsWith(prefix) || !file.endsWith('.py')) continue;
       const parts = file.slice(prefix.length, -3).split('/');
