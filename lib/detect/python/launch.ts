@@ -38,7 +38,7 @@ export const roleOf = (command: string): LaunchRole => {
 
 /** A command as it would run from the service folder, without wrappers. */
 export const normaliseCommand = (raw: string): string => {
-  let command = raw.trim().replace(/\s+/g, ' ').replace(/^["']|["']$/g, '');
+  let command = raw.trim().replace(/\s+/g, ' ').replace(/^(["'])(.*)\1$/, '$2');
   for (let changed = true; changed; ) {
     const before = command;
     command = command
@@ -54,7 +54,12 @@ export const normaliseCommand = (raw: string): string => {
     changed = before !== command;
   }
   // Quotes around a single word are the shell's, not the program's: "paperless.asgi:application".
-  return command.replace(/(^|\s)"([^"\s$`]+)"(?=\s|$)/g, '$1$2').replace(/["']$/, '').trim();
+  // A fragment cut out of `sh -c '...'` keeps an unbalanced quote at an end.
+  for (const quote of ['"', "'"]) {
+    if ((command.split(quote).length - 1) % 2 === 1) command = command.replace(new RegExp(`^${quote}|${quote}$`), '');
+  }
+  command = command.replace(/(^|\s)"([^"\s$`]+)"(?=\s|$)/g, '$1$2');
+  return command.trim();
 };
 
 /** Splits a shell line into the commands chained with `&&` or `;`. */
@@ -222,7 +227,7 @@ export const projectLaunches = (index: RepoIndex, servicePath: string, manifestF
     }
     launches.push(...procfileLaunches(index, inFolder(folder, 'Procfile')));
   }
-  const scriptFolders = folders.flatMap((folder) => ['', 'scripts', 'bin', 'docker', 'deploy', 'contrib', 'compose'].map((sub) => (sub ? inFolder(folder, sub) : folder)));
+  const scriptFolders = folders.flatMap((folder) => ['', 'docker', 'deploy', 'scripts', 'bin', 'contrib', 'compose'].map((sub) => (sub ? inFolder(folder, sub) : folder)));
   const scripts = new Set<string>();
   for (const folder of scriptFolders) {
     const files = folder === servicePath || folder === manifestFolder || folder === '.' ? index.filesUnder(folder).filter((file) => folderOf(file) === folder) : index.filesUnder(folder);
