@@ -35,8 +35,9 @@ export const entryCandidates = (files: readonly string[], folder: string): strin
   const shallow = files.filter((file) => file.slice(prefix.length).split('/').length <= 4);
   const named = shallow.filter((file) => entryNames.test(file.slice(file.lastIndexOf('/') + 1)));
   const depthOf = (file: string) => file.split('/').length;
-  const rest = shallow.filter((file) => !named.includes(file)).slice(0, 300);
-  return [...named.sort((a, b) => depthOf(a) - depthOf(b) || a.localeCompare(b)), ...rest];
+  const namedSet = new Set(named);
+  const rest = shallow.filter((file) => !namedSet.has(file)).slice(0, 300);
+  return [...named.sort((a, b) => depthOf(a) - depthOf(b) || (a < b ? -1 : a > b ? 1 : 0)), ...rest];
 };
 
 /**

@@ -155,16 +155,23 @@ export const findRouterHealth = (
   return best.route;
 };
 
-/** Bracket depth at `offset` of a list's text (1 = an element of the list itself). */
-const bracketDepth = (text: string, offset: number): number => {
+/** Bracket depth at every offset of a list's text (1 = an element of the list itself). */
+const bracketDepths = (text: string): Uint8Array => {
+  const depths = new Uint8Array(text.length + 1);
   let depth = 0;
-  for (let index = 0; index < offset; index += 1) {
+  for (let index = 0; index < text.length; index += 1) {
     const char = text[index];
-    if (char === '"' || char === "'") index = endOfString(text, index) - 1;
-    else if ('([{'.includes(char)) depth += 1;
-    else if (')]}'.includes(char)) depth -= 1;
+    if (char === '"' || char === "'") {
+      const end = endOfString(text, index);
+      depths.fill(depth, index, end);
+      index = end - 1;
+      continue;
+    }
+    if ('([{'.includes(char)) depth += 1;
+    else if (')]}'.includes(char)) depth = Math.max(0, depth - 1);
+    depths[index + 1] = depth;
   }
-  return depth;
+  return depths;
 };
 
 /** A Django REST framework view whose permission classes require a login: not a probe target. */
@@ -196,9 +203,10 @@ export const findDjangoHealth = (index: RepoIndex, modules: Modules, names: Name
   const walkElements = (file: string, text: string, listText: string, listOffset: number, prefix: string, depth: number) => {
     if (depth > 8) return;
     const resolveName = (inner: string) => names(file, text, inner);
+    const depths = bracketDepths(listText);
     for (const { match, args } of calls(listText, /\b(path|re_path|url)\(/)) {
       // Only elements of this list: calls nested inside an include([...]) are walked with their prefix.
-      if (bracketDepth(listText, match.index) !== 1) continue;
+      if (depths[match.index] !== 1) continue;
       let route = stringValue(args.positional[0], resolveName);
       if (route === undefined) continue;
       if (match[1] !== 'path') route = route.replace(/^\^/, '').replace(/\$$/, '');

@@ -21,19 +21,25 @@ export const readPython = (index: RepoIndex, file: string): string | undefined =
 
 /** Comments become spaces; strings (single, double, triple-quoted) are skipped over untouched. */
 export const blankComments = (text: string): string => {
-  const out = text.split('');
+  if (!text.includes('#')) return text;
+  const parts: string[] = [];
+  let from = 0;
   let index = 0;
   while (index < text.length) {
     const char = text[index];
     if (char === '#') {
-      while (index < text.length && text[index] !== '\n') out[index++] = ' ';
+      let end = text.indexOf('\n', index);
+      if (end === -1) end = text.length;
+      parts.push(text.slice(from, index), ' '.repeat(end - index));
+      from = index = end;
     } else if (char === '"' || char === "'") {
       index = endOfString(text, index);
     } else {
       index += 1;
     }
   }
-  return out.join('');
+  parts.push(text.slice(from));
+  return parts.join('');
 };
 
 /** Index just past the string literal that starts at `start` (its opening quote). */
@@ -188,9 +194,15 @@ export const literalValue = (expression: string | undefined, names?: (name: stri
   return stringValue(trimmed, names);
 };
 
+const constantsCache = new Map<string, Map<string, { expression: string; offset: number }>>();
+
 /** Module-level `NAME = <literal>` assignments of a file (the first one wins). */
 export const moduleConstants = (text: string): Map<string, { expression: string; offset: number }> => {
+  const cached = constantsCache.get(text);
+  if (cached) return cached;
+  if (constantsCache.size > 500) constantsCache.clear();
   const constants = new Map<string, { expression: string; offset: number }>();
+  constantsCache.set(text, constants);
   for (const match of text.matchAll(/^([A-Za-z_]\w*)\s*(?::\s*[^=\n]+)?=(?!=)[ \t]*(.+)$/gm)) {
     if (!constants.has(match[1])) constants.set(match[1], { expression: match[2].trim(), offset: match.index! });
   }
@@ -280,9 +292,15 @@ export class Modules {
     return undefined;
   }
 
+  private readonly importCache = new Map<string, Map<string, ImportedName>>();
+
   imports(file: string, text: string): Map<string, ImportedName> {
+    const cached = this.importCache.get(file);
+    if (cached) return cached;
     const own = this.moduleOf(file);
-    return importsOf(text, own?.module ?? '', own?.isPackage ?? false);
+    const names = importsOf(text, own?.module ?? '', own?.isPackage ?? false);
+    this.importCache.set(file, names);
+    return names;
   }
 
   /**
