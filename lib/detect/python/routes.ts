@@ -66,6 +66,31 @@ export const nameResolver = (index: RepoIndex, modules: Modules, settingDefaults
   return (file, text, name) => resolve(file, text, name);
 };
 
+/** The best health route seen so far during a walk, and the guard against walking a place twice. */
+class RouteWalk {
+  private rank = Infinity;
+  route?: HealthRoute;
+  private readonly visited = new Set<string>();
+
+  constructor(private readonly index: RepoIndex) {}
+
+  consider(path: string, rank: number | undefined, where: Evidence) {
+    if (rank === undefined) return;
+    if (rank < this.rank || (rank === this.rank && isShorterOrNewer(path, this.route!.path))) {
+      this.rank = rank;
+      this.route = { path, evidence: where };
+    }
+  }
+
+  /** The file's text the first time (file, name, prefix) is entered within the depth limit. */
+  enter(file: string, name: string, prefix: string, depth: number): string | undefined {
+    const key = `${file}#${name}#${prefix}`;
+    if (this.visited.has(key) || depth > 8) return undefined;
+    this.visited.add(key);
+    return readPython(this.index, file);
+  }
+}
+
 interface Framework {
   constructors: string;
   prefixKeyword: string;
@@ -101,8 +126,7 @@ export const findRouterHealth = (
   start: { file: string; name: string },
 ): HealthRoute | undefined => {
   const framework = kind === 'fastapi' ? fastapi : flask;
-  const best: { rank: number; route?: HealthRoute } = { rank: Infinity };
-  const visited = new Set<string>();
+  const best = new RouteWalk(index);
 
   const ownPrefix = (file: string, text: string, name: string): string => {
     const constructor = new RegExp(`\\b${name}\\s*(?::\\s*[\\w.]+\\s*)?=\\s*(?:[\\w.]+\\.)?(?:${framework.constructors})\\(`);
@@ -112,10 +136,7 @@ export const findRouterHealth = (
   };
 
   const walk = (file: string, name: string, prefix: string, depth: number) => {
-    const key = `${file}#${name}#${prefix}`;
-    if (visited.has(key) || depth > 8) return;
-    visited.add(key);
-    const text = readPython(index, file);
+    const text = best.enter(file, name, prefix, depth);
     if (!text) return;
     const resolveName = (inner: string) => names(file, text, inner);
     for (const match of text.matchAll(new RegExp(framework.routes.source, 'g'))) {
@@ -123,11 +144,7 @@ export const findRouterHealth = (
       const route = stringValue(match[3], resolveName);
       if (route === undefined) continue;
       const full = joinPaths(prefix, route);
-      const rank = healthRank(full);
-      if (rank !== undefined && (rank < best.rank || (rank === best.rank && isShorterOrNewer(full, best.route!.path)))) {
-        best.rank = rank;
-        best.route = { path: full, evidence: evidence(file, `route ${route}${prefix ? ` under prefix ${prefix}` : ''}`, text, match.index) };
-      }
+      best.consider(full, healthRank(full), evidence(file, `route ${route}${prefix ? ` under prefix ${prefix}` : ''}`, text, match.index));
     }
     for (const { match, args } of calls(text, framework.includes)) {
       if (match[1] !== name) continue;
@@ -190,14 +207,8 @@ const requiresLogin = (index: RepoIndex, modules: Modules, file: string, text: s
 
 /** The health route of a Django project: the ROOT_URLCONF's urlpatterns through include() chains. */
 export const findDjangoHealth = (index: RepoIndex, modules: Modules, names: NameResolver, urlconf: string): HealthRoute | undefined => {
-  const best: { rank: number; route?: HealthRoute } = { rank: Infinity };
-  const visited = new Set<string>();
-  const consider = (full: string, rank: number | undefined, where: Evidence) => {
-    if (rank !== undefined && (rank < best.rank || (rank === best.rank && isShorterOrNewer(full, best.route!.path)))) {
-      best.rank = rank;
-      best.route = { path: full, evidence: where };
-    }
-  };
+  const best = new RouteWalk(index);
+  const consider = (full: string, rank: number | undefined, where: Evidence) => best.consider(full, rank, where);
 
   /** The elements of a urlpatterns list (its text with brackets), top level only. */
   const walkElements = (file: string, text: string, listText: string, listOffset: number, prefix: string, depth: number) => {
@@ -244,10 +255,7 @@ export const findDjangoHealth = (index: RepoIndex, modules: Modules, names: Name
   };
 
   const walkList = (file: string, listName: string, prefix: string, depth: number) => {
-    const key = `${file}#${listName}#${prefix}`;
-    if (visited.has(key) || depth > 8) return;
-    visited.add(key);
-    const text = readPython(index, file);
+    const text = best.enter(file, listName, prefix, depth);
     if (!text) return;
     for (const list of text.matchAll(new RegExp(`^${listName}\\s*(?::[^=\\n]+)?\\+?=\\s*\\[`, 'gm'))) {
       const open = list.index! + list[0].length - 1;

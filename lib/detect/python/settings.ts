@@ -20,7 +20,7 @@ export interface FoundSetting extends ServiceSetting {
 /** Read by the platform or the runtime, never an application setting. */
 const notSettings = new Set(['PORT', 'NODE_ENV', 'PATH', 'HOME', 'HOSTNAME', 'PYTHONPATH', 'CI', 'DJANGO_SETTINGS_MODULE', 'PWD', 'USER', 'TERM', 'LANG', 'TZ']);
 
-const secretName = /SECRET|PASSWORD|PASSWD|_PASS$|^PASS|TOKEN|PRIVATE|CREDENTIAL|API_?KEY|_KEY$|^KEY$|DSN$|SIGNING|SALT|PEPPER|_AUTH$|WEBHOOK/;
+const secretName = /SECRET|PASSWORD|PASSWD|_PASS$|^PASS|TOKEN|PRIVATE_?KEY|CREDENTIAL|API_?KEY|_KEY$|^KEY$|DSN$|SIGNING|SALT|PEPPER|_AUTH$|WEBHOOK/;
 const notSecretName = /EXPIRE|LIFETIME|TTL|_PREFIX$|_LENGTH$|HEADER|_TYPE$|_NAME$|ALGORITHM|_ID$|ROUNDS|ACCESS_KEY$|PUBLIC|_FILE$|_PATH$|_ENABLED$|THROTTLE|_RATE$/;
 const credentialUrl = /(DATABASE|DB|REDIS|BROKER|RESULT_BACKEND|MONGO|MONGODB|POSTGRES|PG|MYSQL|AMQP|RABBITMQ|CACHE|CELERY|SQLALCHEMY_DATABASE)_?(URL|URI|DSN)$|(^|_)(DATABASE|REDIS|BROKER)$|(^|_|DB)PASS$/;
 const secretTypes = /\b(SecretStr|SecretBytes|PostgresDsn|RedisDsn|MongoDsn|AmqpDsn|MySQLDsn|MariaDBDsn|CockroachDsn|KafkaDsn)\b/;

@@ -85,24 +85,10 @@ export interface CallArguments {
 /** Splits the arguments of the call whose `(` is at `open`, at top-level commas. */
 export const callArguments = (text: string, open: number): CallArguments => {
   const end = closingBracket(text, open);
-  const inner = text.slice(open + 1, end);
-  const parts: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let index = 0; index < inner.length; index += 1) {
-    const char = inner[index];
-    if (char === '"' || char === "'") index = endOfString(inner, index) - 1;
-    else if ('([{'.includes(char)) depth += 1;
-    else if (')]}'.includes(char)) depth -= 1;
-    else if (char === ',' && depth === 0) {
-      parts.push(inner.slice(from, index));
-      from = index + 1;
-    }
-  }
-  parts.push(inner.slice(from));
+  const parts = splitTopLevel(text.slice(open + 1, end), ',');
   const positional: string[] = [];
   const keywords: Record<string, string> = {};
-  for (const raw of parts.map((part) => part.trim()).filter(Boolean)) {
+  for (const raw of parts.filter(Boolean)) {
     const keyword = raw.match(/^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/);
     if (keyword) keywords[keyword[1]] = keyword[2].trim();
     else positional.push(raw);
