@@ -327,3 +327,28 @@ describe('python services', () => {
     );
   });
 });
+
+describe('python start commands from the project', () => {
+  test('a console script that runs the server is the start command', () => {
+    const service = only({
+      'pyproject.toml': '[project]\nname = "ledger"\ndependencies = ["fastapi", "uvicorn"]\n\n[project.scripts]\nledger-api = "ledger.server:main"\nledger-cli = "ledger.cli:main"\n',
+      'ledger/__init__.py': '',
+      'ledger/server.py': 'import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\ndef main():\n    uvicorn.run(app, host="0.0.0.0", port=7000)\n',
+      'ledger/cli.py': 'def main():\n    print("ledger")\n',
+    });
+    assert.equal(service.commands.start, 'ledger-api');
+    assert.equal(service.port, 7000);
+    assert.equal(service.evidence['commands.start'].line, 6);
+  });
+
+  test('Procfile web with $PORT: the port found in code fills it in', () => {
+    const service = only({
+      'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n',
+      Procfile: 'web: gunicorn wsgi:app --bind 0.0.0.0:$PORT --workers 2\n',
+      'wsgi.py': 'import os\nfrom flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == "__main__":\n    app.run(port=int(os.environ.get("PORT", "5050")))\n',
+    });
+    assert.equal(service.commands.start, 'gunicorn wsgi:app --bind 0.0.0.0:5050 --workers 2');
+    assert.equal(service.port, 5050);
+    assert.equal(service.evidence.port.file, 'wsgi.py');
+  });
+});

@@ -25,7 +25,7 @@ import {
 import { type Dependency, type PythonProject, readProject, runtimeVersion } from './project.js';
 import { findDjangoHealth, findRouterHealth, type HealthRoute, nameResolver } from './routes.js';
 import { environmentReads, type FoundSetting, mergeSettings, pydanticSettings } from './settings.js';
-import { Modules, readPython } from './source.js';
+import { blockAt, Modules, readPython } from './source.js';
 
 const has = (dependencies: readonly Dependency[], name: string, extra?: string): Dependency | undefined =>
   dependencies.find((dependency) => dependency.name === name && (extra === undefined || dependency.extras.includes(extra)));
@@ -221,6 +221,25 @@ const usable = (launch: Launch, copies: readonly [string, string][], servicePath
   return /(^|[\s=])\/(opt|srv|home|app|code|usr\/src|var\/www|etc)\//.test(command) ? undefined : command;
 };
 
+/** A `[project.scripts]` / `[tool.poetry.scripts]` entry whose function starts a server. */
+const serverScript = (index: RepoIndex, layout: Layout): Found<string> | undefined => {
+  const { project, modules } = layout;
+  const scripts = { ...(project.pyproject?.tool?.poetry?.scripts ?? {}), ...(project.pyproject?.project?.scripts ?? {}) } as Record<string, unknown>;
+  for (const [script, reference] of Object.entries(scripts)) {
+    if (typeof reference !== 'string') continue;
+    const [module, functionName] = reference.split(':');
+    const file = module ? modules.file(module) : undefined;
+    const text = file ? readPython(index, file) : undefined;
+    const definition = text && functionName ? text.match(new RegExp(`^def\\s+${functionName.split('.')[0]}\\s*\\(`, 'm')) : undefined;
+    if (!file || !text || !definition) continue;
+    if (!/\b(uvicorn|granian|hypercorn|waitress)\.(run|serve)\(|\bapp\.run\(|\bserve\(/.test(blockAt(text, definition.index!))) continue;
+    const manifest = project.pyprojectFile!;
+    const manifestText = index.read(manifest) ?? '';
+    return found(script, evidence(manifest, `script ${script} = "${reference}" starts the server`, manifestText, manifestText.indexOf(`${script} =`)));
+  }
+  return undefined;
+};
+
 const webStart = (
   index: RepoIndex,
   layout: Layout,
@@ -271,6 +290,10 @@ const webStart = (
     if (missing) notes.push(`${name}: the start command runs ${missing}, which is not among the project's dependencies; install it in the image`);
     return { start: found(command, launch.evidence), port: found(port, portEvidence) };
   }
+
+  // A console script of the project that runs the server itself (`[project.scripts] api = "api.main:run"`).
+  const script = serverScript(index, layout);
+  if (script) return { start: script, port: codePort ?? settingsPort ?? found(8000, evidence(script.evidence.file, 'the server listens on 8000 by default')) };
 
   // Nothing in the project starts it: the framework's production server on the real app object.
   const config = localConfig ? readGunicornConfig(index, localConfig) : configs[0] ? readGunicornConfig(index, configs[0]) : undefined;
@@ -492,6 +515,8 @@ export const detectPythonService: ServiceDetector = (folder, context) => {
       health = findRouterHealth(index, modules, names, framework, { file: app.file, name: app.local });
     }
     if (!health) notes.push(`${name}: no health route found; probes check that port ${port?.value ?? 8000} accepts connections`);
+    const prefixed = framework === 'flask' && app ? readPython(index, app.file)?.match(/from_prefixed_env\(\s*(?:prefix\s*=\s*)?(?:["'](\w+)["'])?/) : undefined;
+    if (prefixed) notes.push(`${name}: Flask reads every ${prefixed[1] ?? 'FLASK'}_* variable into its configuration (app.config.from_prefixed_env)`);
     web = { framework, app, start, port, health };
   }
 

@@ -77,7 +77,8 @@ const pyprojectDependencies = (file: string, text: string, toml: Record<string, 
   };
   list(toml.project?.dependencies, false);
   for (const [group, items] of Object.entries(toml.project?.['optional-dependencies'] ?? {})) list(items, devGroup.test(group));
-  for (const [group, items] of Object.entries(toml['dependency-groups'] ?? {})) list(items, devGroup.test(group) || true);
+  // Dependency groups (PEP 735) are never installed with the package itself.
+  for (const items of Object.values(toml['dependency-groups'] ?? {})) list(items, true);
   const poetry = toml.tool?.poetry;
   table(poetry?.dependencies, false);
   table(poetry?.['dev-dependencies'], true);
@@ -198,7 +199,7 @@ export const readProject = (index: RepoIndex, folder: string, workspaces: readon
   if (workspace && workspaceRoot) {
     // Frameworks and drivers may sit at the workspace root.
     const rootFile = inFolder(workspace.root, 'pyproject.toml');
-    dependencies.push(...pyprojectDependencies(rootFile, index.read(rootFile) ?? '', workspaceRoot).map((dependency) => ({ ...dependency, dev: true })));
+    dependencies.push(...pyprojectDependencies(rootFile, index.read(rootFile) ?? '', workspaceRoot));
   }
 
   const has = (name: string) => index.has(at(name));
