@@ -352,3 +352,35 @@ describe('python start commands from the project', () => {
     assert.equal(service.evidence.port.file, 'wsgi.py');
   });
 });
+
+describe('python queue workers and notes', () => {
+  test('dramatiq and arq workers start on the module that declares them', () => {
+    const found = services({
+      'requirements.txt': 'dramatiq[redis]==1.17\narq==0.26\n',
+      'jobs/__init__.py': '',
+      'jobs/actors.py': 'import dramatiq\n\n@dramatiq.actor\ndef resize(path):\n    return path\n',
+      'jobs/worker.py': 'class WorkerSettings:\n    functions = []\n',
+    });
+    assert.deepEqual(
+      found.map((service) => [service.kind, service.commands.start]),
+      [
+        ['worker', 'dramatiq jobs.actors'],
+        ['worker', 'arq jobs.worker.WorkerSettings'],
+      ],
+    );
+    assert.equal(found[1].name, `${found[0].name}-arq`);
+  });
+
+  test('an old Python and an Alembic folder below the service', () => {
+    const detection = detect(
+      writeTree(tempDir('phase4-python-'), {
+        'requirements.txt': 'fastapi\nuvicorn\nalembic\n',
+        'runtime.txt': 'python-3.8.18\n',
+        'main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n',
+        'db/alembic.ini': '[alembic]\nscript_location = migrations\n',
+      }),
+    );
+    assert.deepEqual(detection.services[0].migrations, { tool: 'alembic', command: 'cd db && alembic upgrade head' });
+    assert.ok(detection.notes.some((note) => /Python 3\.8 \(runtime\.txt\) is past its end of life/.test(note)), detection.notes.join('\n'));
+  });
+});

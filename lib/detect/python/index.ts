@@ -404,15 +404,42 @@ const migrationsOf = (index: RepoIndex, layout: Layout, framework: Framework, la
     .sort((a, b) => a.length - b.length)[0];
   if (ini) {
     const folder = folderOf(ini);
-    const command = folder === servicePath ? 'alembic upgrade head' : `alembic -c ${relativeTo(servicePath, ini)} upgrade head`;
+    // script_location is relative to the working folder unless it says %(here)s.
+    const here = /^script_location\s*=\s*%\(here\)s/m.test(index.read(ini) ?? '');
+    const command =
+      folder === servicePath ? 'alembic upgrade head' : here ? `alembic -c ${relativeTo(servicePath, ini)} upgrade head` : `cd ${relativeTo(servicePath, folder)} && alembic upgrade head`;
     return found({ tool: 'alembic', command }, evidence(ini, `alembic.ini (${relativeTo(servicePath, ini)})`));
   }
   const flaskMigrate = has(project.dependencies, 'flask-migrate');
   if (framework === 'flask' && flaskMigrate) {
     if (!index.isFolder(inFolder(servicePath, 'migrations'))) notes.push(`${name}: Flask-Migrate is set up but no migrations/ folder is committed; create it with flask db init and flask db migrate`);
+    if (!/FLASK_APP/.test(index.read(inFolder(servicePath, '.flaskenv')) ?? '')) notes.push(`${name}: flask db upgrade needs FLASK_APP to name the app; set it in the migration job's environment`);
     return found({ tool: 'alembic', command: 'flask db upgrade' }, flaskMigrate.evidence);
   }
   return undefined;
+};
+
+/** Dramatiq's actors module (`dramatiq app.tasks`) or arq's settings class (`arq app.worker.WorkerSettings`). */
+const queueWorker = (index: RepoIndex, modules: Modules, candidates: readonly string[], queue: 'dramatiq' | 'arq'): Found<string> | undefined => {
+  const marker = queue === 'dramatiq' ? /@dramatiq\.actor\b|\bdramatiq\.set_broker\(/ : /^class\s+(\w*WorkerSettings\w*)\b/m;
+  for (const file of candidates) {
+    const text = readPython(index, file);
+    const match = text?.match(marker);
+    const module = match ? modules.moduleOf(file)?.module : undefined;
+    if (!text || !match || !module) continue;
+    const command = queue === 'dramatiq' ? `dramatiq ${module}` : `arq ${module}.${match[1]}`;
+    return found(command, evidence(file, match[0].trim(), text, match.index));
+  }
+  return undefined;
+};
+
+/** A declared Python whose newest allowed minor version is past its end of life (3.9 ended in October 2025). */
+const endOfLife = (declared: string): string | undefined => {
+  const versions = [...declared.matchAll(/(\d+)\.(\d+)/g)].map((match) => [Number(match[1]), Number(match[2])] as const);
+  if (versions.length === 0) return undefined;
+  const capped = /^(==|~=|\^|~)?\s*\d/.test(declared.trim()) || /^\d/.test(declared.trim()) || /<\s*3\.(\d+)/.test(declared);
+  const [major, minor] = versions[0];
+  return capped && major === 3 && minor < 10 && !/>/.test(declared) ? `${major}.${minor}` : undefined;
 };
 
 const workerName = (base: string, suffix: string) => toServiceName(`${base}-${suffix}`);
@@ -475,6 +502,8 @@ export const detectPythonService: ServiceDetector = (folder, context) => {
   const services: DetectedService[] = [];
   const runtime = runtimeVersion(index, [servicePath, folder, ...(project.workspace ? [project.workspace.root] : [])]);
   const commands = ciCommands(index, layout);
+  const old = runtime ? endOfLife(runtime.value) : undefined;
+  if (old) notes.push(`${name}: Python ${old} (${runtime!.evidence.file}) is past its end of life; plan an upgrade`);
   const settingsTexts = djangoFiles.map((file) => readPython(index, file) ?? '');
   const stores = datastores(index, layout, settings, settingsTexts, notes, name);
   const base = (): Omit<DetectedService, 'name' | 'kind' | 'framework' | 'commands' | 'evidence'> & { evidence: Record<string, Evidence> } => {
@@ -546,7 +575,9 @@ export const detectPythonService: ServiceDetector = (folder, context) => {
   // Workers beside (or instead of) the web service.
   const worker = (suffix: string, framework: Framework, start: Found<string>, frameworkWhy: Evidence) => {
     const common = base();
-    const serviceName = !web && suffix === 'worker' ? name : workerName(name, suffix);
+    let serviceName = !web && suffix === 'worker' ? name : workerName(name, suffix);
+    // Two queue workers in one folder keep apart by their tool (`jobs-arq`).
+    if (services.some((service) => service.name === serviceName)) serviceName = workerName(name, `${suffix === 'worker' ? '' : `${suffix}-`}${start.value.split(' ')[0]}`);
     const missing = missingExecutable(start.value, deps);
     if (missing) notes.push(`${serviceName}: the start command runs ${missing}, which is not among the project's dependencies; add it`);
     services.push({
@@ -578,9 +609,11 @@ export const detectPythonService: ServiceDetector = (folder, context) => {
   }
   for (const queue of ['dramatiq', 'arq'] as const) {
     const dependency = has(runtimeDeps, queue);
-    const start = launches.find((launch) => launch.role === 'worker' && launch.command.startsWith(queue));
-    if (dependency && start) worker(celery || rqDependency ? queue : 'worker', 'none', found(relativiseCommand(start.command, copies, servicePath), start.evidence), dependency.evidence);
-    else if (dependency) notes.push(`${name}: ${queue} is a dependency but nothing starts its worker; add a worker service with its start command`);
+    if (!dependency) continue;
+    const launch = launches.find((candidate) => candidate.role === 'worker' && candidate.command.startsWith(queue));
+    const start = launch ? found(relativiseCommand(launch.command, copies, servicePath), launch.evidence) : queueWorker(index, modules, candidates, queue);
+    if (start) worker(celery || rqDependency ? queue : 'worker', 'none', start, dependency.evidence);
+    else notes.push(`${name}: ${queue} is a dependency but nothing starts its worker; add a worker service with its start command`);
   }
   // Management commands the project runs as long-lived processes (`manage.py document_consumer`).
   if (django) {
