@@ -343,7 +343,7 @@ const plainSettings = (settings: readonly FoundSetting[]) =>
   settings.map(({ name, secret, default: value }) => ({ name, ...(secret ? { secret } : {}), ...(value !== undefined ? { default: value } : {}) }));
 
 /** Datastores from runtime dependencies, Django ENGINE strings, settings URLs and env files. */
-const datastores = (index: RepoIndex, layout: Layout, settings: readonly FoundSetting[], settingsTexts: readonly string[], notes: string[], name: string) => {
+const datastores = (index: RepoIndex, layout: Layout, settings: readonly FoundSetting[], djangoFiles: readonly string[], notes: string[], name: string) => {
   const uses = new Map<DatastoreEngine, Evidence>();
   const add = (engine: DatastoreEngine, where: Evidence) => {
     if (!uses.has(engine)) uses.set(engine, where);
@@ -359,9 +359,8 @@ const datastores = (index: RepoIndex, layout: Layout, settings: readonly FoundSe
     }
   }
   let sqlite: string | undefined;
-  settingsTexts.forEach((text, position) => {
-    const file = layout.django ? djangoSettingsFiles(index, layout.django)[position] : undefined;
-    if (!file) return;
+  for (const file of djangoFiles) {
+    const text = readPython(index, file) ?? '';
     for (const [engine, pattern] of [
       ['postgres', /django\.db\.backends\.postgresql|django\.contrib\.gis\.db\.backends\.postgis/],
       ['mysql', /django\.db\.backends\.mysql/],
@@ -371,7 +370,7 @@ const datastores = (index: RepoIndex, layout: Layout, settings: readonly FoundSe
       if (match) add(engine, evidence(file, match[0], text, match.index));
     }
     if (/django\.db\.backends\.sqlite3/.test(text)) sqlite = file;
-  });
+  }
   for (const entry of settings) {
     for (const [engine, scheme] of urlSchemes) if (entry.rawDefault && scheme.test(entry.rawDefault)) add(engine, entry.evidence);
     if (/sqlite/.test(entry.rawDefault ?? '')) sqlite ??= entry.evidence.file;
@@ -463,15 +462,15 @@ export const detectPythonService: ServiceDetector = (folder, context) => {
   if (django) {
     framework = 'django';
     frameworkEvidence = django.evidence;
-  } else if (has(runtimeDeps, 'fastapi') || has(deps, 'fastapi')) {
+  } else if (has(runtimeDeps, 'fastapi')) {
     framework = 'fastapi';
     const entryFile = typeof fastapiEntry === 'string' ? modules.file(fastapiEntry.split(':')[0]) : undefined;
     app = findAppObject(index, modules, [...(entryFile ? [entryFile] : []), ...candidates], 'FastAPI');
-    frameworkEvidence = app?.evidence ?? has(deps, 'fastapi')!.evidence;
-  } else if (has(deps, 'flask')) {
+    frameworkEvidence = app?.evidence ?? has(runtimeDeps, 'fastapi')!.evidence;
+  } else if (has(runtimeDeps, 'flask')) {
     framework = 'flask';
     app = findAppObject(index, modules, candidates, 'Flask');
-    frameworkEvidence = app?.evidence ?? has(deps, 'flask')!.evidence;
+    frameworkEvidence = app?.evidence ?? has(runtimeDeps, 'flask')!.evidence;
   }
 
   const celery = has(deps, 'celery') ? findCelery(index, modules, candidates) : undefined;
@@ -505,7 +504,7 @@ export const detectPythonService: ServiceDetector = (folder, context) => {
   const old = runtime ? endOfLife(runtime.value) : undefined;
   if (old) notes.push(`${name}: Python ${old} (${runtime!.evidence.file}) is past its end of life; plan an upgrade`);
   const settingsTexts = djangoFiles.map((file) => readPython(index, file) ?? '');
-  const stores = datastores(index, layout, settings, settingsTexts, notes, name);
+  const stores = datastores(index, layout, settings, djangoFiles, notes, name);
   const base = (): Omit<DetectedService, 'name' | 'kind' | 'framework' | 'commands' | 'evidence'> & { evidence: Record<string, Evidence> } => {
     const evidenceMap: Record<string, Evidence> = { ...stores.evidence, ...toEvidenceKey(settings) };
     if (project.packageManagerVersion) evidenceMap.packageManagerVersion = project.packageManagerVersion.evidence;
@@ -536,8 +535,7 @@ export const detectPythonService: ServiceDetector = (folder, context) => {
     const { start, port } = webStart(index, layout, framework, app, launches, copies, codePort, settingsPort, notes, name);
     let health: HealthRoute | undefined;
     if (django) {
-      const settingsText = djangoFiles.map((file) => readPython(index, file) ?? '').join('\n');
-      const urlconf = settingsText.match(/^ROOT_URLCONF\s*=\s*["']([\w.]+)["']/m)?.[1] ?? `${django.package}.urls`;
+      const urlconf = settingsTexts.join('\n').match(/^ROOT_URLCONF\s*=\s*["']([\w.]+)["']/m)?.[1] ?? `${django.package}.urls`;
       const djangoModules = new Modules(index, [django.folder]);
       health = findDjangoHealth(index, djangoModules, nameResolver(index, djangoModules, settingDefault), urlconf);
     } else if (app && (framework === 'fastapi' || framework === 'flask')) {
