@@ -341,13 +341,13 @@ describe('python start commands from the project', () => {
     assert.equal(service.evidence['commands.start'].line, 6);
   });
 
-  test('Procfile web with $PORT: the port found in code fills it in', () => {
+  test('Procfile web with $PORT: the command stays as written, the port comes from the code', () => {
     const service = only({
       'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n',
       Procfile: 'web: gunicorn wsgi:app --bind 0.0.0.0:$PORT --workers 2\n',
       'wsgi.py': 'import os\nfrom flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == "__main__":\n    app.run(port=int(os.environ.get("PORT", "5050")))\n',
     });
-    assert.equal(service.commands.start, 'gunicorn wsgi:app --bind 0.0.0.0:5050 --workers 2');
+    assert.equal(service.commands.start, 'gunicorn wsgi:app --bind 0.0.0.0:$PORT --workers 2');
     assert.equal(service.port, 5050);
     assert.equal(service.evidence.port.file, 'wsgi.py');
   });

@@ -211,7 +211,7 @@ const portInEnvFiles = (index: RepoIndex, folders: readonly string[]): Found<num
 
 const defaultPorts: Record<string, number> = { 'waitress-serve': 8080, flask: 5000 };
 
-/** `$PORT`, `${PORT}`, `${PORT:-8000}` in a start command: the default, or the port found elsewhere. */
+/** `$PORT`, `${PORT}`, `${PORT:-8000}` in a start command: its default, else the port found elsewhere. */
 const portVariable = /\$\{PORT(?::-(\d+))?\}|\$PORT\b/;
 
 /** A launch's command as it runs from the service folder, or undefined when it names paths outside the repository. */
@@ -258,7 +258,7 @@ const webStart = (
   const configs = gunicornConfigs(index, [servicePath, project.folder, '.']);
   const localConfig = configs.find((file) => file === inFolder(servicePath, 'gunicorn.conf.py'));
   if (launch) {
-    let command = usable(launch, copies, servicePath, Boolean(django))!;
+    const command = usable(launch, copies, servicePath, Boolean(django))!;
     const variable = command.match(portVariable);
     let port = portInCommand(command.replace(portVariable, variable?.[1] ?? '0').replace(/"(\d+)"/g, '$1'));
     let portEvidence: Evidence = launch.evidence;
@@ -282,10 +282,8 @@ const webStart = (
       port = defaultPorts[executable] ?? 8000;
       portEvidence = { ...launch.evidence, note: `${executable} listens on ${port} by default` };
     }
-    if (variable) {
-      command = command.replace(new RegExp(portVariable.source, 'g'), String(port)).replace(/"(\d+)"/g, '$1');
-      notes.push(`${name}: the start command reads $PORT (${launch.evidence.file}); it is set to ${port} here`);
-    }
+    // The command stays as the project wrote it: the container's PORT is set to the port found here.
+    if (variable) notes.push(`${name}: the start command reads $PORT (${launch.evidence.file}); the service listens on ${port}`);
     const missing = missingExecutable(command, deps);
     if (missing) notes.push(`${name}: the start command runs ${missing}, which is not among the project's dependencies; install it in the image`);
     return { start: found(command, launch.evidence), port: found(port, portEvidence) };
