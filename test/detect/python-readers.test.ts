@@ -384,3 +384,32 @@ describe('python queue workers and notes', () => {
     assert.ok(detection.notes.some((note) => /Python 3\.8 \(runtime\.txt\) is past its end of life/.test(note)), detection.notes.join('\n'));
   });
 });
+
+describe('python libraries and stand-alone workers', () => {
+  test('a package with FastAPI routers but no app is a library', () => {
+    const detection = detect(
+      writeTree(tempDir('phase4-python-'), {
+        'pyproject.toml': '[project]\nname = "common-api"\ndependencies = ["fastapi"]\n',
+        'common_api/__init__.py': '',
+        'common_api/routers.py': 'from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.get("/health")\ndef health():\n    return {}\n',
+      }),
+    );
+    assert.deepEqual(detection.services, []);
+    assert.match(detection.notServices[0].why, /^library: depends on FastAPI/);
+  });
+
+  test('a stand-alone Celery app with a beat schedule: the worker keeps the project name, the scheduler is <name>-beat', () => {
+    const found = services({
+      'pyproject.toml': '[project]\nname = "mailer"\ndependencies = ["celery[redis]"]\n',
+      'mailer/__init__.py': '',
+      'mailer/tasks.py': 'from celery import Celery\n\ncelery = Celery("mailer")\ncelery.conf.beat_schedule = {"digest": {"task": "mailer.tasks.digest", "schedule": 3600}}\n',
+    });
+    assert.deepEqual(
+      found.map((service) => [service.name, service.kind, service.framework, service.commands.start]),
+      [
+        ['mailer', 'worker', 'celery', 'celery -A mailer.tasks worker --loglevel INFO'],
+        ['mailer-beat', 'worker', 'celery', 'celery -A mailer.tasks beat --loglevel INFO'],
+      ],
+    );
+  });
+});

@@ -479,7 +479,12 @@ export const detectPythonService: ServiceDetector = (folder, context) => {
   const { launches, copies } = projectLaunches(index, servicePath, folder, rootIsOwn);
   const webLaunch = launches.find((launch) => launch.role === 'web');
 
-  if (framework === 'none' && !celery && !rqDependency && !webLaunch && !has(runtimeDeps, 'dramatiq') && !has(runtimeDeps, 'arq')) {
+  const queues = Boolean(celery || rqDependency || has(runtimeDeps, 'dramatiq') || has(runtimeDeps, 'arq'));
+  // A package that depends on FastAPI or Flask but builds no app (shared routers, extensions) is a library.
+  if ((framework === 'fastapi' || framework === 'flask') && !app && !webLaunch && !queues && !serverScript(index, layout)) {
+    return { notService: { path: folder, why: `library: depends on ${framework === 'fastapi' ? 'FastAPI' : 'Flask'} but builds no app and starts no server` } };
+  }
+  if (framework === 'none' && !queues && !webLaunch) {
     if (isWorkspaceRoot) return { notService: { path: folder, why: 'workspace root: it only orchestrates its members' } };
     return { notService: { path: folder, why: 'no web framework, worker or start command: a library or tooling' } };
   }
