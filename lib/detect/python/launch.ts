@@ -95,23 +95,35 @@ const dockerContext = (file: string): string => {
   return /(^|\/)(docker|\.docker|deploy|build)$/.test(folder) ? folderOf(folder) : folder;
 };
 
+/** Logical lines of a Dockerfile or shell script: `\` continuations joined, each with the line it starts on. */
+const logicalLines = (text: string): { text: string; line: number }[] => {
+  const lines: { text: string; line: number }[] = [];
+  let pending = '';
+  let startLine = 0;
+  text.split('\n').forEach((raw, position) => {
+    const physical = raw.replace(/\r$/, '');
+    if (pending === '') startLine = position + 1;
+    else if (/^\s*#/.test(physical)) return;
+    if (physical.endsWith('\\')) pending += `${physical.slice(0, -1)} `;
+    else {
+      lines.push({ text: pending + physical, line: startLine });
+      pending = '';
+    }
+  });
+  if (pending) lines.push({ text: pending, line: startLine });
+  return lines;
+};
+
 const dockerfileFacts = (index: RepoIndex, file: string): DockerfileFacts | undefined => {
   const text = index.read(file);
   if (!text) return undefined;
   const context = dockerContext(file);
-  const joined = text.replace(/\\\r?\n/g, ' ');
-  const lines = joined.split('\n');
+  const lines = logicalLines(text);
   let workdir: string | undefined;
   const copies: [string, string][] = [];
   let cmd: { value: string; line: number } | undefined;
   let entrypoint: { value: string; line: number } | undefined;
-  let lineNumber = 0;
-  const originalLine = (fragment: string) => {
-    const offset = text.indexOf(fragment.slice(0, 30));
-    return offset === -1 ? undefined : text.slice(0, offset).split('\n').length;
-  };
-  for (const line of lines) {
-    lineNumber += 1;
+  for (const { text: line, line: lineNumber } of lines) {
     const instruction = line.trim().match(/^(\w+)\s+(.*)$/);
     if (!instruction) continue;
     const [, keyword, rest] = instruction;
@@ -138,10 +150,10 @@ const dockerfileFacts = (index: RepoIndex, file: string): DockerfileFacts | unde
         break;
       }
       case 'CMD':
-        cmd = { value: rest, line: originalLine(line.trim()) ?? lineNumber };
+        cmd = { value: rest, line: lineNumber };
         break;
       case 'ENTRYPOINT':
-        entrypoint = { value: rest, line: originalLine(line.trim()) ?? lineNumber };
+        entrypoint = { value: rest, line: lineNumber };
         break;
       default:
         break;
@@ -177,9 +189,7 @@ const scriptLaunches = (index: RepoIndex, file: string): Launch[] => {
   const text = index.read(file);
   if (!text) return [];
   const launches: Launch[] = [];
-  const joined = text.replace(/\\\r?\n\s*/g, ' ');
-  const lineOf = (fragment: string) => text.slice(0, Math.max(0, text.indexOf(fragment.split(' ')[0]))).split('\n').length;
-  for (const raw of joined.split('\n')) {
+  for (const { text: raw, line: lineNumber } of logicalLines(text)) {
     let line = raw.trim();
     if (line.startsWith('#') || line === '') continue;
     line = line.replace(/^(ExecStart|command)\s*=\s*/, '').replace(/^attach-daemon\s*=\s*/, '').replace(/^hook-pre-app\s*=\s*exec:/, '');
@@ -188,7 +198,7 @@ const scriptLaunches = (index: RepoIndex, file: string): Launch[] => {
       const role = roleOf(command);
       // uWSGI placeholders (%(_)) are optional daemons; init and setup scripts run once, not as workers.
       if (role === 'other' || /%\(/.test(command) || (role === 'worker' && oneOff.test(file))) continue;
-      launches.push({ command, role, evidence: { file, line: lineOf(raw.trim()), note: part.trim().slice(0, 120) } });
+      launches.push({ command, role, evidence: { file, line: lineNumber, note: part.trim().slice(0, 120) } });
     }
   }
   return launches;
