@@ -196,6 +196,14 @@ describe('python versions and manifests', () => {
     assert.equal(readProject(poetry, '.', [])?.packageManagerVersion?.value, '>=2.1');
   });
 
+  test('the project name from setup.py when there is no pyproject name', () => {
+    const index = repo({ 'setup.py': 'from setuptools import setup\n\nsetup(\n    name="httpbin",\n    install_requires=["Flask", "gunicorn"],\n)\n', Pipfile: '[packages]\nflask = "*"\n' });
+    const project = readProject(index, '.', []);
+    assert.equal(project?.name, 'httpbin');
+    assert.equal(project?.packageManager, 'pipenv');
+    assert.deepEqual(project?.dependencies.map((dependency) => dependency.name).sort(), ['flask', 'flask', 'gunicorn']);
+  });
+
   test('requirements: -r includes are followed; the file is a lockfile only when every line is pinned', () => {
     const pinned = repo({ 'requirements/base.txt': 'Django==5.1.4\n', 'requirements/production.txt': '-r base.txt\ngunicorn==23.0.0\n' });
     const project = readProject(pinned, '.', []);

@@ -238,7 +238,7 @@ export const readProject = (index: RepoIndex, folder: string, workspaces: readon
   return {
     folder,
     ...(pyprojectFile ? { pyprojectFile, pyproject } : {}),
-    name: pyproject?.project?.name ?? tool.poetry?.name,
+    name: pyproject?.project?.name ?? tool.poetry?.name ?? setupName(index, folder),
     packageManager: manager.manager,
     packageManagerEvidence: manager.why,
     packageManagerVersion: managerVersion(index, folder, manager.manager, workspace),
@@ -248,6 +248,11 @@ export const readProject = (index: RepoIndex, folder: string, workspaces: readon
     requirements: { ...(production ? { production } : {}), ...(dev ? { dev } : {}) },
   };
 };
+
+/** The distribution name in setup.py (`name="httpbin"`) or setup.cfg ([metadata] name). */
+const setupName = (index: RepoIndex, folder: string): string | undefined =>
+  index.read(inFolder(folder, 'setup.py'))?.match(/\bsetup\s*\([\s\S]*?\bname\s*=\s*["']([\w.-]+)["']/)?.[1] ??
+  index.read(inFolder(folder, 'setup.cfg'))?.match(/^\[metadata\][^[]*?^name\s*=\s*([\w.-]+)/m)?.[1];
 
 /** `.tool-versions` (asdf) or `mise.toml` entry for a tool. */
 const toolVersion = (index: RepoIndex, folder: string, tool: string): Found<string> | undefined => {
