@@ -349,6 +349,23 @@ describe('python start commands from the project', () => {
     assert.equal(service.evidence['commands.start'].line, 6);
   });
 
+  test("the project's own scripts/test.sh and scripts/lint.sh run with the project's tools", () => {
+    const service = only({
+      'pyproject.toml': '[project]\nname = "api"\ndependencies = ["fastapi[standard]"]\n\n[dependency-groups]\ndev = ["pytest", "ruff"]\n',
+      'uv.lock': '',
+      'app/__init__.py': '',
+      'app/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n',
+      'scripts/test.sh': '#!/bin/sh\ncoverage run -m pytest tests/\n',
+      'scripts/lint.sh': '#!/bin/sh\nmypy app\nruff check app\n',
+    });
+    assert.deepEqual(service.commands, {
+      install: 'uv sync --frozen',
+      test: 'uv run bash scripts/test.sh',
+      lint: 'uv run bash scripts/lint.sh',
+      start: 'uvicorn app.main:app --host 0.0.0.0 --port 8000',
+    });
+  });
+
   test('Procfile web with $PORT: the command stays as written, the port comes from the code', () => {
     const service = only({
       'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n',

@@ -132,10 +132,16 @@ const ciCommands = (index: RepoIndex, layout: Layout): ServiceCommands => {
   const poe = (project.pyproject?.tool?.poe?.tasks ?? {}) as Record<string, unknown>;
   const named = (step: string): string | undefined =>
     project.packageManager === 'pdm' && scripts[step] !== undefined ? `pdm run ${step}` : poe[step] !== undefined ? `${runner} poe ${step}` : undefined;
+  // The project's own scripts/test.sh and scripts/lint.sh, run with the project's tools on the PATH.
+  const script = (step: string): string | undefined => {
+    const file = [`scripts/${step}.sh`, `scripts/${step}s.sh`].find((candidate) => index.has(inFolder(servicePath, candidate)));
+    return file ? `${project.packageManager === 'pip' ? '' : `${runner} `}bash ${file}` : undefined;
+  };
   const test =
     named('test') ??
+    script('test') ??
     (has(all, 'pytest') ? `${runner} pytest` : layout.django ? (project.packageManager === 'pip' ? 'python manage.py test' : `${runner} python manage.py test`) : undefined);
-  const lint = named('lint') ?? (has(all, 'ruff') ? `${runner} ruff check .` : has(all, 'flake8') ? `${runner} flake8` : undefined);
+  const lint = named('lint') ?? script('lint') ?? (has(all, 'ruff') ? `${runner} ruff check .` : has(all, 'flake8') ? `${runner} flake8` : undefined);
   const targets = new Set([...makeTargets(index, servicePath), ...makeTargets(index, project.folder)]);
   const fromMake = (step: 'build' | 'test' | 'lint') => (targets.has(step) ? `make ${step}` : undefined);
   const build = fromMake('build');
