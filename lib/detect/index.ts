@@ -69,7 +69,9 @@ export const detectServicesIn = (index: RepoIndex): { services: DetectedService[
     if (site) services.push(site);
   }
   const unique = withUniqueNames(services.sort((a, b) => compareText(a.path, b.path) || compareText(a.name, b.name)));
-  return { services: unique, notServices: notServices.sort((a, b) => compareText(a.path, b.path)), notes: context.notes };
+  // A folder several detectors pass over (a uv and bun workspace root) is listed once.
+  const distinct = notServices.filter((entry, position) => notServices.findIndex((other) => other.path === entry.path) === position);
+  return { services: unique, notServices: distinct.sort((a, b) => compareText(a.path, b.path)), notes: context.notes };
 };
 
 /** The services of the repository at `root` (detection without the project-level hints). */

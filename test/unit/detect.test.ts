@@ -43,7 +43,10 @@ describe('detect: examples/sample-app (npm workspaces plus a Python service outs
   const detection = detect(sampleApp);
 
   test('finds the two workspaces and the Python service, not the orchestrating root', () => {
-    assert.deepEqual(detection.services, [
+    // Evidence is checked by the detection corpus (test/detect/corpus.test.ts); here the values.
+    assert.deepEqual(
+      detection.services.map(({ evidence: _evidence, ...service }) => service),
+      [
       {
         name: 'api',
         path: 'apps/api',
@@ -83,10 +86,20 @@ describe('detect: examples/sample-app (npm workspaces plus a Python service outs
           install: 'pip install -r requirements.txt -r requirements-dev.txt',
           test: 'python -m pytest',
           lint: 'python -m ruff check .',
+          start: 'uvicorn app.main:app --host 0.0.0.0 --port 8000',
         },
+        lockfile: 'services/reports/requirements.txt',
         uses: ['postgres', 'redis'],
+        settings: [
+          { name: 'DATABASE_PASSWORD', secret: true },
+          { name: 'DATABASE_URL', secret: true },
+          { name: 'DATABASE_USER' },
+          { name: 'REDIS_PASSWORD', secret: true },
+          { name: 'REDIS_URL', secret: true },
+        ],
       },
-    ]);
+    ],
+    );
   });
 
   test('project-level fields', () => {
@@ -228,72 +241,6 @@ describe('detect: fixtures', () => {
     assert.deepEqual(project(detection), { ...none, projectName: 'gradle-kotlin', database: 'mysql' });
   });
 
-  test('python-poetry-django: Poetry commands, Django default port, path("healthz/")', () => {
-    const detection = detect(fixture('python-poetry-django'));
-    assert.deepEqual(detection.services, [
-      {
-        name: 'blog',
-        path: '.',
-        kind: 'backend',
-        language: 'python',
-        framework: 'django',
-        packageManager: 'poetry',
-        port: 8000,
-        healthPath: '/healthz/',
-        commands: { install: 'poetry install --no-interaction', test: 'poetry run pytest', lint: 'poetry run ruff check .' },
-        uses: ['postgres'],
-      },
-    ]);
-    assert.deepEqual(project(detection), { ...none, projectName: 'python-poetry-django', database: 'postgres' });
-  });
-
-  test('python-flask-pip: app.run port, not the Redis client port', () => {
-    const detection = detect(fixture('python-flask-pip'));
-    assert.deepEqual(detection.services, [
-      {
-        name: 'python-flask-pip',
-        path: '.',
-        kind: 'backend',
-        language: 'python',
-        framework: 'flask',
-        packageManager: 'pip',
-        port: 5001,
-        healthPath: '/health',
-        commands: {
-          install: 'pip install -r requirements.txt -r requirements-dev.txt',
-          test: 'python -m pytest',
-          lint: 'python -m flake8',
-        },
-        uses: ['mysql', 'redis'],
-      },
-    ]);
-    assert.deepEqual(project(detection), {
-      ...none,
-      projectName: 'python-flask-pip',
-      database: 'mysql',
-      cache: 'redis',
-    });
-  });
-
-  test('python-celery-worker: a worker whose broker is the celery[redis] extra', () => {
-    const detection = detect(fixture('python-celery-worker'));
-    assert.deepEqual(detection.services, [
-      {
-        name: 'python-celery-worker',
-        path: '.',
-        kind: 'worker',
-        language: 'python',
-        framework: 'none',
-        packageManager: 'pip',
-        port: 8000,
-        healthPath: '/healthz',
-        commands: { install: 'pip install -r requirements.txt' },
-        uses: ['redis'],
-      },
-    ]);
-    assert.deepEqual(project(detection), { ...none, projectName: 'python-celery-worker', cache: 'redis' });
-  });
-
   test('static-site: an index.html alone', () => {
     const detection = detect(fixture('static-site'));
     assert.deepEqual(detection.services, [
@@ -340,11 +287,16 @@ describe('detect: fixtures', () => {
       'python-poetry-django',
       'python-flask-pip',
       'python-celery-worker',
+      'python-uv-workspace-fastapi',
+      'python-poetry-django-celery',
+      'python-pdm-flask-factory',
+      'python-fastapi-no-health',
+      'python-pip-django-requirements',
       'static-site',
     ];
     const roots = [sampleApp, ...fixtures.map(fixture)];
     for (const root of roots) {
-      detect(root).services.forEach(({ uses: _uses, ...service }, index) => {
+      detect(root).services.forEach(({ uses: _uses, evidence: _evidence, ...service }, index) => {
         assert.deepEqual(validateService(service, `${path.basename(root)}.services[${index}]`), service);
       });
     }
