@@ -40,6 +40,7 @@ const serviceSchema = {
     lockfile: { type: 'string', pattern: source(relativePathPattern), description: 'Lockfile installs are frozen to, relative to the repository root' },
     workspacePackage: { type: 'string', pattern: source(packageNamePattern), description: 'Package name inside its workspace' },
     buildOutput: { type: 'string', pattern: source(relativePathPattern), description: 'Folder the build writes, relative to path' },
+    installable: { type: 'boolean', description: 'Python: the project is a package the image installs (pyproject.toml declares a build system)' },
     uses: { type: 'array', uniqueItems: true, items: { enum: [...datastoreEngines] }, description: 'Datastores it connects to' },
     settings: {
       type: 'array',

@@ -121,6 +121,11 @@ export interface Service {
   workspacePackage?: string;
   /** Where the build writes what runs or is served, relative to `path` (Vite `dist`, Angular `dist/x/browser`). */
   buildOutput?: string;
+  /**
+   * Python: the project is an installable package (its pyproject.toml declares a build system), so the image
+   * installs it: a src/ layout is importable and its console scripts exist only once it is installed.
+   */
+  installable?: boolean;
   /** Datastores the service connects to. */
   uses?: DatastoreEngine[];
   /** Settings it reads from its environment. */
@@ -146,6 +151,7 @@ export const serviceFields = [
   'lockfile',
   'workspacePackage',
   'buildOutput',
+  'installable',
   'uses',
   'settings',
   'migrations',

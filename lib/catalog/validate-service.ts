@@ -147,6 +147,9 @@ export const validateService = (raw: unknown, field: string): Service => {
   const packageManagerVersion = optionalText(raw, 'packageManagerVersion', field, (value) => typeof value === 'string' && versionPattern.test(value), versionHint);
   const workspacePackage = optionalText(raw, 'workspacePackage', field, (value) => typeof value === 'string' && packageNamePattern.test(value), 'is not a package name');
   const buildOutput = optionalText(raw, 'buildOutput', field, isRelativePath, 'must be a folder relative to the service folder, such as dist');
+  if (raw.installable !== undefined && typeof raw.installable !== 'boolean') {
+    throw new UsageError(`${field}.installable`, 'must be true or false');
+  }
   let uses: Service['uses'];
   if (raw.uses !== undefined) {
     if (!Array.isArray(raw.uses) || raw.uses.some((engine) => !includes(datastoreEngines, engine))) {
@@ -182,6 +185,7 @@ export const validateService = (raw: unknown, field: string): Service => {
     ...(lockfile !== undefined ? { lockfile } : {}),
     ...(workspacePackage !== undefined ? { workspacePackage } : {}),
     ...(buildOutput !== undefined ? { buildOutput } : {}),
+    ...(raw.installable === true ? { installable: true } : {}),
     ...(uses !== undefined ? { uses } : {}),
     ...(settings !== undefined ? { settings } : {}),
     ...(migrations !== undefined ? { migrations } : {}),

@@ -203,6 +203,7 @@ export const planImages = (config: Config): ImageModel[] => {
       },
       ...(owner.buildOutput !== undefined ? { buildOutput: owner.buildOutput } : {}),
       dependencyFiles: dependencyFilesOf(owner, context),
+      installsProject: owner.language === 'python' && owner.installable === true,
       source: owner,
     };
   });

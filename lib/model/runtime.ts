@@ -35,7 +35,7 @@ export const nodeRange = (declared: string): string | undefined => {
 
 /**
  * A declared Python version as a PEP 440 specifier: poetry's `^3.11` and `~3.11`, `.python-version`'s `3.12`,
- * runtime.txt's `python-3.12.4` (the release line, not the exact patch).
+ * runtime.txt's `python-3.12.4` (its release line at that patch or later: `~=3.12.4`).
  */
 export const pythonSpecifier = (declared: string): string => {
   const value = declared.trim().replace(/^python-?/i, '');
@@ -43,7 +43,9 @@ export const pythonSpecifier = (declared: string): string => {
   if (caret) return `>=${caret[1]}.${caret[2]},<${Number(caret[1]) + 1}.0`;
   const tilde = value.match(/^~(\d+)\.(\d+)(?:\.\d+)?$/);
   if (tilde) return `>=${tilde[1]}.${tilde[2]},<${tilde[1]}.${Number(tilde[2]) + 1}`;
-  const bare = value.match(/^(\d+)(?:\.(\d+))?(?:\.\d+)?$/);
+  // An exact patch pins its release line at that patch or later: the newest patch of the line is deployed.
+  if (/^\d+\.\d+\.\d+$/.test(value)) return `~=${value}`;
+  const bare = value.match(/^(\d+)(?:\.(\d+))?$/);
   if (bare) return bare[2] === undefined ? `==${bare[1]}.*` : `==${bare[1]}.${bare[2]}.*`;
   return value;
 };

@@ -89,6 +89,8 @@ export interface ImageModel {
   commands: { build?: string; test?: string; install?: string };
   /** Where the build writes what is served or run, relative to the service folder. */
   buildOutput?: string;
+  /** Python: the image installs the project itself (a package), not only its dependencies. */
+  installsProject: boolean;
   /**
    * Repository-relative files whose change means new dependencies: what the Dockerfile copies before it
    * installs (live reload rebuilds on them, CI keys its caches on them).

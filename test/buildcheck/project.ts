@@ -47,19 +47,27 @@ const json = (file: string): Record<string, unknown> | undefined => {
 
 const ltsNames: Record<string, string> = { argon: '4', boron: '6', carbon: '8', dubnium: '10', erbium: '12', fermium: '14', gallium: '16', hydrogen: '18', iron: '20', jod: '22', krypton: '24' };
 
-/** A version file's Node version as a semver range; undefined for lts/*, latest, system and the like. */
+/**
+ * A version file's Node version as a semver range; undefined for lts/*, latest, system and the like. An exact
+ * version pins its release line at that patch or later (`20.11.0` -> `^20.11.0`): the newest patch of the
+ * same line is what a careful engineer deploys, for its security fixes.
+ */
 const nodeVersion = (text: string): string | undefined => {
   const value = text.trim().replace(/^(node|nodejs)[@-]?/i, '').replace(/^v/, '');
   const lts = value.match(/^lts\/(\w+)$/i);
   if (lts) return ltsNames[lts[1].toLowerCase()];
-  return /^\d+(\.\d+){0,2}$/.test(value) ? value : undefined;
+  if (/^\d+\.\d+\.\d+$/.test(value)) return `^${value}`;
+  return /^\d+(\.\d+)?$/.test(value) ? value : undefined;
 };
 
-/** A pinned Python version (.python-version, runtime.txt, .tool-versions) as a PEP 440 specifier. */
+/**
+ * A pinned Python version (.python-version, runtime.txt, .tool-versions) as a PEP 440 specifier: its release
+ * line, at the pinned patch or later (`3.11.9` -> `~=3.11.9`), as for Node above.
+ */
 const pythonPin = (text: string): string | undefined => {
   const match = text.trim().match(/^(?:cpython-|python-?)?(\d+\.\d+(?:\.\d+)?)$/);
   if (!match) return undefined;
-  return match[1].split('.').length === 3 ? `==${match[1]}` : `==${match[1]}.*`;
+  return match[1].split('.').length === 3 ? `~=${match[1]}` : `==${match[1]}.*`;
 };
 
 /** Poetry's version syntax (^, ~, *, ||, bare versions) as a PEP 440 specifier. */

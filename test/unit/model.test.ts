@@ -40,7 +40,7 @@ describe('runtime versions', () => {
     assert.equal(pythonSpecifier('^3.11'), '>=3.11,<4.0');
     assert.equal(pythonSpecifier('~3.11'), '>=3.11,<3.12');
     assert.equal(pythonSpecifier('3.12'), '==3.12.*');
-    assert.equal(pythonSpecifier('python-3.12.4'), '==3.12.*');
+    assert.equal(pythonSpecifier('python-3.12.4'), '~=3.12.4');
     assert.equal(pythonSpecifier('>=3.10,<4.0'), '>=3.10,<4.0');
     assert.ok(atLeast('1.27.0', '1.24.2') && atLeast('1.24.2', '1.24') && !atLeast('1.25.1', '1.26'));
     assert.equal(javaRelease('1.8'), 8);

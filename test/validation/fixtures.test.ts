@@ -1,31 +1,38 @@
 /**
  * Detection, generation and validation together on realistic repositories: the built CLI scaffolds each
- * fixture with --defaults, and every real validator accepts every file it wrote.
+ * fixture of the detection corpus with --defaults, every real validator accepts every file it wrote, and
+ * every image its compose.yaml builds could build (test/buildcheck: sources in the build context after the
+ * ignore files, lockfile installs, runtime and tool versions, start targets).
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { composeBuildProblems } from '../buildcheck/compose-builds.js';
 import { runCli } from '../helpers/cli.js';
 import { copyOf, read } from '../helpers/folders.js';
-import { fixturesDir } from '../helpers/paths.js';
+import { fixturesDir, repoRoot } from '../helpers/paths.js';
 import { validators } from './validators/index.js';
 
-const fixtures = [
-  'go-service',
-  'gradle-kotlin',
-  'monorepo-pnpm',
-  'python-celery-worker',
-  'python-flask-pip',
-  'python-poetry-django',
-  'spring-boot',
-  'static-site',
-];
+const fixtures = readdirSync(fixturesDir, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name !== 'empty')
+  .map((entry) => entry.name)
+  .sort();
 
 describe('phase4 --defaults on each fixture', { concurrency: 2 }, () => {
+  test('the corpus is there', () => assert.ok(fixtures.length >= 12, fixtures.join(', ')));
+
   for (const fixture of fixtures) {
+    const truth = JSON.parse(readFileSync(path.join(repoRoot, 'test', 'detect', 'truth', `${fixture}.json`), 'utf8'));
     test(fixture, () => {
       const dir = copyOf(path.join(fixturesDir, fixture));
       const result = runCli(['--defaults'], dir);
+      if (truth.services.length === 0) {
+        // A repository without a service (only CI, charts, infrastructure): a clear error, nothing written.
+        assert.equal(result.status, 2, result.stderr);
+        assert.match(result.stderr, /services: no services were detected/);
+        return;
+      }
       assert.equal(result.status, 0, result.stderr);
       const written: string[] = JSON.parse(read(dir, '.phase4/manifest.json')).files.map((file: { path: string }) => file.path);
       assert.ok(written.some((file) => /(^|\/)Dockerfile$/.test(file)), `no Dockerfile for ${fixture}: ${written.join(', ')}`);
@@ -34,6 +41,9 @@ describe('phase4 --defaults on each fixture', { concurrency: 2 }, () => {
         if (files.length === 0) continue; // a fixture need not produce every format; the matrix covers them all
         assert.deepEqual(validator.check(files), [], `${validator.name} on ${fixture}`);
       }
+      const builds = composeBuildProblems(dir);
+      assert.ok(builds.checked.length > 0, `${fixture}: compose.yaml builds no image`);
+      assert.deepEqual(builds.problems, [], `${fixture}: an image could not build`);
     });
   }
 });

@@ -114,6 +114,7 @@ export const planPythonService = (model: StackModel, image: ImageModel) => {
     pipMounts: [pipCache, ...image.buildSecrets.map(secretMount)],
     uvMounts: [cacheMount('/root/.cache/uv'), ...image.buildSecrets.map(secretMount)],
     testCommand: image.commands.test,
+    installsProject: image.installsProject,
     serverPrograms: [...new Set(program)],
     env: envPairs([
       { name: 'VIRTUAL_ENV', value: '/opt/venv' },

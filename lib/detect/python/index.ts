@@ -508,6 +508,15 @@ export const detectPythonService: ServiceDetector = (folder, context) => {
   const names = nameResolver(index, modules, settingDefault);
 
   const services: DetectedService[] = [];
+  // The image installs the project only where it must: a package (a build system in pyproject.toml, not
+  // Poetry's package-mode = false) whose code sits in a src/ layout, importable only once installed. A flat
+  // application runs from its folder; installing it could fail where the package name matches no folder.
+  const buildSystem = project.pyproject?.['build-system'];
+  const srcLayout = index.filesUnder(inFolder(servicePath, 'src')).some((file) => /^[^/]+\/__init__\.py$/.test(file.slice(inFolder(servicePath, 'src').length + 1)));
+  const installable =
+    buildSystem && srcLayout && project.pyproject?.tool?.poetry?.['package-mode'] !== false && project.pyprojectFile
+      ? evidence(project.pyprojectFile, `[build-system] of a src/ layout package`, index.read(project.pyprojectFile), index.read(project.pyprojectFile)?.indexOf('[build-system]'))
+      : undefined;
   const runtime = runtimeVersion(index, [servicePath, folder, ...(project.workspace ? [project.workspace.root] : [])]);
   const commands = ciCommands(index, layout);
   const old = runtime ? endOfLife(runtime.value) : undefined;
@@ -519,6 +528,7 @@ export const detectPythonService: ServiceDetector = (folder, context) => {
     if (project.packageManagerVersion) evidenceMap.packageManagerVersion = project.packageManagerVersion.evidence;
     if (runtime) evidenceMap.runtimeVersion = runtime.evidence;
     if (project.lockfile) evidenceMap.lockfile = project.lockfile.evidence;
+    if (installable) evidenceMap.installable = installable;
     const workspace = project.workspace;
     const buildContext = workspace ? workspace.root : servicePath !== folder ? folder : undefined;
     return {
@@ -530,6 +540,7 @@ export const detectPythonService: ServiceDetector = (folder, context) => {
       ...(buildContext !== undefined ? { buildContext } : {}),
       ...(project.lockfile ? { lockfile: project.lockfile.value } : {}),
       ...(workspace && project.name ? { workspacePackage: project.name } : {}),
+      ...(installable ? { installable: true } : {}),
       uses: stores.engines,
       ...(settings.length > 0 ? { settings: plainSettings(settings) } : {}),
       evidence: evidenceMap,

@@ -304,23 +304,9 @@ const managerVersion = (index: RepoIndex, folder: string, manager: PackageManage
  * manifest folder, the workspace root and the repository root.
  */
 export const runtimeVersion = (index: RepoIndex, folders: readonly string[]): Found<string> | undefined => {
+  // In each folder, a pin (.python-version, runtime.txt, Pipfile, .tool-versions) names the Python the team
+  // runs, so it comes before a compatibility range (requires-python, Poetry's python dependency).
   for (const folder of [...new Set([...folders, '.'])]) {
-    const pyprojectFile = inFolder(folder, 'pyproject.toml');
-    const toml = readToml(index, pyprojectFile);
-    const text = index.read(pyprojectFile) ?? '';
-    const requires = toml?.project?.['requires-python'];
-    if (typeof requires === 'string') return found(requires, evidence(pyprojectFile, `requires-python = "${requires}"`, text, text.indexOf('requires-python')));
-    const poetryPython = toml?.tool?.poetry?.dependencies?.python;
-    if (typeof poetryPython === 'string') {
-      return found(poetryPython, evidence(pyprojectFile, `[tool.poetry.dependencies] python = "${poetryPython}"`, text, text.search(/^\s*python\s*=/m)));
-    }
-    const pipfile = inFolder(folder, 'Pipfile');
-    const pipRequires = readToml(index, pipfile)?.requires;
-    const pipVersion = pipRequires?.python_full_version ?? pipRequires?.python_version;
-    if (typeof pipVersion === 'string') {
-      const pipText = index.read(pipfile) ?? '';
-      return found(pipVersion, evidence(pipfile, `[requires] python_version = "${pipVersion}"`, pipText, pipText.search(/python_(full_)?version/)));
-    }
     const pinned = inFolder(folder, '.python-version');
     const pinnedText = index.read(pinned)?.split('\n').map((line) => line.trim()).find((line) => line && !line.startsWith('#'));
     if (pinnedText) return found(pinnedText, evidence(pinned, `.python-version ${pinnedText}`, pinnedText, 0));
@@ -330,8 +316,24 @@ export const runtimeVersion = (index: RepoIndex, folders: readonly string[]): Fo
       const version = runtimeText.replace(/^python-/, '');
       return found(version, evidence(runtime, `runtime.txt ${runtimeText}`, runtimeText, 0));
     }
+    const pipfile = inFolder(folder, 'Pipfile');
+    const pipRequires = readToml(index, pipfile)?.requires;
+    const pipVersion = pipRequires?.python_full_version ?? pipRequires?.python_version;
+    if (typeof pipVersion === 'string') {
+      const pipText = index.read(pipfile) ?? '';
+      return found(pipVersion, evidence(pipfile, `[requires] python_version = "${pipVersion}"`, pipText, pipText.search(/python_(full_)?version/)));
+    }
     const tools = toolVersion(index, folder, 'python');
     if (tools) return tools;
+    const pyprojectFile = inFolder(folder, 'pyproject.toml');
+    const toml = readToml(index, pyprojectFile);
+    const text = index.read(pyprojectFile) ?? '';
+    const requires = toml?.project?.['requires-python'];
+    if (typeof requires === 'string') return found(requires, evidence(pyprojectFile, `requires-python = "${requires}"`, text, text.indexOf('requires-python')));
+    const poetryPython = toml?.tool?.poetry?.dependencies?.python;
+    if (typeof poetryPython === 'string') {
+      return found(poetryPython, evidence(pyprojectFile, `[tool.poetry.dependencies] python = "${poetryPython}"`, text, text.search(/^\s*python\s*=/m)));
+    }
   }
   return undefined;
 };
