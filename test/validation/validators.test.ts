@@ -1,13 +1,36 @@
 /**
  * The validators fail when their tool run goes wrong, not only on a bad file: a crash, output that is not
- * what the tool prints, a failing exit status without findings,.
+ * what the tool prints, a failing exit status without findings, a variable of the caller's shell.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { tempDir } from '../helpers/folders.js';
+import { tempDir, writeTree } from '../helpers/folders.js';
 import { runTool } from '../helpers/tools.js';
+import { dockerCompose } from './validators/compose.js';
 import { dockerfileUtilsFindings } from './validators/dockerfile.js';
+
+/** Runs `body` with `name` exported in this process, as a developer's shell would have it. */
+const withExported = <T>(name: string, value: string, body: () => T): T => {
+  const previous = process.env[name];
+  process.env[name] = value;
+  try {
+    return body();
+  } finally {
+    if (previous === undefined) delete process.env[name];
+    else process.env[name] = previous;
+  }
+};
+
+describe('tools run with PATH and HOME only', () => {
+  test("a variable of the caller's environment does not reach a tool; one the test passes does", () => {
+    const result = withExported('PHASE4_LEAK_PROBE', 'leaked', () =>
+      runTool('sh', ['-c', 'echo "${PHASE4_LEAK_PROBE-unset} ${PHASE4_GIVEN-unset} ${HOME:+home} ${PATH:+path}"'], { env: { PHASE4_GIVEN: 'given' } }),
+    );
+    assert.equal(result.status, 0, result.output);
+    assert.equal(result.stdout, 'unset given home path\n');
+  });
+});
 
 describe('dockerfile-utils validator', () => {
   const ok = { status: 0, stdout: '[]', output: '[]' };
@@ -40,5 +63,25 @@ describe('dockerfile-utils validator', () => {
     for (const file of [path.join(dir, 'missing', 'Dockerfile'), dir]) {
       assert.notDeepEqual(dockerfileUtilsFindings(file, runTool('dockerfile-utils', ['lint', '--json', file])), [], `${file} passed`);
     }
+  });
+});
+
+describe('docker compose validator', () => {
+  const unsetVariable = () =>
+    path.join(writeTree(tempDir(), { 'compose.yaml': 'services:\n  api:\n    image: "api:${PHASE4_UNSET_TAG}"\n' }), 'compose.yaml');
+
+  test('a variable the files leave unset fails: compose only warns about it, and exits 0', () => {
+    const problems = dockerCompose.check([unsetVariable()]);
+    assert.match(problems.join('\n'), /PHASE4_UNSET_TAG.*variable is not set/);
+  });
+
+  test("a variable exported by the caller's shell does not hide it", () => {
+    const problems = withExported('PHASE4_UNSET_TAG', '1.0', () => dockerCompose.check([unsetVariable()]));
+    assert.match(problems.join('\n'), /PHASE4_UNSET_TAG.*variable is not set/);
+  });
+
+  test('a variable with a default in the file passes', () => {
+    const file = path.join(writeTree(tempDir(), { 'compose.yaml': 'services:\n  api:\n    image: "api:${PHASE4_UNSET_TAG:-1.0}"\n' }), 'compose.yaml');
+    assert.deepEqual(dockerCompose.check([file]), []);
   });
 });
