@@ -45,25 +45,38 @@ let server: http.Server | undefined;
 let base = '';
 /** A server that accepts connections and reads the request, but never answers. */
 let silent: net.Server | undefined;
-let silentUrl = '';
+let silentBase = '';
 const silentSockets = new Set<net.Socket>();
-/** What the silent server received: proof that the request reached it, so the wait is the probe's own. */
-let silentRequests = '';
+/**
+ * When each request reached a test server (performance.now(), by path and query; every probe run asks for a
+ * URL of its own): the time a probe took after that is the probe's own, whatever its start-up cost.
+ */
+const arrivals = new Map<string, number>();
+let runs = 0;
+/** `path` with a query that names this run. */
+const unique = (urlPath: string) => `${urlPath}?run=${++runs}`;
 before(async () => {
   server = http.createServer((request, response) => {
-    response.statusCode = request.url === '/healthz' ? 200 : request.url === '/redirect' ? 302 : 503;
-    if (request.url === '/redirect') response.setHeader('Location', '/healthz');
+    arrivals.set(request.url ?? '', performance.now());
+    const pathname = new URL(request.url ?? '/', 'http://probe').pathname;
+    response.statusCode = pathname === '/healthz' ? 200 : pathname === '/redirect' ? 302 : 503;
+    if (pathname === '/redirect') response.setHeader('Location', '/healthz');
     response.end('probe');
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
   silent = net.createServer((socket) => {
     silentSockets.add(socket);
-    socket.on('data', (chunk) => (silentRequests += chunk.toString()));
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk.toString();
+      const requestLine = received.match(/^GET (\S+) HTTP\/1\.1\r\n/);
+      if (requestLine && !arrivals.has(requestLine[1])) arrivals.set(requestLine[1], performance.now());
+    });
     socket.on('close', () => silentSockets.delete(socket));
   });
   await new Promise<void>((resolve) => silent!.listen(0, '127.0.0.1', resolve));
-  silentUrl = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/healthz`;
+  silentBase = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
 });
 after(async () => {
   for (const socket of silentSockets) socket.destroy();
@@ -79,6 +92,8 @@ interface ProbeRun {
   /** The harness killed it at its limit: the probe hung. */
   hung: boolean;
   ms: number;
+  /** performance.now() when it ended. */
+  endedAt: number;
   stderr: string;
 }
 
@@ -92,10 +107,12 @@ const runProbe = (file: string, args: string[], limit = harnessLimitMs) =>
     const started = performance.now();
     execFile(file, args, { timeout: limit, killSignal: 'SIGKILL' }, (error, _stdout, stderr) => {
       const failure = error as (Error & { code?: number | string; killed?: boolean }) | null;
+      const endedAt = performance.now();
       resolve({
         code: failure === null ? 0 : typeof failure.code === 'number' ? failure.code : null,
         hung: failure?.killed === true,
-        ms: Math.round(performance.now() - started),
+        ms: Math.round(endedAt - started),
+        endedAt,
         stderr: failure && typeof failure.code === 'string' ? `${stderr}${failure.message}` : stderr,
       });
     });
@@ -107,15 +124,43 @@ const describeRun = (run: ProbeRun) =>
 const assertHealthy = (run: ProbeRun, what: string) => assert.ok(run.code === 0 && !run.hung, `${what}: ${describeRun(run)}`);
 
 /**
- * Unhealthy: the probe exited by itself with status 1, saying why. `quick`: before its own timeout could have
- * fired (an error status or a refused connection needs no waiting); otherwise it gave up at its timeout.
+ * Unhealthy: the probe exited by itself with status 1, saying why. When a test server received its request
+ * (`requested`, path and query), the time from then to the exit is checked: `quick`, shorter than the probe's
+ * own timeout (an error status needs no waiting; a refused connection is quick by its reason), or
+ * `at its timeout`, when the server never answers.
  */
-const assertUnhealthy = (run: ProbeRun, what: string, reason: RegExp, timing: 'quick' | 'at its timeout') => {
+const assertUnhealthy = (run: ProbeRun, what: string, reason: RegExp, timing: 'quick' | 'at its timeout', requested?: string) => {
   assert.ok(!run.hung, `${what}: ${describeRun(run)}`);
   assert.equal(run.code, 1, `${what}: ${describeRun(run)}`);
   assert.match(run.stderr, reason, `${what}: ${describeRun(run)}`);
-  if (timing === 'quick') assert.ok(run.ms < probeTimeoutMs, `${what}: took ${run.ms} ms, as long as its timeout`);
-  else assert.ok(run.ms >= probeTimeoutMs - 100 && run.ms < probeTimeoutMs + 8000, `${what}: gave up after ${run.ms} ms, not at its ${probeTimeoutMs} ms timeout`);
+  if (requested === undefined) return;
+  const arrived = arrivals.get(requested);
+  assert.ok(arrived !== undefined, `${what}: the request never reached the test server`);
+  const waited = Math.round(run.endedAt - arrived);
+  if (timing === 'quick') assert.ok(waited < probeTimeoutMs, `${what}: exited ${waited} ms after its request, as late as its timeout`);
+  else {
+    // Its clock starts before the request leaves, so the whole run is the lower bound.
+    assert.ok(run.ms >= probeTimeoutMs - 50, `${what}: gave up after ${run.ms} ms, before its ${probeTimeoutMs} ms timeout`);
+    assert.ok(waited < probeTimeoutMs + 5000, `${what}: gave up ${waited} ms after its request, long after its ${probeTimeoutMs} ms timeout`);
+  }
+};
+
+/** Runs `probe` healthy, failing (503), against a closed port and against a silent server; checks each ending. */
+const checkProbe = async (probe: (url: string) => Promise<ProbeRun>, reasons: { refused: RegExp; timeout: RegExp }) => {
+  const [failing, silentPath] = [unique('/failing'), unique('/healthz')];
+  // Concurrently: the silent case takes the probe's whole timeout.
+  const [healthy, redirected, failed, closed, unanswered] = await Promise.all([
+    probe(`${base}${unique('/healthz')}`),
+    probe(`${base}${unique('/redirect')}`),
+    probe(`${base}${failing}`),
+    probe(closedPort),
+    probe(`${silentBase}${silentPath}`),
+  ]);
+  assertHealthy(healthy, '200');
+  assertHealthy(redirected, 'a redirect to 200');
+  assertUnhealthy(failed, '503', /answered 503/, 'quick', failing);
+  assertUnhealthy(closed, 'a closed port', reasons.refused, 'quick');
+  assertUnhealthy(unanswered, 'a server that never answers', reasons.timeout, 'at its timeout', silentPath);
 };
 
 describe('health probes', () => {
@@ -137,14 +182,7 @@ describe('health probes', () => {
     assert.deepEqual([gofmt.status, gofmt.output], [0, ''], 'gofmt -l');
     const build = runTool('go', ['build', '-o', 'healthcheck', '.'], { cwd: folder, env });
     assert.equal(build.status, 0, build.output);
-    const probe = (url: string) => runProbe(path.join(folder, 'healthcheck'), [url]);
-    assertHealthy(await probe(`${base}/healthz`), '200');
-    assertHealthy(await probe(`${base}/redirect`), 'a redirect to 200');
-    assertUnhealthy(await probe(`${base}/failing`), '503', /answered 503/, 'quick');
-    assertUnhealthy(await probe(closedPort), 'a closed port', /connection refused/, 'quick');
-    const before = silentRequests.length;
-    assertUnhealthy(await probe(silentUrl), 'a server that never answers', /Timeout exceeded|timeout/i, 'at its timeout');
-    assert.match(silentRequests.slice(before), /^GET \/healthz /, 'the request reached the silent server');
+    await checkProbe((url) => runProbe(path.join(folder, 'healthcheck'), [url]), { refused: /connection refused/, timeout: /Client\.Timeout exceeded/ });
   });
 
   test('the Java probe compiles with javac and tells healthy from unhealthy', { timeout: 120_000 }, async () => {
@@ -153,15 +191,10 @@ describe('health probes', () => {
     const compile = runTool('javac', ['-Xlint:all', '-Werror', '-d', 'classes', 'HealthCheck.java'], { cwd: folder });
     assert.equal(compile.status, 0, compile.output);
     const java = requireTool('java');
-    const probe = (url: string) => runProbe(java, ['-Xmx16m', '-XX:TieredStopAtLevel=1', '-cp', path.join(folder, 'classes'), 'HealthCheck', url]);
-    const before = silentRequests.length;
-    // The slow case first and alone, the others meanwhile: each JVM start takes a while on a small machine.
-    const [silentRun, healthy, failing, closed] = await Promise.all([probe(silentUrl), probe(`${base}/healthz`), probe(`${base}/failing`), probe(closedPort)]);
-    assertHealthy(healthy, '200');
-    assertUnhealthy(failing, '503', /answered 503/, 'quick');
-    assertUnhealthy(closed, 'a closed port', /Connection refused/, 'quick');
-    assertUnhealthy(silentRun, 'a server that never answers', /SocketTimeoutException|timed out/i, 'at its timeout');
-    assert.match(silentRequests.slice(before), /^GET \/healthz /, 'the request reached the silent server');
+    await checkProbe((url) => runProbe(java, ['-Xmx16m', '-XX:TieredStopAtLevel=1', '-cp', path.join(folder, 'classes'), 'HealthCheck', url]), {
+      refused: /Connection refused/,
+      timeout: /SocketTimeoutException: Read timed out/,
+    });
   });
 
   test('workers get no probe', () => {
