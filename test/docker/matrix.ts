@@ -90,6 +90,8 @@ export const specialVariants = (): Service[] => [
   variant('java', 'maven', 'spring-boot', { name: 'mvnw-boot', commands: { install: './mvnw -B dependency:go-offline', build: './mvnw -B -DskipTests package', test: './mvnw -B verify' } }),
   variant('java', 'gradle', 'spring-boot', { name: 'gradlew-boot', commands: { install: './gradlew --no-daemon dependencies', build: './gradlew --no-daemon bootJar -x test', test: './gradlew --no-daemon test' } }),
   variant('go', 'go', 'net-http', { name: 'go-backend-worker', kind: 'worker' }),
+  // A front end on a port of its own: every other one is on nginx-unprivileged's usual 8080.
+  variant('node', 'npm', 'svelte', { name: 'preview-web', path: 'apps/preview-web', port: 4173 }),
 ];
 
 const baseConfig = (name: string, services: Service[]): Config =>
