@@ -184,7 +184,7 @@ for (const composeCase of cases) {
           copyFileSync(path.join(dir(), file), path.join(repo, file));
         }
         writeFileSync(path.join(repo, 'secrets', `${model.secrets[0].name}.txt`), 'x');
-        const git = (args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
+        const git = (args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8', env: minimalEnvironment() });
         assert.equal(git(['init', '--quiet']).status, 0);
         const status = git(['status', '--porcelain', '--untracked-files=all']);
         assert.equal(status.stdout.trim(), '?? secrets/.gitignore');
