@@ -19,7 +19,7 @@ import { renderAll } from '../../lib/render/render.js';
 import { imageRef } from '../../lib/versions/index.js';
 import { tempDir } from '../helpers/folders.js';
 import { repoRoot } from '../helpers/paths.js';
-import { minimalEnvironment, requireTool, runTool } from '../helpers/tools.js';
+import { minimalEnvironment, requireTool, runTool, withExported } from '../helpers/tools.js';
 import { ancestry, parseDockerfile } from '../docker/dockerfile-parse.js';
 import { cases, type ComposeCase } from './cases.js';
 import { compose, dependencyFilesOf, readYaml, render, resolved, writeRepository } from './support.js';
@@ -609,14 +609,8 @@ describe('compose: every guide and file of the matrix', () => {
   test("compose never sees the caller's environment: an exported variable cannot hide an unset one", () => {
     const dir = tempDir('phase4-compose-env-');
     writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  api:\n    image: "api:${API_HOST_PORT}"\n');
-    const exported = process.env.API_HOST_PORT;
-    process.env.API_HOST_PORT = '3000';
-    try {
-      assert.match(compose(dir, ['compose.yaml'], ['config', '--quiet']).output, /API_HOST_PORT\W+ variable is not set/);
-    } finally {
-      if (exported === undefined) delete process.env.API_HOST_PORT;
-      else process.env.API_HOST_PORT = exported;
-    }
+    const result = withExported('API_HOST_PORT', '3000', () => compose(dir, ['compose.yaml'], ['config', '--quiet']));
+    assert.match(result.output, /API_HOST_PORT\W+ variable is not set/);
   });
 
   test('the validators are installed (a missing one fails, never skips)', () => {

@@ -50,6 +50,18 @@ export const minimalEnvironment = (extra: Record<string, string> = {}): Record<s
   ...extra,
 });
 
+/** Runs `body` with `name` exported in this process, as a developer's shell would have it, then restores it. */
+export const withExported = <T>(name: string, value: string, body: () => T): T => {
+  const previous = process.env[name];
+  process.env[name] = value;
+  try {
+    return body();
+  } finally {
+    if (previous === undefined) delete process.env[name];
+    else process.env[name] = previous;
+  }
+};
+
 export const runTool = (
   name: string,
   args: string[],

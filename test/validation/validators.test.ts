@@ -6,21 +6,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { tempDir, writeTree } from '../helpers/folders.js';
-import { runTool } from '../helpers/tools.js';
+import { runTool, withExported } from '../helpers/tools.js';
 import { dockerCompose } from './validators/compose.js';
 import { dockerfileUtilsFindings } from './validators/dockerfile.js';
-
-/** Runs `body` with `name` exported in this process, as a developer's shell would have it. */
-const withExported = <T>(name: string, value: string, body: () => T): T => {
-  const previous = process.env[name];
-  process.env[name] = value;
-  try {
-    return body();
-  } finally {
-    if (previous === undefined) delete process.env[name];
-    else process.env[name] = previous;
-  }
-};
 
 describe('tools run with PATH and HOME only', () => {
   test("a variable of the caller's environment does not reach a tool; one the test passes does", () => {
