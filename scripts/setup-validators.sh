@@ -3,8 +3,8 @@
 # The npm validators are devDependencies (installed by `npm ci`), not handled here.
 #
 # Debian packages (apt, only when one is missing; `apt-get update` only then):
-#   packages: shellcheck yamllint nginx rsync (nginx: the binary only; its service is never started nor
-#   left enabled). Seen on Debian 12: shellcheck 0.9.0, yamllint 1.29.0, nginx 1.22.1, rsync 3.5.0 (3.5.0+ds1-0+deb12u1).
+#   packages: shellcheck yamllint nginx rsync wget iproute2 util-linux (nginx: the binary only; its service
+#   is never started nor left enabled). Seen on Debian 12: shellcheck 0.9.0, yamllint 1.29.0, nginx 1.22.1, rsync 3.5.0 (3.5.0+ds1-0+deb12u1).
 #
 # Docker Compose v2, built from source with the machine's Go (no Docker engine needed for `config`):
 #   module:  github.com/docker/compose/v2   version: v2.40.3 (the last v2.x release; go.mod says go 1.24.9)
@@ -37,10 +37,12 @@ COMPOSE_BIN="$BIN_DIR/docker-compose"
 
 # Debian tool -> package
 # javac/java and python3 compile and run the generated health probes and build helpers (test/docker);
-# tmux gives the interactive CLI test a real terminal (test/tty).
-APT_TOOLS=(shellcheck yamllint nginx rsync javac java python3 tmux)
+# tmux gives the interactive CLI test a real terminal (test/tty). The nginx tests run nginx in a private
+# network namespace (unshare, mount: util-linux; ip: iproute2) and the images' health commands with wget.
+APT_TOOLS=(shellcheck yamllint nginx rsync javac java python3 tmux wget ip unshare)
 declare -A APT_PKG=([shellcheck]=shellcheck [yamllint]=yamllint [nginx]=nginx [rsync]=rsync
-  [javac]=openjdk-17-jdk-headless [java]=openjdk-17-jdk-headless [python3]=python3 [tmux]=tmux)
+  [javac]=openjdk-17-jdk-headless [java]=openjdk-17-jdk-headless [python3]=python3 [tmux]=tmux
+  [wget]=wget [ip]=iproute2 [unshare]=util-linux)
 
 log() { printf 'setup-validators: %s\n' "$*" >&2; }
 
@@ -265,6 +267,9 @@ tool_version() {
     java) "$p" -version 2>&1 | awk -F'"' 'NR == 1 {print $2}' ;;
     python3) "$p" --version | awk '{print $2}' ;;
     tmux) "$p" -V | awk '{print $2}' ;;
+    wget) "$p" --version | awk 'NR == 1 {print $3}' ;;
+    ip) "$p" -V | sed -n 's/.*iproute2-\([^,]*\).*/\1/p' ;;
+    unshare) "$p" --version | awk '{print $NF}' ;;
     *) return 1 ;;
   esac
 }

@@ -21,7 +21,7 @@ import { renderAll } from '../../lib/render/render.js';
 import { imageRef } from '../../lib/versions/index.js';
 import { tempDir } from '../helpers/folders.js';
 import { repoRoot } from '../helpers/paths.js';
-import { requireTool, runTool } from '../helpers/tools.js';
+import { minimalEnvironment, requireTool, runTool, withExported } from '../helpers/tools.js';
 import { ancestry, parseDockerfile } from '../docker/dockerfile-parse.js';
 import { cases, type ComposeCase } from './cases.js';
 import { compose, dependencyFilesOf, readYaml, render, resolved, writeRepository } from './support.js';
@@ -45,7 +45,7 @@ const runSecretsScript = (dir: string, env: Record<string, string> = {}) => {
   const result = spawnSync('sh', [path.join(dir, 'scripts', 'dev-secrets.sh')], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    env: minimalEnvironment(env),
   });
   return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
 };
@@ -232,7 +232,7 @@ for (const composeCase of cases) {
         }
         writeFileSync(path.join(repo, 'secrets', 'any.txt'), 'x');
         writeFileSync(path.join(repo, 'secrets', 'api.env'), 'x');
-        const git = (args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
+        const git = (args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8', env: minimalEnvironment() });
         assert.equal(git(['init', '--quiet']).status, 0);
         const status = git(['status', '--porcelain', '--untracked-files=all']);
         assert.equal(status.stdout.trim(), '?? secrets/.gitignore');
@@ -674,6 +674,13 @@ describe('compose: every guide and file of the matrix', () => {
     assert.match(result.output, new RegExp(`kept +secrets/${first.name}\\.txt`));
     assert.equal(readFileSync(path.join(dir, 'secrets', `${first.name}.txt`), 'utf8'), 'chosen-by-me');
     assert.equal(modeOf(path.join(dir, 'secrets', `${first.name}.txt`)), '600', 'an existing file keeps its mode too');
+  });
+
+  test("compose never sees the caller's environment: an exported variable cannot hide an unset one", () => {
+    const dir = tempDir('phase4-compose-env-');
+    writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  api:\n    image: "api:${API_HOST_PORT}"\n');
+    const result = withExported('API_HOST_PORT', '3000', () => compose(dir, ['compose.yaml'], ['config', '--quiet']));
+    assert.match(result.output, /API_HOST_PORT\W+ variable is not set/);
   });
 
   test('the validators are installed (a missing one fails, never skips)', () => {

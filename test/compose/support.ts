@@ -8,8 +8,7 @@ import { derive } from '../../lib/model/derive.js';
 import { buildContextOf, dockerfilePath } from '../../lib/plan/naming.js';
 import type { Config } from '../../lib/plan/types.js';
 import { renderAll, type RenderedFile } from '../../lib/render/render.js';
-import { spawnSync } from 'node:child_process';
-import { requireTool, type ToolResult } from '../helpers/tools.js';
+import { runTool, type ToolResult } from '../helpers/tools.js';
 
 export const render = (config: Config): RenderedFile[] => renderAll(composeArea.plan(derive(config), { otherFiles: [] }));
 
@@ -74,31 +73,12 @@ export const writeRepository = (dir: string, config: Config, files: RenderedFile
 export const readYaml = (dir: string, file: string): Record<string, any> => parse(readFileSync(path.join(dir, file), 'utf8'));
 
 /**
- * The real Compose v2 on the files, in an environment without the variables compose would read from the
- * caller's shell (so a developer's COMPOSE_FILE or API_HOST_PORT cannot change the result).
+ * The real Compose v2 on the files, with PATH and HOME only (runTool): no variable of the caller's shell
+ * (COMPOSE_FILE, API_HOST_PORT, anything the files interpolate) can change the result or stand in for one
+ * that the files and .env leave unset.
  */
-export const compose = (dir: string, files: string[], args: string[]): ToolResult => {
-  const result = spawnSync(requireTool('docker-compose'), [...files.flatMap((file) => ['-f', file]), ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: cleanEnvironment(),
-    timeout: 120_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}\n${result.stderr}`.trim() };
-};
-
-/** The process environment without variables compose would read (COMPOSE_*, and every name we interpolate). */
-export const cleanEnvironment = (): Record<string, string> => {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value === undefined || name.startsWith('COMPOSE_') || name.startsWith('DOCKER_')) continue;
-    if (/_(HOST_PORT|DEBUG_PORT)$|^DATABASE_/.test(name)) continue;
-    env[name] = value;
-  }
-  return env;
-};
+export const compose = (dir: string, files: string[], args: string[]): ToolResult =>
+  runTool('docker-compose', [...files.flatMap((file) => ['-f', file]), ...args], { cwd: dir });
 
 /** The resolved model `docker compose config` prints: interpolated, merged, with absolute paths. */
 export const resolved = (dir: string, files: string[]): Record<string, any> => {

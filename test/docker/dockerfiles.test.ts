@@ -14,6 +14,7 @@ import { runtimeUsers } from '../../lib/model/images.js';
 import { allImageRefs, allImages } from '../../lib/versions/index.js';
 import { requireTool, runTool } from '../helpers/tools.js';
 import { repoRoot } from '../helpers/paths.js';
+import { dockerfileUtilsFindings } from '../validation/validators/dockerfile.js';
 import { ancestry, execArguments, type Instruction, type Stage } from './dockerfile-parse.js';
 import { renderConfig, renderMatrix, type RenderedImage } from './rendered.js';
 import { matrixConfigs } from './matrix.js';
@@ -69,12 +70,16 @@ describe('generated Dockerfiles', () => {
 
   /** dockerfile-utils' findings (errors and warnings) for one file; it lints one file per run. */
   const lint = async (file: string): Promise<string[]> => {
-    const { stdout } = await run(requireTool('dockerfile-utils'), ['lint', '--json', file], { maxBuffer: 16 * 1024 * 1024 }).catch(
-      // It exits non-zero on errors, with the same JSON on stdout.
-      (error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }),
+    const result = await run(requireTool('dockerfile-utils'), ['lint', '--json', file], { maxBuffer: 16 * 1024 * 1024 }).then(
+      ({ stdout, stderr }) => ({ status: 0 as number | null, stdout, stderr }),
+      // A non-zero exit (errors found, or a failure), a signal, or a spawn error.
+      (error: { code?: number | string; stdout?: string; stderr?: string; message?: string }) => ({
+        status: typeof error.code === 'number' ? error.code : null,
+        stdout: error.stdout ?? '',
+        stderr: error.stderr || String(error.message),
+      }),
     );
-    const problems = JSON.parse(stdout) as { message: string; severity: string; range: { start: { line: number } } }[];
-    return problems.map((problem) => `${path.basename(file)}:${problem.range.start.line + 1} ${problem.severity}: ${problem.message}`);
+    return dockerfileUtilsFindings(path.relative(root, file), { ...result, output: `${result.stdout}\n${result.stderr}`.trim() });
   };
 
   test('dockerfile-utils reports warnings, so a clean result means something', async () => {

@@ -176,6 +176,8 @@ export const specialVariants = (): Service[] => [
     settings: [{ name: 'DATABASE_URL', secret: true }],
   }),
   variant('go', 'go', 'net-http', { name: 'go-backend-worker', kind: 'worker' }),
+  // A front end on a port of its own: every other one is on nginx-unprivileged's usual 8080.
+  variant('node', 'npm', 'svelte', { name: 'preview-web', path: 'apps/preview-web', port: 4173 }),
 ];
 
 export const baseConfig = (name: string, services: Service[]): Config =>

@@ -1,6 +1,7 @@
 /** Runs the built `phase4` CLI in a child process, as users and scripts do. */
 import { spawnSync } from 'node:child_process';
 import { cliPath } from './paths.js';
+import { minimalEnvironment } from './tools.js';
 
 export interface CliResult {
   status: number | null;
@@ -13,7 +14,8 @@ export const runCli = (args: string[], cwd: string, input?: string): CliResult =
     cwd,
     encoding: 'utf8',
     input: input ?? '',
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    // PATH and HOME only: NODE_OPTIONS, a git hook's GIT_DIR or anything else the caller exported cannot change a run.
+    env: minimalEnvironment({ FORCE_COLOR: '0', NO_COLOR: '1' }),
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

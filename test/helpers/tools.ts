@@ -39,6 +39,29 @@ export interface ToolResult {
   output: string;
 }
 
+/**
+ * The environment every tool and script runs with: PATH and HOME only, plus what a test sets on purpose. The
+ * caller's other variables cannot change a result: an exported variable would hide compose's "variable is
+ * not set", SHELLCHECK_OPTS could disable checks, NODE_OPTIONS or GOFLAGS would change what runs.
+ */
+export const minimalEnvironment = (extra: Record<string, string> = {}): Record<string, string> => ({
+  PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+  HOME: process.env.HOME ?? os.homedir(),
+  ...extra,
+});
+
+/** Runs `body` with `name` exported in this process, as a developer's shell would have it, then restores it. */
+export const withExported = <T>(name: string, value: string, body: () => T): T => {
+  const previous = process.env[name];
+  process.env[name] = value;
+  try {
+    return body();
+  } finally {
+    if (previous === undefined) delete process.env[name];
+    else process.env[name] = previous;
+  }
+};
+
 export const runTool = (
   name: string,
   args: string[],
@@ -48,7 +71,7 @@ export const runTool = (
     cwd: options.cwd,
     input: options.input,
     encoding: 'utf8',
-    env: { ...process.env, ...options.env },
+    env: minimalEnvironment(options.env),
     timeout: options.timeout ?? 120_000,
     maxBuffer: 64 * 1024 * 1024,
   });

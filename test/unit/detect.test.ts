@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { validateService } from '../../lib/catalog/validate-service.js';
 import { tempDir, writeTree } from '../helpers/folders.js';
+import { minimalEnvironment } from '../helpers/tools.js';
 import { detect, detectServices } from '../../lib/detect/index.js';
 import type { DetectedService, Detection } from '../../lib/detect/types.js';
 
@@ -31,7 +32,8 @@ const none = { ci: undefined, cloud: undefined, orchestration: undefined, databa
 /** A throwaway repository made of `files` (path -> content), removed at the end. */
 const tempRepo = (files: Record<string, string>): string => writeTree(tempDir('phase4-detect-'), files);
 
-const git = (root: string, ...args: string[]) => execFileSync('git', ['-C', root, ...args], { stdio: 'ignore' });
+/** git on the throwaway repository only: a GIT_DIR or GIT_INDEX_FILE exported by a git hook running the tests must not reach it. */
+const git = (root: string, ...args: string[]) => execFileSync('git', ['-C', root, ...args], { stdio: 'ignore', env: minimalEnvironment() });
 
 const onlyService = (root: string): DetectedService => {
   const services = detectServices(root);

@@ -20,6 +20,17 @@ export interface GeneratedCase extends MatrixCase {
 
 let generated: { root: string; cases: GeneratedCase[] } | undefined;
 
+/** Plans and renders one case's answers: the pure core of every generator run. */
+export const renderAnswers = (config: MatrixCase['config']): RenderedFile[] => renderAll(plan(config));
+
+/** Writes rendered files under `dir`, at their repository paths. */
+export const writeRendered = (dir: string, files: RenderedFile[]): void => {
+  for (const file of files) {
+    mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
+    writeFileSync(path.join(dir, file.path), file.contents);
+  }
+};
+
 export const generateMatrix = () => {
   if (generated) return generated;
   const root = mkdtempSync(path.join(os.tmpdir(), 'phase4-matrix-'));
@@ -32,11 +43,8 @@ export const generateMatrix = () => {
       validateValue(option, matrixCase.config[option.name as keyof typeof matrixCase.config], `${matrixCase.label}: ${option.name}`);
     }
     checkAnswers(matrixCase.config, dir);
-    const files = renderAll(plan(matrixCase.config));
-    for (const file of files) {
-      mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
-      writeFileSync(path.join(dir, file.path), file.contents);
-    }
+    const files = renderAnswers(matrixCase.config);
+    writeRendered(dir, files);
     return { ...matrixCase, dir, files };
   });
   generated = { root, cases };

@@ -25,7 +25,7 @@ const service = (name: string, fields: Partial<Service> & Pick<Service, 'kind' |
 export const serviceVariants: Service[] = [
   service('web-react', { kind: 'frontend', language: 'node', framework: 'react', packageManager: 'npm', port: 8080, commands: { install: 'npm ci', build: 'npm run build', test: 'npm test' } }),
   service('web-vue', { kind: 'frontend', language: 'node', framework: 'vue', packageManager: 'pnpm', port: 8080, commands: { install: 'pnpm install --frozen-lockfile', build: 'pnpm run build' } }),
-  service('web-angular', { kind: 'frontend', language: 'node', framework: 'angular', packageManager: 'yarn', port: 8080, commands: { install: 'yarn install --frozen-lockfile', build: 'yarn run build' } }),
+  service('web-angular', { kind: 'frontend', language: 'node', framework: 'angular', packageManager: 'yarn', port: 4200, commands: { install: 'yarn install --frozen-lockfile', build: 'yarn run build' } }),
   service('web-svelte', { kind: 'frontend', language: 'node', framework: 'svelte', packageManager: 'npm', port: 8080, buildContext: '.', commands: { install: 'npm ci', build: 'npm run build' } }),
   service('site', { kind: 'frontend', language: 'static', framework: 'static', packageManager: 'none', port: 8080 }),
   service('api-express', { kind: 'backend', language: 'node', framework: 'express', packageManager: 'npm', port: 3000, healthPath: '/health', commands: { install: 'npm ci', test: 'npm test', lint: 'npm run lint' } }),
@@ -52,9 +52,12 @@ export interface MatrixCase {
   config: Answers;
 }
 
-/** Four services per case, sliding over the variants, so each variant appears in several cases. */
+/**
+ * Four services per case, sliding over the variants by three (a step prime to their number): each variant
+ * appears in several cases, in different company, so front ends meet back ends on other ports and on their own.
+ */
 const servicesFor = (index: number): Service[] =>
-  [0, 1, 2, 3].map((offset) => serviceVariants[(index * 4 + offset) % serviceVariants.length]);
+  [0, 1, 2, 3].map((offset) => serviceVariants[(index * 3 + offset) % serviceVariants.length]);
 
 export const matrixCases = (): MatrixCase[] => {
   const cases: MatrixCase[] = [];

@@ -21,6 +21,7 @@ describe('phase4 --defaults on examples/sample-app', () => {
     assert.deepEqual(report.answers.services.map((service: { name: string }) => service.name), ['api', 'web', 'reports']);
     assert.equal(report.answers.database, 'postgres');
     assert.equal(report.answers.cache, 'redis');
+    assert.ok(report.files.length > 0, 'no file written');
     assert.ok(report.files.every((file: { action: string }) => file.action === 'write'));
     const manifest = JSON.parse(read(dir, '.phase4/manifest.json'));
     assert.deepEqual(manifest.files.map((file: { path: string }) => file.path), report.files.map((file: { path: string }) => file.path));
@@ -34,6 +35,7 @@ describe('phase4 --defaults on examples/sample-app', () => {
     test(`${validator.name} accepts what it wrote`, () => {
       const manifest = JSON.parse(read(dir, '.phase4/manifest.json'));
       const files = manifest.files.map((file: { path: string }) => file.path).filter(validator.applies);
+      assert.ok(files.length > 0, `${validator.name} matched no file the sample app got: it would prove nothing`);
       const problems = validator.check(files.map((file: string) => path.join(dir, file)));
       assert.deepEqual(problems, [], problems.join('\n'));
     });

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { runTool } from '../../helpers/tools.js';
 import type { Validator } from './types.js';
 
-/** Docker Compose v2 resolves the whole model (`config -q`): the base file alone, then with the override. */
+/**
+ * Docker Compose v2 resolves the whole model (`config -q`): the base file alone, then with the override. It
+ * runs with PATH and HOME only (runTool), so no variable of the caller's shell can stand in for one the files
+ * leave unset, and anything it prints fails: compose reports `The "X" variable is not set` as a warning, with
+ * exit status 0.
+ */
 export const dockerCompose: Validator = {
   name: 'docker compose config',
   applies: (file) => file === 'compose.yaml',
@@ -18,7 +23,7 @@ export const dockerCompose: Validator = {
       const runs = [['-f', file], ...(existsSync(override) ? [['-f', file, '-f', override]] : [])];
       return runs.flatMap((files) => {
         const result = runTool('docker-compose', [...files, 'config', '-q'], { cwd: dir });
-        return result.status === 0 ? [] : [`${files.join(' ')}: ${result.output}`];
+        return result.status === 0 && result.output === '' ? [] : [`${files.join(' ')} (exit status ${result.status}): ${result.output}`];
       });
     }),
 };
