@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { isStaticFrontend } from '../../lib/catalog/service.js';
 import type { Config } from '../../lib/plan/types.js';
 import type { RenderedFile } from '../../lib/render/render.js';
 import { render as renderCompose } from '../compose/support.js';
@@ -26,7 +27,7 @@ const html = { 'index.html': `<!doctype html>\n<html><body>${marker}</body></htm
 
 const sitesOf = (label: string, config: Config, rendered: RenderedFile[]): FrontEndImage[] => {
   const byPath = new Map(rendered.map((file) => [file.path, file.contents]));
-  return config.services.filter((service) => service.kind === 'frontend').map((service) => frontEndImage(`${label}/${service.name}`, config, service, byPath));
+  return config.services.filter((service) => isStaticFrontend(service)).map((service) => frontEndImage(`${label}/${service.name}`, config, service, byPath));
 };
 
 const sites: FrontEndImage[] = [
