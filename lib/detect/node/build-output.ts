@@ -92,6 +92,7 @@ const compiledOutput = (index: RepoIndex, folder: string, buildScript: string): 
   const outDir = buildScript.match(/--outDir\s+(\S+)/)?.[1];
   if (outDir) return normalized(folder, outDir, inFolder(folder, 'package.json'), `build script --outDir ${outDir}`);
   if (config?.outDir) return normalized(folder, relativeTo(folder, config.outDir.value), config.outDir.file, `compilerOptions.outDir ${relativeTo(folder, config.outDir.value)}`, index.read(config.outDir.file), index.read(config.outDir.file)?.indexOf('"outDir"'));
+  if (/\bnest\s+build\b/.test(buildScript)) return { value: 'dist', evidence: evidence(inFolder(folder, 'package.json'), 'nest build writes dist (the Nest CLI default)') };
   return undefined;
 };
 

@@ -118,6 +118,10 @@ export const notServiceByShape = (context: DetectContext, pkg: NodePackage): str
   if (has(pkg, /^(wxt|plasmo|webextension-polyfill|@crxjs\/vite-plugin)$/) || (files.has('manifest.json') && /"manifest_version"/.test(context.index.read(inFolder(pkg.folder, 'manifest.json')) ?? ''))) {
     return 'browser extension, shipped through the browser stores';
   }
+  const server = has(pkg, /^(express|fastify|@nestjs\/core|next|nuxt|hono|koa|@sveltejs\/kit)$/);
+  if (!server && (/(^|\/)(scripts|tools|tooling)(\/|$)/.test(pkg.folder) || /(^|[-_])(scripts|tools|tooling|codemods?)$/.test(name))) {
+    return 'scripts and tools, run by hand or by other packages';
+  }
   if (has(pkg, /^(@docusaurus\/core|vitepress|vuepress|@storybook\/|storybook$|typedoc$|@mintlify\/|mintlify$|nextra$|fumadocs-core|@astrojs\/starlight)/) && !has(pkg, /^(next|express|fastify|@nestjs\/core|hono)$/)) {
     return 'documentation site or component catalogue';
   }
@@ -126,14 +130,11 @@ export const notServiceByShape = (context: DetectContext, pkg: NodePackage): str
 
 /** A library: exports code for other packages, starts nothing of its own. */
 export const libraryReason = (pkg: NodePackage, framework: FrameworkFound | undefined): string => {
-  if (framework && framework.dependency in pkg.peerDependencies && !(framework.dependency in pkg.dependencies)) {
-    return `library: ${framework.dependency} only as a peer dependency (the app using it provides it)`;
-  }
+  const peerOnly = framework && framework.dependency in pkg.peerDependencies && !(framework.dependency in pkg.dependencies) ? ` (${framework.dependency} only as a peer dependency)` : '';
+  if (/(^|[-_])(ui|components|design-system|icons|theme)$/.test((pkg.name ?? pkg.folder).replace(/^@[^/]+\//, ''))) return `UI kit: components used by the front ends${peerOnly}`;
+  if (peerOnly) return `library: ${framework!.dependency} only as a peer dependency (the app using it provides it)`;
   if (typeof pkg.manifest.bin === 'string' || (pkg.manifest.bin && typeof pkg.manifest.bin === 'object')) return 'command-line tool (package.json bin), run by people, not deployed';
-  if (/(^|\/)(scripts|tools|tooling|bin)(\/|$)/.test(pkg.folder) || /(^|[-_])(scripts|tools|cli|codemods?)$/.test((pkg.name ?? '').replace(/^@[^/]+\//, ''))) {
-    return 'scripts and tools, run by hand or by other packages';
-  }
-  if (/(^|[-_])(ui|components|design-system|icons|theme)$/.test((pkg.name ?? pkg.folder).replace(/^@[^/]+\//, ''))) return 'UI kit: components used by the front ends';
+  if (/(^|[-_])cli$/.test((pkg.name ?? '').replace(/^@[^/]+\//, ''))) return 'command-line tool, run by people, not deployed';
   if (pkg.manifest.main || pkg.manifest.exports || pkg.manifest.module || pkg.manifest.types) return 'library: main/exports only, no start script and no server';
   return 'library: no start script, no server and no front-end entry';
 };

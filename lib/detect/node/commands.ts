@@ -105,6 +105,8 @@ export interface StartCommand {
   env: Record<string, string>;
   /** Commands the script chains before the start (`prisma migrate deploy && node dist/main.js`). */
   before: string[];
+  /** Env-loading wrappers removed from it (`dotenv --`). */
+  removed?: string[];
   script?: string;
 }
 
@@ -126,7 +128,7 @@ export const followScript = (pkg: NodePackage, index: RepoIndex, name: string, s
     const delegated = delegatedScript(command, pkg.scripts);
     if (delegated) {
       const inner = followScript(pkg, index, delegated, seen);
-      if (inner) return { ...inner, env: { ...env, ...inner.env }, before: [...parts.slice(0, position).map((part) => part.command), ...inner.before] };
+      if (inner) return { ...inner, env: { ...env, ...inner.env }, before: [...parts.slice(0, position).map((part) => part.command), ...inner.before], removed: [...parts[position].removed, ...(inner.removed ?? [])] };
       continue;
     }
     const runAll = command.match(/^(?:run-s|npm-run-all(?:\s+-s)?)\s+(.+)$/);
@@ -136,7 +138,7 @@ export const followScript = (pkg: NodePackage, index: RepoIndex, name: string, s
       if (inner) return { ...inner, before: [...names.slice(0, -1).map((one) => pkg.scripts[one] ?? one), ...inner.before] };
       continue;
     }
-    if (launches(command)) return { command, evidence: where, env, before: parts.slice(0, position).map((part) => part.command), script: name };
+    if (launches(command)) return { command, evidence: where, env, before: parts.slice(0, position).map((part) => part.command), script: name, removed: parts[position].removed };
   }
   return undefined;
 };

@@ -141,6 +141,8 @@ export const detectNodeService: ServiceDetector = (folder, context) => {
   // Start command.
   if (!shape.static) {
     if (start) {
+      const wrappers = (start.removed ?? []).filter((word) => !/^[A-Z_][A-Z0-9_]*=/.test(word));
+      if (wrappers.length > 0) notes.push(`${label}: its start script loads settings through ${wrappers.join(', ')}; the container's environment provides them, so the image runs ${start.command}`);
       if (start.before.length > 0) notes.push(`${label}: its start script also runs ${start.before.join(' && ')} first; the image starts ${start.command} only`);
       start = compiledStart(pkg, index, start, Boolean(buildScript));
     } else if (shape.framework === 'next' || shape.framework === 'nuxt') {

@@ -99,7 +99,7 @@ export const findSettings = (index: RepoIndex, files: readonly string[]): Settin
     }
     // Schemas parsed from the environment: zod (`schema.parse(process.env)`), envalid `cleanEnv(process.env, {...})`, t3-env `createEnv({ server: {...} })`.
     const schemaCalls = [...code.matchAll(/\b(?:cleanEnv|createEnv|z\.object|Joi\.object|object)\s*\(/g)];
-    if (schemaCalls.length > 0 && /process\.env|import\.meta\.env|runtimeEnv|cleanEnv|createEnv|validationSchema/.test(code)) {
+    if (schemaCalls.length > 0 && /process\.env|import\.meta\.env|Bun\.env|runtimeEnv|cleanEnv|createEnv|validationSchema/.test(code)) {
       for (const call of schemaCalls) {
         const args = argumentsAt(code, call.index! + call[0].length - 1);
         for (const key of schemaKeys(args)) {
