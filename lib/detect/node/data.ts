@@ -225,7 +225,7 @@ export const findData = (
 
   // Prisma: the schema's provider, in the package or in a workspace package it depends on.
   const prismaUsed = '@prisma/client' in pkg.ownDependencies || 'prisma' in pkg.ownDependencies || Boolean(pkg.root && ('@prisma/client' in pkg.root.dependencies || 'prisma' in pkg.root.dependencies));
-  const own = prismaUsed || index.has(inFolder(pkg.folder, 'prisma/schema.prisma')) ? prismaSchema(index, pkg, pkg.folder) : undefined;
+  const own = prismaUsed || pkg.manifest.prisma || index.has(inFolder(pkg.folder, 'prisma/schema.prisma')) ? prismaSchema(index, pkg, pkg.folder) : undefined;
   const linkedSchemas = prismaUsed ? workspacePackages.map((member) => prismaSchema(index, pkg, member)).filter((schema): schema is PrismaSchema => Boolean(schema)) : [];
   const schemas = [...(own ? [own] : []), ...linkedSchemas];
   for (const schema of schemas) {

@@ -66,6 +66,25 @@ const schemaKeys = (body: string): { name: string; offset: number; default?: str
   return keys;
 };
 
+/**
+ * Helpers that read a variable named by their argument (`const secret = (name) => process.env[name]`,
+ * `function requireEnv(key) { ... process.env[key] ... }`): their names, so `secret('DB_PASSWORD')` counts.
+ */
+const envHelpers = (index: RepoIndex, files: readonly string[]): Set<string> => {
+  const helpers = new Set<string>();
+  for (const file of files) {
+    const code = codeOf(index, file);
+    if (!code || !/process\.env\s*\[\s*[`\w]/.test(code)) continue;
+    for (const match of code.matchAll(/(?:function\s+([\w$]+)\s*(?:<[^>]*>)?\(\s*([\w$]+)|(?:const|let)\s+([\w$]+)\s*=\s*(?:async\s*)?\(\s*([\w$]+)[^)]*\)\s*(?::[^=]+)?=>)/g)) {
+      const name = match[1] ?? match[3];
+      const parameter = match[2] ?? match[4];
+      const body = code.slice(match.index! + match[0].length, match.index! + match[0].length + 400);
+      if (new RegExp(`process\\.env\\s*\\[\\s*(?:${parameter}\\b|\`[^\`]*\\$\\{\\s*${parameter}\\b)`).test(body)) helpers.add(name);
+    }
+  }
+  return helpers;
+};
+
 export const findSettings = (index: RepoIndex, files: readonly string[]): SettingFound[] => {
   const found = new Map<string, SettingFound>();
   const record = (key: string, file: string, code: string, offset: number, note: string, fallback?: string) => {
@@ -81,9 +100,15 @@ export const findSettings = (index: RepoIndex, files: readonly string[]): Settin
       evidence: evidence(file, note, code, offset),
     });
   };
+  const helpers = envHelpers(index, files);
+  const helperCall = helpers.size > 0 ? new RegExp(`\\b(?:${[...helpers].map((helper) => helper.replace(/\$/g, '\\$')).join('|')})\\(\\s*['"\`]${name}['"\`]`, 'g') : undefined;
   for (const file of files) {
     const code = codeOf(index, file);
-    if (!code || !/env|config/i.test(code)) continue;
+    if (!code) continue;
+    if (helperCall) {
+      for (const match of code.matchAll(helperCall)) record(match[1], file, code, match.index!, match[0], fallbackAfter(code, code.indexOf(')', match.index!) + 1));
+    }
+    if (!/env|config/i.test(code)) continue;
     for (const reader of readers) {
       for (const match of code.matchAll(reader.pattern)) {
         const direct = reader.pattern.source.includes('get|getOrThrow') ? code.slice(match.index! + match[0].length).match(/^\s*,\s*(['"`][^'"`$]*['"`]|-?\d+(?:\.\d+)?)\s*\)/)?.[1] : undefined;
