@@ -9,7 +9,7 @@ import { evidence, type Found } from '../evidence.js';
 import type { RepoIndex } from '../repo-index.js';
 import { parseToml } from '../toml.js';
 import type { Evidence } from '../types.js';
-import { folderOf, inFolder, workspaceOf, type Workspace } from '../workspaces.js';
+import { inFolder, nodeLockfiles, workspaceOf, type Workspace } from '../workspaces.js';
 import { readTsConfig } from './typescript.js';
 
 export type Manifest = Record<string, any>;
@@ -97,14 +97,7 @@ export interface ManagerFacts {
   managerEvidence: Evidence;
 }
 
-const lockfileNames: [string, PackageManager][] = [
-  ['pnpm-lock.yaml', 'pnpm'],
-  ['bun.lock', 'bun'],
-  ['bun.lockb', 'bun'],
-  ['yarn.lock', 'yarn'],
-  ['package-lock.json', 'npm'],
-  ['npm-shrinkwrap.json', 'npm'],
-];
+const lockfileNames = nodeLockfiles as [string, PackageManager][];
 
 const declaredManager = (pkg: NodePackage, index: RepoIndex): { tool: string; version?: string; file: string } | undefined => {
   for (const file of [pkg.file, pkg.root?.file, 'package.json']) {
@@ -299,7 +292,7 @@ export const workspaceDependencies = (context: DetectContext, pkg: NodePackage):
   return [...seen].sort();
 };
 
-export { folderOf };
+
 
 /**
  * Folders outside the package whose code it compiles in: the workspace packages it depends on, and the
