@@ -120,6 +120,14 @@ export const buildOutputOf = (
     if (/\bvue-cli-service\s+build\b/.test(buildScript)) return { value: 'dist', evidence: evidence(inFolder(folder, 'package.json'), 'vue-cli-service build writes dist') };
     return viteOutput(index, folder);
   }
+  // React Router (framework mode) and Remix write build/ (client and server), unless the config moves it.
+  if ('@react-router/dev' in dependencies || '@remix-run/dev' in dependencies) {
+    const file = configFile(index, folder, 'react-router') ?? configFile(index, folder, 'remix');
+    const code = file ? (codeOf(index, file) ?? '') : '';
+    const custom = code.match(/\bbuildDirectory\s*:\s*(['"`])([^'"`$]+)\1/);
+    if (file && custom) return normalized(folder, custom[2], file, `buildDirectory '${custom[2]}'`, code, custom.index);
+    return { value: 'build', evidence: evidence(file ?? inFolder(folder, 'package.json'), 'react-router build writes build/client and build/server') };
+  }
   const nx = /\bnx\s+(run\s+\S+:build|build)\b/.test(buildScript) ? nxBuild(index, folder) : undefined;
   if (nx) return nx.output.startsWith('..') ? { evidence: nx.evidence, outside: nx.output } : { value: nx.output, evidence: nx.evidence };
   return compiledOutput(index, folder, buildScript);

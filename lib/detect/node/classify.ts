@@ -8,7 +8,7 @@ import type { DetectContext } from '../context.js';
 import type { Evidence } from '../types.js';
 import { inFolder } from '../workspaces.js';
 import { jsonKeyEvidence, type NodePackage } from './manifest.js';
-import { codeOf, importedPackages } from './source.js';
+import { codeOf, packagesImportedBy } from './source.js';
 
 export interface FrameworkFound {
   framework: Framework;
@@ -57,7 +57,7 @@ const confirmedByFiles = (context: DetectContext, pkg: NodePackage, framework: F
   const scripts = Object.values(pkg.scripts).join('\n');
   const cli: Partial<Record<Framework, RegExp>> = { nestjs: /\bnest\s+(start|build)\b/, next: /\bnext\s+(start|build|dev)\b/, nuxt: /\bnuxi?\s+(start|build|dev|generate)\b/, angular: /\bng\s+(build|serve)\b/ };
   if (cli[framework]?.test(scripts)) return true;
-  return sources.slice(0, 400).some((file) => importedPackages(codeOf(context.index, file) ?? '').includes(dependency));
+  return sources.slice(0, 400).some((file) => packagesImportedBy(context.index, file).includes(dependency));
 };
 
 /**

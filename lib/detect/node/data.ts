@@ -14,7 +14,7 @@ import { configFile } from './build-output.js';
 import { splitChain, unwrap } from './commands.js';
 import { envEntries } from './env-files.js';
 import { jsonKeyEvidence, mapOf, type NodePackage } from './manifest.js';
-import { codeOf, importedPackages } from './source.js';
+import { codeIf, codeOf, packagesImportedBy } from './source.js';
 import { compiledPath, relativeTo } from './typescript.js';
 
 type Engine = DatastoreEngine | 'sqlite';
@@ -209,10 +209,11 @@ export const findData = (
   for (const [dependency, engine] of Object.entries(drivers)) {
     if (dependency in pkg.ownDependencies) add(engine, jsonKeyEvidence(index, pkg.file, dependency, `depends on ${dependency}`));
   }
-  if (pkg.root) {
-    const imported = new Set([...sources, ...linkedSources].flatMap((file) => importedPackages(codeOf(index, file) ?? '')));
-    for (const [dependency, engine] of Object.entries(drivers)) {
-      if (dependency in pkg.root.dependencies && imported.has(dependency)) add(engine, jsonKeyEvidence(index, pkg.root.file, dependency, `the workspace root declares ${dependency}, imported by ${pkg.folder}`));
+  const rootDrivers = pkg.root ? Object.entries(drivers).filter(([dependency, engine]) => dependency in pkg.root!.dependencies && engine !== 'sqlite' && !uses.has(engine as DatastoreEngine)) : [];
+  if (pkg.root && rootDrivers.length > 0) {
+    const imported = new Set([...sources, ...linkedSources].flatMap((file) => packagesImportedBy(index, file)));
+    for (const [dependency, engine] of rootDrivers) {
+      if (imported.has(dependency)) add(engine, jsonKeyEvidence(index, pkg.root.file, dependency, `the workspace root declares ${dependency}, imported by ${pkg.folder}`));
     }
   }
   for (const member of workspacePackages) {
@@ -246,7 +247,7 @@ export const findData = (
 
   // ORM configuration: TypeORM `type`, Knex `client`, Sequelize `dialect`, Drizzle `dialect`.
   const ormFiles = [
-    ...sources.filter((file) => /typeorm|DataSource|TypeOrmModule|knex|Sequelize|drizzle/.test(codeOf(index, file) ?? '')),
+    ...sources.filter((file) => codeIf(index, file, /typeorm|DataSource|TypeOrmModule|knex|Sequelize|drizzle/) !== undefined),
     ...['knexfile', 'drizzle', 'ormconfig'].flatMap((name) => {
       const found = name === 'knexfile' ? ['ts', 'js', 'cjs', 'mjs'].map((extension) => inFolder(pkg.folder, `knexfile.${extension}`)).find((file) => index.has(file)) : configFile(index, pkg.folder, name);
       return found ? [found] : [];

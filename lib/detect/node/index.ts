@@ -17,7 +17,7 @@ import { asPort, portInCode, portInCommand, portInEnvFiles } from './port.js';
 import { nxBuild } from './nx.js';
 import { findHealthPath } from './routes.js';
 import { findSettings } from './settings.js';
-import { bareSpecifiers, codeOf, importedPackages, ownSources } from './source.js';
+import { bareSpecifiers, codeOf, packagesImportedBy, ownSources } from './source.js';
 
 const staticFrameworks = new Set<Framework>(['react', 'vue', 'angular', 'svelte']);
 const renderingFrameworks = new Set<Framework>(['next', 'nuxt', 'sveltekit']);
@@ -97,7 +97,7 @@ const shapeOf = (context: DetectContext, pkg: NodePackage, found: FrameworkFound
     if (!startsServer) return { why: libraryReason(pkg, found) };
     return { kind: 'backend', framework: found.framework, frameworkEvidence: found.evidence, static: false };
   }
-  const imported = new Set(sources.slice(0, 400).flatMap((file) => importedPackages(codeOf(index, file) ?? '')));
+  const imported = new Set(sources.slice(0, 400).flatMap((file) => packagesImportedBy(index, file)));
   const queue = queueLibraries.find((name) => name in pkg.ownDependencies || (pkg.root && name in pkg.root.dependencies && imported.has(name)));
   if (start && sources.some((file) => /createServer\s*\(|\.listen\s*\(\s*(\d|process\.env|port|PORT)/.test(codeOf(index, file) ?? ''))) {
     return { kind: 'backend', framework: 'none', frameworkEvidence: start.evidence, static: false };
@@ -135,7 +135,10 @@ export const detectNodeService: ServiceDetector = (folder, context) => {
   const notes: string[] = [];
   const label = folder === '.' ? 'the root package' : folder;
   const commands: ServiceCommands = scriptCommands(pkg, facts.manager, facts.berry, Boolean(facts.lockfile));
-  const buildScript = pkg.scripts.build ? (followBuild(pkg) ?? pkg.scripts.build) : undefined;
+  // No build script, but the start script's pre-hook compiles (`prestart:prod: tsc`): that hook is the build.
+  const preBuild = !pkg.scripts.build && start?.script ? `pre${start.script}` : undefined;
+  if (preBuild && /\b(tsc|nest\s+build|tsup|esbuild|swc|webpack|rollup)\b/.test(pkg.scripts[preBuild] ?? '')) commands.build = `${facts.manager} run ${preBuild}`;
+  const buildScript = pkg.scripts.build ? (followBuild(pkg) ?? pkg.scripts.build) : preBuild && commands.build ? pkg.scripts[preBuild] : undefined;
   const bunRuntime = facts.manager === 'bun' && (!start || /^bun\b/.test(start.command)) && !staticFrameworksOrRendering(shape.framework);
 
   // Start command.

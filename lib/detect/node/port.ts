@@ -8,7 +8,7 @@ import type { Framework } from '../../catalog/service.js';
 import { evidence, type Found } from '../evidence.js';
 import type { RepoIndex } from '../repo-index.js';
 import { envEntries } from './env-files.js';
-import { codeOf } from './source.js';
+import { codeIf } from './source.js';
 
 export const asPort = (value: string | undefined): number | undefined => {
   const port = Number(value);
@@ -41,11 +41,15 @@ const literalPatterns: RegExp[] = [
   /export\s+default\s*\{[^}]*?\bport\s*:\s*(\d{2,5})\b/,
 ];
 
+/** A cheap test that lets a file skip a pattern's (slower) regular expression. */
+const mayMatch = (pattern: RegExp, code: string): boolean =>
+  pattern.source.includes('PORT') ? code.includes('PORT') : pattern.source.includes('listen') ? code.includes('.listen(') : /port/i.test(code);
+
 const firstIn = (index: RepoIndex, files: readonly string[], patterns: RegExp[], note: string): Found<number> | undefined => {
   for (const pattern of patterns) {
     for (const file of files) {
-      const code = codeOf(index, file);
-      if (!code) continue;
+      const code = codeIf(index, file, /port|listen/i);
+      if (!code || !mayMatch(pattern, code)) continue;
       const match = pattern.exec(code);
       const port = asPort(match?.[1]);
       if (match && port) return { value: port, evidence: evidence(file, `${note}: ${match[0].replace(/\s+/g, ' ').slice(0, 80)}`, code, match.index) };
@@ -60,7 +64,7 @@ const firstIn = (index: RepoIndex, files: readonly string[], patterns: RegExp[],
  */
 const listenVariable = (index: RepoIndex, files: readonly string[]): Found<number> | undefined => {
   for (const file of files) {
-    const code = codeOf(index, file);
+    const code = codeIf(index, file, '.listen(');
     if (!code) continue;
     for (const listen of code.matchAll(/\.listen\(\s*(?:\{[^}]*?\bport\s*:\s*)?([A-Za-z_$][\w$]*)\b/g)) {
       const name = listen[1].replace(/\$/g, '\\$');
@@ -70,6 +74,24 @@ const listenVariable = (index: RepoIndex, files: readonly string[]): Found<numbe
       const port = asPort(value);
       if (port) return { value: port, evidence: evidence(file, `${listen[1]} = ${assigned[1].trim().slice(0, 60)}, passed to listen()`, code, assigned.index) };
     }
+  }
+  return undefined;
+};
+
+/**
+ * `app.listen(config.server.port)`: the config object's literal, `server.port = 3010` or
+ * `server: { port: 3010 }`, read in the files that look like configuration.
+ */
+const listenMember = (index: RepoIndex, files: readonly string[]): Found<number> | undefined => {
+  for (const file of files) {
+    const code = codeIf(index, file, '.listen(');
+    const member = code?.match(/\.listen\(\s*(?:[\w$]+\.)*?([\w$]+)\.port\b/i);
+    if (!member) continue;
+    const owner = member[1].replace(/\$/g, '\\$');
+    const patterns = [new RegExp(`\\b${owner}\\.port\\s*=\\s*(\\d{2,5})\\b`), new RegExp(`\\b${owner}\\s*[:=]\\s*\\{[^}]*?\\bport\\s*:\\s*(\\d{2,5})\\b`)];
+    const configFiles = files.filter((candidate) => /config/i.test(candidate));
+    const found = firstIn(index, configFiles, patterns, `${member[1]}.port, which listen() is given`);
+    if (found) return found;
   }
   return undefined;
 };
@@ -84,6 +106,7 @@ export const portInCode = (index: RepoIndex, files: readonly string[], entry?: s
     firstIn(index, first, literalPatterns, 'listens on') ??
     firstIn(index, rest, codePatterns, 'default when PORT is unset') ??
     listenVariable(index, rest) ??
+    listenMember(index, [...first, ...rest]) ??
     firstIn(index, rest, literalPatterns, 'listens on')
   );
 };

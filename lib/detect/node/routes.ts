@@ -10,7 +10,7 @@ import type { Framework } from '../../catalog/service.js';
 import type { DetectContext } from '../context.js';
 import type { Found } from '../evidence.js';
 import type { RepoIndex } from '../repo-index.js';
-import { argumentsAt, codeOf, firstString, importsOf, joinRoute, resolveImport } from './source.js';
+import { argumentsAt, codeIf, codeOf, firstString, importsOf, joinRoute, resolveImport } from './source.js';
 
 /** Health-like path segments, best first. The weak ones (ping, status, up) count only as a whole route. */
 const strongWords = ['health', 'healthz', 'healthcheck', 'health-check', 'health_check', 'livez', 'liveness', 'alive', 'readyz', 'readiness', 'heartbeat'];
@@ -153,7 +153,7 @@ const routerCandidates = (index: RepoIndex, folder: string, files: readonly stri
   const candidates: Candidate[] = [];
   let importers: Map<string, Importer[]> | undefined;
   for (const file of files) {
-    const code = codeOf(index, file) ?? '';
+    const code = codeIf(index, file, /\.(get|all|head|route)\s*\(/) ?? '';
     if (!/\.(get|all|head|route)\s*\(/.test(code)) continue;
     const definitions: { receiver: string; route: string; offset: number }[] = [];
     for (const match of code.matchAll(/(?:\b([\w$]+)|\))\s*\.\s*(get|all|head|route)\s*\(\s*(['"`])([^'"`$]*)\3\s*(,|\))/g)) {
@@ -207,7 +207,7 @@ interface NestGlobals {
 const nestGlobals = (index: RepoIndex, files: readonly string[]): NestGlobals => {
   const globals: NestGlobals = { versionPrefix: 'v' };
   for (const file of files) {
-    const code = codeOf(index, file) ?? '';
+    const code = codeIf(index, file, /setGlobalPrefix|enableVersioning/) ?? '';
     const prefixCall = code.match(/\.setGlobalPrefix\s*\(/);
     if (prefixCall && !globals.prefix) {
       const args = argumentsAt(code, prefixCall.index! + prefixCall[0].length - 1);
@@ -235,7 +235,7 @@ const nestCandidates = (index: RepoIndex, files: readonly string[]): Candidate[]
   const globals = nestGlobals(index, files);
   const candidates: Candidate[] = [];
   for (const file of files) {
-    const code = codeOf(index, file) ?? '';
+    const code = codeIf(index, file, '@Controller(') ?? '';
     if (!code.includes('@Controller(')) continue;
     const controllers = [...code.matchAll(/@Controller\s*\(/g)].map((match) => {
       const args = argumentsAt(code, match.index! + match[0].length - 1);

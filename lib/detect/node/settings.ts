@@ -7,7 +7,7 @@ import type { ServiceSetting } from '../../catalog/service.js';
 import { evidence } from '../evidence.js';
 import type { RepoIndex } from '../repo-index.js';
 import type { Evidence } from '../types.js';
-import { argumentsAt, codeOf } from './source.js';
+import { argumentsAt, codeIf } from './source.js';
 
 /** Never settings: the port is `port`, the rest the platform or the shell sets. */
 const ignored = new Set(['PORT', 'NODE_ENV', 'PATH', 'HOME', 'HOSTNAME', 'PYTHONPATH', 'CI', 'PWD', 'USER', 'SHELL', 'TZ', 'LANG', 'NODE_OPTIONS', 'NEXT_RUNTIME', 'NEXT_PHASE', 'JEST_WORKER_ID', 'VITEST', 'npm_package_version', 'npm_lifecycle_event', 'INIT_CWD', 'TERM']);
@@ -73,7 +73,7 @@ const schemaKeys = (body: string): { name: string; offset: number; default?: str
 const envHelpers = (index: RepoIndex, files: readonly string[]): Set<string> => {
   const helpers = new Set<string>();
   for (const file of files) {
-    const code = codeOf(index, file);
+    const code = codeIf(index, file, 'process.env[');
     if (!code || !/process\.env\s*\[\s*[`\w]/.test(code)) continue;
     for (const match of code.matchAll(/(?:function\s+([\w$]+)\s*(?:<[^>]*>)?\(\s*([\w$]+)|(?:const|let)\s+([\w$]+)\s*=\s*(?:async\s*)?\(\s*([\w$]+)[^)]*\)\s*(?::[^=]+)?=>)/g)) {
       const name = match[1] ?? match[3];
@@ -103,7 +103,7 @@ export const findSettings = (index: RepoIndex, files: readonly string[]): Settin
   const helpers = envHelpers(index, files);
   const helperCall = helpers.size > 0 ? new RegExp(`\\b(?:${[...helpers].map((helper) => helper.replace(/\$/g, '\\$')).join('|')})\\(\\s*['"\`]${name}['"\`]`, 'g') : undefined;
   for (const file of files) {
-    const code = codeOf(index, file);
+    const code = codeIf(index, file, helperCall ? /env|config|\(\s*['"`][A-Z_]/i : /env|config/i);
     if (!code) continue;
     if (helperCall) {
       for (const match of code.matchAll(helperCall)) record(match[1], file, code, match.index!, match[0], fallbackAfter(code, code.indexOf(')', match.index!) + 1));

@@ -13,37 +13,11 @@ export const scriptExtensions = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '
  * The text with comments replaced by spaces (newlines kept): a commented-out `app.get('/health')` is not
  * a route. Strings and template literals are kept as they are, so `'http://x'` stays whole.
  */
-export const blankComments = (text: string): string => {
-  let out = '';
-  let index = 0;
-  let last = 0;
-  const blank = (from: number, to: number) => text.slice(from, to).replace(/[^\n]/g, ' ');
-  while (index < text.length) {
-    const char = text[index];
-    if (char === '/' && text[index + 1] === '/') {
-      const end = text.indexOf('\n', index);
-      const stop = end === -1 ? text.length : end;
-      out += text.slice(last, index) + blank(index, stop);
-      index = last = stop;
-    } else if (char === '/' && text[index + 1] === '*') {
-      const end = text.indexOf('*/', index + 2);
-      const stop = end === -1 ? text.length : end + 2;
-      out += text.slice(last, index) + blank(index, stop);
-      index = last = stop;
-    } else if (char === '"' || char === "'" || char === '`') {
-      index += 1;
-      while (index < text.length && text[index] !== char) {
-        if (text[index] === '\\') index += 1;
-        else if (char !== '`' && text[index] === '\n') break;
-        index += 1;
-      }
-      index += 1;
-    } else {
-      index += 1;
-    }
-  }
-  return out + text.slice(last);
-};
+export const blankComments = (text: string): string =>
+  text.replace(tokens, (token) => (token[0] === '/' ? token.replace(/[^\n]/g, ' ') : token));
+
+/** Comments, and the strings and template literals they must not be looked for in. */
+const tokens = /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\[\s\S]|[^`\\])*`/g;
 
 const codeCache = new WeakMap<RepoIndex, Map<string, string | undefined>>();
 
@@ -56,6 +30,13 @@ export const codeOf = (index: RepoIndex, file: string): string | undefined => {
     files.set(file, text === undefined ? undefined : blankComments(text));
   }
   return files.get(file);
+};
+
+/** The comment-free code of a file whose raw text passes a cheap test; undefined otherwise (nothing blanked). */
+export const codeIf = (index: RepoIndex, file: string, test: RegExp | string): string | undefined => {
+  const text = index.read(file);
+  if (text === undefined || !(typeof test === 'string' ? text.includes(test) : test.test(text))) return undefined;
+  return codeOf(index, file);
 };
 
 /** Generated and vendored sources inside a service folder (type declarations, bundles, build caches). */
@@ -131,6 +112,17 @@ export const bareSpecifiers = (code: string): string[] =>
 export const importedPackages = (code: string): string[] => [
   ...new Set(bareSpecifiers(code).map((specifier) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]))),
 ];
+
+const packagesCache = new WeakMap<RepoIndex, Map<string, string[]>>();
+
+/** The packages a repository file imports, cached per index (several services read the same shared code). */
+export const packagesImportedBy = (index: RepoIndex, file: string): string[] => {
+  let files = packagesCache.get(index);
+  if (!files) packagesCache.set(index, (files = new Map()));
+  let found = files.get(file);
+  if (!found) files.set(file, (found = importedPackages(codeOf(index, file) ?? '')));
+  return found;
+};
 
 /** Text between the parenthesis at `open` and its match (strings skipped), without the parentheses. */
 export const argumentsAt = (code: string, open: number): string => {
