@@ -296,6 +296,23 @@ describe('node: settings', () => {
     );
   });
 
+  test('helpers that read the variable their argument names, also through one another; env maps', () => {
+    assert.deepEqual(
+      settings({
+        'src/env.ts': "export const env = <K extends string>(variable: K) => process?.env?.[variable];\nexport const requireEnv = (name: string) => {\n  const value = env(name);\n  if (!value) throw new Error(name);\n  return value;\n};\n",
+        'src/crypto.ts': "import { env, requireEnv } from './env';\nexport const key = requireEnv('ENCRYPTION_KEY');\nexport const mode = env<string>('SIGNING_MODE');\n",
+        'src/config.ts': "AppConfig.ENV_MAP = {\n  MAILER_HOST: 'mailer.host',\n  MAILER_PASSWORD: ['mailer.auth.pass', 'string'],\n};\nconst where: Prisma.EnvelopeWhereInput = {\n  type: 'TEMPLATE',\n  AND: [{ teamId: 1 }],\n};\n",
+        'src/index.js': 'app.listen(3000);\n',
+      }),
+      [
+        { name: 'ENCRYPTION_KEY', secret: true },
+        { name: 'MAILER_HOST' },
+        { name: 'MAILER_PASSWORD', secret: true },
+        { name: 'SIGNING_MODE' },
+      ],
+    );
+  });
+
   test('comments are blanked without moving lines or breaking URLs in strings', () => {
     const text = "const a = 'http://x'; // note\n/* block\n */ const b = 1;";
     const blanked = blankComments(text);

@@ -72,14 +72,26 @@ const schemaKeys = (body: string): { name: string; offset: number; default?: str
  */
 const envHelpers = (index: RepoIndex, files: readonly string[]): Set<string> => {
   const helpers = new Set<string>();
+  const definitions: { name: string; parameter: string; body: string }[] = [];
   for (const file of files) {
-    const code = codeIf(index, file, 'process.env[');
-    if (!code || !/process\.env\s*\[\s*[`\w]/.test(code)) continue;
-    for (const match of code.matchAll(/(?:function\s+([\w$]+)\s*(?:<[^>]*>)?\(\s*([\w$]+)|(?:const|let)\s+([\w$]+)\s*=\s*(?:async\s*)?\(\s*([\w$]+)[^)]*\)\s*(?::[^=]+)?=>)/g)) {
-      const name = match[1] ?? match[3];
-      const parameter = match[2] ?? match[4];
-      const body = code.slice(match.index! + match[0].length, match.index! + match[0].length + 400);
-      if (new RegExp(`process\\.env\\s*\\[\\s*(?:${parameter}\\b|\`[^\`]*\\$\\{\\s*${parameter}\\b)`).test(body)) helpers.add(name);
+    const code = codeIf(index, file, /process\??\.env\??\.?\[|Env\(|env\(/);
+    if (!code) continue;
+    for (const match of code.matchAll(/(?:function\s+([\w$]+)\s*(?:<[^>]*>)?\(\s*([\w$]+)|(?:const|let)\s+([\w$]+)\s*=\s*(?:async\s*)?(?:<[^>]*>\s*)?\(\s*([\w$]+)[^)]*\)\s*(?::[^=]+)?=>)/g)) {
+      const body = code.slice(match.index! + match[0].length, match.index! + match[0].length + 600);
+      definitions.push({ name: match[1] ?? match[3], parameter: match[2] ?? match[4], body });
+    }
+  }
+  // A helper reads process.env[param], or hands its parameter to another helper (`requireEnv` calling `env`).
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const { name, parameter, body } of definitions) {
+      if (helpers.has(name)) continue;
+      const direct = new RegExp(`process\\??\\.env\\??\\.?\\[\\s*(?:${parameter}\\b|\`[^\`]*\\$\\{\\s*${parameter}\\b)`).test(body);
+      const through = [...helpers].some((helper) => new RegExp(`\\b${helper.replace(/\$/g, '\\$')}\\s*(?:<[^<>()]*>)?\\(\\s*${parameter}\\b`).test(body));
+      if (direct || through) {
+        helpers.add(name);
+        changed = true;
+      }
     }
   }
   return helpers;
@@ -101,12 +113,12 @@ export const findSettings = (index: RepoIndex, files: readonly string[]): Settin
     });
   };
   const helpers = envHelpers(index, files);
-  const helperCall = helpers.size > 0 ? new RegExp(`\\b(?:${[...helpers].map((helper) => helper.replace(/\$/g, '\\$')).join('|')})\\(\\s*['"\`]${name}['"\`]`, 'g') : undefined;
+  const helperCall = helpers.size > 0 ? new RegExp(`\\b(?:${[...helpers].map((helper) => helper.replace(/\$/g, '\\$')).join('|')})\\s*(?:<[^<>()]*>)?\\(\\s*['"\`]${name}['"\`](?:\\s*,\\s*(['"\`][^'"\`$]*['"\`]|-?\\d+(?:\\.\\d+)?))?`, 'g') : undefined;
   for (const file of files) {
     const code = codeIf(index, file, helperCall ? /env|config|\(\s*['"`][A-Z_]/i : /env|config/i);
     if (!code) continue;
     if (helperCall) {
-      for (const match of code.matchAll(helperCall)) record(match[1], file, code, match.index!, match[0], fallbackAfter(code, code.indexOf(')', match.index!) + 1));
+      for (const match of code.matchAll(helperCall)) record(match[1], file, code, match.index!, match[0], literal(match[2]) ?? fallbackAfter(code, code.indexOf(')', match.index!) + 1));
     }
     if (!/env|config/i.test(code)) continue;
     for (const reader of readers) {
@@ -121,6 +133,15 @@ export const findSettings = (index: RepoIndex, files: readonly string[]): Settin
         const entry = part.trim().match(/^([A-Z_][A-Z0-9_]*)\s*(?::\s*[\w$]+\s*)?(?:=\s*(.+))?$/);
         if (entry) record(entry[1], file, code, match.index!, `destructured from process.env`, literal(entry[2]));
       }
+    }
+    // Maps from variables to configuration keys: `AFFiNE.ENV_MAP = { DATABASE_URL: 'database.url' }`, `const envVars = {...}`.
+    for (const map of code.matchAll(/\b([\w$.]+)\s*(?::\s*[\w<>, ]+)?[:=]\s*\{/g)) {
+      const last = map[1].split('.').pop() ?? '';
+      if (!/(^|_)ENV(_|$)|^env($|[A-Z_])|[a-z]Env($|[A-Z])/.test(last)) continue;
+      const body = argumentsAt(code, map.index! + map[0].length - 1);
+      const keys = schemaKeys(body);
+      if (keys.length < 2 || keys.some((key) => key.default !== undefined) || /^\s*[a-z][\w$]*\s*:/m.test(body)) continue;
+      for (const key of keys) record(key.name, file, code, map.index! + map[0].length + key.offset, `env map key ${key.name}`);
     }
     // Schemas parsed from the environment: zod (`schema.parse(process.env)`), envalid `cleanEnv(process.env, {...})`, t3-env `createEnv({ server: {...} })`.
     const schemaCalls = [...code.matchAll(/\b(?:cleanEnv|createEnv|z\.object|Joi\.object|object)\s*\(/g)];

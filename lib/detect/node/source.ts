@@ -47,7 +47,11 @@ export const ownSources = (context: DetectContext, folder: string): string[] => 
   const prefix = folder === '.' ? '' : `${folder}/`;
   return context.index
     .sourceFiles(folder, scriptExtensions, nestedManifestFolders(context, folder))
-    .filter((file) => !file.endsWith('.d.ts') && !notOwnSource.test(file.slice(prefix.length)) && !/\.config\.[cm]?[jt]s$/.test(file));
+    .filter((file) => {
+      const relative = file.slice(prefix.length);
+      // Tool configuration at the package root (vite.config.ts, jest.config.js) is not the app's code.
+      return !file.endsWith('.d.ts') && !notOwnSource.test(relative) && !(!relative.includes('/') && /\.config\.[cm]?[jt]s$/.test(relative));
+    });
 };
 
 const candidatesFor = (base: string): string[] => {
