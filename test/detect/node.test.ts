@@ -163,6 +163,15 @@ describe('node: ports', () => {
     assert.equal(port('// app.listen(9999)\napp.listen(7070);\n'), 7070, 'a commented-out listen is no port');
   });
 
+  test('listen(config.server.port) reads the literal from the configuration file', () => {
+    const root = repo({
+      'package.json': express({ start: 'node dist/index.js' }),
+      'src/index.ts': 'await app.listen(AppConfig.server.port, host);\n',
+      'src/config/defaults.ts': 'AppConfig.database.port = 5432;\nAppConfig.server.port = 3010;\n',
+    });
+    assert.equal(only(root).port, 3010);
+  });
+
   test('the start command’s flags and assignments come first; .env.example before the default', () => {
     assert.equal(port('app.listen(process.env.PORT || 3000);\n', 'PORT=4100 node server.js'), 4100);
     const fromEnvFile = only(repo({ 'package.json': express({ start: 'node server.js' }), 'server.js': 'app.listen(process.env.PORT);\n', '.env.example': 'PORT=8088\n' }));
@@ -359,6 +368,13 @@ describe('node: datastores and migrations', () => {
     assert.deepEqual(typeorm.uses, ['mysql']);
   });
 
+  test('a migration script keeps its whole chain; a build that also migrates gives only the tool command', () => {
+    const named = only(repo({ 'package.json': express({ start: 'node s.js', predeploy: 'yarn prisma migrate deploy && node ./dist/data/index.js run' }), 's.js': 'app.listen(1)' }));
+    assert.deepEqual(named.migrations, { tool: 'prisma', command: 'prisma migrate deploy && node ./dist/data/index.js run' });
+    const build = only(repo({ 'package.json': express({ start: 'node s.js', build: 'prisma migrate deploy && next build' }), 's.js': 'app.listen(1)' }));
+    assert.deepEqual(build.migrations, { tool: 'prisma', command: 'prisma migrate deploy' });
+  });
+
   test('SQLite is no datastore, but a note', () => {
     const root = repo({ 'package.json': express({ start: 'node s.js' }, { dependencies: { express: '^4', 'better-sqlite3': '^11' } }), 's.js': 'app.listen(1)' });
     assert.deepEqual(only(root).uses, []);
@@ -425,6 +441,16 @@ describe('node: what is not a service', () => {
     );
     assert.equal(angular.buildOutput, 'dist/shop/browser');
     assert.equal(angular.commands.start, undefined);
+  });
+
+  test('a React Router app serves its own build', () => {
+    const service = only(
+      repo({
+        'package.json': { name: 'shop', scripts: { build: 'react-router build', start: 'react-router-serve ./build/server/index.js' }, dependencies: { '@react-router/node': '^7', '@react-router/serve': '^7', react: '^19' }, devDependencies: { '@react-router/dev': '^7' } },
+        'app/routes/healthcheck.tsx': 'export const loader = () => new Response("ok");\n',
+      }),
+    );
+    assert.deepEqual([service.kind, service.framework, service.commands.start, service.port, service.healthPath, service.buildOutput], ['backend', 'none', 'react-router-serve ./build/server/index.js', 3000, '/healthcheck', 'build']);
   });
 
   test('an Express app’s public/index.html is no second service', () => {

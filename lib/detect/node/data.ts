@@ -162,17 +162,22 @@ const migrationCommands: [MigrationTool, RegExp][] = [
 
 const withoutRunner = (command: string) => command.replace(/^(?:npx|pnpm\s+exec|pnpm\s+dlx|yarn(?:\s+run)?|bunx|bun\s+x|npm\s+exec)\s+(?:--\s+)?/, '');
 
-/** A script of the package that runs a migration tool: its command, unwrapped. */
+/**
+ * A script of the package that runs a migration tool. A script named for migrations (`migrate:deploy`,
+ * `db:migrate`, `predeploy`) keeps its whole chain (a data migration may follow the schema one); in any
+ * other script (a build that also migrates) only the tool's command counts.
+ */
 const migrationScript = (index: RepoIndex, pkg: NodePackage): Found<{ tool: MigrationTool; command: string }> | undefined => {
   const text = index.read(pkg.file) ?? '';
-  for (const [name, body] of Object.entries(pkg.scripts)) {
-    for (const part of splitChain(body)) {
-      const command = withoutRunner(unwrap(part).command);
-      const tool = migrationCommands.find(([, pattern]) => pattern.test(command))?.[0];
-      if (tool && !/\bmigrate\s+(dev|reset)\b/.test(command)) {
-        return { value: { tool, command }, evidence: evidence(pkg.file, `scripts.${name}: ${body}`, text, text.indexOf(`"${name}"`)) };
-      }
-    }
+  const named = (name: string) => /migrat|deploy|^db[:-]|[:-]db$/i.test(name);
+  const entries = Object.entries(pkg.scripts).sort(([a], [b]) => Number(named(b)) - Number(named(a)));
+  for (const [name, body] of entries) {
+    const parts = splitChain(body).map((part) => withoutRunner(unwrap(part).command));
+    const position = parts.findIndex((command) => migrationCommands.some(([, pattern]) => pattern.test(command)) && !/\bmigrate\s+(dev|reset)\b/.test(command));
+    if (position === -1) continue;
+    const tool = migrationCommands.find(([, pattern]) => pattern.test(parts[position]))![0];
+    const whole = named(name) && parts.every((part) => !/\b(build|start|dev|serve|test|lint)\b/.test(part));
+    return { value: { tool, command: whole ? parts.join(' && ') : parts[position] }, evidence: evidence(pkg.file, `scripts.${name}: ${body}`, text, text.indexOf(`"${name}"`)) };
   }
   return undefined;
 };

@@ -12,7 +12,7 @@ import { buildOutputOf, configFile } from './build-output.js';
 import { frameworkOf, libraryReason, notServiceByShape, queueLibraries, type FrameworkFound } from './classify.js';
 import { compiledStart, followScript, scriptCommands, scriptStart, type StartCommand } from './commands.js';
 import { findData } from './data.js';
-import { linkedFolders, managerFacts, readPackage, runtimeVersionOf, type NodePackage } from './manifest.js';
+import { jsonKeyEvidence, linkedFolders, managerFacts, readPackage, runtimeVersionOf, type NodePackage } from './manifest.js';
 import { asPort, portInCode, portInCommand, portInEnvFiles } from './port.js';
 import { nxBuild } from './nx.js';
 import { findHealthPath } from './routes.js';
@@ -74,12 +74,18 @@ const shapeOf = (context: DetectContext, pkg: NodePackage, found: FrameworkFound
   const index = context.index;
   const startsServer = Boolean(start) || sources.some((file) => serverCode.test(codeOf(index, file) ?? ''));
   if (found && found.dependency in pkg.peerDependencies && !(found.dependency in pkg.dependencies)) return { why: libraryReason(pkg, found) };
+  // React Router (framework mode) and Remix serve their own server-rendered build.
+  const routerServer = ['@react-router/serve', '@remix-run/serve', '@react-router/node', '@remix-run/node'].find((name) => name in pkg.ownDependencies);
+  if (routerServer && (start || pkg.scripts.build) && (!found || staticFrameworks.has(found.framework))) {
+    return { kind: 'backend', framework: 'none', frameworkEvidence: jsonKeyEvidence(index, pkg.file, routerServer, `${routerServer}: a server-rendered React Router / Remix app`), static: false };
+  }
   if (found && renderingFrameworks.has(found.framework)) {
     const confirmed = configFile(index, pkg.folder, found.framework === 'sveltekit' ? 'svelte' : found.framework) || Object.values(pkg.scripts).some((script) => /\b(next|nuxt|nuxi|vite)\s+(build|start|dev)\b/.test(script));
     if (!confirmed) return { why: libraryReason(pkg, found) };
     if (found.framework === 'sveltekit') {
       const { adapter, file } = svelteKitAdapter(context, pkg);
       if (adapter === 'static') return { kind: 'frontend', framework: 'svelte', frameworkEvidence: evidence(file, 'SvelteKit with adapter-static: built into static files'), static: true };
+      if (adapter !== 'node') context.notes.push(`${pkg.folder}: SvelteKit with adapter-${adapter}; a container needs @sveltejs/adapter-node (adapter-auto builds nothing it can run)`);
     }
     return { kind: 'frontend', framework: found.framework, frameworkEvidence: found.evidence, static: false };
   }
