@@ -160,6 +160,7 @@ describe('node: ports', () => {
     assert.equal(port("app.listen(parseInt(process.env.PORT ?? '5050', 10));\n"), 5050);
     assert.equal(port('const { PORT = 6060 } = process.env;\napp.listen(PORT);\n'), 6060);
     assert.equal(port("const port = process.env.ORCHESTRATOR_PORT || 3002;\napp.listen(port);\n"), 3002);
+    assert.equal(port('export default {\n  port: process.env.PORT ? Number.parseInt(process.env.PORT, 10) : 3030,\n  fetch: app.fetch,\n};\n'), 3030);
     assert.equal(port('// app.listen(9999)\napp.listen(7070);\n'), 7070, 'a commented-out listen is no port');
   });
 

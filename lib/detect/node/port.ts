@@ -25,6 +25,8 @@ const portName = '(?:APP_|SERVER_|HTTP_|API_|WEB_)?PORT';
 const codePatterns: RegExp[] = [
   // process.env.PORT || 3000, Number(process.env.PORT) || 4000, configService.get('PORT') ?? 3170, parseInt(process.env.PORT ?? '3000', 10)
   new RegExp(`\\b${portName}\\b['"\`]?[^\\n;:{}]{0,40}?(?:\\|\\||\\?\\?)\\s*\\(?\\s*['"\`]?(\\d{2,5})\\b`),
+  // process.env.PORT ? Number(process.env.PORT) : 3000
+  new RegExp(`\\b${portName}\\b['"\`\\]]?\\s*\\?(?!\\?)[^:;\\n]{0,80}:\\s*['"\`]?(\\d{2,5})\\b`),
   // configService.get('PORT', 3000)
   new RegExp(`\\.get(?:OrThrow)?\\s*(?:<[^>]*>)?\\(\\s*['"\`]${portName}['"\`]\\s*,\\s*['"\`]?(\\d{2,5})`),
   // const { PORT = 3000 } = process.env
