@@ -1,0 +1,89 @@
+/**
+ * What a Node package is: a static or server-rendering front end, a back end, a worker, or no service at
+ * all (and why), judged from its framework, its files and whether anything starts a server.
+ */
+import type { Framework } from '../../catalog/service.js';
+import type { DetectContext } from '../context.js';
+import { evidence } from '../evidence.js';
+import type { Evidence } from '../types.js';
+import { inFolder } from '../workspaces.js';
+import { configFile } from './build-output.js';
+import { libraryReason, queueLibraries, type FrameworkFound } from './classify.js';
+import type { StartCommand } from './commands.js';
+import { jsonKeyEvidence, type NodePackage } from './manifest.js';
+import { codeIf, codeOf, packagesImportedBy } from './source.js';
+
+export const staticFrameworks = new Set<Framework>(['react', 'vue', 'angular', 'svelte']);
+const renderingFrameworks = new Set<Framework>(['next', 'nuxt', 'sveltekit']);
+
+/** Orchestration commands of a workspace root: they start the members, not the root. */
+export const orchestrates = /\b(turbo|nx|lerna|concurrently|run-p|npm-run-all)\b|\bpnpm\b.*(\s-r\b|--recursive|--filter|\s-F\s)|\bnpm\b.*(--workspaces?|\s-w\s)|\byarn\s+(workspace|workspaces)\b|\bbun\b.*--filter/;
+
+/** Code that starts an HTTP server: listen(), NestFactory, Bun.serve, `export default { fetch }`, Hono's serve(). */
+export const serverCode = /\.listen\s*\(|NestFactory\.create|Bun\.serve\s*\(|export\s+default\s*\{[^}]*\bfetch\b|\bserve\s*\(\s*\{[^}]*\bfetch\b|createServer\s*\(/;
+
+/** SvelteKit's adapter: static (built files) or a Node server. */
+const svelteKitAdapter = (context: DetectContext, pkg: NodePackage): { adapter: string; file: string } => {
+  const file = configFile(context.index, pkg.folder, 'svelte') ?? pkg.file;
+  const adapter = (codeOf(context.index, file) ?? '').match(/@sveltejs\/adapter-([\w-]+)/)?.[1] ?? Object.keys(pkg.ownDependencies).find((name) => name.startsWith('@sveltejs/adapter-'))?.slice('@sveltejs/adapter-'.length) ?? 'auto';
+  return { adapter, file };
+};
+
+/** Whether a static front end has an app entry (an index.html, Angular's workspace file, CRA's public/index.html). */
+const hasAppEntry = (context: DetectContext, pkg: NodePackage): boolean =>
+  ['index.html', 'public/index.html', 'src/index.html', 'angular.json', 'src/app.html', 'src/main.ts', 'src/main.tsx', 'src/main.js', 'src/main.jsx', 'src/index.tsx', 'src/index.jsx'].some((file) => context.index.has(inFolder(pkg.folder, file))) &&
+  Boolean(pkg.scripts.build || pkg.scripts.dev || pkg.scripts.start);
+
+export interface Shape {
+  kind: 'frontend' | 'backend' | 'worker';
+  framework: Framework;
+  frameworkEvidence: Evidence;
+  static: boolean;
+}
+
+/** What the package is, or why it is no service. */
+export const shapeOf = (context: DetectContext, pkg: NodePackage, found: FrameworkFound | undefined, sources: readonly string[], start: StartCommand | undefined): Shape | { why: string } => {
+  const index = context.index;
+  const startsServer = Boolean(start) || sources.some((file) => serverCode.test(codeIf(index, file, serverCode) ?? ''));
+  if (found && found.dependency in pkg.peerDependencies && !(found.dependency in pkg.dependencies)) return { why: libraryReason(pkg, found) };
+  // React Router (framework mode) and Remix serve their own server-rendered build.
+  const routerServer = ['@react-router/serve', '@remix-run/serve', '@react-router/node', '@remix-run/node'].find((name) => name in pkg.ownDependencies);
+  if (routerServer && (start || pkg.scripts.build) && (!found || staticFrameworks.has(found.framework))) {
+    return { kind: 'backend', framework: 'none', frameworkEvidence: jsonKeyEvidence(index, pkg.file, routerServer, `${routerServer}: a server-rendered React Router / Remix app`), static: false };
+  }
+  if (found && renderingFrameworks.has(found.framework)) {
+    const confirmed = configFile(index, pkg.folder, found.framework === 'sveltekit' ? 'svelte' : found.framework) || Object.values(pkg.scripts).some((script) => /\b(next|nuxt|nuxi|vite)\s+(build|start|dev)\b/.test(script));
+    if (!confirmed) return { why: libraryReason(pkg, found) };
+    if (found.framework === 'sveltekit') {
+      const { adapter, file } = svelteKitAdapter(context, pkg);
+      if (adapter === 'static') return { kind: 'frontend', framework: 'svelte', frameworkEvidence: evidence(file, 'SvelteKit with adapter-static: built into static files'), static: true };
+      if (adapter !== 'node') context.notes.push(`${pkg.folder}: SvelteKit with adapter-${adapter}; a container needs @sveltejs/adapter-node (adapter-auto builds nothing it can run)`);
+    }
+    return { kind: 'frontend', framework: found.framework, frameworkEvidence: found.evidence, static: false };
+  }
+  if (found && staticFrameworks.has(found.framework)) {
+    if (!hasAppEntry(context, pkg)) return { why: libraryReason(pkg, found) };
+    return { kind: 'frontend', framework: found.framework, frameworkEvidence: found.evidence, static: true };
+  }
+  if (found?.framework === 'nestjs' && !sources.some((file) => /NestFactory\.create\s*[<(]/.test(codeOf(index, file) ?? ''))) {
+    const commander = sources.find((file) => /\bCommandFactory\.run|\bCommandService\b[^;]*\.exec\(/.test(codeOf(index, file) ?? ''));
+    if (commander) return { why: `command-line tool (NestJS commands, ${commander}), run by hand` };
+    const context = sources.find((file) => /NestFactory\.createApplicationContext/.test(codeOf(index, file) ?? ''));
+    if (context && start) return { kind: 'worker', framework: 'nestjs', frameworkEvidence: evidence(context, 'a NestJS application context without an HTTP server'), static: false };
+  }
+  if (found) {
+    if (!startsServer) return { why: libraryReason(pkg, found) };
+    return { kind: 'backend', framework: found.framework, frameworkEvidence: found.evidence, static: false };
+  }
+  const imported = new Set(sources.slice(0, 400).flatMap((file) => packagesImportedBy(index, file)));
+  const queue = queueLibraries.find((name) => name in pkg.ownDependencies || (pkg.root && name in pkg.root.dependencies && imported.has(name)));
+  if (start && sources.some((file) => /createServer\s*\(|\.listen\s*\(\s*(\d|process\.env|port|PORT)/.test(codeOf(index, file) ?? ''))) {
+    return { kind: 'backend', framework: 'none', frameworkEvidence: start.evidence, static: false };
+  }
+  if (start && queue) {
+    return { kind: 'worker', framework: 'none', frameworkEvidence: evidence(pkg.file, `no HTTP framework; ${queue} consumer started by ${start.command}`), static: false };
+  }
+  if (start) return { kind: 'worker', framework: 'none', frameworkEvidence: evidence(start.evidence.file, `no HTTP framework: a long-running process started by ${start.command}`), static: false };
+  return { why: libraryReason(pkg, undefined) };
+};
+
