@@ -129,6 +129,9 @@ export const detectNodeService: ServiceDetector = (folder, context) => {
   const { port, healthPath } = portAndHealthOf(context, pkg, shape, start, sources, notes, label);
   const output = buildOutputOf(index, folder, shape.framework, { ...pkg.ownDependencies }, buildScript);
   if (output?.outside) notes.push(`${label}: the build writes ${output.outside}, outside the service folder (another service serves it)`);
+  if (shape.framework === 'next' && output?.value?.endsWith('/standalone') && start?.command.startsWith('next start')) {
+    notes.push(`${label}: output 'standalone': the image can run node server.js from ${output.value} (with .next/static and public copied beside it) instead of ${start.command}`);
+  }
 
   // Packages it compiles in (workspace dependencies; tsconfig path aliases for back ends: server-rendering
   // front ends share code with the back ends that way, not their datastores).

@@ -13,13 +13,13 @@ import { argumentsAt, codeIf } from './source.js';
 const ignored = new Set(['PORT', 'NODE_ENV', 'PATH', 'HOME', 'HOSTNAME', 'PYTHONPATH', 'CI', 'PWD', 'USER', 'SHELL', 'TZ', 'LANG', 'NODE_OPTIONS', 'NEXT_RUNTIME', 'NEXT_PHASE', 'JEST_WORKER_ID', 'VITEST', 'npm_package_version', 'npm_lifecycle_event', 'INIT_CWD', 'TERM']);
 const ignoredPattern = /^(npm_|VERCEL|NETLIFY|RAILWAY_|RENDER_|FLY_|K_SERVICE|AWS_LAMBDA_|LAMBDA_|__)/;
 
-const secretName = /(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|_KEY$|^KEY$|DSN$|CREDENTIALS?|SALT|COOKIE_SIGN|SIGNING_KEY|ENCRYPTION)/;
+const secretName = /(SECRET|PASSWORD|PASSWD|PASSPHRASE|(^|_)PASS($|_)|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|(^|_)KEY($|_)|DSN$|CREDENTIALS?|SALT|COOKIE_SIGN|SIGNING_KEY|ENCRYPTION|FILE_CONTENTS|CERT(IFICATE)?_CONTENTS)/;
 const storeUrl = /(DATABASE|_DB_|^DB_|POSTGRES|^PG|MYSQL|MARIADB|MONGO|REDIS|CLICKHOUSE|KAFKA|AMQP|RABBIT|BROKER|ELASTIC|OPENSEARCH|NATS|CACHE|QUEUE|VALKEY).*(URL|URI|DSN|CONNECTION(_STRING)?)$|^(DATABASE|DB|POSTGRES|MYSQL|MONGO|MONGODB|REDIS)_?(URL|URI)$|CONNECTION_STRING$/;
 const publicName = /^(NEXT_PUBLIC_|VITE_|PUBLIC_|NUXT_PUBLIC_|REACT_APP_|EXPO_PUBLIC_)/;
 
 /** Passwords, keys, tokens and datastore URLs (they carry credentials); public build-time names never are. */
 export const isSecretName = (name: string): boolean => {
-  if (publicName.test(name)) return false;
+  if (publicName.test(name) || /SQLITE/.test(name)) return false;
   if (storeUrl.test(name) || /ACCESS_KEY_ID$/.test(name)) return true;
   if (/_(ID|NAME|REGION|ENDPOINT|HOST|PORT|USER(NAME)?|BUCKET|ALGORITHM|EXPIRES?(_IN)?|TTL|LENGTH|ROUNDS|PATH|FILE|URL|ENABLED|TYPE)$/.test(name)) return false;
   return secretName.test(name);
@@ -30,11 +30,12 @@ export interface SettingFound {
   evidence: Evidence;
 }
 
+/** A literal default as a string; an empty string is no default (`process.env.X || ''` only avoids undefined). */
 const literal = (text: string | undefined): string | undefined => {
   if (text === undefined) return undefined;
   const trimmed = text.trim();
   const quoted = trimmed.match(/^(['"`])([^'"`$]*)\1$/);
-  if (quoted) return quoted[2];
+  if (quoted) return quoted[2] === '' ? undefined : quoted[2];
   if (/^-?\d+(\.\d+)?$/.test(trimmed) || /^(true|false)$/.test(trimmed)) return trimmed;
   return undefined;
 };
@@ -42,7 +43,7 @@ const literal = (text: string | undefined): string | undefined => {
 /** The literal after `|| ` / `?? ` following an env read (`process.env.X || 'x'`, `Number(process.env.X ?? 10)`). */
 const fallbackAfter = (code: string, end: number): string | undefined => {
   const rest = code.slice(end, end + 120);
-  const match = rest.match(/^\s*\)?\s*(?:\|\||\?\?)\s*(['"`][^'"`$\n]*['"`]|-?\d+(?:\.\d+)?|true|false)(?=\s*[),;}\]\n:]|\s*$)/);
+  const match = rest.match(/^(?:\s+as\s+[^)\n;]*)?\s*\)?\s*(?:\|\||\?\?)\s*(['"`][^'"`$\n]*['"`]|-?\d+(?:\.\d+)?|true|false)(?=\s*[),;}\]\n:]|\s*$)/);
   return literal(match?.[1]);
 };
 
