@@ -454,6 +454,13 @@ describe('node: what is not a service', () => {
     assert.deepEqual([service.kind, service.framework, service.commands.start, service.port, service.healthPath, service.buildOutput], ['backend', 'none', 'react-router-serve ./build/server/index.js', 3000, '/healthcheck', 'build']);
   });
 
+  test('static exports: Next output export and nuxt generate are static front ends', () => {
+    const next = only(repo({ 'package.json': { name: 'docs', scripts: { build: 'next build' }, dependencies: { next: '15', react: '19' } }, 'next.config.mjs': "export default { output: 'export' };\n" }));
+    assert.deepEqual([next.kind, next.framework, next.port, next.buildOutput, next.commands.start], ['frontend', 'react', 8080, 'out', undefined]);
+    const nuxt = only(repo({ 'package.json': { name: 'site', scripts: { build: 'nuxt generate' }, dependencies: { nuxt: '^3.15' } }, 'nuxt.config.ts': 'export default defineNuxtConfig({});\n' }));
+    assert.deepEqual([nuxt.framework, nuxt.buildOutput], ['vue', '.output/public']);
+  });
+
   test('an Express app’s public/index.html is no second service', () => {
     const root = repo({ 'package.json': express({ start: 'node s.js' }), 's.js': 'app.listen(1)', 'public/index.html': '<!doctype html>' });
     assert.deepEqual(detectServices(root).map((service) => service.path), ['.']);

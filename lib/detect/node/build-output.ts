@@ -105,8 +105,14 @@ export const buildOutputOf = (
 ): OutputFound | undefined => {
   if (!buildScript) return undefined;
   if (framework === 'next') return nextOutput(index, folder);
+  if (framework === 'react' && configFile(index, folder, 'next')) {
+    const file = configFile(index, folder, 'next')!;
+    const dist = (codeOf(index, file) ?? '').match(/\bdistDir\s*:\s*(['"`])([^'"`$]+)\1/)?.[2];
+    return { value: dist ?? 'out', evidence: evidence(file, `next build with output: 'export' writes ${dist ?? 'out'}`) };
+  }
+  if (framework === 'vue' && /\bnux[ti]\s+generate\b/.test(buildScript)) return { value: '.output/public', evidence: evidence(inFolder(folder, 'package.json'), 'nuxt generate writes .output/public') };
   if (framework === 'nuxt') {
-    return /\bnuxi?\s+generate\b/.test(buildScript)
+    return /\bnux[ti]\s+generate\b/.test(buildScript)
       ? { value: '.output/public', evidence: evidence(inFolder(folder, 'package.json'), 'nuxt generate writes .output/public') }
       : { value: '.output', evidence: evidence(configFile(index, folder, 'nuxt') ?? inFolder(folder, 'package.json'), 'nuxt build writes .output') };
   }

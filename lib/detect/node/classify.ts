@@ -55,7 +55,7 @@ const confirmedByFiles = (context: DetectContext, pkg: NodePackage, framework: F
   const config = configFiles[framework];
   if (config && names.some((name) => config.test(name))) return true;
   const scripts = Object.values(pkg.scripts).join('\n');
-  const cli: Partial<Record<Framework, RegExp>> = { nestjs: /\bnest\s+(start|build)\b/, next: /\bnext\s+(start|build|dev)\b/, nuxt: /\bnuxi?\s+(start|build|dev|generate)\b/, angular: /\bng\s+(build|serve)\b/ };
+  const cli: Partial<Record<Framework, RegExp>> = { nestjs: /\bnest\s+(start|build)\b/, next: /\bnext\s+(start|build|dev)\b/, nuxt: /\bnux[ti]\s+(start|build|dev|generate)\b/, angular: /\bng\s+(build|serve)\b/ };
   if (cli[framework]?.test(scripts)) return true;
   return sources.slice(0, 400).some((file) => packagesImportedBy(context.index, file).includes(dependency));
 };

@@ -100,7 +100,7 @@ export interface ManagerFacts {
 const lockfileNames = nodeLockfiles as [string, PackageManager][];
 
 const declaredManager = (pkg: NodePackage, index: RepoIndex): { tool: string; version?: string; file: string } | undefined => {
-  for (const file of [pkg.file, pkg.root?.file, 'package.json']) {
+  for (const file of [pkg.file, pkg.root?.file]) {
     if (!file) continue;
     const value = index.json(file)?.packageManager;
     const match = typeof value === 'string' ? value.match(/^(npm|pnpm|yarn|bun)(?:@([^+\s]+))?/) : undefined;

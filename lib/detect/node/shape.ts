@@ -54,6 +54,12 @@ export const shapeOf = (context: DetectContext, pkg: NodePackage, found: Framewo
   if (found && renderingFrameworks.has(found.framework)) {
     const confirmed = configFile(index, pkg.folder, found.framework === 'sveltekit' ? 'svelte' : found.framework) || Object.values(pkg.scripts).some((script) => /\b(next|nuxt|nuxi|vite)\s+(build|start|dev)\b/.test(script));
     if (!confirmed) return { why: libraryReason(pkg, found) };
+    // Static exports: Next `output: 'export'`, `nuxt generate` are files for nginx, not a server.
+    const nextConfig = found.framework === 'next' ? configFile(index, pkg.folder, 'next') : undefined;
+    const exported = nextConfig ? (codeOf(index, nextConfig) ?? '').match(/\boutput\s*:\s*(['"`])export\1/) : null;
+    if (nextConfig && exported) return { kind: 'frontend', framework: 'react', frameworkEvidence: evidence(nextConfig, "Next.js with output: 'export': built into static files", codeOf(index, nextConfig), exported.index), static: true };
+    const generate = found.framework === 'nuxt' ? Object.entries(pkg.scripts).find(([name, script]) => name === 'build' && /\bnux[ti]\s+generate\b/.test(script)) : undefined;
+    if (generate) return { kind: 'frontend', framework: 'vue', frameworkEvidence: jsonKeyEvidence(index, pkg.file, 'build', `build runs ${generate[1]}: pre-rendered static files`), static: true };
     if (found.framework === 'sveltekit') {
       const { adapter, file } = svelteKitAdapter(context, pkg);
       if (adapter === 'static') return { kind: 'frontend', framework: 'svelte', frameworkEvidence: evidence(file, 'SvelteKit with adapter-static: built into static files'), static: true };
