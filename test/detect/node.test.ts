@@ -136,6 +136,8 @@ describe('node: package managers and versions', () => {
     assert.equal(web.runtimeVersion, '^22.11');
     const agreeing = only(repo({ 'package.json': express({ start: 'node s.js' }, { engines: { node: '>=20' } }), '.nvmrc': 'v20.18.1\n', 's.js': 'app.listen(1)' }));
     assert.equal(agreeing.runtimeVersion, '20.18.1');
+    const pnpmNode = only(repo({ 'package.json': express({ start: 'node s.js' }, { engines: { node: '>=20' } }), '.npmrc': 'engine-strict=true\nuse-node-version=20.9.0\n', 's.js': 'app.listen(1)' }));
+    assert.equal(pnpmNode.runtimeVersion, '20.9.0');
   });
 
   test('a workspace member is built from the root, with the root lockfile and its package name', () => {

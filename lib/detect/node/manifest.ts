@@ -186,6 +186,14 @@ const managerVersion = (
 
 const versionFiles: { name: string; read: (text: string) => { value: string; offset: number } | undefined }[] = [
   {
+    // pnpm downloads and runs exactly this Node, whatever the image has.
+    name: '.npmrc',
+    read: (text) => {
+      const match = text.match(/^\s*use-node-version\s*=\s*v?([^\s#]+)/m);
+      return match ? { value: match[1], offset: match.index ?? 0 } : undefined;
+    },
+  },
+  {
     name: '.nvmrc',
     read: (text) => {
       const match = text.match(/^\s*v?([^\s#]+)/m);
@@ -226,7 +234,7 @@ const pinSatisfies = (pin: string, range: string): boolean => {
 const cleanVersion = (value: string) => value.trim().replace(/^v(?=\d)/, '');
 
 /**
- * The Node version the project declares, as declared: .nvmrc, .node-version, .tool-versions, mise.toml,
+ * The Node version the project declares, as declared: .npmrc `use-node-version` (pnpm), .nvmrc, .node-version, .tool-versions, mise.toml,
  * `volta.node`, `engines.node`; in the package folder, then its workspace root, then the repository root.
  * Bun services: `engines.bun`, .bun-version, else the Bun that `packageManager` pins.
  */
