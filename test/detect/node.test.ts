@@ -456,6 +456,21 @@ describe('node: what is not a service', () => {
     assert.deepEqual([service.kind, service.framework, service.commands.start, service.port, service.healthPath, service.buildOutput], ['backend', 'none', 'react-router-serve ./build/server/index.js', 3000, '/healthcheck', 'build']);
   });
 
+  test('a Next.js app that a NestJS back end runs in its own process is no service of its own', () => {
+    const root = repo({
+      'package.json': { private: true, workspaces: ['apps/*'] },
+      'package-lock.json': '{}',
+      'apps/web/package.json': { name: 'web', scripts: { build: 'next build', start: 'next start' }, dependencies: { next: '15', react: '19' } },
+      'apps/web/next.config.js': 'module.exports = {};\n',
+      'apps/api/package.json': { name: 'api', scripts: { start: 'node dist/main.js' }, dependencies: { '@nestjs/core': '^10', next: '15' } },
+      'apps/api/src/main.ts': 'const app = await NestFactory.create(AppModule);\nawait app.listen(3000);\n',
+      'apps/api/src/next.service.ts': "import createServer from 'next';\nexport const server = createServer({ dev: false, dir: process.env.WEB_DIR ?? '../web' });\n",
+    });
+    const detection = detect(root);
+    assert.deepEqual(detection.services.map((service) => service.path), ['apps/api']);
+    assert.match(detection.notServices.find((entry) => entry.path === 'apps/web')?.why ?? '', /served by apps\/api/);
+  });
+
   test('static exports: Next output export and nuxt generate are static front ends', () => {
     const next = only(repo({ 'package.json': { name: 'docs', scripts: { build: 'next build' }, dependencies: { next: '15', react: '19' } }, 'next.config.mjs': "export default { output: 'export' };\n" }));
     assert.deepEqual([next.kind, next.framework, next.port, next.buildOutput, next.commands.start], ['frontend', 'react', 8080, 'out', undefined]);

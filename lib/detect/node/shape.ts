@@ -34,6 +34,28 @@ const hasAppEntry = (context: DetectContext, pkg: NodePackage): boolean =>
   ['index.html', 'public/index.html', 'src/index.html', 'angular.json', 'src/app.html', 'src/main.ts', 'src/main.tsx', 'src/main.js', 'src/main.jsx', 'src/index.tsx', 'src/index.jsx'].some((file) => context.index.has(inFolder(pkg.folder, file))) &&
   Boolean(pkg.scripts.build || pkg.scripts.dev || pkg.scripts.start);
 
+/**
+ * Another back end of the workspace that runs this Next.js app inside its own server (`next({ dir:
+ * '../web' })` in a NestJS or Express app): the app is no service of its own.
+ */
+const embeddingServer = (context: DetectContext, pkg: NodePackage): { folder: string; file: string } | undefined => {
+  if (!pkg.workspace) return undefined;
+  const base = pkg.folder.split('/').pop() ?? '';
+  for (const member of pkg.workspace.members) {
+    if (member === pkg.folder) continue;
+    const manifest = context.index.json(inFolder(member, 'package.json'));
+    const dependencies = { ...manifest?.dependencies, ...manifest?.devDependencies };
+    if (!('next' in dependencies) || !['@nestjs/core', 'express', 'fastify', 'koa', 'hono'].some((name) => name in dependencies)) continue;
+    const sources = context.index.sourceFiles(member, ['.ts', '.js', '.mjs', '.cjs']);
+    const starts = sources.some((file) => /import\s+\w+\s+from\s+['"]next['"]|require\(\s*['"]next['"]\s*\)/.test(codeIf(context.index, file, "'next'") ?? codeIf(context.index, file, '"next"') ?? ''));
+    if (!starts) continue;
+    // The Next app's folder handed to next() as its `dir` (directly or as the default of a setting).
+    const pointer = sources.find((file) => new RegExp(`\\bdir\\s*:[^,\\n]*['"\`](?:\\.\\./)+(?:[\\w.-]+/)*${base.replace(/[.]/g, '\\.')}/?['"\`]`).test(codeIf(context.index, file, base) ?? ''));
+    if (pointer) return { folder: member, file: pointer };
+  }
+  return undefined;
+};
+
 export interface Shape {
   kind: 'frontend' | 'backend' | 'worker';
   framework: Framework;
@@ -54,6 +76,8 @@ export const shapeOf = (context: DetectContext, pkg: NodePackage, found: Framewo
   if (found && renderingFrameworks.has(found.framework)) {
     const confirmed = configFile(index, pkg.folder, found.framework === 'sveltekit' ? 'svelte' : found.framework) || Object.values(pkg.scripts).some((script) => /\b(next|nuxt|nuxi|vite)\s+(build|start|dev)\b/.test(script));
     if (!confirmed) return { why: libraryReason(pkg, found) };
+    const host = found.framework === 'next' ? embeddingServer(context, pkg) : undefined;
+    if (host) return { why: `served by ${host.folder}, which starts Next.js in its own process (${host.file})` };
     // Static exports: Next `output: 'export'`, `nuxt generate` are files for nginx, not a server.
     const nextConfig = found.framework === 'next' ? configFile(index, pkg.folder, 'next') : undefined;
     const exported = nextConfig ? (codeOf(index, nextConfig) ?? '').match(/\boutput\s*:\s*(['"`])export\1/) : null;
