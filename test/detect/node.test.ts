@@ -75,6 +75,19 @@ describe('node: start commands', () => {
     assert.equal(service.buildOutput, 'build');
   });
 
+  test('an Nx project: its name, the bundle its build target writes, its targets as commands', () => {
+    const service = only(
+      repo({
+        'package.json': { name: '@api/source', scripts: { start: 'nx serve', build: 'nx build' }, dependencies: { express: '^4' } },
+        'package-lock.json': '{}',
+        'nx.json': '{}',
+        'project.json': { name: 'api', targets: { build: { executor: '@nx/esbuild:esbuild', options: { main: 'src/main.ts', outputPath: 'dist/api' } }, lint: { executor: '@nx/eslint:lint' } } },
+        'src/main.ts': 'app.listen(process.env.PORT || 3000);\n',
+      }),
+    );
+    assert.deepEqual([service.name, service.commands.start, service.buildOutput, service.commands.build, service.commands.lint], ['api', 'node dist/api/main.js', 'dist/api', 'npm run build', 'npx nx lint api']);
+  });
+
   test('a Bun server without a start script runs its entry with bun', () => {
     const root = repo({
       'package.json': { name: 'edge', scripts: { dev: 'bun --hot src/index.ts' }, dependencies: { hono: '^4.6.0' } },

@@ -14,6 +14,7 @@ import { compiledStart, scriptCommands, scriptStart, type StartCommand } from '.
 import { findData, type DataFound } from './data.js';
 import { linkedFolders, managerFacts, readPackage, runtimeVersionOf, type NodePackage } from './manifest.js';
 import { asPort, portInCode, portInCommand, portInEnvFiles } from './port.js';
+import { nxTargets } from './nx.js';
 import { findHealthPath } from './routes.js';
 import { findSettings, type SettingFound } from './settings.js';
 import { orchestrates, shapeOf, staticFrameworks, type Shape } from './shape.js';
@@ -118,7 +119,8 @@ export const detectNodeService: ServiceDetector = (folder, context) => {
 
   const notes: string[] = [];
   const label = folder === '.' ? 'the root package' : folder;
-  const commands: ServiceCommands = scriptCommands(pkg, facts.manager, facts.berry, Boolean(facts.lockfile));
+  // Nx targets fill the steps no script names.
+  const commands: ServiceCommands = { ...nxTargets(index, folder), ...scriptCommands(pkg, facts.manager, facts.berry, Boolean(facts.lockfile)) };
   // No build script, but the start script's pre-hook compiles (`prestart:prod: tsc`): that hook is the build.
   const preBuild = !pkg.scripts.build && scripted?.script ? `pre${scripted.script}` : undefined;
   if (preBuild && /\b(tsc|nest\s+build|tsup|esbuild|swc|webpack|rollup)\b/.test(pkg.scripts[preBuild] ?? '')) commands.build = `${facts.manager} run ${preBuild}`;

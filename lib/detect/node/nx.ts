@@ -34,3 +34,11 @@ export const nxBuild = (index: RepoIndex, folder: string): NxBuild | undefined =
   const entry = bundles && typeof options.main === 'string' ? `${output}/${path.posix.basename(options.main).replace(/\.[cm]?[jt]sx?$/, '')}.js` : undefined;
   return { output, ...(entry ? { entry } : {}), evidence: where };
 };
+
+/** `npx nx <target> <project>` for the build, test and lint targets project.json declares. */
+export const nxTargets = (index: RepoIndex, folder: string): Partial<Record<'build' | 'test' | 'lint', string>> => {
+  const project = index.json(inFolder(folder, 'project.json'));
+  const targets = project?.targets;
+  if (!targets || typeof targets !== 'object' || typeof project?.name !== 'string') return {};
+  return Object.fromEntries((['build', 'test', 'lint'] as const).filter((target) => target in targets).map((target) => [target, `npx nx ${target} ${project.name}`]));
+};
