@@ -257,6 +257,16 @@ describe('node: health routes', () => {
     assert.equal(nest("app.setGlobalPrefix('api');\napp.enableVersioning({ type: VersioningType.URI, defaultVersion: '2' });", controller), '/api/v2/health');
     assert.equal(nest('', "@Controller()\nexport class AppController {\n  @Get('ops/readyz')\n  ready() {}\n  @Get(':id/status')\n  one() {}\n}\n"), '/ops/readyz');
     assert.equal(nest('', "@Controller('users')\nexport class Users {\n  @Get()\n  list() {}\n}\n"), undefined, 'no health route: none is guessed');
+    assert.equal(
+      health({
+        'package.json': { name: 'n', scripts: { start: 'node dist/main.js' }, dependencies: { '@nestjs/core': '^10' } },
+        'src/main.ts': "const app = await NestFactory.create(AppModule);\napp.setGlobalPrefix('api');\nawait app.listen(3000);\n",
+        'src/app.module.ts': "@Module({ imports: [OpsModule, RouterModule.register([{ path: 'internal', children: [{ path: 'ops', module: OpsModule }] }])] })\nexport class AppModule {}\n",
+        'src/ops/ops.module.ts': '@Module({ controllers: [ProbeController] })\nexport class OpsModule {}\n',
+        'src/ops/probe.controller.ts': "@Controller('health')\nexport class ProbeController {\n  @Get('live')\n  live() {}\n}\n",
+      }),
+      '/api/internal/ops/health/live',
+    );
   });
 
   test('file routes: Next.js route handlers (groups dropped, basePath applied), API pages, Nuxt server routes', () => {

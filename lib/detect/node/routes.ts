@@ -231,15 +231,68 @@ const nestGlobals = (index: RepoIndex, files: readonly string[]): NestGlobals =>
   return globals;
 };
 
+/** The `{ ... }` objects at the top level of an array's text (`{ path: 'a', module: A }, { ... }`). */
+const topLevelObjects = (text: string): string[] => {
+  const objects: string[] = [];
+  for (let index = 0; index < text.length; index += 1) {
+    if (text[index] !== '{') continue;
+    const inner = argumentsAt(text, index);
+    objects.push(inner);
+    index += inner.length + 1;
+  }
+  return objects;
+};
+
+/**
+ * Prefixes that `RouterModule.register([{ path: 'admin', module: AdminModule, children: [...] }])` gives
+ * the controllers of each module (`@Module({ controllers: [...] }) export class AdminModule`), by controller class.
+ */
+const routerModulePrefixes = (index: RepoIndex, files: readonly string[]): Map<string, string> => {
+  const modulePrefix = new Map<string, string>();
+  const walk = (text: string, parent: string) => {
+    for (const entry of topLevelObjects(text)) {
+      const path = entry.match(/\bpath\s*:\s*(['"`])([^'"`$]*)\1/)?.[2] ?? '';
+      const prefix = joinRoute(parent, path);
+      const module = entry.match(/\bmodule\s*:\s*([\w$]+)/)?.[1];
+      if (module) modulePrefix.set(module, prefix);
+      const children = entry.match(/\bchildren\s*:\s*\[/);
+      if (children) walk(argumentsAt(entry, children.index! + children[0].length - 1), prefix);
+    }
+  };
+  const controllerPrefix = new Map<string, string>();
+  const modules: { code: string }[] = [];
+  for (const file of files) {
+    const code = codeIf(index, file, /RouterModule|@Module\(/);
+    if (!code) continue;
+    for (const call of code.matchAll(/RouterModule\.(?:register|forRoutes)\s*\(\s*\[/g)) walk(argumentsAt(code, call.index! + call[0].length - 1), '');
+    if (code.includes('@Module(')) modules.push({ code });
+  }
+  if (modulePrefix.size === 0) return controllerPrefix;
+  for (const { code } of modules) {
+    for (const declaration of code.matchAll(/@Module\s*\(/g)) {
+      const args = argumentsAt(code, declaration.index! + declaration[0].length - 1);
+      const name = code.slice(declaration.index! + args.length).match(/export\s+class\s+([\w$]+)/)?.[1];
+      const prefix = name ? modulePrefix.get(name) : undefined;
+      const controllers = args.match(/\bcontrollers\s*:\s*\[([^\]]*)\]/)?.[1];
+      if (prefix === undefined || !controllers) continue;
+      for (const controller of controllers.split(',').map((entry) => entry.trim()).filter(Boolean)) controllerPrefix.set(controller, prefix);
+    }
+  }
+  return controllerPrefix;
+};
+
 const nestCandidates = (index: RepoIndex, files: readonly string[]): Candidate[] => {
   const globals = nestGlobals(index, files);
+  const moduleRoutes = routerModulePrefixes(index, files);
   const candidates: Candidate[] = [];
   for (const file of files) {
     const code = codeIf(index, file, '@Controller(') ?? '';
     if (!code.includes('@Controller(')) continue;
     const controllers = [...code.matchAll(/@Controller\s*\(/g)].map((match) => {
       const args = argumentsAt(code, match.index! + match[0].length - 1);
-      return { offset: match.index!, paths: decoratorPaths(args), version: args.match(/\bversion\s*:\s*(['"`])([^'"`$]*)\1/)?.[2], neutral: /VERSION_NEUTRAL/.test(args) };
+      const name = code.slice(match.index!).match(/\bclass\s+([\w$]+)/)?.[1];
+      const routed = name ? moduleRoutes.get(name) : undefined;
+      return { offset: match.index!, paths: decoratorPaths(args), version: args.match(/\bversion\s*:\s*(['"`])([^'"`$]*)\1/)?.[2], neutral: /VERSION_NEUTRAL/.test(args), routed };
     });
     for (const method of code.matchAll(/@(Get|All|Head)\s*\(/g)) {
       const controller = [...controllers].reverse().find((candidate) => candidate.offset < method.index!);
@@ -248,13 +301,14 @@ const nestCandidates = (index: RepoIndex, files: readonly string[]): Candidate[]
       const methodVersion = code.slice(method.index!, method.index! + 300).match(/@Version\(\s*(['"`])([^'"`$]*)\1/)?.[2];
       for (const controllerPath of controller.paths) {
         for (const methodPath of decoratorPaths(args)) {
-          const local = joinRoute(controllerPath, methodPath);
+          const local = joinRoute(controller.routed ?? '', controllerPath, methodPath);
           const excluded = globals.prefix?.exclude.some((entry) => entry.replace(/\/+$/, '') === local.slice(1)) ?? false;
           const version = controller.neutral ? undefined : (methodVersion ?? controller.version ?? globals.defaultVersion);
           const route = joinRoute(excluded ? '' : (globals.prefix?.value ?? ''), version ? `${globals.versionPrefix}${version}` : '', local);
           const rank = healthRank(route, local);
           if (rank === undefined) continue;
           const parts = [`@Controller('${controllerPath}') @${method[1]}('${methodPath}')`];
+          if (controller.routed) parts.push(`RouterModule path '${controller.routed}'`);
           if (globals.prefix && !excluded) parts.push(`global prefix '${globals.prefix.value}' (${globals.prefix.file}:${globals.prefix.line})`);
           if (excluded) parts.push('excluded from the global prefix');
           if (version) parts.push(`URI version ${version}`);
