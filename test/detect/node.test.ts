@@ -244,6 +244,17 @@ describe('node: health routes', () => {
     );
   });
 
+  test('Fastify autoload: a route file is served under its folder and the autoload prefix', () => {
+    const service = only(
+      repo({
+        'package.json': { name: 'f', scripts: { start: 'fastify start -l info -p 3600 app.js' }, dependencies: { fastify: '^5', '@fastify/autoload': '^6', 'fastify-cli': '^7' } },
+        'app.js': "const AutoLoad = require('@fastify/autoload');\nmodule.exports = async function (fastify, opts) {\n  fastify.register(AutoLoad, { dir: path.join(__dirname, 'routes'), options: { prefix: '/v1' } });\n};\n",
+        'routes/health/index.js': "module.exports = async function (fastify) {\n  fastify.get('/', async () => ({ ok: true }));\n};\n",
+      }),
+    );
+    assert.deepEqual([service.commands.start, service.port, service.healthPath], ['fastify start -l info -p 3600 app.js', 3600, '/v1/health']);
+  });
+
   test('NestJS: controller and method paths, the global prefix with its exclusions, URI versioning', () => {
     const nest = (main: string, controller: string) =>
       health({

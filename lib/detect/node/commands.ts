@@ -97,7 +97,7 @@ export const isDevelopmentCommand = (command: string): boolean =>
 
 /** A command that starts a long-running process (as opposed to a build, a migration or a check). */
 const launches = (command: string): boolean =>
-  /^(node|bun|deno|tsx|ts-node|next|nuxt|nuxi|nest|react-router-serve|remix-serve|serve|pm2-runtime|npx\s+(next|nuxt|tsx|ts-node)|pnpm\s+exec\s+(next|nuxt)|yarn\s+(next|nuxt))\b/.test(command);
+  /^(node|bun|deno|tsx|ts-node|next|nuxt|nuxi|nest|react-router-serve|remix-serve|serve|pm2-runtime|fastify\s+start|npx\s+(next|nuxt|tsx|ts-node)|pnpm\s+exec\s+(next|nuxt)|yarn\s+(next|nuxt))\b/.test(command);
 
 export interface StartCommand {
   command: string;

@@ -149,9 +149,30 @@ const prefixesOf = (index: RepoIndex, importers: Map<string, Importer[]>, file: 
   return results.length > 0 ? [...new Set(results)] : [own];
 };
 
+/**
+ * Folders @fastify/autoload registers (`register(AutoLoad, { dir: path.join(__dirname, 'routes'), options:
+ * { prefix: '/api' } })`): a plugin file there is served under its folder path, below that prefix.
+ */
+const autoloadFolders = (index: RepoIndex, files: readonly string[]): { folder: string; prefix: string }[] => {
+  const folders: { folder: string; prefix: string }[] = [];
+  for (const file of files) {
+    const code = codeIf(index, file, 'autoload');
+    if (!code) continue;
+    for (const call of code.matchAll(/\.register\s*\(\s*[\w$]*[Aa]uto[Ll]oad\b/g)) {
+      const args = argumentsAt(code, code.indexOf('(', call.index!));
+      const dir = args.match(/\bdir\s*:\s*(?:path\.)?(?:join|resolve)\(\s*__dirname\s*,\s*(['"`])([^'"`$]+)\1/)?.[2];
+      if (!dir) continue;
+      const prefix = args.match(/\boptions\s*:\s*\{[^}]*\bprefix\s*:\s*(['"`])([^'"`$]*)\1/)?.[2] ?? '';
+      folders.push({ folder: path.posix.normalize(path.posix.join(path.posix.dirname(file), dir)), prefix });
+    }
+  }
+  return folders;
+};
+
 const routerCandidates = (index: RepoIndex, folder: string, files: readonly string[]): Candidate[] => {
   const candidates: Candidate[] = [];
   let importers: Map<string, Importer[]> | undefined;
+  let autoloaded: { folder: string; prefix: string }[] | undefined;
   for (const file of files) {
     const code = codeIf(index, file, /\.(get|all|head|route)\s*\(/) ?? '';
     if (!/\.(get|all|head|route)\s*\(/.test(code)) continue;
@@ -167,7 +188,10 @@ const routerCandidates = (index: RepoIndex, folder: string, files: readonly stri
       if (!definition.route.startsWith('/') && definition.route !== '') continue;
       if (healthRank(definition.route) === undefined && !/^\/?$/.test(definition.route)) continue;
       importers ??= importersOf(index, folder, files);
-      for (const prefix of prefixesOf(index, importers, file, definition.receiver)) {
+      autoloaded ??= autoloadFolders(index, files);
+      const loader = autoloaded.find((entry) => file.startsWith(`${entry.folder}/`));
+      const prefixes = loader && !importers.has(file) ? [joinRoute(loader.prefix, path.posix.dirname(file).slice(loader.folder.length))] : prefixesOf(index, importers, file, definition.receiver);
+      for (const prefix of prefixes) {
         const route = joinRoute(prefix, definition.route) + (definition.route.length > 1 && definition.route.endsWith('/') ? '/' : '');
         const rank = healthRank(route, definition.route);
         if (rank === undefined) continue;
