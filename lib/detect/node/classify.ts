@@ -84,9 +84,6 @@ export const frameworkOf = (context: DetectContext, pkg: NodePackage, sources: r
   return undefined;
 };
 
-/** A dependency of the package, or of its workspace root when the package's sources import it. */
-export const usesDependency = (pkg: NodePackage, dependency: string): boolean => dependency in pkg.ownDependencies || Boolean(pkg.root && dependency in pkg.root.dependencies);
-
 const has = (pkg: NodePackage, pattern: RegExp) => Object.keys(pkg.ownDependencies).some((name) => pattern.test(name));
 
 /**

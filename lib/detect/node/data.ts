@@ -103,7 +103,7 @@ interface PrismaSchema {
   implicit: boolean;
 }
 
-const prismaSchema = (index: RepoIndex, pkg: NodePackage, folder: string): PrismaSchema | undefined => {
+const prismaSchema = (index: RepoIndex, folder: string): PrismaSchema | undefined => {
   const manifest = index.json(inFolder(folder, 'package.json'));
   const declared = typeof mapOf(manifest?.prisma).schema === 'string' ? inFolder(folder, mapOf(manifest?.prisma).schema) : undefined;
   const configFileName = configFile(index, folder, 'prisma');
@@ -127,7 +127,6 @@ const prismaSchema = (index: RepoIndex, pkg: NodePackage, folder: string): Prism
     implicit = file ? path.posix.dirname(file) === inFolder(folder, 'prisma/schema') : false;
   }
   if (!file) return undefined;
-  void pkg;
   // Multi-file schemas (prisma/schema/*.prisma) keep the datasource in one of the files.
   const schemaFiles = path.posix.basename(path.posix.dirname(file)) === 'schema' ? index.filesUnder(path.posix.dirname(file)).filter((one) => one.endsWith('.prisma')) : [file];
   let provider: string | undefined;
@@ -231,8 +230,8 @@ export const findData = (
 
   // Prisma: the schema's provider, in the package or in a workspace package it depends on.
   const prismaUsed = '@prisma/client' in pkg.ownDependencies || 'prisma' in pkg.ownDependencies || Boolean(pkg.root && ('@prisma/client' in pkg.root.dependencies || 'prisma' in pkg.root.dependencies));
-  const own = prismaUsed || pkg.manifest.prisma || index.has(inFolder(pkg.folder, 'prisma/schema.prisma')) ? prismaSchema(index, pkg, pkg.folder) : undefined;
-  const linkedSchemas = prismaUsed ? workspacePackages.map((member) => prismaSchema(index, pkg, member)).filter((schema): schema is PrismaSchema => Boolean(schema)) : [];
+  const own = prismaUsed || pkg.manifest.prisma || index.has(inFolder(pkg.folder, 'prisma/schema.prisma')) ? prismaSchema(index, pkg.folder) : undefined;
+  const linkedSchemas = prismaUsed ? workspacePackages.map((member) => prismaSchema(index, member)).filter((schema): schema is PrismaSchema => Boolean(schema)) : [];
   const schemas = [...(own ? [own] : []), ...linkedSchemas];
   for (const schema of schemas) {
     const engine = schema.provider ? dialects[schema.provider] : undefined;

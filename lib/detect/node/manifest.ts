@@ -70,13 +70,6 @@ export const readPackage = (context: DetectContext, folder: string): NodePackage
 /** The folders a package's settings are looked up in, nearest first: its own, its workspace root, the repository root. */
 export const lookupFolders = (pkg: NodePackage): string[] => [...new Set([pkg.folder, ...(pkg.root ? [pkg.root.folder] : []), '.'])];
 
-/** Where a dependency is declared: the package's own manifest first, then its workspace root's. */
-export const declaring = (pkg: NodePackage, dependency: string): { file: string; manifest: Manifest } | undefined => {
-  if (dependency in pkg.ownDependencies) return { file: pkg.file, manifest: pkg.manifest };
-  if (pkg.root && dependency in pkg.root.dependencies) return { file: pkg.root.file, manifest: pkg.root.manifest };
-  return undefined;
-};
-
 /** Evidence that points at the line declaring a key in a JSON manifest. */
 export const jsonKeyEvidence = (index: RepoIndex, file: string, key: string, note: string): Evidence => {
   const text = index.read(file) ?? '';
