@@ -94,16 +94,18 @@ export const notServiceByShape = (context: DetectContext, pkg: NodePackage): str
   const folderName = pkg.folder.split('/').pop() ?? '';
   const name = (pkg.name ?? folderName).replace(/^@[^/]+\//, '');
   const files = new Set(context.index.filesUnder(pkg.folder).map((file) => (pkg.folder === '.' ? file : file.slice(pkg.folder.length + 1))));
+  // Names alone never overrule a server: an `email` service with Express is a service.
+  const server = has(pkg, /^(express|fastify|@nestjs\/core|next|nuxt|hono|koa|@sveltejs\/kit)$/);
   if (/(^|[-_.])(eslint|prettier|stylelint|tsconfig|tailwind|babel|jest|vitest|commitlint|biome)(-?config|-?preset)?s?$|(^|[-_])config(s)?$|^config-/.test(name) || /^(eslint|tsconfig|prettier)/.test(name)) {
     return 'shared configuration package (lint, TypeScript or styling presets)';
   }
-  if (has(pkg, /^(react-email|@react-email\/|mjml|jsx-email|@jsx-email\/|email-templates$)/) || /(^|[-_])(emails?|email-templates|mail(er)?-templates)$/.test(name)) {
+  if (!server && (has(pkg, /^(react-email|@react-email\/|mjml|jsx-email|@jsx-email\/|email-templates$)/) || /(^|[-_])(emails?|email-templates|mail(er)?-templates)$/.test(name))) {
     return 'e-mail templates, rendered by the service that sends them';
   }
   if (has(pkg, /^(@playwright\/test|cypress|playwright|@wdio\/cli|detox)$/) && !has(pkg, /^(express|fastify|@nestjs\/core|next|hono|koa|vite|react-scripts|@angular\/core)$/)) {
     return 'end-to-end or integration tests';
   }
-  if (/(^|[-_])(e2e|tests?|integration-tests|app-tests|testing|playwright|cypress)$/.test(name) || /^(e2e|tests?|cypress|playwright)$/.test(folderName)) {
+  if (!server && (/(^|[-_])(e2e|tests?|integration-tests|app-tests|testing|playwright|cypress)$/.test(name) || /^(e2e|tests?|cypress|playwright)$/.test(folderName))) {
     return 'end-to-end or integration tests';
   }
   if (has(pkg, /^(electron|@tauri-apps\/cli|electron-builder|electron-vite)$/) || files.has('src-tauri/tauri.conf.json') || files.has('src-tauri/Cargo.toml')) {
@@ -115,7 +117,6 @@ export const notServiceByShape = (context: DetectContext, pkg: NodePackage): str
   if (has(pkg, /^(wxt|plasmo|webextension-polyfill|@crxjs\/vite-plugin)$/) || (files.has('manifest.json') && /"manifest_version"/.test(context.index.read(inFolder(pkg.folder, 'manifest.json')) ?? ''))) {
     return 'browser extension, shipped through the browser stores';
   }
-  const server = has(pkg, /^(express|fastify|@nestjs\/core|next|nuxt|hono|koa|@sveltejs\/kit)$/);
   if (!server && (/(^|\/)(scripts|tools|tooling)(\/|$)/.test(pkg.folder) || /(^|[-_])(scripts|tools|tooling|codemods?)$/.test(name))) {
     return 'scripts and tools, run by hand or by other packages';
   }
