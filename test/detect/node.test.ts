@@ -505,6 +505,25 @@ describe('node: what is not a service', () => {
     assert.match(detection.notServices.find((entry) => entry.path === 'apps/web')?.why ?? '', /served by apps\/api/);
   });
 
+  test('a front end built into another service is built with it, not deployed alone', () => {
+    const root = repo({
+      'go.mod': 'module example.com/app\n\ngo 1.23\n',
+      'main.go': 'package main\n\nfunc main() {}\n',
+      'ui/package.json': { name: 'ui', scripts: { build: 'vite build' }, dependencies: { react: '^19' } },
+      'ui/index.html': '<div id="root"></div>',
+      'ui/embed.go': 'package ui\n\nimport "embed"\n\n//go:embed dist\nvar Assets embed.FS\n',
+      'web/package.json': { name: 'web', scripts: { build: 'vite build' }, dependencies: { vue: '^3' } },
+      'web/index.html': '<div id="app"></div>',
+      'web/vite.config.ts': "export default { build: { outDir: '../server/static' } };\n",
+      'admin/package.json': { name: 'admin', scripts: { build: 'react-scripts build && mv build/* ../server/admin' }, dependencies: { react: '^19', 'react-scripts': '5' } },
+      'admin/public/index.html': '<div id="root"></div>',
+    });
+    const why = Object.fromEntries(detect(root).notServices.map((entry) => [entry.path, entry.why]));
+    assert.match(why.ui, /embedded into the Go binary \(ui\/embed\.go\)/);
+    assert.match(why.web, /built into server\/static/);
+    assert.match(why.admin, /built into server\/admin/);
+  });
+
   test('static exports: Next output export and nuxt generate are static front ends', () => {
     const next = only(repo({ 'package.json': { name: 'docs', scripts: { build: 'next build' }, dependencies: { next: '15', react: '19' } }, 'next.config.mjs': "export default { output: 'export' };\n" }));
     assert.deepEqual([next.kind, next.framework, next.port, next.buildOutput, next.commands.start], ['frontend', 'react', 8080, 'out', undefined]);

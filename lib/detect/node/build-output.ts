@@ -50,7 +50,8 @@ const angularOutput = (index: RepoIndex, folder: string, buildScript: string): O
   const [name, project] = chosen;
   const build = project?.architect?.build ?? project?.targets?.build;
   // The default configuration (production in generated projects) overrides the options.
-  const named = buildScript.match(/(?:--configuration|-c)[= ](\w+)/)?.[1] ?? (/--prod\b/.test(buildScript) ? 'production' : undefined) ?? build?.defaultConfiguration;
+  // The configuration the build script names, else the default one, else `production`: the build deployed.
+  const named = buildScript.match(/(?:--configuration|-c)[= ](\w+)/)?.[1] ?? (/--prod\b/.test(buildScript) ? 'production' : undefined) ?? (build?.defaultConfiguration || 'production');
   const configuration = typeof named === 'string' ? build?.configurations?.[named] : undefined;
   const outputPath = configuration?.outputPath ?? build?.options?.outputPath;
   const application = /:application$/.test(String(build?.builder));

@@ -2,6 +2,7 @@
  * Node.js (and Bun) services: read from package.json, the workspace root, lockfiles, framework
  * configuration and the sources a service starts from. Every value carries the file (and line) it came from.
  */
+import path from 'node:path';
 import type { ServiceCommands } from '../../catalog/service.js';
 import type { DetectContext, DetectorResult, ServiceDetector } from '../context.js';
 import { evidence, type Found } from '../evidence.js';
@@ -95,6 +96,26 @@ const settingsOf = (context: DetectContext, pkg: NodePackage, shape: Shape, sour
   return settings.sort((a, b) => (a.setting.name < b.setting.name ? -1 : a.setting.name > b.setting.name ? 1 : 0));
 };
 
+/**
+ * A static front end that another service serves: its build lands in that service's folder (Vite
+ * `outDir: '../backend/app/frontend'`, `mv build/* ../src/main/resources/static`), or a Go file beside it
+ * embeds it into the binary (`//go:embed dist`). It is built as part of that service, not deployed alone.
+ */
+const servedElsewhere = (context: DetectContext, pkg: NodePackage, buildScript: string | undefined, outside: string | undefined): string | undefined => {
+  const embed = context.index
+    .filesUnder(pkg.folder)
+    .find((file) => file.endsWith('.go') && file.slice(0, file.lastIndexOf('/')) === pkg.folder && /^\s*\/\/go:embed\s/m.test(context.index.read(file) ?? ''));
+  if (embed) return `front end embedded into the Go binary (${embed}), served by it`;
+  // The build script, or a release script beside it (`vite build --outDir=../server/static`).
+  const scripts = [buildScript ?? '', ...Object.values(pkg.scripts)];
+  const moved = scripts
+    .map((script) => script.match(/\b(?:mv|cp\s+-[rR]\w*|cpx|copyfiles)\s+\S+\s+((?:\.\.\/)+[^\s;&|]+)|\bvite\s+build\b[^&|;]*--outDir[= ]((?:\.\.\/)+[^\s;&|]+)/))
+    .map((match) => match?.[1] ?? match?.[2])
+    .find(Boolean);
+  const target = outside ?? (moved ? path.posix.normalize(inFolder(pkg.folder, moved.replace(/\/[^/]*\*.*$/, ''))) : undefined);
+  return target ? `front end built into ${target.replace(/\/+$/, '')}, served by the service there` : undefined;
+};
+
 /** An Nx project names itself in project.json (its root package.json often holds the workspace's `@x/source`). */
 const nameOf = (context: DetectContext, pkg: NodePackage): string => {
   const project = context.index.json(inFolder(pkg.folder, 'project.json'))?.name;
@@ -127,10 +148,14 @@ export const detectNodeService: ServiceDetector = (folder, context) => {
   const buildScript = pkg.scripts.build ? (followBuild(pkg) ?? pkg.scripts.build) : preBuild && commands.build ? pkg.scripts[preBuild] : undefined;
   const bunRuntime = facts.manager === 'bun' && (!scripted || /^bun\b/.test(scripted.command)) && !staticFrameworks.has(shape.framework);
 
+  const output = buildOutputOf(index, folder, shape.framework, { ...pkg.ownDependencies }, buildScript);
+  if (shape.static) {
+    const host = servedElsewhere(context, pkg, buildScript, output?.outside);
+    if (host) return notService(folder, host);
+  }
   const start = startOf(context, pkg, shape, scripted, Boolean(buildScript), bunRuntime, notes, label);
   const { port, healthPath } = portAndHealthOf(context, pkg, shape, start, sources, notes, label);
-  const output = buildOutputOf(index, folder, shape.framework, { ...pkg.ownDependencies }, buildScript);
-  if (output?.outside) notes.push(`${label}: the build writes ${output.outside}, outside the service folder (another service serves it)`);
+  if (output?.outside) notes.push(`${label}: the build writes ${output.outside}, outside the service folder`);
   if (shape.framework === 'next' && output?.value?.endsWith('/standalone') && start?.command.startsWith('next start')) {
     notes.push(`${label}: output 'standalone': the image can run node server.js from ${output.value} (with .next/static and public copied beside it) instead of ${start.command}`);
   }
