@@ -148,6 +148,7 @@ export const detectNodeService: ServiceDetector = (folder, context) => {
   const buildScript = pkg.scripts.build ? (followBuild(pkg) ?? pkg.scripts.build) : preBuild && commands.build ? pkg.scripts[preBuild] : undefined;
   const bunRuntime = facts.manager === 'bun' && (!scripted || /^bun\b/.test(scripted.command)) && !staticFrameworks.has(shape.framework);
 
+  const buildContext = pkg.workspace && pkg.workspace.root !== folder ? pkg.workspace.root : undefined;
   const output = buildOutputOf(index, folder, shape.framework, { ...pkg.ownDependencies }, buildScript);
   if (shape.static) {
     const host = servedElsewhere(context, pkg, buildScript, output?.outside);
@@ -157,7 +158,9 @@ export const detectNodeService: ServiceDetector = (folder, context) => {
   const { port, healthPath } = portAndHealthOf(context, pkg, shape, start, sources, notes, label);
   if (output?.outside) notes.push(`${label}: the build writes ${output.outside}, outside the service folder`);
   if (shape.framework === 'next' && output?.value?.endsWith('/standalone') && start?.command.startsWith('next start')) {
-    notes.push(`${label}: output 'standalone': the image can run node server.js from ${output.value} (with .next/static and public copied beside it) instead of ${start.command}`);
+    // In a workspace Next traces from the workspace root, so the server sits at the member's path inside.
+    const server = buildContext ? `${output.value}/${path.posix.relative(buildContext, folder)}/server.js` : `${output.value}/server.js`;
+    notes.push(`${label}: output 'standalone': the image can run node ${server} (with .next/static and public copied beside it) instead of ${start.command}`);
   }
 
   // Packages it compiles in (workspace dependencies; tsconfig path aliases for back ends: server-rendering
@@ -169,7 +172,6 @@ export const detectNodeService: ServiceDetector = (folder, context) => {
   const settings = settingsOf(context, pkg, shape, sources, linkedSources, data, notes, label);
 
   const runtime = runtimeVersionOf(pkg, index, bunRuntime, facts.version);
-  const buildContext = pkg.workspace && pkg.workspace.root !== folder ? pkg.workspace.root : undefined;
   const uses = data ? [...data.uses.keys()].sort() : [];
   context.notes.push(...notes);
 
