@@ -68,7 +68,8 @@ const membersOf = (index: RepoIndex, root: string, patterns: string[], manifest:
     .map(({ folder }) => folder);
 };
 
-const nodeLockfiles: [string, WorkspaceTool][] = [
+/** Node lockfiles and their tools, in the order tried when a folder holds several. */
+export const nodeLockfiles: [string, WorkspaceTool][] = [
   ['pnpm-lock.yaml', 'pnpm'],
   ['bun.lock', 'bun'],
   ['bun.lockb', 'bun'],
