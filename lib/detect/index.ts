@@ -34,12 +34,22 @@ const manifestFoldersOf = (index: RepoIndex): string[] => {
   return [...folders].sort(byDepthThenPath);
 };
 
+/**
+ * A name from the path (`apps/api` -> `apps-api`); a second process of one folder keeps its suffix
+ * (`apps/api`'s `api-worker` -> `apps-api-worker`).
+ */
+const clashName = (service: DetectedService): string => {
+  const fromPath = toServiceName(service.path.replace(/\//g, '-'));
+  const suffix = service.name.match(/-(worker|beat|scheduler|consumer)$/)?.[0] ?? '';
+  return toServiceName(`${fromPath}${suffix}`);
+};
+
 /** Names must be unique: a clash gets its path as the name (`apps/api` -> `apps-api`); the root keeps its own. */
 const withUniqueNames = (services: DetectedService[]): DetectedService[] => {
   const counts = new Map<string, number>();
   for (const service of services) counts.set(service.name, (counts.get(service.name) ?? 0) + 1);
   const renamed = services.map((service) =>
-    counts.get(service.name)! > 1 && service.path !== '.' ? { ...service, name: toServiceName(`${service.path.replace(/\//g, '-')}-${service.name}`) } : service,
+    counts.get(service.name)! > 1 && service.path !== '.' ? { ...service, name: clashName(service) } : service,
   );
   // Two services of one folder (a web service and its worker) keep distinct names by construction.
   return renamed;
