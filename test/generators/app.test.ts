@@ -33,8 +33,8 @@ describe('phase4:app', () => {
   test('--defaults writes the overview from detected and default answers without asking', async () => {
     const result = await runApp().withOptions(options({ defaults: true }));
     assert.deepEqual(result.askedQuestions, []);
-    result.assertFileContent('docs/phase4.md', /\| api \| `api` \| backend \| node \/ express \| 3000 \|/);
-    result.assertFileContent('docs/phase4.md', /\| cache \| Redis \| `redis` \|/);
+    result.assertFileContent('docs/phase4.md', /\| api +\| `api` +\| backend +\| node \/ express +\| 3000 +\|/);
+    result.assertFileContent('docs/phase4.md', /\| cache +\| Redis +\| `redis` +\|/);
     assert.equal(storedAnswers(result.cwd).cache, 'redis');
     assert.equal(storedAnswers(result.cwd).ci, 'github-actions');
   });
@@ -64,7 +64,7 @@ describe('phase4:app', () => {
     assert.equal(stored.team, 'payments');
     assert.equal(stored.cache, 'redis', 'the detected value is the pre-selected answer');
     assert.deepEqual(stored.environments, ['dev', 'staging', 'production']);
-    result.assertFileContent('docs/phase4.md', /\| dev \| pre-production \| <https:\/\/dev\./);
+    result.assertFileContent('docs/phase4.md', /\| dev +\| pre-production +\| <https:\/\/dev\./);
   });
 
   test('a re-run with stored answers asks nothing new', async () => {
