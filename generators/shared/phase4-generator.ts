@@ -3,8 +3,10 @@
  * the catalog, asks what is missing, plans and renders through the pure core, and writes through
  * Yeoman's mem-fs. Subclasses only say which areas they run.
  */
-import type { Stats } from 'node:fs';
+import { type Stats, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { clearFileState, isFilePending, setCommittedFile } from 'mem-fs-editor/state';
 import Generator from 'yeoman-generator';
 import type { AnyOption, Answers, OptionName } from '../../lib/catalog/option.js';
 import { catalog } from '../../lib/catalog/options.js';
@@ -24,14 +26,25 @@ import type { Detection } from '../../lib/detect/types.js';
 import { ExitCode, UsageError } from '../../lib/errors.js';
 import { generatorVersion } from '../../lib/package-root.js';
 import { nextSteps, plan } from '../../lib/plan/plan.js';
+import { stableJson } from '../../lib/render/json.js';
 import { renderAll } from '../../lib/render/render.js';
 import { camelCase, runOptions } from '../../lib/run-options.js';
 import { manifestPath, nextManifest, readManifest, serializeManifest, sha256 } from '../../lib/write/manifest.js';
+import { commitFiles } from '../../lib/write/commit.js';
 import { type ReportEntry, type RunReport, decide, formatReport } from '../../lib/write/report.js';
-import { planWrites } from '../../lib/write/status.js';
-import { checkTargetFolder } from '../../lib/write/target.js';
+import { type PlannedWrite, planWrites } from '../../lib/write/status.js';
+import { checkInsideRepository, checkTargetFolder } from '../../lib/write/target.js';
 
 const options = catalog as readonly AnyOption[];
+
+const yoRcPath = '.yo-rc.json';
+
+/** A mem-fs file, as far as phase4's commit reads it. */
+interface MemFsFile {
+  path: string;
+  contents: Buffer | null;
+  stat?: { mode?: number } | null;
+}
 
 /**
  * Builds the generator class for some areas (`undefined`: all). A factory rather than a base class because
@@ -46,6 +59,8 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
     private resolution!: PartialResolution;
     private answers!: Answers;
     private report?: RunReport;
+    /** Absolute paths of the files this run decided to write; only these go through phase4's commit. */
+    private readonly decided = new Set<string>();
 
     constructor(args: string[], opts: Record<string, unknown>) {
       // phase4 never installs packages in the user's repository.
@@ -61,6 +76,8 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
         hide: true,
         description: 'Ask questions even without a TTY (tests); --no-interactive never asks',
       });
+      // phase4 writes its files itself, all or nothing, once every decision is made (see _commit).
+      this.setFeatures({ customCommitTask: () => this._commit() });
     }
 
     /**
@@ -143,38 +160,89 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
       for (const option of options) store.set(option.name, this.answers[option.name as OptionName]);
     }
 
-    writing() {
+    /**
+     * Every decision before anything reaches the disk: where each file would land (never outside the
+     * repository), its status against the
+     * manifest, and for each conflict the user's answer. Only then do the files go into mem-fs, and
+     * nothing is on disk until the commit; an error or an interrupted question leaves the disk untouched.
+     */
+    async writing() {
       const root = this.destinationRoot();
+      const rendered = renderAll(plan(this.answers, this.areas));
+      checkInsideRepository(root, [...rendered.map((file) => file.path), manifestPath, yoRcPath]);
+      const files = rendered;
       const previous = readManifest(root);
-      const writes = planWrites(renderAll(plan(this.answers, this.areas)), root, previous);
       const mode = { force: Boolean(this._flag('force')), interactive: this._interactive() };
-      const files: ReportEntry[] = [];
+      const entries: ReportEntry[] = [];
       const recorded = [];
-      for (const write of writes) {
-        const action = decide(write, mode);
-        files.push({ path: write.path, area: write.area, status: write.status, action });
-        if (action === 'leave' || write.status === 'keep') continue;
+      for (const write of planWrites(files, root, previous)) {
+        let action = decide(write, mode);
+        if (action === 'ask' && !this._dryRun()) action = await this._askAboutConflict(write);
+        entries.push({ path: write.path, area: write.area, status: write.status, action });
+        if (action === 'leave' || action === 'keep' || write.status === 'keep') continue;
         recorded.push({ path: write.path, sha256: sha256(write.contents), area: write.area, ownership: write.ownership });
         if (this._dryRun() || action === 'skip') continue;
-        this._writeFile(write.path, write.contents, action === 'ask' ? undefined : write.status === 'create' ? 'create' : 'force', write.executable);
+        this._writeFile(write.path, write.contents, write.executable);
       }
-      this.report = { dryRun: this._dryRun(), answers: this.answers, files, nextSteps: nextSteps(this.answers, this.areas) };
+      this.report = { dryRun: this._dryRun(), answers: this.answers, files: entries, nextSteps: nextSteps(this.answers, this.areas) };
+      if (this._dryRun()) return;
       const manifest = serializeManifest(nextManifest(previous, recorded, generatorVersion));
-      if (!this._dryRun() && manifest !== serializeManifest(previous ?? nextManifest(undefined, [], generatorVersion))) {
-        this._writeFile(manifestPath, manifest, 'force');
+      if (manifest !== this._onDisk(manifestPath)) this._writeFile(manifestPath, manifest);
+      // Yeoman's storage wrote the answers into mem-fs; give them the same layout as every other JSON file.
+      const yoRc = this.destinationPath(yoRcPath);
+      if (this.fs.exists(yoRc)) this._writeFile(yoRcPath, stableJson(this.fs.readJSON(yoRc)));
+    }
+
+    _onDisk(relative: string): string | undefined {
+      const file = this.destinationPath(relative);
+      return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    }
+
+    /** One question per edited file: overwrite it, keep it, or see the differences first. */
+    async _askAboutConflict(write: PlannedWrite): Promise<'overwrite' | 'keep'> {
+      for (;;) {
+        const { conflict } = await this.prompt<{ conflict: 'overwrite' | 'keep' | 'diff' }>([
+          {
+            type: 'expand',
+            name: 'conflict',
+            message: `${write.path} was edited since phase4 wrote it. Overwrite it?`,
+            expanded: true,
+            choices: [
+              { key: 'y', name: 'overwrite it with what phase4 generates now', value: 'overwrite' },
+              { key: 'n', name: 'keep mine (phase4 leaves it as it is)', value: 'keep' },
+              { key: 'd', name: 'show the differences, then ask again', value: 'diff' },
+            ],
+          } as never,
+        ]);
+        if (conflict !== 'diff') return conflict;
+        const disk = this._onDisk(write.path) ?? '';
+        this.log(createTwoFilesPatch(write.path, write.path, disk, write.contents, 'yours', 'phase4'));
       }
     }
 
-    /**
-     * Writes into mem-fs. `status` pre-decides the conflicter's verdict (phase4 already compared with the
-     * disk); without it the conflicter compares and asks the user.
-     */
-    _writeFile(relative: string, contents: string, status: 'create' | 'force' | undefined, executable = false) {
+    /** Writes into mem-fs; the commit takes it to disk once the run's tasks have all succeeded. */
+    _writeFile(relative: string, contents: string, executable = false) {
       const destination = this.destinationPath(relative);
       this.fs.write(destination, contents, executable ? { stat: { mode: 0o755 } as Stats } : undefined);
-      if (status) {
-        const file = this.fs.store.get(destination) as { conflicter?: string };
-        file.conflicter = status;
+      this.decided.add(destination);
+    }
+
+    /**
+     * Yeoman's commit step, taken over: the files phase4 decided on (and `.yo-rc.json`) are written all
+     * together or not at all, with no conflicter asking again and no second list of the files. Files some
+     * other generator composed with phase4 put into mem-fs go through Yeoman's own commit.
+     */
+    async _commit() {
+      const pending = (this.fs.store.all() as MemFsFile[]).filter((file) => isFilePending(file as never));
+      const own = pending.filter((file) => this.decided.has(file.path) && file.contents !== null);
+      commitFiles(own.map((file) => ({ path: file.path, contents: file.contents!, mode: file.stat?.mode ?? undefined })));
+      for (const file of own) {
+        setCommittedFile(file as never);
+        clearFileState(file as never);
+      }
+      if (own.length < pending.length) {
+        const { commitSharedFsTask } = await import('yeoman-environment');
+        await commitSharedFsTask(this.env as never);
       }
     }
 
