@@ -28,6 +28,7 @@ import { generatorVersion } from '../../lib/package-root.js';
 import { nextSteps, plan } from '../../lib/plan/plan.js';
 import { stableJson } from '../../lib/render/json.js';
 import { renderAll } from '../../lib/render/render.js';
+import { type Formatter, repositoryFormatter } from '../../lib/render/repository-prettier.js';
 import { camelCase, runOptions } from '../../lib/run-options.js';
 import { manifestPath, nextManifest, readManifest, serializeManifest, sha256 } from '../../lib/write/manifest.js';
 import { commitFiles } from '../../lib/write/commit.js';
@@ -162,7 +163,7 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
 
     /**
      * Every decision before anything reaches the disk: where each file would land (never outside the
-     * repository), its status against the
+     * repository), its final text (the repository's prettier, if it has one), its status against the
      * manifest, and for each conflict the user's answer. Only then do the files go into mem-fs, and
      * nothing is on disk until the commit; an error or an interrupted question leaves the disk untouched.
      */
@@ -170,7 +171,8 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
       const root = this.destinationRoot();
       const rendered = renderAll(plan(this.answers, this.areas));
       checkInsideRepository(root, [...rendered.map((file) => file.path), manifestPath, yoRcPath]);
-      const files = rendered;
+      const format = await this._formatter();
+      const files = format ? await Promise.all(rendered.map(async (file) => ({ ...file, contents: await format(file.path, file.contents) }))) : rendered;
       const previous = readManifest(root);
       const mode = { force: Boolean(this._flag('force')), interactive: this._interactive() };
       const entries: ReportEntry[] = [];
@@ -186,11 +188,31 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
       }
       this.report = { dryRun: this._dryRun(), answers: this.answers, files: entries, nextSteps: nextSteps(this.answers, this.areas) };
       if (this._dryRun()) return;
-      const manifest = serializeManifest(nextManifest(previous, recorded, generatorVersion));
+      const manifest = await this._formatted(format, manifestPath, serializeManifest(nextManifest(previous, recorded, generatorVersion)));
       if (manifest !== this._onDisk(manifestPath)) this._writeFile(manifestPath, manifest);
       // Yeoman's storage wrote the answers into mem-fs; give them the same layout as every other JSON file.
       const yoRc = this.destinationPath(yoRcPath);
-      if (this.fs.exists(yoRc)) this._writeFile(yoRcPath, stableJson(this.fs.readJSON(yoRc)));
+      if (this.fs.exists(yoRc)) this._writeFile(yoRcPath, await this._formatted(format, yoRcPath, stableJson(this.fs.readJSON(yoRc))));
+    }
+
+    /** The repository's prettier, when it has a configuration; a configuration prettier cannot use is reported, not fatal. */
+    async _formatter(): Promise<Formatter | undefined> {
+      const format = await repositoryFormatter(this.destinationRoot());
+      if (!format) return undefined;
+      let warned = false;
+      return async (file, contents) => {
+        try {
+          return await format(file, contents);
+        } catch (error) {
+          if (!warned) this.log(`phase4: the repository's prettier configuration could not format ${file} (${(error as Error).message.split('\n')[0]}); files it cannot format are written as phase4 generates them.`);
+          warned = true;
+          return contents;
+        }
+      };
+    }
+
+    async _formatted(format: Formatter | undefined, file: string, contents: string) {
+      return format ? format(file, contents) : contents;
     }
 
     _onDisk(relative: string): string | undefined {

@@ -1,14 +1,17 @@
 /**
  * Writes that are atomic and stay in the repository, through the real CLI: a repository under a
  * dot-folder, a run that fails half-way, symbolic links leading out of the repository, one report line
- * per file.
+ * per file, and the repository's own prettier configuration.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { sha256 } from '../../lib/write/manifest.js';
 import { runCli } from '../helpers/cli.js';
 import { read, snapshot, tempDir, writeTree } from '../helpers/folders.js';
+import { repoRoot } from '../helpers/paths.js';
+import { runTool } from '../helpers/tools.js';
 
 const expressApi = {
   'api/package.json': JSON.stringify({ name: 'api', scripts: { start: 'node index.js' }, dependencies: { express: '^4.21.0', pg: '^8.13.0' } }),
@@ -96,5 +99,58 @@ describe('safe writes', { concurrency: 2 }, () => {
       const listed = lines.filter((line) => listing(file).test(line)).length;
       assert.equal(listed, manifestPaths(dir).includes(file) ? 1 : 0, `${file} is listed ${listed} times:\n${result.stderr}`);
     }
+  });
+
+  describe("the repository's own prettier configuration", () => {
+    /** Runs the CLI with a hook that records every module specifier naming prettier it resolves. */
+    const runRecordingPrettier = (args: string[], dir: string) => {
+      const log = path.join(tempDir(), 'prettier-imports.log');
+      const hook = path.join(repoRoot, 'test', 'helpers', 'record-prettier.mjs');
+      const result = runCli(args, dir, { nodeArgs: ['--import', hook], env: { PHASE4_PRETTIER_LOG: log } });
+      let imported = '';
+      try {
+        imported = readFileSync(log, 'utf8');
+      } catch {
+        // never written: nothing resolved prettier
+      }
+      return { result, imported };
+    };
+
+    test('formats the generated files with it; a re-run finds them unchanged and the manifest matches the disk', () => {
+      const dir = repo();
+      writeFileSync(path.join(dir, '.prettierrc'), JSON.stringify({ singleQuote: true, proseWrap: 'always', printWidth: 60 }));
+      const { result, imported } = runRecordingPrettier(['--defaults'], dir);
+      ok(result);
+      assert.notEqual(imported, '', 'prettier was loaded (so the hook sees it)');
+      const docs = read(dir, 'docs/phase4.md');
+      const prose = docs.split('\n').filter((line) => /^[A-Za-z]/.test(line));
+      assert.ok(prose.length > 0 && prose.every((line) => line.length <= 60), 'prose wrapped at 60 columns');
+      assert.match(read(dir, 'compose.yaml'), /: '/, 'single quotes in YAML');
+      const written = [...manifestPaths(dir), '.phase4/manifest.json', '.yo-rc.json'];
+      const check = runTool('prettier', ['--check', ...written.filter((file) => /\.(ya?ml|json|md)$/.test(file))], { cwd: dir });
+      assert.equal(check.status, 0, check.output);
+      for (const entry of JSON.parse(read(dir, '.phase4/manifest.json')).files) assert.equal(entry.sha256, sha256(read(dir, entry.path)), entry.path);
+      const before = snapshot(dir);
+      const again = runCli([], dir);
+      ok(again);
+      assert.doesNotMatch(again.stderr, /^\s+(create|update|write)\s/m, again.stderr);
+      assert.deepEqual(snapshot(dir), before);
+    });
+
+    test('.prettierignore is honoured, and a prettier key in package.json counts as a configuration', () => {
+      const dir = repo();
+      writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'shop', private: true, prettier: { proseWrap: 'always', printWidth: 40 } }));
+      writeFileSync(path.join(dir, '.prettierignore'), 'docs/local-development.md\n');
+      ok(runCli(['--defaults'], dir));
+      assert.ok(read(dir, 'docs/phase4.md').split('\n').filter((line) => /^[A-Za-z]/.test(line)).every((line) => line.length <= 40));
+      assert.ok(read(dir, 'docs/local-development.md').split('\n').some((line) => /^[A-Za-z]/.test(line) && line.length > 40), 'ignored file left as generated');
+    });
+
+    test('a repository without a configuration never loads prettier', () => {
+      const dir = repo();
+      const { result, imported } = runRecordingPrettier(['--defaults'], dir);
+      ok(result);
+      assert.equal(imported, '', 'prettier was not even resolved');
+    });
   });
 });

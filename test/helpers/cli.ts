@@ -8,12 +8,12 @@ export interface CliResult {
   stderr: string;
 }
 
-export const runCli = (args: string[], cwd: string, input?: string): CliResult => {
-  const result = spawnSync(process.execPath, [cliPath, ...args], {
+export const runCli = (args: string[], cwd: string, options: { input?: string; nodeArgs?: string[]; env?: Record<string, string> } = {}): CliResult => {
+  const result = spawnSync(process.execPath, [...(options.nodeArgs ?? []), cliPath, ...args], {
     cwd,
     encoding: 'utf8',
-    input: input ?? '',
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    input: options.input ?? '',
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
