@@ -80,7 +80,9 @@ const main = async () => {
     if (isUsageError(error)) return fail(error.message, ExitCode.usage);
     const name = (error as Error)?.name;
     if (name === 'ExitPromptError' || name === 'AbortPromptError') {
-      return fail('a question could not be asked (no terminal); pass --defaults, flags or --answers FILE', ExitCode.usage);
+      // Ctrl-C at a question, or a question with no terminal to ask it on: either way nothing was written.
+      const reason = process.stdin.isTTY ? 'interrupted at a question' : 'a question could not be asked (no terminal)';
+      return fail(`${reason}; nothing was written. Pass --defaults, flags or --answers FILE to run without questions`, ExitCode.usage);
     }
     return fail((error as Error)?.stack ?? String(error), ExitCode.unexpected);
   }

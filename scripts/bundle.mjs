@@ -55,6 +55,9 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
   plugins: [keepImportMetaUrl],
+  // Loaded only for repositories with their own prettier configuration, from node_modules as it ships
+  // (prettier loads its language plugins by path at run time).
+  external: ['prettier'],
   // Bundled CommonJS code still expects require, __filename and __dirname.
   banner: {
     js: [

@@ -3,8 +3,10 @@
  * the catalog, asks what is missing, plans and renders through the pure core, and writes through
  * Yeoman's mem-fs. Subclasses only say which areas they run.
  */
-import type { Stats } from 'node:fs';
+import { type Stats, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { clearFileState, isFilePending, setCommittedFile } from 'mem-fs-editor/state';
 import Generator from 'yeoman-generator';
 import type { AnyOption, Answers, OptionName } from '../../lib/catalog/option.js';
 import { catalog } from '../../lib/catalog/options.js';
@@ -26,14 +28,26 @@ import { generatorVersion } from '../../lib/package-root.js';
 import { derive } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
 import { nextStepsOf, optionsRead, planModel } from '../../lib/plan/plan.js';
+import { stableJson } from '../../lib/render/json.js';
 import { renderAll } from '../../lib/render/render.js';
+import { type Formatter, repositoryFormatter } from '../../lib/render/repository-prettier.js';
 import { camelCase, runOptions } from '../../lib/run-options.js';
 import { manifestPath, nextManifest, readManifest, serializeManifest, sha256 } from '../../lib/write/manifest.js';
+import { commitFiles } from '../../lib/write/commit.js';
 import { type ReportEntry, type RunReport, decide, formatReport } from '../../lib/write/report.js';
-import { planWrites } from '../../lib/write/status.js';
-import { checkTargetFolder } from '../../lib/write/target.js';
+import { type PlannedWrite, planWrites } from '../../lib/write/status.js';
+import { checkInsideRepository, checkTargetFolder } from '../../lib/write/target.js';
 
 const options = catalog as readonly AnyOption[];
+
+const yoRcPath = '.yo-rc.json';
+
+/** A mem-fs file, as far as phase4's commit reads it. */
+interface MemFsFile {
+  path: string;
+  contents: Buffer | null;
+  stat?: { mode?: number } | null;
+}
 
 /**
  * Builds the generator class for some areas (`undefined`: all). A factory rather than a base class because
@@ -51,6 +65,8 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
     /** Defaults filled in for options no area of this run reads: not stored, so a later full run still asks. */
     private unstored = new Set<string>();
     private report?: RunReport;
+    /** Absolute paths of the files this run decided to write; only these go through phase4's commit. */
+    private readonly decided = new Set<string>();
 
     constructor(args: string[], opts: Record<string, unknown>) {
       // phase4 never installs packages in the user's repository.
@@ -66,6 +82,8 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
         hide: true,
         description: 'Ask questions even without a TTY (tests); --no-interactive never asks',
       });
+      // phase4 writes its files itself, all or nothing, once every decision is made (see _commit).
+      this.setFeatures({ customCommitTask: () => this._commit() });
     }
 
     /**
@@ -164,44 +182,116 @@ export const createPhase4Generator = (areas: readonly string[] | undefined) =>
       }
     }
 
-    writing() {
+    /**
+     * Every decision before anything reaches the disk: where each file would land (never outside the
+     * repository), its final text (the repository's prettier, if it has one), its status against the
+     * manifest, and for each conflict the user's answer. Only then do the files go into mem-fs, and
+     * nothing is on disk until the commit; an error or an interrupted question leaves the disk untouched.
+     */
+    async writing() {
       const root = this.destinationRoot();
+      const rendered = renderAll(planModel(this.model, this.areas));
+      checkInsideRepository(root, [...rendered.map((file) => file.path), manifestPath, yoRcPath]);
+      const format = await this._formatter();
+      const files = format ? await Promise.all(rendered.map(async (file) => ({ ...file, contents: await format(file.path, file.contents) }))) : rendered;
       const previous = readManifest(root);
-      const writes = planWrites(renderAll(planModel(this.model, this.areas)), root, previous);
       const mode = { force: Boolean(this._flag('force')), interactive: this._interactive() };
-      const files: ReportEntry[] = [];
+      const entries: ReportEntry[] = [];
       const recorded = [];
-      for (const write of writes) {
-        const action = decide(write, mode);
-        files.push({ path: write.path, area: write.area, status: write.status, action });
-        if (action === 'leave' || write.status === 'keep') continue;
+      for (const write of planWrites(files, root, previous)) {
+        let action = decide(write, mode);
+        if (action === 'ask' && !this._dryRun()) action = await this._askAboutConflict(write);
+        entries.push({ path: write.path, area: write.area, status: write.status, action });
+        if (action === 'leave' || action === 'keep' || write.status === 'keep') continue;
         recorded.push({ path: write.path, sha256: sha256(write.contents), area: write.area, ownership: write.ownership });
         if (this._dryRun() || action === 'skip') continue;
-        this._writeFile(write.path, write.contents, action === 'ask' ? undefined : write.status === 'create' ? 'create' : 'force', write.executable);
+        this._writeFile(write.path, write.contents, write.executable);
       }
       this.report = {
         dryRun: this._dryRun(),
         answers: this.answers,
-        files,
+        files: entries,
         notes: [...this.detection.notes, ...this.model.notes],
         nextSteps: nextStepsOf(this.model, this.areas),
       };
-      const manifest = serializeManifest(nextManifest(previous, recorded, generatorVersion));
-      if (!this._dryRun() && manifest !== serializeManifest(previous ?? nextManifest(undefined, [], generatorVersion))) {
-        this._writeFile(manifestPath, manifest, 'force');
+      if (this._dryRun()) return;
+      const manifest = await this._formatted(format, manifestPath, serializeManifest(nextManifest(previous, recorded, generatorVersion)));
+      if (manifest !== this._onDisk(manifestPath)) this._writeFile(manifestPath, manifest);
+      // Yeoman's storage wrote the answers into mem-fs; give them the same layout as every other JSON file.
+      const yoRc = this.destinationPath(yoRcPath);
+      if (this.fs.exists(yoRc)) this._writeFile(yoRcPath, await this._formatted(format, yoRcPath, stableJson(this.fs.readJSON(yoRc))));
+    }
+
+    /** The repository's prettier, when it has a configuration; a configuration prettier cannot use is reported, not fatal. */
+    async _formatter(): Promise<Formatter | undefined> {
+      const format = await repositoryFormatter(this.destinationRoot());
+      if (!format) return undefined;
+      let warned = false;
+      return async (file, contents) => {
+        try {
+          return await format(file, contents);
+        } catch (error) {
+          if (!warned) this.log(`phase4: the repository's prettier configuration could not format ${file} (${(error as Error).message.split('\n')[0]}); files it cannot format are written as phase4 generates them.`);
+          warned = true;
+          return contents;
+        }
+      };
+    }
+
+    async _formatted(format: Formatter | undefined, file: string, contents: string) {
+      return format ? format(file, contents) : contents;
+    }
+
+    _onDisk(relative: string): string | undefined {
+      const file = this.destinationPath(relative);
+      return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    }
+
+    /** One question per edited file: overwrite it, keep it, or see the differences first. */
+    async _askAboutConflict(write: PlannedWrite): Promise<'overwrite' | 'keep'> {
+      for (;;) {
+        const { conflict } = await this.prompt<{ conflict: 'overwrite' | 'keep' | 'diff' }>([
+          {
+            type: 'expand',
+            name: 'conflict',
+            message: `${write.path} was edited since phase4 wrote it. Overwrite it?`,
+            expanded: true,
+            choices: [
+              { key: 'y', name: 'overwrite it with what phase4 generates now', value: 'overwrite' },
+              { key: 'n', name: 'keep mine (phase4 leaves it as it is)', value: 'keep' },
+              { key: 'd', name: 'show the differences, then ask again', value: 'diff' },
+            ],
+          } as never,
+        ]);
+        if (conflict !== 'diff') return conflict;
+        const disk = this._onDisk(write.path) ?? '';
+        this.log(createTwoFilesPatch(write.path, write.path, disk, write.contents, 'yours', 'phase4'));
       }
     }
 
-    /**
-     * Writes into mem-fs. `status` pre-decides the conflicter's verdict (phase4 already compared with the
-     * disk); without it the conflicter compares and asks the user.
-     */
-    _writeFile(relative: string, contents: string, status: 'create' | 'force' | undefined, executable = false) {
+    /** Writes into mem-fs; the commit takes it to disk once the run's tasks have all succeeded. */
+    _writeFile(relative: string, contents: string, executable = false) {
       const destination = this.destinationPath(relative);
       this.fs.write(destination, contents, executable ? { stat: { mode: 0o755 } as Stats } : undefined);
-      if (status) {
-        const file = this.fs.store.get(destination) as { conflicter?: string };
-        file.conflicter = status;
+      this.decided.add(destination);
+    }
+
+    /**
+     * Yeoman's commit step, taken over: the files phase4 decided on (and `.yo-rc.json`) are written all
+     * together or not at all, with no conflicter asking again and no second list of the files. Files some
+     * other generator composed with phase4 put into mem-fs go through Yeoman's own commit.
+     */
+    async _commit() {
+      const pending = (this.fs.store.all() as MemFsFile[]).filter((file) => isFilePending(file as never));
+      const own = pending.filter((file) => this.decided.has(file.path) && file.contents !== null);
+      commitFiles(own.map((file) => ({ path: file.path, contents: file.contents!, mode: file.stat?.mode ?? undefined })));
+      for (const file of own) {
+        setCommittedFile(file as never);
+        clearFileState(file as never);
+      }
+      if (own.length < pending.length) {
+        const { commitSharedFsTask } = await import('yeoman-environment');
+        await commitSharedFsTask(this.env as never);
       }
     }
 

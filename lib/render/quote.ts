@@ -1,7 +1,14 @@
 /** Safe quoting for values that templates put into other languages. Templates reach these as `it.quote`. */
 
-/** A YAML double-quoted scalar (JSON strings are valid YAML). */
-export const yaml = (value: string | number | boolean): string => JSON.stringify(String(value));
+/**
+ * A quoted YAML scalar, in the quotes prettier would choose: double quotes (JSON strings are valid YAML),
+ * or single quotes when the text holds a double quote and nothing that needs an escape.
+ */
+export const yaml = (value: string | number | boolean): string => {
+  const double = JSON.stringify(String(value));
+  if (/\\[^"]/.test(double.slice(1, -1)) || !double.includes('\\"')) return double;
+  return `'${String(value).replace(/'/g, "''")}'`;
+};
 
 /** A POSIX shell word in single quotes. */
 export const shell = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;

@@ -1,10 +1,14 @@
-/** Renders planned files to their final text: EJS template, then the generated-by header for managed files. */
+/**
+ * Renders planned files to their final text: EJS template, tidied (and Markdown tables aligned) so the
+ * output is stable under prettier's defaults, then the generated-by header for managed files.
+ */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
 import { templatesRoot } from '../package-root.js';
 import type { PlannedFile } from '../plan/types.js';
 import { withHeader } from './header.js';
+import { alignTables } from './markdown.js';
 import * as quote from './quote.js';
 
 export interface RenderedFile extends PlannedFile {
@@ -28,7 +32,8 @@ const tidy = (text: string) =>
   text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n');
 
 export const renderFile = (file: PlannedFile): RenderedFile => {
-  const body = tidy(compiled(file.template)({ ...file.data, quote }) as string);
+  const text = tidy(compiled(file.template)({ ...file.data, quote }) as string);
+  const body = file.path.endsWith('.md') ? alignTables(text) : text;
   const contents = file.ownership === 'managed' ? withHeader(file.path, body, file.area) : body;
   return { ...file, contents };
 };

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { readJson } from '../detect/repo-files.js';
+import { stableJson } from '../render/json.js';
 import type { Ownership } from '../plan/types.js';
 import { byPath } from '../order.js';
 
@@ -41,4 +42,5 @@ export const nextManifest = (previous: Manifest | undefined, written: ManifestEn
   };
 };
 
-export const serializeManifest = (manifest: Manifest): string => `${JSON.stringify(manifest, null, 2)}\n`;
+/** The manifest's text, as prettier would format it (it lives in the repository beside the user's files). */
+export const serializeManifest = (manifest: Manifest): string => stableJson(manifest);

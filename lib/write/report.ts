@@ -2,16 +2,18 @@
 import type { Answers } from '../catalog/option.js';
 import type { FileStatus, PlannedWrite } from './status.js';
 
-
 export interface ReportEntry {
   path: string;
   area: string;
   status: FileStatus;
-  /** What this run did or would do with it. */
-  action: 'write' | 'skip' | 'leave' | 'overwrite' | 'ask';
+  /**
+   * What this run did or would do with it: `ask` is a conflict an interactive --dry-run would ask about;
+   * an interactive run asks, and the answer is `overwrite` or `keep`.
+   */
+  action: 'write' | 'skip' | 'leave' | 'overwrite' | 'ask' | 'keep';
 }
 
-/** Decides each file's fate from its status and the run's mode. */
+/** Decides each file's fate from its status and the run's mode; `ask` is settled by asking the user. */
 export const decide = (write: PlannedWrite, mode: { force: boolean; interactive: boolean }): ReportEntry['action'] => {
   switch (write.status) {
     case 'create':
@@ -38,8 +40,9 @@ const verbs: Record<ReportEntry['action'], string> = {
   write: 'write',
   skip: 'unchanged',
   leave: 'CONFLICT, left as is',
-  overwrite: 'overwrite (--force)',
-  ask: 'conflict, asked',
+  overwrite: 'overwrite',
+  ask: 'conflict, would ask',
+  keep: 'conflict, kept yours',
 };
 
 export const formatReport = (report: RunReport): string => {

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { copyOf } from '../helpers/folders.js';
+import { copyOf, snapshot } from '../helpers/folders.js';
 import { cliPath, sampleApp } from '../helpers/paths.js';
 import { requireTool } from '../helpers/tools.js';
 
@@ -77,15 +77,29 @@ describe('phase4 in a terminal', () => {
     assert.deepEqual(stored.environments, ['dev', 'staging', 'production']);
     tmux('kill-session', '-t', session);
 
-    // A second run asks nothing new but the conflict it finds, with the edited file shown to the user.
+    // A second run asks nothing new but the conflict it finds: phase4 asks, file by file, before writing.
     writeFileSync(path.join(dir, 'docs', 'phase4.md'), 'our own overview\n');
     tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '60', command);
-    await waitFor('docs/phase4.md');
-    const conflict = await waitFor(/Overwrite docs\/phase4\.md\?/);
+    const conflict = await waitFor(/docs\/phase4\.md was edited since phase4 wrote it\. Overwrite it\?/);
     assert.doesNotMatch(conflict, /\? Project name/, 'stored answers are not asked again');
-    keys('n', 'Enter'); // do not overwrite
+    assert.match(conflict, /d\) show the differences, then ask again/);
+    keys('d', 'Enter');
+    await waitFor('-our own overview');
+    keys('n', 'Enter'); // keep mine
     const second = await waitFor(/PHASE4_EXIT=\d+/, 30_000);
     assert.match(second, /PHASE4_EXIT=0/, second);
+    assert.match(second, /conflict, kept yours\s+docs\/phase4\.md/);
     assert.equal(readFileSync(path.join(dir, 'docs', 'phase4.md'), 'utf8'), 'our own overview\n');
+    tmux('kill-session', '-t', session);
+
+    // Ctrl-C at the question of a run that changes an answer: nothing at all is written.
+    const before = snapshot(dir);
+    tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '60', command.replace(`node ${cliPath}`, `node ${cliPath} --team payments`));
+    await waitFor(/docs\/phase4\.md was edited since phase4 wrote it/);
+    keys('C-c');
+    const interrupted = await waitFor(/PHASE4_EXIT=\d+/, 30_000);
+    assert.match(interrupted, /PHASE4_EXIT=2/, interrupted);
+    assert.match(interrupted, /interrupted at a question; nothing was written/);
+    assert.deepEqual(snapshot(dir), before, 'every file, .yo-rc.json and the manifest as they were');
   });
 });

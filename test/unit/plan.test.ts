@@ -96,7 +96,11 @@ describe('headers', () => {
 
 describe('quoting helpers', () => {
   test('values survive the target language', () => {
-    assert.equal(quote.yaml('a: "b"'), '"a: \\"b\\""');
+    // The quotes prettier would choose: single quotes around a double quote, double quotes for escapes.
+    assert.equal(quote.yaml('a: "b"'), `'a: "b"'`);
+    assert.equal(quote.yaml(`it's "x"`), `'it''s "x"'`);
+    assert.equal(quote.yaml('a\n"b"'), '"a\\n\\"b\\""');
+    assert.equal(quote.yaml("it's"), `"it's"`);
     assert.equal(quote.shell("it's"), `'it'\\''s'`);
     assert.equal(quote.hcl('${var.x} %{if}'), '"$${var.x} %%{if}"');
     assert.equal(quote.groovy("a'b\\c"), `'a\\'b\\\\c'`);

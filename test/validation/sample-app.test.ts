@@ -10,6 +10,7 @@ import { runCli } from '../helpers/cli.js';
 import { copyOf, read } from '../helpers/folders.js';
 import { sampleApp } from '../helpers/paths.js';
 import { validators } from './validators/index.js';
+import { prettier } from './validators/prettier.js';
 
 describe('phase4 --defaults on examples/sample-app', () => {
   const dir = copyOf(sampleApp);
@@ -29,6 +30,11 @@ describe('phase4 --defaults on examples/sample-app', () => {
 
   test('scripts users run are executable', () => {
     assert.equal(statSync(path.join(dir, 'scripts', 'dev-secrets.sh')).mode & 0o777, 0o755);
+  });
+
+  test('.yo-rc.json and the manifest are as prettier formats them too', () => {
+    const check = prettier.check(['.yo-rc.json', '.phase4/manifest.json'].map((file) => path.join(dir, file)));
+    assert.deepEqual(check, [], check.join('\n'));
   });
 
   for (const validator of validators) {

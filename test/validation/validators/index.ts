@@ -4,9 +4,10 @@ import { dockerCompose } from './compose.js';
 import { composeSpecSchema } from './compose-schema.js';
 import { dockerfileUtils } from './dockerfile.js';
 import { markdownlint } from './markdownlint.js';
+import { prettier } from './prettier.js';
 import { secretlint } from './secretlint.js';
 import { shellcheck } from './shellcheck.js';
 import type { Validator } from './types.js';
 import { yamllint } from './yamllint.js';
 
-export const validators: Validator[] = [yamllint, markdownlint, secretlint, shellcheck, dockerCompose, composeSpecSchema, dockerfileUtils, buildkitChecks];
+export const validators: Validator[] = [yamllint, markdownlint, prettier, secretlint, shellcheck, dockerCompose, composeSpecSchema, dockerfileUtils, buildkitChecks];
