@@ -58,6 +58,9 @@ await build({
   // Loaded only for repositories with their own prettier configuration, from node_modules as it ships
   // (prettier loads its language plugins by path at run time).
   external: ['prettier'],
+  // jsonc-parser's main entry is a UMD module whose requires esbuild cannot follow; its ES module build is
+  // the same code.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   // Bundled CommonJS code still expects require, __filename and __dirname.
   banner: {
     js: [
