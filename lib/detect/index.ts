@@ -55,6 +55,20 @@ const withUniqueNames = (services: DetectedService[]): DetectedService[] => {
   return renamed;
 };
 
+/**
+ * What detection proposes must be a valid answer: a default that spans lines (a multi-line string in code)
+ * or is very long is not a value the environment can hold, so it is dropped (the setting stays).
+ */
+const answerable = (service: DetectedService): DetectedService =>
+  service.settings?.some((setting) => setting.default !== undefined && (/[\n\r]/.test(setting.default) || setting.default.length > 500))
+    ? {
+        ...service,
+        settings: service.settings.map(({ default: value, ...setting }) =>
+          value === undefined || /[\n\r]/.test(value) || value.length > 500 ? setting : { ...setting, default: value },
+        ),
+      }
+    : service;
+
 const isInside = (folder: string, parent: string) => parent === '.' || folder === parent || folder.startsWith(`${parent}/`);
 
 export const detectServicesIn = (index: RepoIndex): { services: DetectedService[]; notServices: NotAService[]; notes: string[] } => {
@@ -78,7 +92,7 @@ export const detectServicesIn = (index: RepoIndex): { services: DetectedService[
     const site = detectStaticSite(folder, context);
     if (site) services.push(site);
   }
-  const unique = withUniqueNames(services.sort((a, b) => compareText(a.path, b.path) || compareText(a.name, b.name)));
+  const unique = withUniqueNames(services.sort((a, b) => compareText(a.path, b.path) || compareText(a.name, b.name))).map(answerable);
   // A folder several detectors pass over (a uv and bun workspace root) is listed once.
   const distinct = notServices.filter((entry, position) => notServices.findIndex((other) => other.path === entry.path) === position);
   return { services: unique, notServices: distinct.sort((a, b) => compareText(a.path, b.path)), notes: context.notes };

@@ -60,7 +60,7 @@ export const derive = (config: Config): StackModel => {
       notes.push(`${service.name}: no start command was found; the image runs \`${start.argv.join(' ')}\` (set services[].commands.start if it differs)`);
     }
     if (health.kind === 'tcp') {
-      notes.push(`${service.name}: no health route was found; probes check that port ${health.port} accepts connections (set services[].healthPath to use one)`);
+      notes.push(`${service.name}: no health route was found; probes check that port ${health.port} accepts connections (set services[].healthPath to use one${service.framework === 'spring-boot' ? ', or add spring-boot-starter-actuator' : ''})`);
     }
     const migrations = migrationsOf(service);
     return {

@@ -28,9 +28,13 @@ const compiledFromSource = (fs: StageFS, target: string): boolean => {
         if (options.outDir) {
           const outDir = path.posix.resolve(folder, options.outDir);
           if (target.startsWith(`${outDir}/`)) {
-            const rootDir = path.posix.resolve(folder, options.rootDir ?? '.');
-            const stem = path.posix.join(rootDir, target.slice(outDir.length + 1)).replace(/\.(m|c)?js$/, '');
-            if (['.ts', '.tsx', '.mts', '.cts', '.js'].some((ext) => isFile(fs.lookup(stem + ext)))) return true;
+            // Without rootDir, tsc takes the common folder of its sources: the project folder, or src/ when
+            // every source sits there (src/main.ts -> dist/main.js).
+            const rootDirs = options.rootDir ? [options.rootDir] : ['.', 'src'];
+            for (const rootDir of rootDirs) {
+              const stem = path.posix.join(path.posix.resolve(folder, rootDir), target.slice(outDir.length + 1)).replace(/\.(m|c)?js$/, '');
+              if (['.ts', '.tsx', '.mts', '.cts', '.js'].some((ext) => isFile(fs.lookup(stem + ext)))) return true;
+            }
           }
         }
       } catch {

@@ -32,7 +32,14 @@ export const planJavaScriptService = (model: StackModel, image: ImageModel) => {
     build: buildCommand(image, standalone || owner.kind === 'frontend'),
     test: image.commands.test,
     migrate: migrateStage(model, image, 'build'),
-    standalone: standalone ? { folder: image.folderInContext === '.' ? '.' : image.folderInContext } : undefined,
+    // In a workspace, Next.js traces from the workspace root, so server.js lands at the member's path inside.
+    standalone: standalone
+      ? {
+          from: deps.packageDir,
+          to: image.folderInContext === '.' ? '' : `${image.folderInContext}/`,
+          traceRoot: image.folderInContext === '.' ? 'the project' : 'the workspace root',
+        }
+      : undefined,
     env: envPairs([
       { name: 'NODE_ENV', value: 'production' },
       ...owner.environment,

@@ -3,6 +3,7 @@
  * its own tool (uv, also for uv workspaces; Poetry, PDM and Pipenv through their hash-pinned exports; pip
  * from requirement files), the tests in a `test` stage, and a slim runtime that starts the server directly.
  */
+import path from 'node:path';
 import type { ImageModel, StackModel } from '../../model/index.js';
 import { wrap } from '../../render/text.js';
 import { toolVersion } from '../../versions/index.js';
@@ -79,18 +80,28 @@ const flowOf = (image: ImageModel): Flow => {
     const lockfile = image.packageManager.lockfile ?? flow.files[1];
     return { kind: 'export', ...flow, copies: [flow.files[0], lockfile].join(' '), tools: flow.tools(image.packageManager.version) };
   }
-  const files = requirementFiles(install);
+  // Requirement files are named relative to the service folder; the image installs them from the build context.
+  const inContext = (file: string) => path.posix.normalize(path.posix.join(image.folderInContext, file));
+  const files = requirementFiles(install).map(inContext);
   if (files.length > 0 || install === undefined) {
-    const all = files.length > 0 ? files : ['requirements.txt'];
+    const all = files.length > 0 ? files : [inContext('requirements.txt')];
+    const folders = [...new Set(all.map((file) => path.posix.dirname(file)))];
+    const inFolder = (folder: string, name: string) => (folder === '.' ? name : `${folder}/${name}`);
     return {
       kind: 'requirements',
-      // requirements*.txt and a requirements/ folder (copied where they exist): the files `-r` lines may include.
+      // Each file's folder: its requirements*.txt and requirements/ (copied where they exist), which `-r` lines
+      // may include, and the file itself when its name is another.
       copies: [
-        { source: 'requirements*.txt', target: './' },
-        { source: 'requirement[s]', target: './requirements/' },
+        ...folders.flatMap((folder) => [
+          { source: inFolder(folder, 'requirements*.txt'), target: `./${inFolder(folder, '')}` },
+          { source: inFolder(folder, 'requirement[s]'), target: `./${inFolder(folder, 'requirements/')}` },
+        ]),
+        ...all
+          .filter((file) => !/(^|\/)requirements[^/]*\.txt$/.test(file) && !/(^|\/)requirements\//.test(file))
+          .map((file) => ({ source: file, target: `./${inFolder(path.posix.dirname(file), '')}` })),
       ],
       runtime: runtimeRequirements(all).map((file) => `-r ${file}`).join(' '),
-      testInstall: install ?? `pip install ${all.map((file) => `-r ${file}`).join(' ')}`,
+      testInstall: `pip install ${all.map((file) => `-r ${file}`).join(' ')}`,
     };
   }
   return { kind: 'pyproject', testInstall: install };

@@ -86,8 +86,6 @@ const describeService = (plan: Plan, program: GoProgram, context: DetectContext,
       evidenceOf.healthPath = best.evidence;
       const readiness = routes.find((route) => route.readiness && route.path !== best.path);
       if (!best.readiness && readiness) context.notes.push(`${name}: health probe ${best.path} (liveness); ${readiness.path} is its readiness route (${readiness.evidence.file}:${readiness.evidence.line})`);
-    } else {
-      context.notes.push(`${name}: no health route found; probes check that port ${port} accepts connections`);
     }
   }
 

@@ -162,7 +162,7 @@ const springPortAndHealth = (name: string, config: SpringConfig, build: JvmBuild
   const readiness = routes.find((route) => route.rank === 3 && route !== best);
   if (best && readiness && best.rank < 3) context.notes.push(`${name}: health probe ${best.path} (liveness); ${readiness.path} is its readiness route (${readiness.evidence.file}:${readiness.evidence.line})`);
   if (best) facts.healthPath = { value: best.path, evidence: best.evidence };
-  else context.notes.push(`${name}: no actuator and no health endpoint found; probes check that port ${facts.port.value} accepts connections`);
+  // Without one, the stack model notes that probes check the port (for every service, detected or not).
   return facts;
 };
 
@@ -306,7 +306,6 @@ const plainPortAndHealth = (name: string, config: SpringConfig, build: JvmBuild,
   const facts: SpringFacts = { port: { value, evidence: configured ? entryEvidence(configured, `${configured.key}=${configured.value}`) : evidence(build.file, 'no port configured: 8080 assumed') } };
   const best = findJavaHealthRoutes(sources, '').sort((a, b) => a.rank - b.rank)[0];
   if (best) facts.healthPath = { value: best.path, evidence: best.evidence };
-  else context.notes.push(`${name}: no health endpoint found; probes check that port ${value} accepts connections`);
   return facts;
 };
 

@@ -75,7 +75,6 @@ const portAndHealthOf = (context: DetectContext, pkg: NodePackage, shape: Shape,
     notes.push(`${label}: no port in its start command, code or .env.example; using ${framework}'s default 3000`);
   }
   const healthPath = findHealthPath(context, pkg.folder, shape.framework === 'none' ? undefined : shape.framework, sources);
-  if (!healthPath) notes.push(`${label}: no health route found; probes check that port ${port.value} accepts connections`);
   return { port, healthPath };
 };
 

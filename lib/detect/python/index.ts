@@ -561,7 +561,6 @@ export const detectPythonService: ServiceDetector = (folder, context) => {
     } else if (app && (framework === 'fastapi' || framework === 'flask')) {
       health = findRouterHealth(index, modules, names, framework, { file: app.file, name: app.local });
     }
-    if (!health) notes.push(`${name}: no health route found; probes check that port ${port?.value ?? 8000} accepts connections`);
     const prefixed = framework === 'flask' && app ? readPython(index, app.file)?.match(/from_prefixed_env\(\s*(?:prefix\s*=\s*)?(?:["'](\w+)["'])?/) : undefined;
     if (prefixed) notes.push(`${name}: Flask reads every ${prefixed[1] ?? 'FLASK'}_* variable into its configuration (app.config.from_prefixed_env)`);
     web = { framework, app, start, port, health };
