@@ -1,6 +1,7 @@
 /** derive(config): the stack model every area reads, computed once per run. */
 import { isStaticFrontend, type Service } from '../catalog/service.js';
 import { hostFor, namespaceFor, productionEnvironment } from '../plan/naming.js';
+import { andList } from '../render/text.js';
 import type { Config } from '../plan/types.js';
 import { planDatastores } from './datastores.js';
 import { healthOf, probeOf } from './health.js';
@@ -13,12 +14,10 @@ import type { DatastoreModel, ImageModel, ServiceModel, StackModel } from './typ
 const today = () => new Date().toISOString().slice(0, 10);
 
 /** The datastores a service connects to: those it declares among the project's, else (back ends and workers) all of them. */
-const usedDatastores = (service: Service, available: DatastoreModel[], notes: string[]): DatastoreModel[] => {
+const usedDatastores = (service: Service, available: DatastoreModel[], missing: Map<string, string[]>): DatastoreModel[] => {
   if (service.uses === undefined) return service.kind === 'frontend' ? [] : available;
   for (const engine of service.uses) {
-    if (!available.some((datastore) => datastore.engine.engine === engine)) {
-      notes.push(`${service.name} uses ${engine}, which is not the project's database or cache; set database/cache, or wire it by hand`);
-    }
+    if (!available.some((datastore) => datastore.engine.engine === engine)) missing.set(engine, [...(missing.get(engine) ?? []), service.name]);
   }
   return available.filter((datastore) => service.uses!.includes(datastore.engine.engine));
 };
@@ -50,11 +49,13 @@ export const derive = (config: Config): StackModel => {
   const { database, cache } = planDatastores(config);
   const datastores = [database, cache].filter((store): store is DatastoreModel => store !== undefined);
 
+  // Datastores services use that the project does not run, by engine: one note each.
+  const missing = new Map<string, string[]>();
   const services = config.services.map((service): ServiceModel => {
     const image = imageOf(service);
     const health = healthOf(service);
     const start = startOf(service, image);
-    const wired = wireSettings(service, usedDatastores(service, datastores, notes), datastores);
+    const wired = wireSettings(service, usedDatastores(service, datastores, missing), datastores);
     notes.push(...wired.notes);
     if (start.guessed) {
       notes.push(`${service.name}: no start command was found; the image runs \`${start.argv.join(' ')}\` (set services[].commands.start if it differs)`);
@@ -86,6 +87,9 @@ export const derive = (config: Config): StackModel => {
     };
   });
 
+  for (const [engine, users] of missing) {
+    notes.push(`${andList(users)} ${users.length === 1 ? 'uses' : 'use'} ${engine}, which is not the project's database or cache; set database/cache, or wire it by hand`);
+  }
   for (const image of images) {
     const eol = image.runtime?.track.eol;
     if (eol && eol < today()) {
