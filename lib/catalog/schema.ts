@@ -71,7 +71,7 @@ const serviceSchema = {
   },
   // A port for everything but workers.
   if: { properties: { kind: { const: 'worker' } } },
-  else: { required: ['port'] },
+  else: { properties: { port: { type: 'integer' } }, required: ['port'] },
   // The framework and package manager must belong to the language.
   allOf: languages.map((language) => ({
     if: { properties: { language: { const: language } }, required: ['language'] },

@@ -29,7 +29,8 @@ export const buildSecrets = {
   yarnrc: { id: 'yarnrc', target: '/root/.yarnrc.yml', source: '$HOME/.yarnrc.yml', reads: 'Yarn 2+ registry credentials' },
   pipConf: { id: 'pip_conf', target: '/etc/pip.conf', source: '$HOME/.config/pip/pip.conf', reads: 'pip index URL and credentials' },
   uvToml: { id: 'uv_toml', target: '/etc/uv/uv.toml', source: '$HOME/.config/uv/uv.toml', reads: 'uv index URL and credentials' },
-  netrc: { id: 'netrc', target: '/root/.netrc', source: '$HOME/.netrc', reads: 'credentials for private Go modules and Python indexes' },
+  netrcGo: { id: 'netrc', target: '/root/.netrc', source: '$HOME/.netrc', reads: 'credentials for private Go modules' },
+  netrcPython: { id: 'netrc', target: '/root/.netrc', source: '$HOME/.netrc', reads: 'credentials for private package indexes' },
   mavenSettings: { id: 'maven_settings', target: '/root/.m2/settings.xml', source: '$HOME/.m2/settings.xml', reads: 'Maven repository credentials' },
   gradleProperties: {
     id: 'gradle_properties',
@@ -53,9 +54,9 @@ const secretsOf = (service: Service, berry: boolean): BuildSecret[] => {
     case 'node':
       return [berry ? buildSecrets.yarnrc : buildSecrets.npmrc];
     case 'python':
-      return service.packageManager === 'uv' ? [buildSecrets.uvToml, buildSecrets.netrc] : [buildSecrets.pipConf, buildSecrets.netrc];
+      return service.packageManager === 'uv' ? [buildSecrets.uvToml, buildSecrets.netrcPython] : [buildSecrets.pipConf, buildSecrets.netrcPython];
     case 'go':
-      return [buildSecrets.netrc];
+      return [buildSecrets.netrcGo];
     case 'java':
       return [service.packageManager === 'gradle' ? buildSecrets.gradleProperties : buildSecrets.mavenSettings];
     case 'static':

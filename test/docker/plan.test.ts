@@ -168,7 +168,11 @@ describe('docker area planning', () => {
     const dockerfile = dockerfileOf('ws-pnpm-next');
     assert.match(dockerfile, /^CMD \["node", "server\.js"\]$/m);
     assert.match(dockerfile, /HOSTNAME=0\.0\.0\.0/);
-    assert.match(dockerfile, /cp -R \.next\/static \/out\/apps\/ws-pnpm-next\/\.next\/static/);
+    // Traced from the workspace root, server.js lands at the member's path inside the standalone output.
+    assert.match(dockerfile, /^COPY --from=build \/app\/apps\/ws-pnpm-next\/\.next\/standalone \.\/$/m);
+    assert.match(dockerfile, /^COPY --from=build \/app\/apps\/ws-pnpm-next\/\.next\/static \.\/apps\/ws-pnpm-next\/\.next\/static$/m);
+    assert.match(dockerfile, /^COPY --from=build \/app\/apps\/ws-pnpm-next\/publi\[c\] \.\/apps\/ws-pnpm-next\/public$/m);
+    assert.match(dockerfile, /^WORKDIR \/app\/apps\/ws-pnpm-next$/m);
     assert.match(dockerfile, /^RUN mkdir -p \/app\/apps\/ws-pnpm-next\/\.next\/cache && chown 10001:10001/m);
   });
 

@@ -85,7 +85,12 @@ const flowOf = (image: ImageModel): Flow => {
   const files = requirementFiles(install).map(inContext);
   if (files.length > 0 || install === undefined) {
     const all = files.length > 0 ? files : [inContext('requirements.txt')];
-    const folders = [...new Set(all.map((file) => path.posix.dirname(file)))];
+    // The folder a file belongs to: its own, or the one above a requirements/ folder (requirements/base.txt).
+    const folderOf = (file: string) => {
+      const folder = path.posix.dirname(file);
+      return path.posix.basename(folder) === 'requirements' ? path.posix.dirname(folder) : folder;
+    };
+    const folders = [...new Set(all.map(folderOf))];
     const inFolder = (folder: string, name: string) => (folder === '.' ? name : `${folder}/${name}`);
     return {
       kind: 'requirements',
