@@ -23,9 +23,10 @@ export const healthOf = (service: Service): HealthModel => {
   return { kind: 'tcp', port: service.port };
 };
 
+// No timeout of its own: Docker and Kubernetes end a probe that outlives theirs and count it failed.
 const javascriptProbe = (health: Exclude<HealthModel, { kind: 'none' }>): string =>
   health.kind === 'http'
-    ? `fetch('${health.url}', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`
+    ? `fetch('${health.url}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`
     : `require('net').connect(${health.port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
 
 /** The health probe inside the runtime image of `family`; undefined when nothing listens. */

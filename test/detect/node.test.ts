@@ -133,7 +133,7 @@ describe('node: package managers and versions', () => {
     assert.equal(only(root).packageManager, 'npm');
   });
 
-  test('Node version: the service folder before the workspace root; a pin outside the engines range loses to it', () => {
+  test('Node version: the service folder before the workspace root; a pin outside the engines range loses to it, one inside it wins', () => {
     const member = { name: '@x/api', scripts: { start: 'node s.js' }, dependencies: { express: '^4' } };
     const root = repo({
       'package.json': { private: true, workspaces: ['apps/*'], volta: { node: '20.17.0' }, engines: { node: '>=22.12.0 <23' } },
@@ -151,6 +151,18 @@ describe('node: package managers and versions', () => {
     assert.equal(agreeing.runtimeVersion, '20.18.1');
     const pnpmNode = only(repo({ 'package.json': express({ start: 'node s.js' }, { engines: { node: '>=20' } }), '.npmrc': 'engine-strict=true\nuse-node-version=20.9.0\n', 's.js': 'app.listen(1)' }));
     assert.equal(pnpmNode.runtimeVersion, '20.9.0');
+    const rootPin = repo({
+      'package.json': { private: true, workspaces: ['apps/*'] },
+      '.node-version': '20.18.1\n',
+      'package-lock.json': '{}',
+      'apps/api/package.json': { ...member, engines: { node: '>=20.11' } },
+      'apps/api/s.js': 'app.listen(1)',
+      'apps/web/package.json': { ...member, name: '@x/web', engines: { node: '>=22' } },
+      'apps/web/s.js': 'app.listen(1)',
+    });
+    const [pinned, ranged] = detectServices(rootPin);
+    assert.equal(pinned.runtimeVersion, '20.18.1', "the repository's pin, inside the package's range");
+    assert.equal(ranged.runtimeVersion, '>=22', "the package's range, which the repository's pin is outside");
   });
 
   test('a workspace member is built from the root, with the root lockfile and its package name', () => {

@@ -8,7 +8,7 @@ import type { DatastoreModel, ServiceModel, StackModel } from '../../model/index
 import { namespaceFor } from '../../plan/naming.js';
 import { localSettingsOf, type LocalSettings, type SecretLine } from './environment.js';
 import { HostPorts, type PublishedPort, type Variable } from './ports.js';
-import { envPrefix, wrap } from './text.js';
+import { envPrefix, literalDollars, wrap } from './text.js';
 
 /** The tag of images built by compose: never pushed, never confused with a release tag. */
 export const localTag = 'local';
@@ -147,7 +147,7 @@ export const composeStack = (model: StackModel): ComposeStack => {
         ),
         image: `${onRuntime ? service.image.repository : service.image.migrateRepository}:${localTag}`,
         build: buildOf(service, onRuntime ? undefined : 'migrate'),
-        command: migrate.argv,
+        command: migrate.argv.map(literalDollars),
         ...(envFile ? { envFile } : {}),
         environment: settings.environment.filter((setting) => setting.name !== 'PORT' && setting.name !== 'SERVER_PORT'),
         networks: usesData ? [dataNetwork] : [appNetwork],
@@ -171,7 +171,7 @@ export const composeStack = (model: StackModel): ComposeStack => {
       ),
       image: `${service.image.repository}:${localTag}`,
       build: buildOf(service),
-      ...(JSON.stringify(service.start) !== JSON.stringify(ownerStart) ? { command: service.start } : {}),
+      ...(JSON.stringify(service.start) !== JSON.stringify(ownerStart) ? { command: service.start.map(literalDollars) } : {}),
       settings,
       ...(envFile ? { envFile } : {}),
       ports: published,

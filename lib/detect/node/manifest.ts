@@ -232,6 +232,7 @@ const cleanVersion = (value: string) => value.trim().replace(/^v(?=\d)/, '');
  * Bun services: `engines.bun`, .bun-version, else the Bun that `packageManager` pins.
  */
 export const runtimeVersionOf = (pkg: NodePackage, index: RepoIndex, bunRuntime: boolean, managerVersionFound?: Found<string>): Found<string> | undefined => {
+  let innerRange: Found<string> | undefined;
   for (const folder of lookupFolders(pkg)) {
     const file = inFolder(folder, 'package.json');
     const manifest = index.json(file);
@@ -259,9 +260,18 @@ export const runtimeVersionOf = (pkg: NodePackage, index: RepoIndex, bunRuntime:
     if (!pin && typeof volta === 'string' && volta.trim()) pin = { value: cleanVersion(volta), evidence: jsonKeyEvidence(index, file, 'volta', `volta.node ${volta}`) };
     const engines = mapOf(manifest?.engines).node;
     const range = typeof engines === 'string' && engines.trim() ? { value: engines.trim(), evidence: jsonKeyEvidence(index, file, 'engines', `engines.node ${engines.trim()}`) } : undefined;
+    if (innerRange) {
+      // The package's own range came first; a pin out here counts only if it satisfies it.
+      if (pin) return pinSatisfies(pin.value, innerRange.value) && (!range || pinSatisfies(pin.value, range.value)) ? pin : innerRange;
+      continue;
+    }
     if (pin && range && !pinSatisfies(pin.value, range.value)) return { value: range.value, evidence: { ...range.evidence, note: `${range.evidence.note} (${pin.evidence.file} pins ${pin.value}, outside it)` } };
-    if (pin ?? range) return pin ?? range;
+    if (pin) return pin;
+    // A package's engines range alone: a pin further out (the repository's .nvmrc) that satisfies it is the
+    // version the team runs, so the search goes on.
+    innerRange = range;
   }
+  if (innerRange) return innerRange;
   if (bunRuntime && managerVersionFound) return managerVersionFound;
   return undefined;
 };

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runTool } from '../../helpers/tools.js';
@@ -7,7 +8,8 @@ import type { Validator } from './types.js';
  * Docker Compose v2 resolves the whole model (`config -q`): the base file alone, then with the override. It
  * runs with PATH and HOME only (runTool), so no variable of the caller's shell can stand in for one the files
  * leave unset, and anything it prints fails: compose reports `The "X" variable is not set` as a warning, with
- * exit status 0.
+ * exit status 0. Where the output has scripts/dev-secrets.sh, it runs first, as the guide tells users to: the
+ * services' settings files (secrets/<service>.env) are required, and only that script writes them.
  */
 export const dockerCompose: Validator = {
   name: 'docker compose config',
@@ -19,6 +21,8 @@ export const dockerCompose: Validator = {
   check: (files) =>
     files.flatMap((file) => {
       const dir = path.dirname(file);
+      const setup = createDevSecrets(dir);
+      if (setup) return [setup];
       const override = path.join(dir, 'compose.override.yaml');
       const runs = [['-f', file], ...(existsSync(override) ? [['-f', file, '-f', override]] : [])];
       return runs.flatMap((files) => {
@@ -27,3 +31,11 @@ export const dockerCompose: Validator = {
       });
     }),
 };
+
+/** Runs scripts/dev-secrets.sh when the output has one; returns a failure message, or undefined. */
+function createDevSecrets(dir: string): string | undefined {
+  const script = path.join(dir, 'scripts', 'dev-secrets.sh');
+  if (!existsSync(script)) return undefined;
+  const result = spawnSync('sh', [script], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  return result.status === 0 ? undefined : `sh scripts/dev-secrets.sh (exit status ${result.status}): ${result.stderr}`;
+}
