@@ -5,7 +5,7 @@
 import type { Detection } from '../detect/types.js';
 import type { Service } from './service.js';
 
-/** What defaults, `when` and validation may look at: answers resolved so far and what detection found. */
+/** What defaults and validation may look at: answers resolved so far and what detection found. */
 export interface OptionContext {
   answers: LooseAnswers;
   detection: Detection;
