@@ -30,6 +30,17 @@ const describe = (model: StackModel) => ({
     commands: Object.entries(service.source.commands),
     start: service.start.join(' '),
   })),
+  /** Front ends built into another service's image: no row of their own in the table. */
+  frontEnds: model.images.flatMap((image) =>
+    image.frontEnds.map((frontEnd) => ({
+      name: frontEnd.name,
+      path: frontEnd.build.source.path,
+      stack: `${frontEnd.build.source.language} / ${frontEnd.build.source.framework}`,
+      servedBy: image.owner,
+      builtInto: frontEnd.build.source.builtInto!,
+      build: frontEnd.build.commands.build,
+    })),
+  ),
   environments: model.project.environments,
 });
 

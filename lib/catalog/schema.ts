@@ -40,6 +40,8 @@ const serviceSchema = {
     lockfile: { type: 'string', pattern: source(relativePathPattern), description: 'Lockfile installs are frozen to, relative to the repository root' },
     workspacePackage: { type: 'string', pattern: source(packageNamePattern), description: 'Package name inside its workspace' },
     buildOutput: { type: 'string', pattern: source(relativePathPattern), description: 'Folder the build writes, relative to path' },
+    servedBy: { type: 'string', pattern: '^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$', description: 'A static front end built into the image of this service, which serves it' },
+    builtInto: { type: 'string', pattern: source(relativePathPattern), description: 'With servedBy: the folder its build writes, relative to the repository root' },
     installable: { type: 'boolean', description: 'Python: the project is a package the image installs (pyproject.toml declares a build system)' },
     uses: { type: 'array', uniqueItems: true, items: { enum: [...datastoreEngines] }, description: 'Datastores it connects to' },
     settings: {
@@ -69,9 +71,11 @@ const serviceSchema = {
       properties: Object.fromEntries(commandNames.map((name) => [name, { type: 'string', minLength: 1 }])),
     },
   },
-  // A port for everything but workers.
-  if: { properties: { kind: { const: 'worker' } } },
+  // A port for everything but workers and front ends another service serves.
+  if: { anyOf: [{ properties: { kind: { const: 'worker' } } }, { required: ['servedBy'] }] },
   else: { properties: { port: { type: 'integer' } }, required: ['port'] },
+  // A front end served by another service says where its build goes, and the other way round.
+  dependencies: { servedBy: ['builtInto'], builtInto: ['servedBy'] },
   // The framework and package manager must belong to the language.
   allOf: languages.map((language) => ({
     if: { properties: { language: { const: language } }, required: ['language'] },

@@ -122,6 +122,16 @@ export interface Service {
   /** Where the build writes what runs or is served, relative to `path` (Vite `dist`, Angular `dist/x/browser`). */
   buildOutput?: string;
   /**
+   * A static front end that another service serves: the name of that service. Its build runs inside that
+   * service's image and lands in `builtInto`; it is never deployed on its own (no port, no container).
+   */
+  servedBy?: string;
+  /**
+   * With `servedBy`: the folder the build writes, relative to the repository root, where the serving
+   * service reads it (a Vite `outDir` in the back end's sources, a Go `//go:embed` folder).
+   */
+  builtInto?: string;
+  /**
    * Python: the project is an installable package (its pyproject.toml declares a build system), so the image
    * installs it: a src/ layout is importable and its console scripts exist only once it is installed.
    */
@@ -151,6 +161,8 @@ export const serviceFields = [
   'lockfile',
   'workspacePackage',
   'buildOutput',
+  'servedBy',
+  'builtInto',
   'installable',
   'uses',
   'settings',

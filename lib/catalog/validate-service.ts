@@ -19,6 +19,7 @@ import {
   serviceKinds,
   settingFields,
   settingNamePattern,
+  staticFrontendFrameworks,
   urlSchemePattern,
   versionPattern,
   workerFrameworks,
@@ -120,7 +121,19 @@ export const validateService = (raw: unknown, field: string): Service => {
   if (!includes(managers, packageManager)) {
     throw new UsageError(`${field}.packageManager`, `'${String(packageManager)}' does not fit language ${lang}; use one of ${oneOf(managers)}`);
   }
-  if (kind !== 'worker' && port === undefined) {
+  const servedBy = optionalText(raw, 'servedBy', field, (value) => typeof value === 'string' && dnsLabel.test(value), `must name the service that serves it (${dnsLabelHint})`);
+  const builtInto = optionalText(raw, 'builtInto', field, isRelativePath, "must be a folder relative to the repository root, inside the serving service's sources");
+  if ((servedBy === undefined) !== (builtInto === undefined)) {
+    throw new UsageError(`${field}.${servedBy === undefined ? 'servedBy' : 'builtInto'}`, 'is required with ' + (servedBy === undefined ? 'builtInto' : 'servedBy') + ': a front end served by another service says which one, and where its build goes');
+  }
+  if (servedBy !== undefined) {
+    if (kind !== 'frontend' || lang !== 'node' || !includes(staticFrontendFrameworks, framework)) {
+      throw new UsageError(`${field}.servedBy`, `only a static front end built with Node.js (${oneOf(staticFrontendFrameworks.filter((name) => name !== 'static'))}) can be built into another service's image; remove servedBy`);
+    }
+    if (servedBy === name) throw new UsageError(`${field}.servedBy`, `names the front end itself; name the service that serves its files`);
+    if (port !== undefined) throw new UsageError(`${field}.port`, `a front end served by ${servedBy} listens on no port of its own; remove port`);
+  }
+  if (kind !== 'worker' && servedBy === undefined && port === undefined) {
     throw new UsageError(`${field}.port`, `is required for a ${kind}; give the port it listens on`);
   }
   if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)) {
@@ -179,12 +192,13 @@ export const validateService = (raw: unknown, field: string): Service => {
     ...(packageManagerVersion !== undefined ? { packageManagerVersion } : {}),
     ...(runtimeVersion !== undefined ? { runtimeVersion } : {}),
     ...(port !== undefined && kind !== 'worker' ? { port: port as number } : {}),
-    ...(healthPath !== undefined && kind !== 'worker' ? { healthPath } : {}),
+    ...(healthPath !== undefined && kind !== 'worker' && servedBy === undefined ? { healthPath } : {}),
     commands: commands as Service['commands'],
     ...(buildContext !== undefined && buildContext !== path ? { buildContext } : {}),
     ...(lockfile !== undefined ? { lockfile } : {}),
     ...(workspacePackage !== undefined ? { workspacePackage } : {}),
     ...(buildOutput !== undefined ? { buildOutput } : {}),
+    ...(servedBy !== undefined ? { servedBy, builtInto: builtInto! } : {}),
     ...(raw.installable === true ? { installable: true } : {}),
     ...(uses !== undefined ? { uses } : {}),
     ...(settings !== undefined ? { settings } : {}),

@@ -2,6 +2,7 @@
 import { UsageError } from '../errors.js';
 import type { AnyOption } from './option.js';
 import { validateService } from './validate-service.js';
+import { isStaticFrontend, type Service } from './service.js';
 
 const describe = (value: unknown) => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value));
 
@@ -42,6 +43,7 @@ export const validateValue = (option: AnyOption, raw: unknown, field: string): u
       const names = services.map((service) => service.name);
       const duplicate = names.find((name, index) => names.indexOf(name) !== index);
       if (duplicate !== undefined) throw new UsageError(field, `service name '${duplicate}' is used twice; names must be unique`);
+      services.forEach((service, index) => checkServedBy(service, services, `${field}[${index}]`));
       return services;
     }
   }
@@ -58,4 +60,29 @@ export const parseFlagValue = (option: AnyOption, value: string, field: string):
     }
   }
   return value;
+};
+
+const contextOf = (service: Service): string => service.buildContext ?? service.path;
+const isInside = (folder: string, parent: string): boolean => parent === '.' || folder === parent || folder.startsWith(`${parent}/`);
+
+/**
+ * A front end built into another service's image: that service exists, runs a process of its own, and its
+ * build context holds both the front end's sources and the folder the build writes.
+ */
+const checkServedBy = (service: Service, services: readonly Service[], field: string): void => {
+  if (service.servedBy === undefined) return;
+  const host = services.find((candidate) => candidate.name === service.servedBy);
+  if (!host) {
+    throw new UsageError(`${field}.servedBy`, `'${service.servedBy}' is not a service; name one of ${services.filter((other) => other !== service).map((other) => other.name).join(', ')}`);
+  }
+  if (host.servedBy !== undefined || isStaticFrontend(host) || host.language === 'static') {
+    throw new UsageError(`${field}.servedBy`, `'${host.name}' serves no files of its own (it is a static front end); name the back end that serves ${service.name}`);
+  }
+  const hostContext = contextOf(host);
+  if (!isInside(contextOf(service), hostContext)) {
+    throw new UsageError(`${field}.servedBy`, `${service.name} is built in ${host.name}'s image, whose build context ${hostContext} does not hold ${contextOf(service)}; set ${host.name}'s buildContext to a folder holding both`);
+  }
+  if (!isInside(service.builtInto!, hostContext)) {
+    throw new UsageError(`${field}.builtInto`, `'${service.builtInto}' lies outside ${host.name}'s build context ${hostContext}; the build must land in the sources of the service that serves it`);
+  }
 };

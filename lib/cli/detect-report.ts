@@ -22,6 +22,7 @@ export const formatDetection = (detection: Detection): string => {
       ['healthPath', fields.healthPath],
       ['commands.start', fields.commands.start],
       ['buildOutput', fields.buildOutput],
+      ['builtInto', fields.builtInto === undefined ? undefined : `${fields.builtInto}, served by ${fields.servedBy}`],
       ['migrations', fields.migrations?.command],
       ...(fields.uses ?? []).map((engine): [string, unknown] => [`uses.${engine}`, engine]),
       ...(fields.settings ?? []).map((setting): [string, unknown] => [

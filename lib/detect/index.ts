@@ -4,6 +4,7 @@
  * choices (CI, orchestration, cloud, registry). Read-only and deterministic; never throws on odd repos.
  */
 import path from 'node:path';
+import { isStaticFrontend } from '../catalog/service.js';
 import { compareText } from '../order.js';
 import type { DetectContext, ServiceDetector } from './context.js';
 import { detectGoService } from './go/index.js';
@@ -71,6 +72,34 @@ const answerable = (service: DetectedService): DetectedService =>
 
 const isInside = (folder: string, parent: string) => parent === '.' || folder === parent || folder.startsWith(`${parent}/`);
 
+const contextOf = (service: DetectedService): string => service.buildContext ?? service.path;
+
+/**
+ * Front ends whose build lands in another service's sources (`builtInto`) are served by that service: the
+ * one deepest in the tree whose folder holds the build, a back end before a worker. Without one (or when
+ * that service's build context cannot hold the front end) the front end is no service: it is listed, with
+ * the reason, among the folders that are not services.
+ */
+const withServingServices = (services: DetectedService[], notServices: NotAService[]): DetectedService[] =>
+  services.flatMap((service) => {
+    if (service.builtInto === undefined) return [service];
+    const builtInto = service.builtInto;
+    const why = service.evidence.builtInto?.note ?? `front end built into ${builtInto}`;
+    const hosts = services
+      .filter((host) => host !== service && host.builtInto === undefined && !isStaticFrontend(host) && host.language !== 'static' && isInside(builtInto, host.path))
+      .sort((a, b) => depth(b.path) - depth(a.path) || Number(a.kind === 'worker') - Number(b.kind === 'worker'));
+    const host = hosts[0];
+    if (!host) {
+      notServices.push({ path: service.path, why: `${why}, but no service of this repository holds ${builtInto}` });
+      return [];
+    }
+    if (!isInside(contextOf(service), contextOf(host)) || !isInside(builtInto, contextOf(host))) {
+      notServices.push({ path: service.path, why: `${why}; ${host.name} serves it, but its build context ${contextOf(host)} does not hold ${contextOf(service)}: build it there by hand` });
+      return [];
+    }
+    return [{ ...service, servedBy: host.name }];
+  });
+
 export const detectServicesIn = (index: RepoIndex): { services: DetectedService[]; notServices: NotAService[]; notes: string[] } => {
   const manifestFolders = manifestFoldersOf(index);
   const context: DetectContext = { index, workspaces: findWorkspaces(index), manifestFolders, notes: [] };
@@ -93,9 +122,10 @@ export const detectServicesIn = (index: RepoIndex): { services: DetectedService[
     if (site) services.push(site);
   }
   const unique = withUniqueNames(services.sort((a, b) => compareText(a.path, b.path) || compareText(a.name, b.name))).map(answerable);
+  const served = withServingServices(unique, notServices);
   // A folder several detectors pass over (a uv and bun workspace root) is listed once.
   const distinct = notServices.filter((entry, position) => notServices.findIndex((other) => other.path === entry.path) === position);
-  return { services: unique, notServices: distinct.sort((a, b) => compareText(a.path, b.path)), notes: context.notes };
+  return { services: served, notServices: distinct.sort((a, b) => compareText(a.path, b.path)), notes: context.notes };
 };
 
 /** The services of the repository at `root` (detection without the project-level hints). */

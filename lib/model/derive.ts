@@ -51,7 +51,10 @@ export const derive = (config: Config): StackModel => {
 
   // Datastores services use that the project does not run, by engine: one note each.
   const missing = new Map<string, string[]>();
-  const services = config.services.map((service): ServiceModel => {
+  for (const service of config.services.filter((candidate) => candidate.servedBy !== undefined)) {
+    notes.push(`${service.name}: built into ${service.servedBy}'s image (${service.builtInto}), which serves it; it has no container of its own`);
+  }
+  const services = config.services.filter((service) => service.servedBy === undefined).map((service): ServiceModel => {
     const image = imageOf(service);
     const health = healthOf(service);
     const start = startOf(service, image);

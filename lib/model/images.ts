@@ -11,7 +11,7 @@ import { buildContextOf, dockerfilePath, dockerignorePath, imageRepository } fro
 import type { Config } from '../plan/types.js';
 import { toolVersion } from '../versions/index.js';
 import { resolveRuntime } from './runtime.js';
-import type { BuildSecret, ImageFamily, ImageModel, PackageManagerModel, RuntimeUser } from './types.js';
+import type { BuildSecret, EmbeddedFrontEndModel, ImageFamily, ImageModel, PackageManagerModel, RuntimeUser } from './types.js';
 
 /**
  * The numeric users images run as: `app` in images phase4 creates the user in, distroless's own
@@ -164,8 +164,36 @@ const dependencyFilesOf = (service: Service, context: string): string[] => {
 
 const workdirOf = (folderInContext: string): string => (folderInContext === '.' ? '/app' : `/app/${folderInContext}`);
 
-/** One image per service folder, in service order; the owner is the folder's first non-worker service. */
+const relativeTo = (context: string, repositoryPath: string): string => path.posix.relative(context === '.' ? '' : context, repositoryPath) || '.';
+
+/**
+ * One image per service folder, in service order; the owner is the folder's first non-worker service. A
+ * front end another service serves has no image: it is built inside that service's (`frontEnds`).
+ */
 export const planImages = (config: Config): ImageModel[] => {
+  const images = folderImages(config);
+  const hosted = images.filter((image) => image.source.servedBy !== undefined);
+  return images
+    .filter((image) => image.source.servedBy === undefined)
+    .map((image) => {
+      const frontEnds = hosted
+        .filter((frontEnd) => image.services.includes(frontEnd.source.servedBy!))
+        .map(
+          (frontEnd): EmbeddedFrontEndModel => ({
+            name: frontEnd.owner,
+            build: frontEnd,
+            contextInHost: relativeTo(image.context, frontEnd.context),
+            output: path.posix.relative(frontEnd.context === '.' ? '' : frontEnd.context, frontEnd.source.builtInto!),
+            builtInto: relativeTo(image.context, frontEnd.source.builtInto!),
+          }),
+        );
+      if (frontEnds.length === 0) return image;
+      const dependencyFiles = [...new Set([...image.dependencyFiles, ...frontEnds.flatMap((frontEnd) => frontEnd.build.dependencyFiles)])];
+      return { ...image, frontEnds, dependencyFiles };
+    });
+};
+
+const folderImages = (config: Config): ImageModel[] => {
   const byFolder = new Map<string, { service: Service; index: number }[]>();
   config.services.forEach((service, index) => {
     const list = byFolder.get(service.path) ?? [];
@@ -205,6 +233,7 @@ export const planImages = (config: Config): ImageModel[] => {
       ...(owner.buildOutput !== undefined ? { buildOutput: owner.buildOutput } : {}),
       dependencyFiles: dependencyFilesOf(owner, context),
       installsProject: owner.language === 'python' && owner.installable === true,
+      frontEnds: [],
       source: owner,
     };
   });

@@ -96,8 +96,26 @@ export interface ImageModel {
    * installs (live reload rebuilds on them, CI keys its caches on them).
    */
   dependencyFiles: string[];
+  /** Static front ends built inside this image (their build lands in its sources); empty for most images. */
+  frontEnds: EmbeddedFrontEndModel[];
   /** The service folder's source the image was planned from. */
   source: Service;
+}
+
+/**
+ * A static front end another service serves: built in a stage of that service's image, its output copied
+ * into the sources where the service reads it. It has no image, container or port of its own.
+ */
+export interface EmbeddedFrontEndModel {
+  name: string;
+  /** How it builds (runtime, package manager, lockfile, its own build context), as an image of its own would. */
+  build: ImageModel;
+  /** Its build context, relative to the serving image's build context (`.` when they are the same). */
+  contextInHost: string;
+  /** The folder its build writes, relative to its own build context (`../server/dist` may leave it). */
+  output: string;
+  /** The same folder, relative to the serving image's build context: where the serving service reads it. */
+  builtInto: string;
 }
 
 /** Where one setting's value comes from. */

@@ -23,6 +23,13 @@ interface Case {
 const service = (overrides: Record<string, unknown>) =>
   JSON.stringify([{ name: 'api', path: 'api', kind: 'backend', language: 'node', framework: 'express', port: 3000, ...overrides }]);
 
+/** The api service and a React front end it serves, built into api/public. */
+const served = (overrides: Record<string, unknown>) =>
+  JSON.stringify([
+    { name: 'api', path: 'api', kind: 'backend', language: 'node', framework: 'express', port: 3000 },
+    { name: 'web', path: 'api/web', kind: 'frontend', language: 'node', framework: 'react', servedBy: 'api', builtInto: 'api/public', ...overrides },
+  ]);
+
 const defaults = ['--defaults'];
 const cases: Case[] = [
   { name: 'unknown ci', args: [...defaults, '--ci', 'gitlab'], field: '--ci' },
@@ -102,6 +109,15 @@ const cases: Case[] = [
   { name: 'a file where a folder must go', args: defaults, field: 'docs/', files: { docs: 'not a folder\n' } },
   { name: 'a folder where a file must go', args: defaults, field: 'docs/phase4.md', files: { 'docs/phase4.md/keep': '' } },
   { name: 'no services in an empty repo', args: [...defaults, '-C', 'empty'], field: 'services: no services were detected' },
+  // A front end built into another service's image.
+  { name: 'servedBy names no service', args: [...defaults, '--services', served({ servedBy: 'backend' })], field: '--services[1].servedBy' },
+  { name: 'servedBy without builtInto', args: [...defaults, '--services', served({ builtInto: undefined })], field: '--services[1].builtInto' },
+  { name: 'builtInto without servedBy', args: [...defaults, '--services', served({ servedBy: undefined })], field: '--services[1].servedBy' },
+  { name: 'servedBy on a back end', args: [...defaults, '--services', served({ kind: 'backend', framework: 'express', port: 4000 })], field: '--services[1].servedBy' },
+  { name: 'servedBy with a port of its own', args: [...defaults, '--services', served({ port: 8080 })], field: '--services[1].port' },
+  { name: 'servedBy itself', args: [...defaults, '--services', served({ servedBy: 'web' })], field: '--services[1].servedBy' },
+  { name: 'builtInto outside the serving image', args: [...defaults, '--services', served({ builtInto: 'public' })], field: '--services[1].builtInto' },
+  { name: 'front end outside the serving image', args: [...defaults, '--services', served({ path: 'web' })], field: '--services[1].servedBy' },
 ];
 
 /** A minimal valid repository: one Express service in api/. */

@@ -210,4 +210,19 @@ export const cases: ComposeCase[] = [
       ],
     }),
   },
+  {
+    id: 'front-ends-built-into-services',
+    config: config('notes', {
+      database: 'postgres',
+      cache: 'none',
+      services: [
+        // A FastAPI member of a uv workspace, synced into its container, serving the Vite build of a Bun workspace front end.
+        service({ name: 'api', path: 'backend', buildContext: '.', kind: 'backend', language: 'python', framework: 'fastapi', packageManager: 'uv', port: 8000, workspacePackage: 'app', commands: { start: 'fastapi run app/main.py' } }),
+        service({ name: 'ui', path: 'frontend', buildContext: '.', kind: 'frontend', language: 'node', framework: 'react', packageManager: 'bun', lockfile: 'bun.lock', healthPath: undefined, servedBy: 'api', builtInto: 'backend/app/frontend' }),
+        // A Go binary that embeds the build of its own web/ folder: one rebuild rule covers both.
+        service({ name: 'feeds', path: 'feeds', kind: 'backend', language: 'go', framework: 'chi', port: 8080 }),
+        service({ name: 'feeds-ui', path: 'feeds/web', kind: 'frontend', language: 'node', framework: 'vue', packageManager: 'pnpm', healthPath: undefined, servedBy: 'feeds', builtInto: 'feeds/web/dist' }),
+      ],
+    }),
+  },
 ];

@@ -97,6 +97,10 @@ const expectedWatch: Record<string, Record<string, { sync?: [string, string]; re
     catalog: { sync: ['./services/catalog', '/app/catalog'], rebuild: ['./services/pyproject.toml', './services/catalog/pyproject.toml', './services/uv.lock'] },
     'admin-ui': { rebuild: ['./services/admin-ui'] },
   },
+  'front-ends-built-into-services': {
+    api: { sync: ['./backend', '/app/backend'], rebuild: ['./pyproject.toml', './backend/pyproject.toml', './uv.lock', './package.json', './bun.lock', './frontend'] },
+    feeds: { rebuild: ['./feeds'] },
+  },
   'own-folders-no-data': {
     notes: { sync: ['./notes', '/app'], rebuild: ['./notes/package.json', './notes/package-lock.json'] },
     feed: { sync: ['./workers/feed', '/app'], rebuild: ['./workers/feed/package.json', './workers/feed/yarn.lock'] },
@@ -122,7 +126,13 @@ for (const composeCase of cases) {
   const dir = () => dirOf(composeCase);
   const stack: StackModel = derive(config);
   const storeNames = stack.datastores.map((store) => store.host);
-  const appNames = config.services.map((service) => service.name);
+  // Front ends another service serves are built into its image: no container of their own.
+  const deployed = config.services.filter((service) => service.servedBy === undefined);
+  const appNames = deployed.map((service) => service.name);
+  const frontEndsOf = (host: Service) => config.services.filter((service) => service.servedBy === host.name);
+  const holds = (folder: string, file: string) => folder === '.' || file === folder || file.startsWith(`${folder}/`);
+  /** The manifests of the front ends built into `host` that lie outside their own folders (a workspace root's). */
+  const frontEndFiles = (host: Service) => frontEndsOf(host).flatMap((frontEnd) => dependencyFilesOf(frontEnd).filter((file) => !holds(frontEnd.path, file)));
   const migrateNames = stack.services.filter((service) => service.migrations?.separate).map((service) => `${service.name}-migrate`);
   const serviceModel = (name: string) => stack.services.find((service) => service.name === name)!;
   const secretNames = [...stack.datastores.flatMap((store) => store.secrets.map((secret) => secret.name))];
@@ -350,7 +360,7 @@ for (const composeCase of cases) {
           assert.equal(base().services[store].ports, undefined, `${store} is not published by compose.yaml`);
           assert.equal(merged().services[store].ports.length, 1, `${store} is published by compose.override.yaml`);
         }
-        for (const service of config.services) {
+        for (const service of deployed) {
           const ports = base().services[service.name].ports ?? [];
           if (service.kind === 'worker') assert.deepEqual(ports, [], `${service.name} (worker) publishes nothing`);
           else assert.equal(ports[0].target, service.port);
@@ -407,7 +417,7 @@ for (const composeCase of cases) {
             continue;
           }
           // Read-only everywhere, except with the override where docker compose watch copies files in (see below).
-          const synced = runsSources(config.services.find((candidate) => candidate.name === name) as Service);
+          const synced = runsSources(deployed.find((candidate) => candidate.name === name) as Service);
           assert.equal(base().services[name].read_only, true, `${name} read_only in compose.yaml`);
           assert.equal(service.read_only === true, !synced, `${name} read_only with the override`);
           assert.deepEqual(service.cap_drop, ['ALL'], `${name} cap_drop`);
@@ -430,9 +440,9 @@ for (const composeCase of cases) {
           assert.equal(composed2.services[store.host].image, imageRef(store.engine.engine));
           assert.equal(composed2.services[store.host].build, undefined);
         }
-        for (const service of config.services) {
+        for (const service of deployed) {
           const composed = composed2.services[service.name];
-          const owner = config.services.find((candidate) => candidate.path === service.path && candidate.kind !== 'worker') ?? service;
+          const owner = deployed.find((candidate) => candidate.path === service.path && candidate.kind !== 'worker') ?? service;
           assert.equal(composed.image, `${imageRepository(config, owner)}:local`, `${service.name} runs its folder's image`);
           assert.equal(composed.build.context, path.join(dir(), buildContextOf(service)));
           assert.equal(path.join(composed.build.context, composed.build.dockerfile), path.join(dir(), dockerfilePath(owner)));
@@ -523,7 +533,7 @@ for (const composeCase of cases) {
       });
 
       test('interpreted back ends and workers sync+restart into the image folder; the others rebuild', () => {
-        for (const service of config.services) {
+        for (const service of deployed) {
           const rules = watchOf(service.name);
           assert.ok(rules.length > 0, `${service.name} has watch rules`);
           for (const rule of rules) assert.ok(['sync+restart', 'rebuild'].includes(rule.action), `${service.name}: ${rule.action}`);
@@ -539,8 +549,9 @@ for (const composeCase of cases) {
             const dependencies = service.language === 'node' ? ['**/node_modules'] : ['**/.venv', '**/__pycache__'];
             for (const pattern of dependencies) assert.ok(sync.ignore?.includes(pattern), `${service.name} ignores ${pattern}`);
             // A changed manifest or lockfile rebuilds; the sync rule skips it, so one change means one action.
-            const manifests = dependencyFilesOf(service).map((file) => `./${file}`);
-            assert.deepEqual(rebuilds.map((rule) => relative(rule.path)).sort(), [...manifests].sort(), `${service.name} rebuild rules`);
+            // So does a change to a front end built into the image: its folder (with the manifests inside it) and the others.
+            const manifests = [...new Set([...dependencyFilesOf(service), ...frontEndFiles(service)])].map((file) => `./${file}`);
+            assert.deepEqual(rebuilds.map((rule) => relative(rule.path)).sort(), [...manifests, ...frontEndsOf(service).map((frontEnd) => `./${frontEnd.path}`)].sort(), `${service.name} rebuild rules`);
             for (const rule of rebuilds) {
               const inside = path.relative(sync.path, rule.path);
               if (!inside.startsWith('..')) assert.ok(sync.ignore.includes(inside.split(path.sep).join('/')), `${service.name}: sync ignores ${inside}`);
@@ -550,8 +561,10 @@ for (const composeCase of cases) {
             assert.equal(rebuilds[0].path, path.join(dir(), service.path), `${service.name}: rebuilds on its folder first`);
             // Whatever else rebuilds it lies outside its folder: the workspace root's manifests.
             const others = rebuilds.slice(1).map((rule) => relative(rule.path));
-            const outside = dependencyFilesOf(service).filter((file) => path.posix.relative(service.path, file).startsWith('..'));
-            assert.deepEqual([...others].sort(), outside.map((file) => `./${file}`).sort(), `${service.name}: other rebuild rules`);
+            // And the front ends built into it, where they lie outside its folder.
+            const outside = [...new Set([...dependencyFilesOf(service), ...frontEndFiles(service)])].filter((file) => !holds(service.path, file));
+            const frontEndFolders = frontEndsOf(service).filter((frontEnd) => !holds(service.path, frontEnd.path)).map((frontEnd) => frontEnd.path);
+            assert.deepEqual([...others].sort(), [...outside, ...frontEndFolders].map((file) => `./${file}`).sort(), `${service.name}: other rebuild rules`);
           }
         }
         for (const [name, expected] of Object.entries(expectedWatch[composeCase.id] ?? {})) {
@@ -565,7 +578,7 @@ for (const composeCase of cases) {
       test('read_only: false (with its reason) only where files are synced; the rest of the hardening stays', () => {
         const text = readFileSync(path.join(dir(), 'compose.override.yaml'), 'utf8');
         const raw = readYaml(dir(), 'compose.override.yaml').services;
-        for (const service of config.services) {
+        for (const service of deployed) {
           const synced = runsSources(service);
           assert.equal(raw[service.name].read_only, synced ? false : undefined, `${service.name} read_only in the override`);
           const model = merged().services[service.name];
@@ -573,14 +586,14 @@ for (const composeCase of cases) {
           assert.ok(model.security_opt.includes('no-new-privileges:true'));
           assert.ok(model.tmpfs.includes('/tmp'));
         }
-        const writable = config.services.filter(runsSources).length;
+        const writable = deployed.filter(runsSources).length;
         assert.equal((text.match(/^ {4}read_only: false$/gm) ?? []).length, writable);
         // Each one explains itself in the comment just above it.
         assert.equal((text.match(/refuses a read-only root file system\.[^\n]*\n(?: +#[^\n]*\n)* {4}read_only: false/g) ?? []).length, writable);
       });
 
       test('every watched path exists in the repository, inside the service build context', () => {
-        for (const service of config.services) {
+        for (const service of deployed) {
           const context = path.join(dir(), buildContextOf(service));
           for (const rule of watchOf(service.name)) {
             assert.ok(existsSync(rule.path), `${service.name}: ${relative(rule.path)} does not exist`);
@@ -598,7 +611,7 @@ for (const composeCase of cases) {
         assert.match(guide, /^## Live reload$/m);
         assert.ok(guide.includes('docker compose watch'));
         assert.ok(guide.includes('docker compose up --watch'));
-        for (const service of config.services) {
+        for (const service of deployed) {
           // Table cells are padded to their column's width, as prettier lays tables out.
           const row = guide
             .split('\n')

@@ -27,7 +27,7 @@ const fixtures = readdirSync(fixturesDir, { withFileTypes: true })
 /** Fields whose detected value must carry evidence whenever detection sets them. */
 const evidenced = (service: Omit<DetectedService, 'evidence'>): string[] => [
   'framework',
-  ...(['packageManagerVersion', 'runtimeVersion', 'port', 'healthPath', 'lockfile', 'buildOutput', 'migrations', 'installable'] as const).filter(
+  ...(['packageManagerVersion', 'runtimeVersion', 'port', 'healthPath', 'lockfile', 'buildOutput', 'builtInto', 'migrations', 'installable'] as const).filter(
     (field) => service[field] !== undefined,
   ),
   ...(service.commands.start ? ['commands.start'] : []),

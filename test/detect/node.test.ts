@@ -517,23 +517,46 @@ describe('node: what is not a service', () => {
     assert.match(detection.notServices.find((entry) => entry.path === 'apps/web')?.why ?? '', /served by apps\/api/);
   });
 
-  test('a front end built into another service is built with it, not deployed alone', () => {
+  test('a front end built into another service is built in its image: servedBy names it, builtInto says where', () => {
     const root = repo({
       'go.mod': 'module example.com/app\n\ngo 1.23\n',
-      'main.go': 'package main\n\nfunc main() {}\n',
+      'main.go': 'package main\n\nimport "net/http"\n\nfunc main() { _ = http.ListenAndServe(":8080", nil) }\n',
       'ui/package.json': { name: 'ui', scripts: { build: 'vite build' }, dependencies: { react: '^19' } },
       'ui/index.html': '<div id="root"></div>',
-      'ui/embed.go': 'package ui\n\nimport "embed"\n\n//go:embed dist\nvar Assets embed.FS\n',
+      'ui/embed.go': 'package ui\n\nimport "embed"\n\n//go:embed all:dist\nvar Assets embed.FS\n',
+      'ui/.gitignore': 'dist/\n',
       'web/package.json': { name: 'web', scripts: { build: 'vite build' }, dependencies: { vue: '^3' } },
       'web/index.html': '<div id="app"></div>',
       'web/vite.config.ts': "export default { build: { outDir: '../server/static' } };\n",
-      'admin/package.json': { name: 'admin', scripts: { build: 'react-scripts build && mv build/* ../server/admin' }, dependencies: { react: '^19', 'react-scripts': '5' } },
+      'admin/package.json': { name: 'admin', scripts: { build: 'react-scripts build', release: 'react-scripts build && mv build/* ../server/admin' }, dependencies: { react: '^19', 'react-scripts': '5' } },
       'admin/public/index.html': '<div id="root"></div>',
     });
-    const why = Object.fromEntries(detect(root).notServices.map((entry) => [entry.path, entry.why]));
-    assert.match(why.ui, /embedded into the Go binary \(ui\/embed\.go\)/);
-    assert.match(why.web, /built into server\/static/);
-    assert.match(why.admin, /built into server\/admin/);
+    const byPath = Object.fromEntries(detect(root).services.map((service) => [service.path, service]));
+    assert.deepEqual(Object.keys(byPath).sort(), ['.', 'admin', 'ui', 'web']);
+    const fields = (service: DetectedService) => [service.kind, service.servedBy, service.builtInto, service.port, service.healthPath, service.commands.build];
+    assert.deepEqual(fields(byPath.ui), ['frontend', 'app', 'ui/dist', undefined, undefined, 'npm run build']);
+    assert.match(byPath.ui.evidence.builtInto.note, /embedded into the Go binary \(ui\/embed\.go\)/);
+    assert.deepEqual(fields(byPath.web), ['frontend', 'app', 'server/static', undefined, undefined, 'npm run build']);
+    assert.deepEqual(fields(byPath.admin), ['frontend', 'app', 'server/admin', undefined, undefined, 'npm run release'], 'the script that writes there is the build');
+  });
+
+  test('a committed build is served as it is, and a build that lands in no service is no service', () => {
+    const root = repo({
+      'server/go.mod': 'module example.com/server\n\ngo 1.23\n',
+      'server/main.go': 'package main\n\nimport "net/http"\n\nfunc main() { _ = http.ListenAndServe(":8080", nil) }\n',
+      'server/webapp/package.json': { name: 'webapp', scripts: { build: 'vite build' }, dependencies: { vue: '^3' } },
+      'server/webapp/index.html': '<div id="app"></div>',
+      'server/webapp/embed.go': 'package webapp\n\nimport "embed"\n\n//go:embed dist/index.html dist/assets\nvar Files embed.FS\n',
+      'server/webapp/dist/index.html': '<!doctype html><script src="/assets/index-3f2a1b9c.js"></script>',
+      'site/package.json': { name: 'site', scripts: { build: 'vite build' }, dependencies: { react: '^19' } },
+      'site/index.html': '<div id="root"></div>',
+      'site/vite.config.ts': "export default { build: { outDir: '../public' } };\n",
+    });
+    const detection = detect(root);
+    assert.deepEqual(detection.services.map((service) => service.path), ['server']);
+    const why = Object.fromEntries(detection.notServices.map((entry) => [entry.path, entry.why]));
+    assert.match(why['server/webapp'], /its build \(server\/webapp\/dist\) is committed, so there is nothing to build/);
+    assert.match(why.site, /built into public, .*no service of this repository holds public/);
   });
 
   test('static exports: Next output export and nuxt generate are static front ends', () => {

@@ -51,6 +51,8 @@ const isInstall = (instruction: Instruction) =>
 /** COPY sources that are dependency manifests, lockfiles or build tool settings, not application source. */
 const manifestSource =
   /^(package\.json|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|bun\.lockb?|Pipfile|Pipfile\.lock|pdm\.lock|uv\.tom\[l\]|bunfig\.tom\[l\]|prism\[a\]|\.mvn|\.npmr\[c\]|\.yarnr\[c\]|\.yarnrc\.ym\[l\]|pnpm-workspace\.yam\[l\]|\.pnpmfile\.cj\[s\]|\.yarn\/\w+\[\w\]|requirements\*\.txt|requirement\[s\]|pyproject\.toml|poetry\.lock|uv\.lock|go\.mod|go\.sum\*|pom\.xml|mvnw|\.mv\[n\]|build\.gradle\*|settings\.gradle\*|gradle\.properties\*|gradl\[e\]|buildSr\[c\]|gradlew|patche\[s\])$/;
+/** The same names, in the build context's root or any folder of it. */
+const inAnyFolder = (pattern: RegExp) => new RegExp(`^(?:[\\w.@-]+/)*?(?:${pattern.source.slice(1, -1)})$`);
 const copySources = (copy: Instruction) => copy.body.split(/\s+/).slice(0, -1);
 const fromStage = (copy: Instruction) => copy.flags.find((flag) => flag.name === 'from')?.value;
 /** Stages whose output is only manifests or a hash-pinned lock export. */
@@ -196,7 +198,8 @@ describe('generated Dockerfiles', () => {
             for (const copy of earlier.instructions.filter((instruction) => instruction.keyword === 'COPY')) {
               if (earlier === stage && copy.line > install.line) continue;
               const from = fromStage(copy);
-              const ok = from ? manifestStages.has(from) : copySources(copy).every((source) => manifestSource.test(source));
+              // A front end built inside the image has its own stages (<name>-manifests) and folder (web/package.json).
+              const ok = from ? manifestStages.has(from.replace(/^.+-(?=manifests$)/, '')) : copySources(copy).every((source) => inAnyFolder(manifestSource).test(source));
               assert.ok(ok, `line ${copy.line}: COPY ${copy.body} comes before the install on line ${install.line}`);
             }
           }

@@ -178,7 +178,22 @@ export const specialVariants = (): Service[] => [
   variant('go', 'go', 'net-http', { name: 'go-backend-worker', kind: 'worker' }),
   // A front end on a port of its own: every other one is on nginx-unprivileged's usual 8080.
   variant('node', 'npm', 'svelte', { name: 'preview-web', path: 'apps/preview-web', port: 4173 }),
+  // Front ends built into the image of the service that serves them, one per serving family.
+  ...embeddedFrontEnds(),
 ];
+
+/** No port, health route or container of their own: each is built inside its servedBy service's image. */
+const embeddedFrontEnds = (): Service[] =>
+  [
+    // The uv workspace member, from the root: a Bun workspace front end whose Vite outDir is in the back end.
+    variant('node', 'bun', 'react', { name: 'uv-member-ui', path: 'frontend', buildContext: '.', lockfile: 'bun.lock', workspacePackage: 'frontend', servedBy: 'uv-member', builtInto: 'backend/app/frontend' }),
+    // A Go binary that embeds the UI of its web/ folder (a pnpm project of its own).
+    variant('node', 'pnpm', 'vue', { name: 'go-cmd-ui', path: 'services/go-cmd-api/web', servedBy: 'go-cmd-api', builtInto: 'services/go-cmd-api/web/dist' }),
+    // A Spring Boot jar serving an Angular build from its resources.
+    variant('node', 'npm', 'angular', { name: 'boot-ui', path: 'services/mvnw-boot/frontend', servedBy: 'mvnw-boot', builtInto: 'services/mvnw-boot/src/main/resources/static' }),
+    // An Express app at the root serving the client's build from public/.
+    variant('node', 'yarn', 'react', { name: 'root-ui', path: 'client', servedBy: 'root-api', builtInto: 'public' }),
+  ].map(({ port: _port, healthPath: _healthPath, ...service }) => service);
 
 export const baseConfig = (name: string, services: Service[]): Config =>
   ({

@@ -27,7 +27,8 @@ const html = { 'index.html': `<!doctype html>\n<html><body>${marker}</body></htm
 
 const sitesOf = (label: string, config: Config, rendered: RenderedFile[]): FrontEndImage[] => {
   const byPath = new Map(rendered.map((file) => [file.path, file.contents]));
-  return config.services.filter((service) => isStaticFrontend(service)).map((service) => frontEndImage(`${label}/${service.name}`, config, service, byPath));
+  // A front end another service serves has no nginx of its own.
+  return config.services.filter((service) => isStaticFrontend(service) && service.servedBy === undefined).map((service) => frontEndImage(`${label}/${service.name}`, config, service, byPath));
 };
 
 const sites: FrontEndImage[] = [

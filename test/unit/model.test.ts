@@ -270,4 +270,30 @@ describe('images and migrations', () => {
     assert.deepEqual([go.target, go.argv], ['migrate', ['sh', '-c', 'goose -dir db postgres "$DATABASE_URL" up']]);
     assert.equal(java.separate, false);
   });
+
+  test('a front end another service serves is built in its image: no service, image or port of its own', () => {
+    const model = modelOf([
+      service({ language: 'python', framework: 'fastapi', name: 'api', path: 'backend', buildContext: '.', packageManager: 'uv', lockfile: 'uv.lock' }),
+      service({
+        language: 'node',
+        kind: 'frontend',
+        framework: 'react',
+        name: 'web',
+        path: 'frontend',
+        port: undefined,
+        packageManager: 'bun',
+        lockfile: 'frontend/bun.lock',
+        servedBy: 'api',
+        builtInto: 'backend/app/static',
+      }),
+    ]);
+    assert.deepEqual(model.services.map((entry) => entry.name), ['api']);
+    assert.deepEqual(model.images.map((image) => image.owner), ['api']);
+    const [frontEnd] = model.images[0].frontEnds;
+    assert.deepEqual([frontEnd.name, frontEnd.contextInHost, frontEnd.output, frontEnd.builtInto], ['web', 'frontend', '../backend/app/static', 'backend/app/static']);
+    assert.equal(frontEnd.build.runtime?.runtime, 'bun', 'built with the Bun its package manager implies');
+    assert.equal(frontEnd.build.packageManager.lockfile, 'bun.lock', "the lockfile relative to the front end's own context");
+    assert.ok(model.images[0].dependencyFiles.includes('frontend/bun.lock'), 'a change to its lockfile rebuilds the serving image');
+    assert.ok(model.notes.some((note) => /web: built into api's image \(backend\/app\/static\)/.test(note)));
+  });
 });

@@ -88,9 +88,23 @@ const describeRuntime = (service: ServiceModel): string => {
   return 'the image runs a compiled Java application';
 };
 
+/** `folder` itself or a folder or file inside it. */
+const holds = (folder: string, repositoryPath: string): boolean => folder === '.' || folder === repositoryPath || isInside(folder, repositoryPath);
+
 export const liveReloadOf = (service: ServiceModel): LiveReload => {
   const folder = service.path;
-  const manifests = service.image.dependencyFiles;
+  // Front ends built into the image: a change to their sources rebuilds it; their output (built inside the
+  // image) is never copied in from the host.
+  const frontEnds = service.image.frontEnds.map((frontEnd) => ({ folder: frontEnd.build.source.path, builtInto: frontEnd.build.source.builtInto! }));
+  const ownFolderFor = (repositoryPath: string) => frontEnds.some((frontEnd) => holds(frontEnd.folder, repositoryPath));
+  const manifests = service.image.dependencyFiles.filter((file) => !ownFolderFor(file));
+  const builtIntoHere = frontEnds.filter((frontEnd) => isInside(folder, frontEnd.builtInto)).map((frontEnd) => path.posix.relative(folder === '.' ? '' : folder, frontEnd.builtInto));
+  // A front end's sources inside the synced folder are built, never run: its own rule rebuilds on them.
+  const frontEndsHere = frontEnds.filter((frontEnd) => isInside(folder, frontEnd.folder)).map((frontEnd) => path.posix.relative(folder === '.' ? '' : folder, frontEnd.folder));
+  const frontEndRules = (covered: (frontEndFolder: string) => boolean): WatchRule[] =>
+    frontEnds
+      .filter((frontEnd) => !covered(frontEnd.folder))
+      .map((frontEnd) => ({ action: 'rebuild' as const, path: composePath(frontEnd.folder), ignore: [...dependencyFolders.node, ...buildOutputs({ language: 'node', kind: 'frontend' })] }));
   const rebuildOn = (files: string[]): WatchRule[] => files.map((file) => ({ action: 'rebuild', path: composePath(file), ignore: [] }));
   if (runsSources(service)) {
     const language = service.language as 'node' | 'python';
@@ -108,9 +122,10 @@ export const liveReloadOf = (service: ServiceModel): LiveReload => {
           action: 'sync+restart',
           path: composePath(folder),
           target,
-          ignore: [...dependencyFolders[language], ...inFolder, ...testFiles[language]],
+          ignore: [...dependencyFolders[language], ...inFolder, ...testFiles[language], ...builtIntoHere, ...frontEndsHere],
         },
         ...rebuildOn(manifests),
+        ...frontEndRules(() => false),
       ],
     };
   }
@@ -122,8 +137,9 @@ export const liveReloadOf = (service: ServiceModel): LiveReload => {
       `${describeRuntime(service)}, so a change in ${folder === '.' ? 'the repository' : composePath(folder)} rebuilds the ` +
       'image and recreates the container.',
     rules: [
-      { action: 'rebuild', path: composePath(folder), ignore: [...dependencyFolders[service.language], ...buildOutputs(service)] },
+      { action: 'rebuild', path: composePath(folder), ignore: [...new Set([...dependencyFolders[service.language], ...buildOutputs(service), ...builtIntoHere, ...(frontEnds.length > 0 ? dependencyFolders.node : [])])] },
       ...rebuildOn(outside),
+      ...frontEndRules((frontEndFolder) => holds(folder, frontEndFolder)),
     ],
   };
 };

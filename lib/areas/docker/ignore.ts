@@ -56,6 +56,8 @@ const reports: Record<Service['language'], string[]> = {
   static: [],
 };
 
+const inRepository = (folder: string, file: string): string => (folder === '.' ? file : `${folder}/${file}`);
+
 export const planIgnore = (image: ImageModel) => {
   const service = image.source;
   const own = image.folderInContext;
@@ -81,6 +83,14 @@ export const planIgnore = (image: ImageModel) => {
     },
     { why: 'Build output, rebuilt inside the image', patterns: [...new Set(buildOutputs(service))].map(inOwn) },
     { why: 'Test reports and coverage', patterns: reports[service.language] },
+    ...image.frontEnds.map((frontEnd) => ({
+      why: `${frontEnd.name}, built inside the image: its dependencies and any local build are recreated there`,
+      patterns: [
+        ...dependencyFolders.node,
+        ...buildOutputs(frontEnd.build.source).map((output) => inContext(image, inRepository(frontEnd.build.source.path, output))),
+        frontEnd.builtInto,
+      ],
+    })),
   ];
   const seen = new Set<string>();
   return {

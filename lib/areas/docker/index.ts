@@ -4,9 +4,10 @@
  * what the image needs beside them (nginx configuration for front ends, a health probe program for
  * distroless and JRE images).
  */
-import type { ImageModel, StackModel } from '../../model/index.js';
+import type { BuildSecret, ImageModel, StackModel } from '../../model/index.js';
 import type { Area, PlannedFile } from '../../plan/types.js';
 import { areaName, ownerOf } from './common.js';
+import { planFrontEnds } from './front-ends.js';
 import { planFrontend } from './frontend.js';
 import { planGoService } from './go.js';
 import { planIgnore } from './ignore.js';
@@ -22,8 +23,16 @@ const file = (path: string, template: string, data: Record<string, unknown>): Pl
   area: areaName,
 });
 
+/** Build secrets of the image and of the front ends built in it, each once (they share ids such as npmrc). */
+const secretsOf = (image: ImageModel): BuildSecret[] => {
+  const all = [...image.buildSecrets, ...image.frontEnds.flatMap((frontEnd) => frontEnd.build.buildSecrets)];
+  return all.filter((secret, position) => all.findIndex((other) => other.id === secret.id) === position);
+};
+
 const planImageFiles = (model: StackModel, image: ImageModel): PlannedFile[] => {
-  const dockerfile = (template: string, data: Record<string, unknown>) => file(image.dockerfile, template, data);
+  // Every Dockerfile may build front ends its service serves (none for most images).
+  const dockerfile = (template: string, data: Record<string, unknown>) =>
+    file(image.dockerfile, template, { ...data, frontEnds: planFrontEnds(image), secrets: secretsOf(image) });
   const ignore = file(image.dockerignore, 'dockerignore.ejs', planIgnore(image));
   switch (image.family) {
     case 'node':

@@ -146,25 +146,46 @@ const manifestSelection = (manager: Manager, lockfile: string | undefined, extra
 /** Prisma's schema is read by `prisma generate`, which installs often run (a postinstall script). */
 const schemaFiles = (image: ImageModel): string[] => (image.source.migrations?.tool === 'prisma' ? ['*.prisma'] : []);
 
-export const planJavaScriptDependencies = (image: ImageModel) => {
+/**
+ * Where the install stages sit in the Dockerfile: their names, and the folder of the build context that
+ * holds the package (a front end built inside another service's image has its own stages and folder).
+ */
+export interface StagePlacement {
+  /** Prefix of the stage names (`web-` -> web-base, web-deps). */
+  prefix: string;
+  /** The package's build context, relative to the Dockerfile's (`.` when it is the same). */
+  context: string;
+  /** Build on the build machine's platform: for output that is the same on every platform (static files). */
+  buildPlatform?: boolean;
+}
+
+const inPlacedContext = (placement: StagePlacement, source: string): string => (placement.context === '.' ? source : `${placement.context}/${source}`);
+
+export const planJavaScriptDependencies = (image: ImageModel, placement: StagePlacement = { prefix: '', context: '.' }) => {
   const manager = managerOf(image.packageManager);
   const lockfile = image.packageManager.lockfile;
   const install = installsOf(manager, image, lockfile !== undefined);
   const toolchain = toolchainOf(manager, image.packageManager.version);
+  const stages = { base: 'base', toolchain: 'toolchain', manifests: 'manifests', deps: 'deps' };
+  for (const key of Object.keys(stages) as (keyof typeof stages)[]) stages[key] = `${placement.prefix}${stages[key]}`;
   return {
     manager,
     label: facts[manager].label,
     image: trackImage(image.runtime!.track),
+    buildPlatform: placement.buildPlatform === true,
     workspace: builtFromParent(image),
     packageDir: image.workdir,
     toolchain: toolchain ? { ...toolchain, mount: cacheMount('/root/.npm') } : undefined,
+    stages,
     /** The stage the install stages start from: the package manager's, or the bare base. */
-    from: toolchain ? 'toolchain' : 'base',
+    from: toolchain ? stages.toolchain : stages.base,
+    /** The package's whole build context, as COPY names it. */
+    source: placement.context === '.' ? '.' : `${placement.context}/`,
     manifestSelection: manifestSelection(manager, lockfile, schemaFiles(image)),
-    ownCopies: ['package.json', ...(lockfile ? [lockfile] : []), ...facts[manager].settings.map(optional)].join(' '),
+    ownCopies: ['package.json', ...(lockfile ? [lockfile] : []), ...facts[manager].settings.map(optional)].map((file) => inPlacedContext(placement, file)).join(' '),
     ownFolderCopies: [
-      ...facts[manager].settingFolders.map((folder) => ({ source: optional(folder), target: `./${folder}/` })),
-      ...(schemaFiles(image).length > 0 ? [{ source: optional('prisma'), target: './prisma/' }] : []),
+      ...facts[manager].settingFolders.map((folder) => ({ source: inPlacedContext(placement, optional(folder)), target: `./${folder}/` })),
+      ...(schemaFiles(image).length > 0 ? [{ source: inPlacedContext(placement, optional('prisma')), target: './prisma/' }] : []),
     ],
     mounts: [...facts[manager].caches.map(cacheMount), ...image.buildSecrets.map(secretMount)],
     install,

@@ -8,8 +8,9 @@ import type { DetectContext, DetectorResult, ServiceDetector } from '../context.
 import { evidence, type Found } from '../evidence.js';
 import { toServiceName } from '../service-name.js';
 import type { DetectedService, Evidence } from '../types.js';
-import { inFolder } from '../workspaces.js';
-import { buildOutputOf, configFile } from './build-output.js';
+import { gitIgnores } from '../gitignore.js';
+import { folderOf, inFolder } from '../workspaces.js';
+import { buildOutputOf, configFile, type OutputFound } from './build-output.js';
 import { frameworkOf, notServiceByShape, type FrameworkFound } from './classify.js';
 import { compiledStart, scriptCommands, scriptStart, type StartCommand } from './commands.js';
 import { findData, type DataFound } from './data.js';
@@ -95,24 +96,65 @@ const settingsOf = (context: DetectContext, pkg: NodePackage, shape: Shape, sour
   return settings.sort((a, b) => (a.setting.name < b.setting.name ? -1 : a.setting.name > b.setting.name ? 1 : 0));
 };
 
+/** A static front end whose build another service serves, and where that build goes. */
+interface ServedElsewhere {
+  /** The folder the build writes, repository-relative, in the serving service's sources. */
+  builtInto: string;
+  /** The script that writes it, when it is not `build` (`release`: `vite build --outDir ../server/dist`). */
+  script?: string;
+  evidence: Evidence;
+  why: string;
+}
+
+/** The folders `//go:embed` directives name (`all:build` -> build, `dist/*` -> dist, `dist/index.html` -> dist). */
+const embeddedFolders = (text: string): { folder: string; offset: number }[] =>
+  [...text.matchAll(/^[ \t]*\/\/go:embed\s+([^\n]+)/gm)].flatMap((match) =>
+    match[1]
+      .trim()
+      .split(/\s+/)
+      .map((pattern) => {
+        const parts = pattern.replace(/^["`]|["`]$/g, '').replace(/^all:/, '').split('/');
+        const plain = parts.slice(0, parts.findIndex((part) => /[*?[]/.test(part)) === -1 ? parts.length : parts.findIndex((part) => /[*?[]/.test(part)));
+        if (plain.length > 1 && plain[plain.length - 1].includes('.')) plain.pop();
+        return { folder: plain.join('/'), offset: match.index };
+      })
+      .filter(({ folder }) => folder !== '' && folder !== '.'),
+  );
+
 /**
- * A static front end that another service serves: its build lands in that service's folder (Vite
- * `outDir: '../backend/app/frontend'`, `mv build/* ../src/main/resources/static`), or a Go file beside it
- * embeds it into the binary (`//go:embed dist`). It is built as part of that service, not deployed alone.
+ * A static front end that another service serves: a Go file beside it embeds its build into the binary
+ * (`//go:embed all:build`), or the build lands in another service's folder (Vite `outDir:
+ * '../backend/app/frontend'`, a `release` script with `--outDir=../server/dist`, `mv build/*
+ * ../src/main/resources/static`). It is built as part of that service, not deployed alone.
  */
-const servedElsewhere = (context: DetectContext, pkg: NodePackage, buildScript: string | undefined, outside: string | undefined): string | undefined => {
-  const embed = context.index
-    .filesUnder(pkg.folder)
-    .find((file) => file.endsWith('.go') && file.slice(0, file.lastIndexOf('/')) === pkg.folder && /^\s*\/\/go:embed\s/m.test(context.index.read(file) ?? ''));
-  if (embed) return `front end embedded into the Go binary (${embed}), served by it`;
-  // The build script, or a release script beside it (`vite build --outDir=../server/static`).
-  const scripts = [buildScript ?? '', ...Object.values(pkg.scripts)];
-  const moved = scripts
-    .map((script) => script.match(/\b(?:mv|cp\s+-[rR]\w*|cpx|copyfiles)\s+\S+\s+((?:\.\.\/)+[^\s;&|]+)|\bvite\s+build\b[^&|;]*--outDir[= ]((?:\.\.\/)+[^\s;&|]+)/))
-    .map((match) => match?.[1] ?? match?.[2])
-    .find(Boolean);
-  const target = outside ?? (moved ? path.posix.normalize(inFolder(pkg.folder, moved.replace(/\/[^/]*\*.*$/, ''))) : undefined);
-  return target ? `front end built into ${target.replace(/\/+$/, '')}, served by the service there` : undefined;
+const servedElsewhere = (context: DetectContext, pkg: NodePackage, output: OutputFound | undefined): ServedElsewhere | undefined => {
+  const index = context.index;
+  for (const file of index.filesUnder(pkg.folder).filter((candidate) => candidate.endsWith('.go') && folderOf(candidate) === pkg.folder)) {
+    const text = index.read(file) ?? '';
+    const embeds = embeddedFolders(text);
+    if (embeds.length === 0) continue;
+    const why = `front end embedded into the Go binary (${file}), served by it`;
+    const built = embeds.find(({ folder }) => output?.value !== undefined && (folder === output.value || output.value.startsWith(`${folder}/`)));
+    const chosen = built ?? embeds[0];
+    return { builtInto: inFolder(pkg.folder, chosen.folder), evidence: evidence(file, `//go:embed ${chosen.folder}`, text, chosen.offset), why };
+  }
+  if (output?.outside) return { builtInto: output.outside, evidence: output.evidence, why: `front end built into ${output.outside}, served by the service there` };
+  // The build script first, then the others (a `release` script beside a plain `build`).
+  const scripts = Object.entries(pkg.scripts).sort(([a], [b]) => Number(b === 'build') - Number(a === 'build'));
+  for (const [name, script] of scripts) {
+    const match = script.match(/\b(?:mv|cp\s+-[rR]\w*|cpx|copyfiles)\s+\S+\s+((?:\.\.\/)+[^\s;&|]+)|\bvite\s+build\b[^&|;]*--outDir[= ]((?:\.\.\/)+[^\s;&|]+)/);
+    const moved = match?.[1] ?? match?.[2];
+    if (!moved) continue;
+    const builtInto = path.posix.normalize(inFolder(pkg.folder, moved.replace(/\/[^/]*\*.*$/, ''))).replace(/\/+$/, '');
+    const manifest = index.read(pkg.file);
+    return {
+      builtInto,
+      ...(name === 'build' ? {} : { script: name }),
+      evidence: evidence(pkg.file, `scripts.${name}`, manifest, manifest?.indexOf(`"${name}"`)),
+      why: `front end built into ${builtInto}, served by the service there`,
+    };
+  }
+  return undefined;
 };
 
 /** An Nx project names itself in project.json (its root package.json often holds the workspace's `@x/source`). */
@@ -149,13 +191,19 @@ export const detectNodeService: ServiceDetector = (folder, context) => {
 
   const buildContext = pkg.workspace && pkg.workspace.root !== folder ? pkg.workspace.root : undefined;
   const output = buildOutputOf(index, folder, shape.framework, { ...pkg.ownDependencies }, buildScript);
-  if (shape.static) {
-    const host = servedElsewhere(context, pkg, buildScript, output?.outside);
-    if (host) return notService(folder, host);
+  const elsewhere = shape.static ? servedElsewhere(context, pkg, output) : undefined;
+  if (elsewhere) {
+    // A build git ignores is made by the build; one committed is served as it is, with nothing to build.
+    const entry = `${elsewhere.builtInto}/index.html`;
+    if (index.read(entry) !== undefined && !gitIgnores(index, entry)) {
+      return notService(folder, `${elsewhere.why}; its build (${elsewhere.builtInto}) is committed, so there is nothing to build`);
+    }
+    if (elsewhere.script) commands.build = `${facts.manager} run ${elsewhere.script}`;
   }
-  const start = startOf(context, pkg, shape, scripted, Boolean(buildScript), bunRuntime, notes, label);
-  const { port, healthPath } = portAndHealthOf(context, pkg, shape, start, sources, notes, label);
-  if (output?.outside) notes.push(`${label}: the build writes ${output.outside}, outside the service folder`);
+  // Served by another service: no process, port or health route of its own.
+  const start = elsewhere ? undefined : startOf(context, pkg, shape, scripted, Boolean(buildScript), bunRuntime, notes, label);
+  const { port, healthPath } = elsewhere ? { port: undefined, healthPath: undefined } : portAndHealthOf(context, pkg, shape, start, sources, notes, label);
+  if (output?.outside && !elsewhere) notes.push(`${label}: the build writes ${output.outside}, outside the service folder`);
   if (shape.framework === 'next' && output?.value?.endsWith('/standalone') && start?.command.startsWith('next start')) {
     // In a workspace Next traces from the workspace root, so the server sits at the member's path inside.
     const server = buildContext ? `${output.value}/${path.posix.relative(buildContext, folder)}/server.js` : `${output.value}/server.js`;
@@ -189,7 +237,9 @@ export const detectNodeService: ServiceDetector = (folder, context) => {
     ...(buildContext ? { buildContext } : {}),
     ...(facts.lockfile ? { lockfile: facts.lockfile } : {}),
     ...(pkg.workspace && pkg.name ? { workspacePackage: pkg.name } : {}),
-    ...(output?.value ? { buildOutput: output.value } : {}),
+    ...(output?.value && !elsewhere ? { buildOutput: output.value } : {}),
+    // The orchestrator names the service that serves it (the one whose folder holds builtInto), or drops it.
+    ...(elsewhere ? { builtInto: elsewhere.builtInto } : {}),
     uses,
     ...(settings.length > 0 ? { settings: settings.map((entry) => entry.setting) } : {}),
     ...(data?.migrations ? { migrations: data.migrations.value } : {}),
@@ -203,7 +253,8 @@ export const detectNodeService: ServiceDetector = (folder, context) => {
       ['commands.start', start?.evidence],
       ['lockfile', facts.lockfile ? evidence(facts.lockfile, `${facts.manager} lockfile`) : undefined],
       ['buildContext', buildContext && pkg.workspace ? pkg.workspace.evidence : undefined],
-      ['buildOutput', output?.value ? output.evidence : undefined],
+      ['buildOutput', output?.value && !elsewhere ? output.evidence : undefined],
+      ['builtInto', elsewhere ? { ...elsewhere.evidence, note: `${elsewhere.evidence.note}: ${elsewhere.why}` } : undefined],
       ...uses.map((engine): [string, Evidence | undefined] => [`uses.${engine}`, data?.uses.get(engine)]),
       ...settings.map((entry): [string, Evidence] => [`settings.${entry.setting.name}`, entry.evidence]),
       ['migrations', data?.migrations?.evidence],
