@@ -72,7 +72,7 @@ const serviceSchema = {
     },
   },
   // A port for everything but workers and front ends another service serves.
-  if: { anyOf: [{ properties: { kind: { const: 'worker' } } }, { required: ['servedBy'] }] },
+  if: { anyOf: [{ properties: { kind: { const: 'worker' } } }, { properties: { servedBy: { type: 'string' } }, required: ['servedBy'] }] },
   else: { properties: { port: { type: 'integer' } }, required: ['port'] },
   // A front end served by another service says where its build goes, and the other way round.
   dependencies: { servedBy: ['builtInto'], builtInto: ['servedBy'] },
