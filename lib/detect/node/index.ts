@@ -114,7 +114,9 @@ const embeddedFolders = (text: string): { folder: string; offset: number }[] =>
       .split(/\s+/)
       .map((pattern) => {
         const parts = pattern.replace(/^["`]|["`]$/g, '').replace(/^all:/, '').split('/');
-        const plain = parts.slice(0, parts.findIndex((part) => /[*?[]/.test(part)) === -1 ? parts.length : parts.findIndex((part) => /[*?[]/.test(part)));
+        // The folder part: up to the first glob, without a file name at the end.
+        const glob = parts.findIndex((part) => /[*?[]/.test(part));
+        const plain = glob === -1 ? parts : parts.slice(0, glob);
         if (plain.length > 1 && plain[plain.length - 1].includes('.')) plain.pop();
         return { folder: plain.join('/'), offset: match.index };
       })
@@ -135,6 +137,8 @@ const servedElsewhere = (context: DetectContext, pkg: NodePackage, output: Outpu
     if (embeds.length === 0) continue;
     const why = `front end embedded into the Go binary (${file}), served by it`;
     const built = embeds.find(({ folder }) => output?.value !== undefined && (folder === output.value || output.value.startsWith(`${folder}/`)));
+    // The Go file embeds something else than the build (its templates): not how the front end is served.
+    if (!built && output?.value !== undefined) continue;
     const chosen = built ?? embeds[0];
     return { builtInto: inFolder(pkg.folder, chosen.folder), evidence: evidence(file, `//go:embed ${chosen.folder}`, text, chosen.offset), why };
   }
