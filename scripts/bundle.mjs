@@ -60,7 +60,13 @@ await build({
   external: ['prettier'],
   // jsonc-parser's main entry is a UMD module whose requires esbuild cannot follow; its ES module build is
   // the same code.
-  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+  // fly-import and latest-version load npm's arborist, pacote and an HTTP client for features phase4 never
+  // uses (installing generators on the fly, looking up versions): stand-ins that refuse replace them.
+  alias: {
+    'jsonc-parser': 'jsonc-parser/lib/esm/main.js',
+    'fly-import': path.resolve('scripts/bundle-stubs/fly-import.mjs'),
+    'latest-version': path.resolve('scripts/bundle-stubs/latest-version.mjs'),
+  },
   // Bundled CommonJS code still expects require, __filename and __dirname.
   banner: {
     js: [

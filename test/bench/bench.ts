@@ -30,6 +30,8 @@ const monorepo = (count: number): string => {
     const dependencies = [{ express: '^4.21.0', pg: '^8.13.0' }, { bullmq: '^5.0.0', ioredis: '^5.4.0' }, { react: '^18.3.0' }][flavour];
     writeFileSync(path.join(service, 'package.json'), JSON.stringify({ name: `svc-${index}`, scripts: { start: 'node index.js', build: 'vite build' }, dependencies }));
     writeFileSync(path.join(service, 'index.js'), `app.get('/healthz', ok);\napp.listen(process.env.PORT || ${3000 + index});\n`);
+    // A React app has an entry page; without one it would be a component library, not a service.
+    if (flavour === 2) writeFileSync(path.join(service, 'index.html'), '<div id="root"></div><script type="module" src="/src/main.jsx"></script>\n');
   }
   return dir;
 };
