@@ -70,15 +70,21 @@ export const isYarnBerry = (service: Service): boolean =>
   (/--immutable\b/.test(service.commands.install ?? '') || /^[^0-9]*([2-9]|\d{2,})\./.test(service.packageManagerVersion ?? ''));
 
 /**
- * The version of a tool to install: phase4's pin when it satisfies what the project declares (or the
- * project declares nothing), else the project's own declaration, which is then the pin.
+ * The version of a tool to install: phase4's pin (the first of `pinned`, newest first, that satisfies
+ * what the project declares, or the first when it declares nothing), else the project's own declaration,
+ * which is then the pin.
  */
-export const toolRequirement = (declared: string | undefined, pinned: string, ecosystem: 'npm' | 'pypi'): string => {
-  if (declared === undefined) return pinned;
+export const toolRequirement = (declared: string | undefined, pinned: string | readonly string[], ecosystem: 'npm' | 'pypi'): string => {
+  const pins = typeof pinned === 'string' ? [pinned] : pinned;
+  if (declared === undefined) return pins[0];
   if (ecosystem === 'npm') {
     const range = semver.validRange(declared);
-    return range && !semver.satisfies(pinned, range) ? declared : pinned;
+    return range ? (pins.find((pin) => semver.satisfies(pin, range)) ?? declared) : pins[0];
   }
+  return pep440Requirement(declared, pins[0]);
+};
+
+const pep440Requirement = (declared: string, pinned: string): string => {
   const specifier = /^\d/.test(declared) ? `==${declared}` : declared;
   try {
     return satisfiesPep440(pinned, specifier) ? pinned : declared;
@@ -93,7 +99,8 @@ const packageManagerOf = (service: Service, context: string): PackageManagerMode
   const base = { viaCorepack: false, ...(lockfile !== undefined ? { lockfile } : {}) };
   switch (service.packageManager) {
     case 'pnpm':
-      return { name: 'pnpm', version: toolRequirement(declared, toolVersion('pnpm'), 'npm'), ...base };
+      // Older majors are pinned too, for lockfiles only they read (see detection: lockfileVersion 6.0 is pnpm 8's).
+      return { name: 'pnpm', version: toolRequirement(declared, [toolVersion('pnpm'), toolVersion('pnpm-8'), toolVersion('pnpm-7')], 'npm'), ...base };
     case 'yarn':
       if (isYarnBerry(service)) {
         // Corepack runs the Yarn release the project pins (packageManager), else the pinned Yarn 4.

@@ -113,13 +113,18 @@ describe('node: package managers and versions', () => {
     assert.equal(none.lockfile, undefined);
   });
 
-  test('packageManager pins the version (without its hash); engines and yarnPath otherwise', () => {
+  test('packageManager pins the version (without its hash); engines, yarnPath and the pnpm lockfile format otherwise', () => {
     const pinned = only(repo({ 'package.json': express({ start: 'node s.js' }, { packageManager: 'pnpm@9.15.0+sha512.abc' }), 'pnpm-lock.yaml': '', 's.js': 'app.listen(1)' }));
     assert.equal(pinned.packageManagerVersion, '9.15.0');
     const engines = only(repo({ 'package.json': express({ start: 'node s.js' }, { engines: { pnpm: '>=9' } }), 'pnpm-lock.yaml': '', 's.js': 'app.listen(1)' }));
     assert.equal(engines.packageManagerVersion, '>=9');
     const yarnPath = only(repo({ 'package.json': express({ start: 'node s.js' }), 'yarn.lock': '__metadata:\n', '.yarnrc.yml': 'yarnPath: .yarn/releases/yarn-4.6.0.cjs\n', 's.js': 'app.listen(1)' }));
     assert.equal(yarnPath.packageManagerVersion, '4.6.0');
+    // Nothing declared: the lockfile format names the pnpm major that wrote it (9.0 fits the current pnpm).
+    const lockfileOf = (version: string) =>
+      only(repo({ 'package.json': express({ start: 'node s.js' }), 'pnpm-lock.yaml': `lockfileVersion: ${version}\n\nimporters: {}\n`, 's.js': 'app.listen(1)' }));
+    assert.deepEqual(['6.0', "'6.1'", '5.4', "'9.0'"].map((version) => lockfileOf(version).packageManagerVersion), ['8', '8', '7', undefined]);
+    assert.match(lockfileOf("'6.0'").evidence.packageManagerVersion.note, /lockfileVersion 6\.0: written by pnpm 8/);
   });
 
   test('two lockfiles: the tool the README and scripts use wins over a stale one', () => {

@@ -87,6 +87,9 @@ describe('runtime versions', () => {
     assert.equal(toolRequirement('^10.2', '10.34.9', 'npm'), '10.34.9');
     assert.equal(toolRequirement('9.15.0', '10.34.9', 'npm'), '9.15.0');
     assert.equal(toolRequirement('>=0.9', '0.13.8', 'pypi'), '0.13.8');
+    // An older major phase4 also pins (the pnpm that reads a lockfile format 6.0) before the project's bare range.
+    assert.equal(toolRequirement('8', ['10.34.9', '8.15.9', '7.33.7'], 'npm'), '8.15.9');
+    assert.equal(toolRequirement('6', ['10.34.9', '8.15.9', '7.33.7'], 'npm'), '6');
     assert.equal(toolRequirement('>=0.5,<0.6', '0.13.8', 'pypi'), '>=0.5,<0.6');
   });
 });

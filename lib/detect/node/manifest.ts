@@ -145,7 +145,7 @@ export const managerFacts = (pkg: NodePackage, index: RepoIndex): ManagerFacts =
     manager,
     berry,
     ...(lock ? { lockfile: lock.file, lockFolder: lock.folder } : {}),
-    version: managerVersion(pkg, index, manager, declared, yarnrc),
+    version: managerVersion(pkg, index, manager, declared, yarnrc, lock?.file),
     managerEvidence,
   };
 };
@@ -156,6 +156,7 @@ const managerVersion = (
   manager: PackageManager,
   declared: { tool: string; version?: string; file: string } | undefined,
   yarnrc: string | undefined,
+  lockfile: string | undefined,
 ): Found<string> | undefined => {
   if (declared?.tool === manager && declared.version) {
     return { value: declared.version, evidence: jsonKeyEvidence(index, declared.file, 'packageManager', `packageManager ${manager}@${declared.version}`) };
@@ -171,7 +172,20 @@ const managerVersion = (
     const match = text.match(/^yarnPath:\s*['"]?([^'"\n]*?yarn-(\d+\.\d+\.\d+[^'"\n]*?)\.c?js)/m);
     if (match) return { value: match[2], evidence: evidence(yarnrc, `yarnPath ${match[1]}`, text, match.index) };
   }
+  if (manager === 'pnpm' && lockfile?.endsWith('pnpm-lock.yaml')) return pnpmOfLockfile(index, lockfile);
   return undefined;
+};
+
+/**
+ * Without a declared pnpm, the lockfile's format says which major wrote it, and a newer pnpm would rewrite
+ * it rather than install from it frozen: 5.4 is pnpm 7's, 6.x pnpm 8's (9.0 is read by every current pnpm).
+ */
+const pnpmOfLockfile = (index: RepoIndex, lockfile: string): Found<string> | undefined => {
+  const text = index.read(lockfile) ?? '';
+  const match = text.match(/^lockfileVersion:\s*['"]?(\d+)\.(\d+)/m);
+  if (!match) return undefined;
+  const major = match[1] === '6' ? '8' : match[1] === '5' && match[2] === '4' ? '7' : undefined;
+  return major ? { value: major, evidence: evidence(lockfile, `lockfileVersion ${match[1]}.${match[2]}: written by pnpm ${major}`, text, match.index) } : undefined;
 };
 
 /* ------------------------------------------------------------------------------------------------ */
