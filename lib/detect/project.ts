@@ -44,6 +44,8 @@ export const detectRegistry = (root: string): string | undefined => {
   try {
     remote = execFileSync('git', ['-C', root, 'config', '--get', 'remote.origin.url'], {
       encoding: 'utf8',
+      // The repository at root, whatever the caller exported: a git hook's GIT_DIR names another one.
+      env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GIT_'))),
       stdio: ['ignore', 'pipe', 'ignore'],
       timeout: 2000,
     }).trim();

@@ -148,6 +148,23 @@ describe('detect: edge cases', () => {
     assert.equal(detect(root).registry, 'ghcr.io/acme');
   });
 
+  test("the remote of the repository phase4 runs in, even when the caller's GIT_DIR names another (a git hook's)", () => {
+    const root = tempRepo({});
+    git(root, 'init', '-q');
+    git(root, 'remote', 'add', 'origin', 'git@github.com:acme/shop.git');
+    const other = tempRepo({});
+    git(other, 'init', '-q');
+    git(other, 'remote', 'add', 'origin', 'git@github.com:elsewhere/tool.git');
+    const saved = process.env.GIT_DIR;
+    process.env.GIT_DIR = path.join(other, '.git');
+    try {
+      assert.equal(detect(root).registry, 'ghcr.io/acme');
+    } finally {
+      if (saved === undefined) delete process.env.GIT_DIR;
+      else process.env.GIT_DIR = saved;
+    }
+  });
+
   test('other remote forms: https with credentials, GitLab subgroups, unknown hosts, no remote', () => {
     const registryFor = (remote: string | undefined) => {
       const root = tempRepo({});
