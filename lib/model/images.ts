@@ -203,9 +203,12 @@ export const planImages = (config: Config): ImageModel[] => {
 const folderImages = (config: Config): ImageModel[] => {
   const byFolder = new Map<string, { service: Service; index: number }[]>();
   config.services.forEach((service, index) => {
-    const list = byFolder.get(service.path) ?? [];
+    // A front end built into another image shares no image with the services of its folder (a Go module
+    // at the root that embeds the root package's build).
+    const key = service.servedBy === undefined ? service.path : `${service.path}\0${service.name}`;
+    const list = byFolder.get(key) ?? [];
     list.push({ service, index });
-    byFolder.set(service.path, list);
+    byFolder.set(key, list);
   });
   return [...byFolder.values()].map((members) => {
     const owner = (members.find(({ service }) => service.kind !== 'worker') ?? members[0]).service;

@@ -298,5 +298,11 @@ describe('images and migrations', () => {
     assert.equal(frontEnd.build.packageManager.lockfile, 'bun.lock', "the lockfile relative to the front end's own context");
     assert.ok(model.images[0].dependencyFiles.includes('frontend/bun.lock'), 'a change to its lockfile rebuilds the serving image');
     assert.ok(model.notes.some((note) => /web: built into api's image \(backend\/app\/static\)/.test(note)));
+    // In the same folder as the service that embeds it (a Go module and a Vite app at the root): no shared image.
+    const root = modelOf([
+      service({ language: 'go', framework: 'net-http', name: 'server', path: '.' }),
+      service({ language: 'node', kind: 'frontend', framework: 'vue', name: 'ui', path: '.', port: undefined, servedBy: 'server', builtInto: 'web/dist' }),
+    ]);
+    assert.deepEqual(root.images.map((image) => [image.owner, image.services, image.frontEnds.map((frontEnd) => frontEnd.name)]), [['server', ['server'], ['ui']]]);
   });
 });
