@@ -1,5 +1,6 @@
 /** Checks one service object field by field; each problem names its path (`services[1].port`). */
 import { UsageError } from '../errors.js';
+import { isWithin } from '../repo-paths.js';
 import {
   commandNames,
   datastoreEngines,
@@ -147,7 +148,7 @@ export const validateService = (raw: unknown, field: string): Service => {
     if (!singleLine(value)) throw new UsageError(`${field}.commands.${key}`, 'must be a single-line shell command');
   }
   const buildContext = optionalText(raw, 'buildContext', field, isRelativePath, 'must be a folder relative to the repository root');
-  if (buildContext !== undefined && !(buildContext === '.' || buildContext === path || path.startsWith(`${buildContext}/`))) {
+  if (buildContext !== undefined && !isWithin(path, buildContext)) {
     throw new UsageError(`${field}.buildContext`, `'${buildContext}' must be the service path '${path}' or a folder above it, such as .`);
   }
   const lockfile = optionalText(raw, 'lockfile', field, isRelativePath, 'must be a file path relative to the repository root, such as pnpm-lock.yaml');

@@ -1,5 +1,7 @@
 /** Turns a raw value from any source (flag, answers file, .yo-rc.json, prompt) into a typed answer or a UsageError. */
 import { UsageError } from '../errors.js';
+import { isWithin } from '../repo-paths.js';
+import { buildContextOf } from '../plan/naming.js';
 import type { AnyOption } from './option.js';
 import { validateService } from './validate-service.js';
 import { isStaticFrontend, type Service } from './service.js';
@@ -62,9 +64,6 @@ export const parseFlagValue = (option: AnyOption, value: string, field: string):
   return value;
 };
 
-const contextOf = (service: Service): string => service.buildContext ?? service.path;
-const isInside = (folder: string, parent: string): boolean => parent === '.' || folder === parent || folder.startsWith(`${parent}/`);
-
 /**
  * A front end built into another service's image: that service exists, runs a process of its own, and its
  * build context holds both the front end's sources and the folder the build writes.
@@ -78,11 +77,11 @@ const checkServedBy = (service: Service, services: readonly Service[], field: st
   if (host.servedBy !== undefined || isStaticFrontend(host) || host.language === 'static') {
     throw new UsageError(`${field}.servedBy`, `'${host.name}' serves no files of its own (it is a static front end); name the back end that serves ${service.name}`);
   }
-  const hostContext = contextOf(host);
-  if (!isInside(contextOf(service), hostContext)) {
-    throw new UsageError(`${field}.servedBy`, `${service.name} is built in ${host.name}'s image, whose build context ${hostContext} does not hold ${contextOf(service)}; set ${host.name}'s buildContext to a folder holding both`);
+  const hostContext = buildContextOf(host);
+  if (!isWithin(buildContextOf(service), hostContext)) {
+    throw new UsageError(`${field}.servedBy`, `${service.name} is built in ${host.name}'s image, whose build context ${hostContext} does not hold ${buildContextOf(service)}; set ${host.name}'s buildContext to a folder holding both`);
   }
-  if (!isInside(service.builtInto!, hostContext)) {
+  if (!isWithin(service.builtInto!, hostContext)) {
     throw new UsageError(`${field}.builtInto`, `'${service.builtInto}' lies outside ${host.name}'s build context ${hostContext}; the build must land in the sources of the service that serves it`);
   }
 };

@@ -5,6 +5,8 @@
  */
 import path from 'node:path';
 import { isStaticFrontend } from '../catalog/service.js';
+import { isWithin } from '../repo-paths.js';
+import { buildContextOf } from '../plan/naming.js';
 import { compareText } from '../order.js';
 import type { DetectContext, ServiceDetector } from './context.js';
 import { detectGoService } from './go/index.js';
@@ -70,10 +72,6 @@ const answerable = (service: DetectedService): DetectedService =>
       }
     : service;
 
-const isInside = (folder: string, parent: string) => parent === '.' || folder === parent || folder.startsWith(`${parent}/`);
-
-const contextOf = (service: DetectedService): string => service.buildContext ?? service.path;
-
 /**
  * Front ends whose build lands in another service's sources (`builtInto`) are served by that service: the
  * one deepest in the tree whose folder holds the build, a back end before a worker. Without one (or when
@@ -86,15 +84,15 @@ const withServingServices = (services: DetectedService[], notServices: NotAServi
     const builtInto = service.builtInto;
     const why = service.evidence.builtInto?.note ?? `front end built into ${builtInto}`;
     const hosts = services
-      .filter((host) => host !== service && host.builtInto === undefined && !isStaticFrontend(host) && host.language !== 'static' && isInside(builtInto, host.path))
+      .filter((host) => host !== service && host.builtInto === undefined && !isStaticFrontend(host) && host.language !== 'static' && isWithin(builtInto, host.path))
       .sort((a, b) => depth(b.path) - depth(a.path) || Number(a.kind === 'worker') - Number(b.kind === 'worker'));
     const host = hosts[0];
     if (!host) {
       notServices.push({ path: service.path, why: `${why}, but no service of this repository holds ${builtInto}` });
       return [];
     }
-    if (!isInside(contextOf(service), contextOf(host)) || !isInside(builtInto, contextOf(host))) {
-      notServices.push({ path: service.path, why: `${why}; ${host.name} serves it, but its build context ${contextOf(host)} does not hold ${contextOf(service)}: build it there by hand` });
+    if (!isWithin(buildContextOf(service), buildContextOf(host)) || !isWithin(builtInto, buildContextOf(host))) {
+      notServices.push({ path: service.path, why: `${why}; ${host.name} serves it, but its build context ${buildContextOf(host)} does not hold ${buildContextOf(service)}: build it there by hand` });
       return [];
     }
     return [{ ...service, servedBy: host.name }];
@@ -116,8 +114,8 @@ export const detectServicesIn = (index: RepoIndex): { services: DetectedService[
   // Static sites: an index.html with no manifest, at the root or one or two folders down, outside every
   // project folder (a Django app's templates/index.html is not a site of its own).
   for (const folder of [...index.folders()].filter((candidate) => depth(candidate) <= 2).sort(byDepthThenPath)) {
-    if (manifestFolders.some((manifestFolder) => isInside(folder, manifestFolder))) continue;
-    if (services.some((service) => isInside(folder, service.path))) continue;
+    if (manifestFolders.some((manifestFolder) => isWithin(folder, manifestFolder))) continue;
+    if (services.some((service) => isWithin(folder, service.path))) continue;
     const site = detectStaticSite(folder, context);
     if (site) services.push(site);
   }

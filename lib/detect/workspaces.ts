@@ -9,6 +9,7 @@ import { evidence } from './evidence.js';
 import { readToml } from './toml.js';
 import type { RepoIndex } from './repo-index.js';
 import type { Evidence } from './types.js';
+import { joinPath } from '../repo-paths.js';
 
 export type WorkspaceTool = 'npm' | 'pnpm' | 'yarn' | 'bun' | 'uv';
 
@@ -44,7 +45,8 @@ export const globToRegExp = (glob: string): RegExp => {
   return new RegExp(`^${pattern}$`);
 };
 
-export const inFolder = (folder: string, file: string): string => (folder === '.' ? file : `${folder}/${file}`);
+/** `file` of the folder `folder`, as a repository path. */
+export const inFolder = joinPath;
 
 /** The folder of a repository file (`.` for the root). */
 export const folderOf = (file: string): string => {

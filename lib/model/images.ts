@@ -12,6 +12,7 @@ import type { Config } from '../plan/types.js';
 import { toolVersion } from '../versions/index.js';
 import { resolveRuntime } from './runtime.js';
 import type { BuildSecret, EmbeddedFrontEndModel, ImageFamily, ImageModel, PackageManagerModel, RuntimeUser } from './types.js';
+import { joinPath, relativePath } from '../repo-paths.js';
 
 /**
  * The numeric users images run as: `app` in images phase4 creates the user in, distroless's own
@@ -94,7 +95,7 @@ const pep440Requirement = (declared: string, pinned: string): string => {
 };
 
 const packageManagerOf = (service: Service, context: string): PackageManagerModel => {
-  const lockfile = service.lockfile === undefined ? undefined : path.posix.relative(context === '.' ? '' : context, service.lockfile);
+  const lockfile = service.lockfile === undefined ? undefined : relativePath(context, service.lockfile);
   const declared = service.packageManagerVersion;
   const base = { viaCorepack: false, ...(lockfile !== undefined ? { lockfile } : {}) };
   switch (service.packageManager) {
@@ -129,7 +130,7 @@ const checkShared = (owner: Service, other: Service, index: number) => {
   }
 };
 
-const inRepository = (folder: string, file: string) => path.posix.normalize(folder === '.' ? file : `${folder}/${file}`);
+const inRepository = (folder: string, file: string) => path.posix.normalize(joinPath(folder, file));
 
 /** The files an install reads, as repository paths (see ImageModel.dependencyFiles). */
 const dependencyFilesOf = (service: Service, context: string): string[] => {
@@ -171,8 +172,6 @@ const dependencyFilesOf = (service: Service, context: string): string[] => {
 
 const workdirOf = (folderInContext: string): string => (folderInContext === '.' ? '/app' : `/app/${folderInContext}`);
 
-const relativeTo = (context: string, repositoryPath: string): string => path.posix.relative(context === '.' ? '' : context, repositoryPath) || '.';
-
 /**
  * One image per service folder, in service order; the owner is the folder's first non-worker service. A
  * front end another service serves has no image: it is built inside that service's (`frontEnds`).
@@ -189,9 +188,9 @@ export const planImages = (config: Config): ImageModel[] => {
           (frontEnd): EmbeddedFrontEndModel => ({
             name: frontEnd.owner,
             build: frontEnd,
-            contextInHost: relativeTo(image.context, frontEnd.context),
-            output: path.posix.relative(frontEnd.context === '.' ? '' : frontEnd.context, frontEnd.source.builtInto!),
-            builtInto: relativeTo(image.context, frontEnd.source.builtInto!),
+            contextInHost: relativePath(image.context, frontEnd.context),
+            output: relativePath(frontEnd.context, frontEnd.source.builtInto!),
+            builtInto: relativePath(image.context, frontEnd.source.builtInto!),
           }),
         );
       if (frontEnds.length === 0) return image;
@@ -216,7 +215,7 @@ const folderImages = (config: Config): ImageModel[] => {
     const ownerIndex = config.services.indexOf(owner);
     const family = familyOf(owner);
     const context = buildContextOf(owner);
-    const folderInContext = path.posix.relative(context === '.' ? '' : context, owner.path) || '.';
+    const folderInContext = relativePath(context, owner.path);
     const packageManager = packageManagerOf(owner, context);
     return {
       owner: owner.name,

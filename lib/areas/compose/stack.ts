@@ -9,6 +9,7 @@ import { namespaceFor } from '../../plan/naming.js';
 import { localSettingsOf, type LocalSettings, type SecretLine } from './environment.js';
 import { HostPorts, type PublishedPort, type Variable } from './ports.js';
 import { envPrefix, literalDollars, wrap } from './text.js';
+import { relativePath } from '../../repo-paths.js';
 
 /** The tag of images built by compose: never pushed, never confused with a release tag. */
 export const localTag = 'local';
@@ -96,7 +97,6 @@ export interface ComposeStack {
   firstBackend?: AppEntry;
 }
 
-const relativeTo = (from: string, to: string) => path.posix.relative(from === '.' ? '' : from, to);
 const contextPath = (context: string) => (context === '.' ? '.' : `./${context}`);
 
 const limitsOf = (service: ServiceModel) => ({
@@ -108,7 +108,7 @@ const startPeriods: Record<string, string> = { nginx: '10s', java: '60s' };
 
 const buildOf = (service: ServiceModel, target?: string): Build => ({
   context: contextPath(service.image.context),
-  dockerfile: relativeTo(service.image.context, service.image.dockerfile),
+  dockerfile: relativePath(service.image.context, service.image.dockerfile),
   ...(target ? { target } : {}),
 });
 

@@ -14,6 +14,7 @@
 import path from 'node:path';
 import type { Service } from '../../catalog/service.js';
 import type { ServiceModel } from '../../model/index.js';
+import { isWithin, relativePath } from '../../repo-paths.js';
 import { orList } from './text.js';
 
 export type WatchAction = 'sync+restart' | 'rebuild';
@@ -88,19 +89,16 @@ const describeRuntime = (service: ServiceModel): string => {
   return 'the image runs a compiled Java application';
 };
 
-/** `folder` itself or a folder or file inside it. */
-const holds = (folder: string, repositoryPath: string): boolean => folder === '.' || folder === repositoryPath || isInside(folder, repositoryPath);
-
 export const liveReloadOf = (service: ServiceModel): LiveReload => {
   const folder = service.path;
   // Front ends built into the image: a change to their sources rebuilds it; their output (built inside the
   // image) is never copied in from the host.
   const frontEnds = service.image.frontEnds.map((frontEnd) => ({ folder: frontEnd.build.source.path, builtInto: frontEnd.build.source.builtInto! }));
-  const ownFolderFor = (repositoryPath: string) => frontEnds.some((frontEnd) => holds(frontEnd.folder, repositoryPath));
+  const ownFolderFor = (repositoryPath: string) => frontEnds.some((frontEnd) => isWithin(repositoryPath, frontEnd.folder));
   const manifests = service.image.dependencyFiles.filter((file) => !ownFolderFor(file));
-  const builtIntoHere = frontEnds.filter((frontEnd) => isInside(folder, frontEnd.builtInto)).map((frontEnd) => path.posix.relative(folder === '.' ? '' : folder, frontEnd.builtInto));
+  const builtIntoHere = frontEnds.filter((frontEnd) => isInside(folder, frontEnd.builtInto)).map((frontEnd) => relativePath(folder, frontEnd.builtInto));
   // A front end's sources inside the synced folder are built, never run: its own rule rebuilds on them.
-  const frontEndsHere = frontEnds.filter((frontEnd) => isInside(folder, frontEnd.folder)).map((frontEnd) => path.posix.relative(folder === '.' ? '' : folder, frontEnd.folder));
+  const frontEndsHere = frontEnds.filter((frontEnd) => isInside(folder, frontEnd.folder)).map((frontEnd) => relativePath(folder, frontEnd.folder));
   const frontEndRules = (covered: (frontEndFolder: string) => boolean): WatchRule[] =>
     frontEnds
       .filter((frontEnd) => !covered(frontEnd.folder))
@@ -110,7 +108,7 @@ export const liveReloadOf = (service: ServiceModel): LiveReload => {
     const language = service.language as 'node' | 'python';
     const target = service.image.workdir;
     // Manifests inside the synced folder are left to their rebuild rule: one change, one action.
-    const inFolder = manifests.filter((file) => isInside(folder, file)).map((file) => path.posix.relative(folder === '.' ? '' : folder, file));
+    const inFolder = manifests.filter((file) => isInside(folder, file)).map((file) => relativePath(folder, file));
     return {
       mode: 'sync',
       reason:
@@ -139,7 +137,7 @@ export const liveReloadOf = (service: ServiceModel): LiveReload => {
     rules: [
       { action: 'rebuild', path: composePath(folder), ignore: [...new Set([...dependencyFolders[service.language], ...buildOutputs(service), ...builtIntoHere, ...(frontEnds.length > 0 ? dependencyFolders.node : [])])] },
       ...rebuildOn(outside),
-      ...frontEndRules((frontEndFolder) => holds(folder, frontEndFolder)),
+      ...frontEndRules((frontEndFolder) => isWithin(frontEndFolder, folder)),
     ],
   };
 };

@@ -2,9 +2,9 @@
  * What every Dockerfile of the docker area shares: paths inside the build context, cache and secret
  * mounts, OCI labels, the health check and the comment that says how to build the image.
  */
-import path from 'node:path';
 import type { BuildSecret, ImageModel, ServiceModel, StackModel } from '../../model/index.js';
 import { imageRef, refOf, type PinnedImage } from '../../versions/index.js';
+import { relativePath } from '../../repo-paths.js';
 
 export const areaName = 'docker';
 
@@ -20,7 +20,7 @@ export const execForm = (args: readonly string[]): string => `[${args.map((arg) 
 
 /** A repository path as the Dockerfile's COPY sees it: relative to the image's build context. */
 export const inContext = (image: ImageModel, repositoryPath: string): string =>
-  path.posix.relative(image.context === '.' ? '' : image.context, repositoryPath) || '.';
+  relativePath(image.context, repositoryPath);
 
 /** A path inside the service folder, as the build context sees it. */
 export const inFolder = (image: ImageModel, file: string): string => (image.folderInContext === '.' ? file : `${image.folderInContext}/${file}`);

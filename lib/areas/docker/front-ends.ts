@@ -6,9 +6,8 @@
  */
 import path from 'node:path';
 import type { EmbeddedFrontEndModel, ImageModel } from '../../model/index.js';
+import { frameworkLabel } from './frontend.js';
 import { buildCommand, planJavaScriptDependencies } from './node.js';
-
-const frameworkLabel: Record<string, string> = { react: 'React', vue: 'Vue', angular: 'Angular', svelte: 'Svelte' };
 
 /** Where the serving image's build context sits in its build stages: every Dockerfile copies it to /app. */
 const contextRoot = '/app';
@@ -18,15 +17,16 @@ const planFrontEnd = (image: ImageModel, frontEnd: EmbeddedFrontEndModel) => {
   const deps = planJavaScriptDependencies(frontEnd.build, { prefix: `${frontEnd.name}-`, context: frontEnd.contextInHost, buildPlatform: true });
   // The build runs in the front end's own context at /app; an output such as ../server/dist leaves it.
   const output = path.posix.join(contextRoot, frontEnd.output);
+  const buildStage = `${frontEnd.name}-build`;
   return {
     name: frontEnd.name,
     summary: `the ${frameworkLabel[frontEnd.build.source.framework] ?? frontEnd.build.source.framework} front end ${image.owner} serves, built with ${deps.label}`,
     deps,
-    buildStage: `${frontEnd.name}-build`,
+    buildStage,
     build: buildCommand(frontEnd.build, true)!,
     output,
     builtInto: frontEnd.builtInto,
-    copy: { from: `${frontEnd.name}-build`, source: `${output}/`, target: `${path.posix.join(contextRoot, frontEnd.builtInto)}/` },
+    copy: { source: `${output}/`, target: `${path.posix.join(contextRoot, frontEnd.builtInto)}/` },
   };
 };
 

@@ -20,7 +20,8 @@ export const buildOutputCandidates: Record<string, string[]> = {
   angular: ['dist/*/browser', 'dist/*', 'dist'],
 };
 
-const frameworkLabel: Record<string, string> = { react: 'React', vue: 'Vue', angular: 'Angular', svelte: 'Svelte' };
+/** How the static front-end frameworks are named in comments. */
+export const frameworkLabel: Record<string, string> = { react: 'React', vue: 'Vue', angular: 'Angular', svelte: 'Svelte' };
 
 /** Folders whose files are all content-hashed by the framework's bundler. */
 const hashedFolders: Record<string, { folders: string[]; note: string }> = {

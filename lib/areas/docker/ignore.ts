@@ -7,6 +7,7 @@
 import type { Service } from '../../catalog/service.js';
 import type { ImageModel } from '../../model/index.js';
 import { builtFromParent, inContext } from './common.js';
+import { joinPath } from '../../repo-paths.js';
 
 interface Section {
   why: string;
@@ -56,8 +57,6 @@ const reports: Record<Service['language'], string[]> = {
   static: [],
 };
 
-const inRepository = (folder: string, file: string): string => (folder === '.' ? file : `${folder}/${file}`);
-
 export const planIgnore = (image: ImageModel) => {
   const service = image.source;
   const own = image.folderInContext;
@@ -87,7 +86,7 @@ export const planIgnore = (image: ImageModel) => {
       why: `${frontEnd.name}, built inside the image: its dependencies and any local build are recreated there`,
       patterns: [
         ...dependencyFolders.node,
-        ...buildOutputs(frontEnd.build.source).map((output) => inContext(image, inRepository(frontEnd.build.source.path, output))),
+        ...buildOutputs(frontEnd.build.source).map((output) => inContext(image, joinPath(frontEnd.build.source.path, output))),
         frontEnd.builtInto,
       ],
     })),

@@ -9,6 +9,7 @@ import { wrap } from '../../render/text.js';
 import { toolVersion } from '../../versions/index.js';
 import { builtFromParent, cacheMount, commonData, envPairs, ownerOf, secretMount, trackImage } from './common.js';
 import { optional } from './node.js';
+import { joinPath } from '../../repo-paths.js';
 
 const pipCache = cacheMount('/root/.cache/pip');
 
@@ -91,19 +92,18 @@ const flowOf = (image: ImageModel): Flow => {
       return path.posix.basename(folder) === 'requirements' ? path.posix.dirname(folder) : folder;
     };
     const folders = [...new Set(all.map(folderOf))];
-    const inFolder = (folder: string, name: string) => (folder === '.' ? name : `${folder}/${name}`);
     return {
       kind: 'requirements',
       // Each file's folder: its requirements*.txt and requirements/ (copied where they exist), which `-r` lines
       // may include, and the file itself when its name is another.
       copies: [
         ...folders.flatMap((folder) => [
-          { source: inFolder(folder, 'requirements*.txt'), target: `./${inFolder(folder, '')}` },
-          { source: inFolder(folder, 'requirement[s]'), target: `./${inFolder(folder, 'requirements/')}` },
+          { source: joinPath(folder, 'requirements*.txt'), target: `./${joinPath(folder, '')}` },
+          { source: joinPath(folder, 'requirement[s]'), target: `./${joinPath(folder, 'requirements/')}` },
         ]),
         ...all
           .filter((file) => !/(^|\/)requirements[^/]*\.txt$/.test(file) && !/(^|\/)requirements\//.test(file))
-          .map((file) => ({ source: file, target: `./${inFolder(path.posix.dirname(file), '')}` })),
+          .map((file) => ({ source: file, target: `./${joinPath(path.posix.dirname(file), '')}` })),
       ],
       runtime: runtimeRequirements(all).map((file) => `-r ${file}`).join(' '),
       testInstall: `pip install ${all.map((file) => `-r ${file}`).join(' ')}`,

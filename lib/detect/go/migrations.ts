@@ -12,6 +12,7 @@ import type { Evidence } from '../types.js';
 import { folderOf } from '../workspaces.js';
 import type { GoSource } from './module.js';
 import type { FoundSetting } from './settings.js';
+import { relativePath } from '../../repo-paths.js';
 
 export interface GoMigrations {
   value: ServiceMigrations;
@@ -80,7 +81,7 @@ export const findGoMigrations = (
   const own = embeddedMigrations(files, startCommand);
   if (own) return own;
   for (const [folder, sqlFiles] of migrationFolders(index, moduleFolder, nestedModules)) {
-    const relative = path.posix.relative(servicePath === '.' ? '' : servicePath, folder === '.' ? '' : folder) || '.';
+    const relative = relativePath(servicePath, folder);
     const dsn = dsnSetting(settings);
     const gooseFile = sqlFiles.find((file) => /^--\s*\+goose\s+Up/im.test(index.read(file) ?? ''));
     if (gooseFile) {

@@ -20,6 +20,7 @@ import { gradleBuildFile, gradleRootOf, gradleWrapperVersion, readGradle } from 
 import { mavenWrapperVersion, readMaven } from './maven.js';
 import { findCodeSettings, findJavaHealthRoutes, jvmSource, type JvmSource } from './sources.js';
 import { placeholders, relaxedEnvName, SpringConfig, type ConfigEntry } from './spring-config.js';
+import { relativePath } from '../../repo-paths.js';
 
 const webDependency =
   /^(org\.springframework\.boot:spring-boot-starter-(web|webflux|webmvc|jersey|websocket|graphql|thymeleaf|mustache|freemarker)|com\.netflix\.graphql\.dgs:graphql-dgs-spring-(boot|graphql)-starter|jakarta\.servlet:|javax\.servlet:|jakarta\.ws\.rs:|javax\.ws\.rs:|io\.quarkus:quarkus-(rest|resteasy|vertx-http|undertow|reactive-routes)|io\.micronaut:micronaut-http-server|io\.javalin:|com\.sparkjava:|io\.vertx:vertx-web|io\.dropwizard:dropwizard-core|io\.helidon\.webserver:|io\.ktor:ktor-server)/;
@@ -63,7 +64,6 @@ const buildRoot = (build: JvmBuild): JvmBuild => (build.parent ? buildRoot(build
 const wrapperFolder = (context: DetectContext, folder: string, root: string, script: string): string | undefined =>
   [folder, root, '.'].find((candidate) => context.index.has(RepoIndex.join(candidate, script)));
 
-const relativeTo = (from: string, to: string): string => path.posix.relative(from === '.' ? '' : from, to === '.' ? '' : to) || '.';
 
 interface Shape {
   build: JvmBuild;
@@ -328,7 +328,7 @@ export const detectJavaService: ServiceDetector = (folder, context) => {
   const sources = readSources(context, folder);
 
   if (build.modules.length > 0 && (build.packaging === 'pom' || (tool === 'gradle' && sources.length === 0))) {
-    return { notService: { path: folder, why: `${tool === 'maven' ? 'Maven' : 'Gradle'} multi-module root: it builds its modules (${build.modules.map((module) => relativeTo(folder, module)).join(', ')})` } };
+    return { notService: { path: folder, why: `${tool === 'maven' ? 'Maven' : 'Gradle'} multi-module root: it builds its modules (${build.modules.map((module) => relativePath(folder, module)).join(', ')})` } };
   }
   if (tool === 'gradle' && build.plugins.some((plugin) => /^com\.android\.(application|library)$/.test(plugin.id))) {
     return { notService: { path: folder, why: 'Android module: built into an app package, not a server' } };
@@ -359,11 +359,11 @@ export const detectJavaService: ServiceDetector = (folder, context) => {
   // itself (Maven `-f ../pom.xml -pl :artifact -am`, Gradle's absolute task path `:module:bootJar`).
   const script = tool === 'maven' ? 'mvnw' : 'gradlew';
   const wrapper = wrapperFolder(context, folder, root, script);
-  const toWrapper = wrapper === undefined ? undefined : relativeTo(folder, wrapper);
+  const toWrapper = wrapper === undefined ? undefined : relativePath(folder, wrapper);
   const runner = toWrapper === undefined ? (tool === 'maven' ? 'mvn' : 'gradle') : toWrapper === '.' ? `./${script}` : `${toWrapper}/${script}`;
-  const module = relativeTo(root, folder);
+  const module = relativePath(root, folder);
   const moduleArgs =
-    module === '.' ? '' : tool === 'maven' ? `-f ${relativeTo(folder, root)}/pom.xml -pl :${build.name ?? module.slice(module.lastIndexOf('/') + 1)} -am` : `:${module.replace(/\//g, ':')}:`;
+    module === '.' ? '' : tool === 'maven' ? `-f ${relativePath(folder, root)}/pom.xml -pl :${build.name ?? module.slice(module.lastIndexOf('/') + 1)} -am` : `:${module.replace(/\//g, ':')}:`;
   const shape: Shape = { build, root, runner, moduleArgs, springBoot };
   const commands = commandsOf(shape);
 

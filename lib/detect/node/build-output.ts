@@ -10,9 +10,10 @@ import { evidence, type Found } from '../evidence.js';
 import type { RepoIndex } from '../repo-index.js';
 import type { Evidence } from '../types.js';
 import { inFolder } from '../workspaces.js';
-import { readNestCli, buildTsConfig, readJsonc, relativeTo } from './typescript.js';
+import { readNestCli, buildTsConfig, readJsonc } from './typescript.js';
 import { nxBuild } from './nx.js';
 import { codeOf } from './source.js';
+import { relativePath } from '../../repo-paths.js';
 
 export interface OutputFound {
   value?: string;
@@ -27,7 +28,7 @@ export const configFile = (index: RepoIndex, folder: string, tool: string): stri
 
 const normalized = (folder: string, value: string, file: string, note: string, text?: string, offset?: number): OutputFound => {
   const repoPath = path.posix.normalize(inFolder(folder, value.replace(/^\.\//, '').replace(/\/+$/, '')));
-  const relative = relativeTo(folder, repoPath);
+  const relative = relativePath(folder, repoPath);
   const where = evidence(file, note, text, offset);
   return relative.startsWith('..') || repoPath.startsWith('..') ? { evidence: where, outside: repoPath } : { value: relative, evidence: where };
 };
@@ -92,7 +93,7 @@ const compiledOutput = (index: RepoIndex, folder: string, buildScript: string): 
   const config = project ? buildTsConfig(index, folder, project.endsWith('.json') ? project : `${project}/tsconfig.json`) : buildTsConfig(index, folder, /\bnest\b/.test(buildScript) ? readNestCli(index, folder).tsConfigPath : 'tsconfig.json');
   const outDir = buildScript.match(/--outDir\s+(\S+)/)?.[1];
   if (outDir) return normalized(folder, outDir, inFolder(folder, 'package.json'), `build script --outDir ${outDir}`);
-  if (config?.outDir) return normalized(folder, relativeTo(folder, config.outDir.value), config.outDir.file, `compilerOptions.outDir ${relativeTo(folder, config.outDir.value)}`, index.read(config.outDir.file), index.read(config.outDir.file)?.indexOf('"outDir"'));
+  if (config?.outDir) return normalized(folder, relativePath(folder, config.outDir.value), config.outDir.file, `compilerOptions.outDir ${relativePath(folder, config.outDir.value)}`, index.read(config.outDir.file), index.read(config.outDir.file)?.indexOf('"outDir"'));
   if (/\bnest\s+build\b/.test(buildScript)) return { value: 'dist', evidence: evidence(inFolder(folder, 'package.json'), 'nest build writes dist (the Nest CLI default)') };
   return undefined;
 };

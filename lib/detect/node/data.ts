@@ -15,7 +15,8 @@ import { splitChain, unwrap } from './commands.js';
 import { envEntries } from './env-files.js';
 import { jsonKeyEvidence, mapOf, type NodePackage } from './manifest.js';
 import { codeIf, codeOf, packagesImportedBy } from './source.js';
-import { compiledPath, relativeTo } from './typescript.js';
+import { compiledPath } from './typescript.js';
+import { relativePath } from '../../repo-paths.js';
 
 type Engine = DatastoreEngine | 'sqlite';
 
@@ -277,14 +278,14 @@ export const findData = (
   let migrations: DataFound['migrations'] = migrationScript(index, pkg);
   if (migrations?.value.tool === 'typeorm') migrations = { ...migrations, value: { ...migrations.value, command: compiledTypeorm(index, pkg.folder, migrations.value.command) } };
   if (!migrations && own?.migrations) {
-    const schemaFlag = own.implicit ? '' : ` --schema ${relativeTo(pkg.folder, own.file)}`;
+    const schemaFlag = own.implicit ? '' : ` --schema ${relativePath(pkg.folder, own.file)}`;
     migrations = { value: { tool: 'prisma', command: `prisma migrate deploy${schemaFlag}` }, evidence: evidence(own.migrations, `Prisma migrations in ${own.migrations}`) };
   }
   if (!migrations) migrations = toolMigrations(context, pkg, sources, ormFiles);
   // A schema in a shared package (packages/db) is migrated by the back end that uses it.
   const shared = linkedSchemas.find((schema) => schema.migrations);
   if (!migrations && shared?.migrations && ownsSchema) {
-    const schemaPath = relativeTo(pkg.folder, shared.file);
+    const schemaPath = relativePath(pkg.folder, shared.file);
     const flag = schemaPath.startsWith('..') ? path.posix.relative(pkg.folder, shared.file) : schemaPath;
     migrations = { value: { tool: 'prisma', command: `prisma migrate deploy --schema ${flag}` }, evidence: evidence(shared.migrations, `Prisma migrations of the shared schema ${shared.file}`) };
     notes.push(`${pkg.folder}: runs the migrations of ${shared.file}, a schema it shares with the other services of the workspace`);
@@ -307,8 +308,8 @@ const toolMigrations = (context: DetectContext, pkg: NodePackage, sources: reado
   }
   const dataSource = sources.find((file) => /new\s+DataSource\s*\(/.test(codeOf(index, file) ?? '') && /\bmigrations\s*:/.test(codeOf(index, file) ?? ''));
   if (dataSource) {
-    const compiled = compiledPath(index, pkg.folder, relativeTo(pkg.folder, dataSource));
-    const target = compiled?.file ?? relativeTo(pkg.folder, dataSource);
+    const compiled = compiledPath(index, pkg.folder, relativePath(pkg.folder, dataSource));
+    const target = compiled?.file ?? relativePath(pkg.folder, dataSource);
     return { value: { tool: 'typeorm', command: `typeorm migration:run -d ${target}` }, evidence: evidence(dataSource, `TypeORM DataSource with migrations, compiled to ${target}`) };
   }
   const sequelize = index.has(inFolder(pkg.folder, '.sequelizerc')) || 'sequelize-cli' in pkg.ownDependencies;

@@ -4,7 +4,7 @@ import { evidence } from '../evidence.js';
 import type { RepoIndex } from '../repo-index.js';
 import type { Evidence } from '../types.js';
 import { inFolder } from '../workspaces.js';
-import { relativeTo } from './typescript.js';
+import { relativePath } from '../../repo-paths.js';
 
 export interface NxBuild {
   /** Output folder relative to the service folder (may climb out of it: `../../dist/apps/api`). */
@@ -27,7 +27,7 @@ export const nxBuild = (index: RepoIndex, folder: string): NxBuild | undefined =
   const build = project?.targets?.build;
   const options = build?.options;
   if (!options || typeof options.outputPath !== 'string') return undefined;
-  const output = relativeTo(folder, path.posix.normalize(inFolder(nxRoot(index, folder), options.outputPath)));
+  const output = relativePath(folder, path.posix.normalize(inFolder(nxRoot(index, folder), options.outputPath)));
   const text = index.read(file) ?? '';
   const where = evidence(file, `Nx build target (${build.executor ?? 'no executor'}) outputPath ${options.outputPath}`, text, text.indexOf('"outputPath"'));
   const bundles = /esbuild|webpack|rollup|rspack|vite/.test(String(build.executor));

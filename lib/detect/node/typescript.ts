@@ -9,6 +9,7 @@ import { evidence } from '../evidence.js';
 import type { RepoIndex } from '../repo-index.js';
 import type { Evidence } from '../types.js';
 import { globToRegExp, inFolder } from '../workspaces.js';
+import { relativePath } from '../../repo-paths.js';
 
 export const readJsonc = (index: RepoIndex, file: string): Record<string, any> | undefined => {
   const text = index.read(file);
@@ -62,7 +63,6 @@ export const readTsConfig = (index: RepoIndex, file: string, depth = 0): TsConfi
 };
 
 /** Repository-relative path as seen from `folder` (`apps/api/dist` -> `dist`). */
-export const relativeTo = (folder: string, file: string): string => (folder === '.' ? file : path.posix.relative(folder, file) || '.');
 
 const matchesPattern = (file: string, pattern: string): boolean => {
   if (file === pattern || file.startsWith(`${pattern}/`)) return true;
@@ -119,7 +119,7 @@ export const compiledPath = (index: RepoIndex, folder: string, source: string | 
   const nest = readNestCli(index, folder);
   const config = buildTsConfig(index, folder, source ? 'tsconfig.build.json' : nest.tsConfigPath);
   const outDir = config?.outDir?.value ?? inFolder(folder, 'dist');
-  const outDirRelative = relativeTo(folder, outDir);
+  const outDirRelative = relativePath(folder, outDir);
   const why = config?.outDir ? `${config.outDir.file} outDir ${outDirRelative}` : 'tsc default outDir dist';
   if (!source && nest.webpack) {
     return { file: `${outDirRelative}/${path.posix.basename(nest.entryFile)}.js`, evidence: evidence(nest.file ?? inFolder(folder, 'package.json'), `nest build with webpack bundles ${nest.entryFile} into ${outDirRelative}`) };
@@ -131,6 +131,6 @@ export const compiledPath = (index: RepoIndex, folder: string, source: string | 
   if (relative.startsWith('..')) return undefined;
   const extension = /\.mts$/.test(source ?? '') ? '.mjs' : /\.cts$/.test(source ?? '') ? '.cjs' : '.js';
   const file = `${outDirRelative}/${relative}${extension}`.replace(/^\.\//, '');
-  const note = `${why}; ${relativeTo(folder, sourceFile)} compiles to ${file}${config?.rootDir ? '' : rootDir === folder ? ' (files outside the source folder make the package folder tsc\'s root)' : ''}`;
+  const note = `${why}; ${relativePath(folder, sourceFile)} compiles to ${file}${config?.rootDir ? '' : rootDir === folder ? ' (files outside the source folder make the package folder tsc\'s root)' : ''}`;
   return { file, evidence: evidence(config?.outDir?.file ?? nest.file ?? inFolder(folder, 'package.json'), note) };
 };

@@ -26,6 +26,7 @@ import { type Dependency, type PythonProject, readProject, runtimeVersion } from
 import { findDjangoHealth, findRouterHealth, type HealthRoute, nameResolver } from './routes.js';
 import { environmentReads, type FoundSetting, mergeSettings, pydanticSettings } from './settings.js';
 import { blockAt, Modules, readPython } from './source.js';
+import { relativePath } from '../../repo-paths.js';
 
 const has = (dependencies: readonly Dependency[], name: string, extra?: string): Dependency | undefined =>
   dependencies.find((dependency) => dependency.name === name && (extra === undefined || dependency.extras.includes(extra)));
@@ -95,7 +96,6 @@ const djangoSettingsFiles = (index: RepoIndex, django: DjangoProject): string[] 
 const runnerOf = (manager: PythonProject['packageManager']): string =>
   ({ pip: 'python -m', poetry: 'poetry run', uv: 'uv run', pdm: 'pdm run', pipenv: 'pipenv run' })[manager];
 
-const relativeTo = (from: string, file: string): string => path.posix.relative(from === '.' ? '' : from, file) || '.';
 
 const installCommand = (project: PythonProject, servicePath: string): string => {
   const locked = project.lockfile !== undefined;
@@ -113,7 +113,7 @@ const installCommand = (project: PythonProject, servicePath: string): string => 
       const { production, dev } = project.requirements;
       const files = [production, dev].filter((file): file is string => file !== undefined);
       if (files.length === 0) return 'pip install .';
-      return `pip install ${files.map((file) => `-r ${relativeTo(servicePath, file)}`).join(' ')}`;
+      return `pip install ${files.map((file) => `-r ${relativePath(servicePath, file)}`).join(' ')}`;
     }
   }
 };
@@ -304,7 +304,7 @@ const webStart = (
   const port = config?.port ? found(config.port, config.portEvidence!) : codePort ?? settingsPort;
   const portValue = port?.value ?? 8000;
   const portFound = port ?? found(portValue, evidence(app?.file ?? django?.manage ?? project.pyprojectFile ?? servicePath, 'the server listens on 8000 by default'));
-  const configArgument = config && config.file !== localConfig ? `-c ${relativeTo(servicePath, config.file)} ` : '';
+  const configArgument = config && config.file !== localConfig ? `-c ${relativePath(servicePath, config.file)} ` : '';
   // A configuration that binds every interface needs no --bind; one bound to loopback (a host install) does.
   const bind = config?.port && !/^bind\s*=.*(127\.0\.0\.1|localhost)/m.test(index.read(config.file) ?? '') ? '' : ` --bind 0.0.0.0:${portValue}`;
   let command: string | undefined;
@@ -410,8 +410,8 @@ const migrationsOf = (index: RepoIndex, layout: Layout, framework: Framework, la
     // script_location is relative to the working folder unless it says %(here)s.
     const here = /^script_location\s*=\s*%\(here\)s/m.test(index.read(ini) ?? '');
     const command =
-      folder === servicePath ? 'alembic upgrade head' : here ? `alembic -c ${relativeTo(servicePath, ini)} upgrade head` : `cd ${relativeTo(servicePath, folder)} && alembic upgrade head`;
-    return found({ tool: 'alembic', command }, evidence(ini, `alembic.ini (${relativeTo(servicePath, ini)})`));
+      folder === servicePath ? 'alembic upgrade head' : here ? `alembic -c ${relativePath(servicePath, ini)} upgrade head` : `cd ${relativePath(servicePath, folder)} && alembic upgrade head`;
+    return found({ tool: 'alembic', command }, evidence(ini, `alembic.ini (${relativePath(servicePath, ini)})`));
   }
   const flaskMigrate = has(project.dependencies, 'flask-migrate');
   if (framework === 'flask' && flaskMigrate) {

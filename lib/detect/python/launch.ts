@@ -11,6 +11,7 @@ import type { RepoIndex } from '../repo-index.js';
 import type { Evidence } from '../types.js';
 import { folderOf, inFolder } from '../workspaces.js';
 import { readPython } from './source.js';
+import { relativePath } from '../../repo-paths.js';
 
 export type LaunchRole = 'web' | 'celery-worker' | 'celery-beat' | 'rq-worker' | 'worker' | 'migrate' | 'other';
 
@@ -261,7 +262,7 @@ export const relativiseCommand = (command: string, copies: readonly [string, str
   command.replace(/(^|[\s=])(\/[\w./-]+)/g, (all, before: string, absolute: string) => {
     const repo = mapImagePath(absolute.replace(/\/$/, ''), copies);
     if (repo === undefined) return all;
-    const relative = path.posix.relative(servicePath === '.' ? '' : servicePath, repo === '.' ? '' : repo) || '.';
+    const relative = relativePath(servicePath, repo);
     return `${before}${relative}`;
   });
 

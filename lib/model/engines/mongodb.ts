@@ -1,5 +1,5 @@
 import { imageRef } from '../../versions/index.js';
-import { databaseSettings, either, engineSettings } from './names.js';
+import { databaseConventions, databaseSettings, either, engineSettings } from './names.js';
 import type { EngineModule } from './types.js';
 
 export const mongodb: EngineModule = {
@@ -9,14 +9,7 @@ export const mongodb: EngineModule = {
   port: 27017,
   scheme: 'mongodb',
   clientSettings: either(engineSettings(['MONGO', 'MONGODB']), databaseSettings),
-  conventionalSettings: {
-    url: 'DATABASE_URL',
-    host: 'DATABASE_HOST',
-    port: 'DATABASE_PORT',
-    user: 'DATABASE_USER',
-    password: 'DATABASE_PASSWORD',
-    database: 'DATABASE_NAME',
-  },
+  conventionalSettings: databaseConventions,
   hasUser: true,
   hasDatabase: true,
   local: {

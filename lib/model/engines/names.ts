@@ -24,6 +24,16 @@ export const databaseSettings: Record<ConnectionPart, RegExp> = {
   database: names(['DB_NAME', 'DBNAME', 'DB_DATABASE', 'DATABASE_NAME']),
 };
 
+/** The names phase4 gives the project's database (any engine) when the application declares none. */
+export const databaseConventions = {
+  url: 'DATABASE_URL',
+  host: 'DATABASE_HOST',
+  port: 'DATABASE_PORT',
+  user: 'DATABASE_USER',
+  password: 'DATABASE_PASSWORD',
+  database: 'DATABASE_NAME',
+} as const;
+
 /** Engine-specific names, tried before the generic ones: `POSTGRES_HOST`, `PGPASSWORD`, `MYSQL_DATABASE`. */
 export const engineSettings = (engineNames: string[], libpq: Partial<Record<ConnectionPart, string[]>> = {}): Record<ConnectionPart, RegExp> => {
   const part = (suffixes: string[], part: ConnectionPart) =>

@@ -1,5 +1,5 @@
 import { imageRef } from '../../versions/index.js';
-import { databaseSettings, either, engineSettings } from './names.js';
+import { databaseConventions, databaseSettings, either, engineSettings } from './names.js';
 import type { EngineModule } from './types.js';
 
 const image = imageRef('postgres');
@@ -22,14 +22,7 @@ export const postgres: EngineModule = {
     }),
     databaseSettings,
   ),
-  conventionalSettings: {
-    url: 'DATABASE_URL',
-    host: 'DATABASE_HOST',
-    port: 'DATABASE_PORT',
-    user: 'DATABASE_USER',
-    password: 'DATABASE_PASSWORD',
-    database: 'DATABASE_NAME',
-  },
+  conventionalSettings: databaseConventions,
   hasUser: true,
   hasDatabase: true,
   local: {
