@@ -43,11 +43,8 @@ const composePath = (repositoryPath: string): string => {
   return normalized === '.' ? '.' : `./${normalized}`;
 };
 
-/** True when `file` lies inside `folder` (both repository paths). */
-const isInside = (folder: string, file: string): boolean => {
-  const relative = path.posix.relative(folder === '.' ? '' : folder, file);
-  return relative !== '' && !relative.startsWith('..') && !path.posix.isAbsolute(relative);
-};
+/** True when `file` lies inside `folder`, not being it (both repository paths). */
+const isInside = (folder: string, file: string): boolean => file !== folder && isWithin(file, folder);
 
 /** True when the container runs the service's sources as they are, so copying a changed file is enough. */
 export const runsSources = (service: ServiceModel): boolean =>
