@@ -153,6 +153,37 @@ export const catalog = [
     default: ({ answers }) => `${answers.name ?? 'app'}.example.com`,
   }),
   text({
+    name: 'coverageThreshold',
+    description: 'Minimum line coverage, in percent, below which a service\'s test job fails the pipeline',
+    message: 'Minimum test coverage (%)',
+    pattern: /^(100|[1-9]?[0-9])$/,
+    patternHint: 'a whole number from 0 to 100, such as 80',
+    maxLength: 3,
+    default: () => '80',
+  }),
+  text({
+    name: 'deployFreeze',
+    description: 'Weekly window in which production deploys stop unless someone records a reason (\'none\' for no freeze)',
+    message: 'Production deploy freeze (weekly window)',
+    pattern: /^(none|(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([01][0-9]|2[0-3]):[0-5][0-9] - (Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([01][0-9]|2[0-3]):[0-5][0-9])$/,
+    patternHint: "a weekly window such as 'Fri 12:00 - Mon 06:00', or 'none'",
+    maxLength: 23,
+    default: () => 'Fri 12:00 - Mon 06:00',
+  }),
+  text({
+    name: 'timezone',
+    description: 'IANA time zone of the deploy freeze window (e.g. Europe/Berlin)',
+    message: 'Time zone of the freeze window',
+    pattern: /^(UTC|[A-Z][A-Za-z_]+(\/[A-Za-z0-9_+-]+){1,2})$/,
+    patternHint: 'an IANA time zone name such as UTC, Europe/Berlin or America/New_York',
+    maxLength: 64,
+    default: () => 'UTC',
+    check: (value) =>
+      Intl.supportedValuesOf('timeZone').includes(value) || value === 'UTC'
+        ? undefined
+        : `'${value}' is not a time zone this system knows; use an IANA name such as Europe/Berlin`,
+  }),
+  text({
     name: 'team',
     description: 'Owning team, used in labels, CODEOWNERS-style metadata and alert routing',
     message: 'Owning team',

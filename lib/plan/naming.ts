@@ -33,3 +33,18 @@ export const dockerfilePath = (service: Service): string => inService(service, '
  */
 export const dockerignorePath = (service: Service): string =>
   buildContextOf(service) === service.path ? inService(service, '.dockerignore') : `${dockerfilePath(service)}.dockerignore`;
+
+/**
+ * Where the orchestration areas write what the pipeline deploys, and what they name it: the contract between
+ * the CI area and the Kubernetes, Helm and Terraform areas. Kubernetes workloads, Services and Secrets carry
+ * the service's name in the environment's namespace; Helm values take each image's digest at
+ * `images.<service>.digest`; without Kubernetes, each cloud service (ECS service and task definition family,
+ * Cloud Run service, Container App) is named `<project>-<service>`.
+ */
+export const deployLayout = (config: Config) => ({
+  helmChart: `deploy/helm/${config.name}`,
+  kustomizeOverlays: 'deploy/kustomize/overlays',
+  terraform: 'infra/terraform',
+  cloudWorkload: (service: string) => `${config.name}-${service}`.slice(0, 63).replace(/-+$/, ''),
+  migrationWorkload: (service: string) => `${config.name}-${service}-migrate`.slice(0, 63).replace(/-+$/, ''),
+});

@@ -16,19 +16,18 @@ const chosenAreas = (only: readonly string[] | undefined): readonly Area[] => {
 
 /**
  * Plans the chosen areas (all by default), sorted by path. Only the chosen areas are planned, except that an
- * area describing the others (docs) sees every other area's files, so `phase4 docs` alone documents the same
- * set as a full run.
+ * area reading the others' files (ci lints them, docs lists them) sees the files of every area before it,
+ * so `phase4 ci` or `phase4 docs` alone sees the same set as a full run.
  */
 export const planModel = (model: StackModel, only?: readonly string[]): PlannedFile[] => {
   const chosen = chosenAreas(only);
-  const describers = chosen.filter((area) => area.describesOtherFiles);
-  const producers = describers.length > 0 ? areas.filter((area) => !area.describesOtherFiles) : chosen;
-  const produced = producers.map((area) => ({ area, files: area.plan(model, { otherFiles: [] }) }));
-  const everyProduced = produced.flatMap(({ files }) => files);
-  const files = [
-    ...produced.filter(({ area }) => chosen.includes(area)).flatMap(({ files }) => files),
-    ...describers.flatMap((area) => area.plan(model, { otherFiles: everyProduced })),
-  ];
+  const needsOthers = chosen.some((area) => area.describesOtherFiles);
+  const planned: { area: Area; files: PlannedFile[] }[] = [];
+  for (const area of needsOthers ? areas : chosen) {
+    const otherFiles = area.describesOtherFiles ? planned.flatMap(({ files }) => files) : [];
+    planned.push({ area, files: area.plan(model, { otherFiles }) });
+  }
+  const files = planned.filter(({ area }) => chosen.includes(area)).flatMap(({ files }) => files);
   const seen = new Set<string>();
   for (const file of files) {
     if (seen.has(file.path)) throw new Error(`internal: two areas plan ${file.path}`);

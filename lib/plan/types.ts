@@ -36,11 +36,11 @@ export interface Area {
   plan: (model: StackModel, context: PlanContext) => PlannedFile[];
   /** What the user must do after generation (secrets to create, DNS to point), shown in the report. */
   nextSteps?: (model: StackModel) => string[];
-  /** Set for areas whose files describe the other areas' files (docs): they are planned after all others. */
+  /** Set for areas that read the files of the areas before them (ci lints them, docs lists them). */
   describesOtherFiles?: boolean;
 }
 
 export interface PlanContext {
-  /** Every file the other areas plan, for documents that list them (only for `describesOtherFiles` areas). */
+  /** Every file the areas before it plan (only for `describesOtherFiles` areas). */
   otherFiles: PlannedFile[];
 }

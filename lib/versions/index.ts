@@ -69,3 +69,13 @@ export const allImageRefs = (): string[] => {
 
 export const allImages = () => versions.images;
 export const allTools = () => versions.tools;
+
+/** A GitHub Action pinned by commit, with its release in a comment: `actions/checkout@<sha> # v5.0.0`. */
+export const actionRef = (key: string): string => {
+  const entry = (versions as unknown as { actions: Record<string, { action: string; version: string; sha: string }> }).actions?.[key];
+  if (!entry) throw new Error(`internal: no pinned action '${key}' in lib/versions/versions.json`);
+  return `${entry.action}@${entry.sha} # ${entry.version}`;
+};
+
+export const allActions = (): Record<string, { action: string; version: string; sha: string }> =>
+  (versions as unknown as { actions: Record<string, { action: string; version: string; sha: string }> }).actions ?? {};

@@ -1,0 +1,273 @@
+/**
+ * Builds the platform-neutral pipeline from the stack model: which jobs run, in what order, with what
+ * commands. The platform modules only express it.
+ */
+import { connectionValue } from '../../model/index.js';
+import type { DatastoreModel, ImageModel, ServiceModel, StackModel } from '../../model/index.js';
+import { deployLayout } from '../../plan/naming.js';
+import type { PlannedFile } from '../../plan/types.js';
+import { imageRef, refOf, runtimeTracks, toolVersion } from '../../versions/index.js';
+import { isWithin } from '../../repo-paths.js';
+import { buildImageOf, cacheOf, installCommands, lintCommands, wrapTest } from './languages.js';
+import type { SecurityJob, GeneratedCheck, ImageJob, LanguageJob, Pipeline, PipelineEnvironment, PipelineJob, ServiceContainer, TestJob } from './types.js';
+
+export const trunk = 'main';
+export const gradleInitScript = 'scripts/ci/jacoco.init.gradle';
+
+/** Test credentials of the throwaway datastores of test jobs: they exist only while the job runs. */
+const testPassword = 'test-only';
+
+/** yamllint has no official image: the newest pinned Python image installs its pinned release. */
+const newestPython = () => refOf(runtimeTracks('python')[0] as { image: string; tag: string });
+
+const jobId = (prefix: string, name: string) => `${prefix}-${name}`;
+
+const serviceContainer = (datastore: DatastoreModel): ServiceContainer => {
+  const engine = datastore.engine;
+  const env: { name: string; value: string }[] = [];
+  const local = engine.local.imageEnv;
+  if (local.database && datastore.database) env.push({ name: local.database, value: datastore.database });
+  if (local.user && datastore.user && engine.engine !== 'mongodb') env.push({ name: local.user, value: datastore.user });
+  if (engine.engine === 'mongodb' && local.user) env.push({ name: local.user, value: datastore.user ?? 'app' });
+  if (local.password) env.push({ name: local.password, value: testPassword });
+  if (engine.engine === 'mysql') env.push({ name: 'MYSQL_ROOT_PASSWORD', value: testPassword });
+  return { name: datastore.host, image: engine.local.image, port: engine.port, env, health: engine.healthcheck.join(' ') };
+};
+
+/** The folders a job depends on: the service's own, its build context's manifests, and what it embeds. */
+const pathsOf = (image: ImageModel): string[] => {
+  const folders = [image.source.path, ...image.frontEnds.map((frontEnd) => frontEnd.build.source.path)];
+  const files = image.dependencyFiles;
+  const all = [...folders.map((folder) => (folder === '.' ? '**' : `${folder}/**`)), ...files, image.dockerfile];
+  return [...new Set(all)];
+};
+
+const languageJob = (prefix: string, service: ServiceModel, run: string[]): LanguageJob | undefined => {
+  const image = service.image;
+  const buildImage = buildImageOf(image);
+  if (!buildImage || run.length === 0) return undefined;
+  return {
+    id: jobId(prefix, service.name),
+    service: service.name,
+    installDir: image.context,
+    workdir: service.path,
+    image: buildImage,
+    install: installCommands(image),
+    run,
+    cacheKeyFiles: image.dependencyFiles,
+    cache: cacheOf(image),
+    paths: pathsOf(image),
+  };
+};
+
+const testJob = (model: StackModel, service: ServiceModel, threshold: number): TestJob | undefined => {
+  const test = service.source.commands.test;
+  if (!test) return undefined;
+  const wrapped = wrapTest(service, test, relativeToService(service.path, gradleInitScript));
+  const job = languageJob('test', service, wrapped.run);
+  if (!job) return undefined;
+  const datastores = service.uses;
+  return {
+    ...job,
+    datastores: datastores.map(serviceContainer),
+    settings: (hostOf) =>
+      service.settings.flatMap((setting) => {
+        if (setting.value.kind !== 'datastore') return setting.value.kind === 'plain' && setting.value.default !== undefined ? [] : setting.secret ? [{ name: setting.name, value: 'test-only' }] : [];
+        const value = setting.value;
+        const datastore = datastores.find((candidate) => candidate.engine.engine === value.engine);
+        if (!datastore) return [];
+        const container = serviceContainer(datastore);
+        const endpoint = { host: hostOf(container), port: container.port, user: datastore.user, password: testPassword, database: datastore.database };
+        return [{ name: setting.name, value: connectionValue(datastore, value, endpoint) }];
+      }),
+    ...(wrapped.coverage ? { coverage: wrapped.coverage } : {}),
+    ...(wrapped.note ? { coverageNote: `${wrapped.note}; coverage is not measured, so the ${threshold}% threshold does not apply` } : {}),
+  };
+};
+
+const relativeToService = (servicePath: string, file: string): string =>
+  servicePath === '.' ? file : `${servicePath.split('/').map(() => '..').join('/')}/${file}`;
+
+/** Checks of the files phase4 generated that the repository now owns, each only when such files exist. */
+const generatedChecks = (model: StackModel, otherFiles: PlannedFile[], pipelineFiles: string[], scripts: string[]): GeneratedCheck[] => {
+  const paths = otherFiles.map((file) => file.path);
+  const layout = deployLayout(model.config);
+  const checks: GeneratedCheck[] = [];
+  const dockerfiles = paths.filter((path) => /(^|\/)Dockerfile$/.test(path));
+  if (dockerfiles.length > 0) {
+    checks.push({ id: 'check-dockerfiles', title: 'Dockerfiles (hadolint)', image: imageRef('hadolint'), command: `hadolint ${dockerfiles.join(' ')}` });
+  }
+  const yamlFiles = [...paths.filter((path) => /\.ya?ml$/.test(path) && !isWithin(path, layout.helmChart)), ...pipelineFiles.filter((path) => /\.ya?ml$/.test(path))];
+  if (yamlFiles.length > 0) {
+    checks.push({
+      id: 'check-yaml',
+      title: 'YAML (yamllint)',
+      image: newestPython(),
+      command: `pip install --quiet --disable-pip-version-check yamllint==${toolVersion('yamllint')} && yamllint --strict -d '{extends: default, rules: {line-length: {max: 200}, document-start: disable, truthy: {check-keys: false}, comments: {min-spaces-from-content: 1}}}' ${yamlFiles.join(' ')}`,
+    });
+  }
+  const shellFiles = [...paths.filter((path) => path.endsWith('.sh')), ...scripts];
+  checks.push({ id: 'check-shell', title: 'Shell scripts (shellcheck)', image: imageRef('shellcheck'), command: `shellcheck --severity=warning ${shellFiles.join(' ')}` });
+  if (paths.includes(`${layout.helmChart}/Chart.yaml`)) {
+    checks.push({
+      id: 'check-helm',
+      title: 'Helm chart (helm lint)',
+      image: imageRef('helm'),
+      command: model.project.environments.map((env) => `helm lint --strict ${layout.helmChart} --values ${layout.helmChart}/values-${env.name}.yaml`).join(' && '),
+    });
+  }
+  const overlays = model.project.environments.filter((env) => paths.includes(`${layout.kustomizeOverlays}/${env.name}/kustomization.yaml`));
+  if (overlays.length > 0) {
+    checks.push({
+      id: 'check-kustomize',
+      title: 'Kustomize overlays (kubectl kustomize)',
+      image: imageRef('kubectl'),
+      command: overlays.map((env) => `kubectl kustomize ${layout.kustomizeOverlays}/${env.name} >/dev/null`).join(' && '),
+    });
+  }
+  if (paths.some((path) => path.endsWith('.tf') && isWithin(path, layout.terraform))) {
+    checks.push({
+      id: 'check-terraform',
+      title: 'Terraform (fmt, validate)',
+      image: imageRef('terraform'),
+      command: `terraform -chdir=${layout.terraform} fmt -check -recursive && terraform -chdir=${layout.terraform} init -backend=false -input=false && terraform -chdir=${layout.terraform} validate`,
+    });
+    checks.push({ id: 'check-tflint', title: 'Terraform (tflint)', image: imageRef('tflint'), command: `tflint --chdir=${layout.terraform} --init && tflint --chdir=${layout.terraform} --recursive` });
+  }
+  const rules = paths.filter((path) => /(^|\/)(rules|alerts)\/.*\.ya?ml$|\.rules\.ya?ml$/.test(path));
+  if (rules.length > 0) {
+    checks.push({ id: 'check-alert-rules', title: 'Alert rules (promtool)', image: imageRef('prometheus'), command: `promtool check rules ${rules.join(' ')}` });
+  }
+  return checks;
+};
+
+/**
+ * Dependency audit of every ecosystem's lockfiles, secret scan of the history, and IaC scan, each failing
+ * on HIGH or CRITICAL findings. One allow-list with expiries (.trivyignore.yaml) serves every Trivy scan.
+ */
+const securityJobs = (): SecurityJob[] => [
+  {
+    id: 'audit-dependencies',
+    title: 'dependency audit (Trivy)',
+    image: imageRef('trivy'),
+    command: `sh ${'scripts/ci/check-exceptions.sh'} && trivy fs --quiet --scanners vuln --exit-code 1 --severity HIGH,CRITICAL --ignorefile ${'.trivyignore.yaml'} .`,
+    history: false,
+  },
+  {
+    id: 'scan-secrets',
+    title: 'secret scan (gitleaks)',
+    image: imageRef('gitleaks'),
+    command: 'git config --global --add safe.directory /src && gitleaks git --redact --no-banner --exit-code 1 .',
+    history: true,
+  },
+  {
+    id: 'scan-iac',
+    title: 'IaC scan (Trivy config)',
+    image: imageRef('trivy'),
+    command: `trivy config --quiet --exit-code 1 --severity HIGH,CRITICAL --ignorefile ${'.trivyignore.yaml'} .`,
+    history: false,
+  },
+];
+
+/** Promotion: main deploys in order, production last; with three or more, the first has a branch of its own. */
+const environmentsOf = (model: StackModel): PipelineEnvironment[] => {
+  const envs = model.project.environments;
+  const ownBranch = envs.length >= 3 ? envs[0].name : undefined;
+  let previous: string | undefined;
+  return envs.map((env) => {
+    const branch = env.name === ownBranch ? env.name : trunk;
+    const entry: PipelineEnvironment = {
+      name: env.name,
+      url: `https://${env.host}`,
+      namespace: env.namespace,
+      isProduction: env.isProduction,
+      branch,
+      ...(branch === trunk && previous ? { after: previous } : {}),
+    };
+    if (branch === trunk) previous = env.name;
+    return entry;
+  });
+};
+
+const imageJob = (model: StackModel, image: ImageModel): ImageJob => {
+  const needsMigrate = model.services.some((service) => service.image === image && service.migrations?.separate && service.migrations.target === 'migrate');
+  return {
+    name: image.owner,
+    repository: image.repository,
+    ...(needsMigrate ? { migrateRepository: image.migrateRepository } : {}),
+    dockerfile: image.dockerfile,
+    context: image.context,
+    paths: pathsOf(image),
+  };
+};
+
+export const ciScripts = {
+  image: 'scripts/ci/image.sh',
+  deploy: 'scripts/ci/deploy.sh',
+  freeze: 'scripts/ci/freeze-check.sh',
+  coverage: 'scripts/ci/coverage-gate.sh',
+  exceptions: 'scripts/ci/check-exceptions.sh',
+  smoke: 'scripts/smoke-test.sh',
+} as const;
+
+export const allowList = '.trivyignore.yaml';
+
+export const buildPipeline = (model: StackModel, otherFiles: PlannedFile[], pipelineFiles: string[]): Pipeline => {
+  const config = model.config;
+  const threshold = Number(config.coverageThreshold);
+  const lint = model.services.flatMap((service) => languageJob('lint', service, lintCommands(service)) ?? []);
+  const tests = model.services.flatMap((service) => testJob(model, service, threshold) ?? []);
+  const images = model.images.map((image) => imageJob(model, image));
+  const environments = environmentsOf(model);
+  const production = environments[environments.length - 1];
+  const checks = generatedChecks(model, otherFiles, pipelineFiles, Object.values(ciScripts).filter((path) => path.endsWith('.sh')));
+  const security = securityJobs();
+
+  const jobs: PipelineJob[] = [
+    ...lint.map((job) => ({ id: job.id, stage: 'lint' as const, needs: [] })),
+    ...checks.map((check) => ({ id: check.id, stage: 'lint' as const, needs: [] })),
+    ...tests.map((job) => ({ id: job.id, stage: 'test' as const, needs: [] })),
+    ...images.map((image) => ({ id: jobId('image-test', image.name), stage: 'test' as const, needs: [] })),
+    ...security.map((job) => ({ id: job.id, stage: 'security' as const, needs: [] })),
+  ];
+  const gates = jobs.map((job) => job.id);
+  jobs.push(...images.map((image) => ({ id: jobId('build', image.name), stage: 'build' as const, needs: gates })));
+  const builds = images.map((image) => jobId('build', image.name));
+  for (const env of environments) {
+    const needs = [...builds, ...(env.after ? [jobId('smoke', env.after)] : [])];
+    if (env.isProduction) {
+      jobs.push({ id: jobId('deploy', env.name), stage: 'production', needs, environment: env.name });
+      jobs.push({ id: jobId('smoke', env.name), stage: 'production', needs: [jobId('deploy', env.name)], environment: env.name });
+    } else {
+      jobs.push({ id: jobId('deploy', env.name), stage: 'deploy', needs, environment: env.name });
+      jobs.push({ id: jobId('smoke', env.name), stage: 'smoke', needs: [jobId('deploy', env.name)], environment: env.name });
+    }
+  }
+
+  const [window, timezone] = [config.deployFreeze, config.timezone];
+  return {
+    project: model.project.name,
+    trunk,
+    cloud: config.cloud,
+    orchestration: config.orchestration,
+    strategy: config.strategy,
+    coverageThreshold: threshold,
+    freeze: window === 'none' ? undefined : { window, timezone },
+    lint,
+    tests,
+    checks,
+    security,
+    images,
+    environments,
+    production,
+    backup: model.database !== undefined,
+    monorepo: model.images.length > 1,
+    jobs,
+    tools: {
+      trivy: imageRef('trivy'),
+      gitleaks: imageRef('gitleaks'),
+      cosign: imageRef('cosign'),
+      gocoverCobertura: toolVersion('gocover-cobertura'),
+    },
+  };
+};

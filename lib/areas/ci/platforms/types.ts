@@ -1,0 +1,23 @@
+import type { StackModel } from '../../../model/index.js';
+import type { Config, PlannedFile } from '../../../plan/types.js';
+import type { Pipeline } from '../types.js';
+
+/**
+ * One CI platform: how the neutral pipeline is written in its idiom. A new platform is one module here and
+ * one template folder under templates/ci/<name>/.
+ */
+export interface CiPlatform {
+  name: Config['ci'];
+  label: string;
+  /** The pipeline file(s) it writes, repository-relative (known before planning, for the YAML check). */
+  files: string[];
+  plan: (pipeline: Pipeline, model: StackModel) => PlannedFile[];
+  /** For docs/ci-cd.md: how approvals, secrets and cloud logins work on this platform. */
+  docs: {
+    approval: string;
+    variables: string;
+    /** How the pipeline reaches each cloud without long-lived keys, or why it cannot. */
+    identity: string;
+    branchProtection: string;
+  };
+}

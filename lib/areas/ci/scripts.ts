@@ -1,0 +1,145 @@
+/** The shell scripts every platform's pipeline calls: one implementation of each step, checked once. */
+import type { ServiceModel, StackModel } from '../../model/index.js';
+import { deployLayout } from '../../plan/naming.js';
+import type { PlannedFile } from '../../plan/types.js';
+import { toolVersion } from '../../versions/index.js';
+import { allowList, ciScripts, gradleInitScript } from './pipeline.js';
+import type { Pipeline } from './types.js';
+import { deployVariables } from './variables.js';
+
+const script = (path: string, template: string, data: Record<string, unknown>, ownership: PlannedFile['ownership'] = 'managed'): PlannedFile => ({
+  path,
+  template: `ci/scripts/${template}`,
+  data,
+  ownership,
+  area: 'ci',
+  executable: path.endsWith('.sh'),
+});
+
+const strategyLabels = { rolling: 'rolling', 'blue-green': 'blue-green', canary: 'canary' } as const;
+
+const targetLabel = (pipeline: Pipeline): string => {
+  if (pipeline.orchestration === 'helm') return 'of the Helm release';
+  if (pipeline.orchestration === 'kustomize') return 'of the Kustomize overlay';
+  return { aws: 'on Amazon ECS', gcp: 'on Cloud Run', azure: 'on Azure Container Apps' }[pipeline.cloud];
+};
+
+const digestKey = (service: ServiceModel) => (service.migrations?.target === 'migrate' ? `${service.image.owner}-migrate` : service.image.owner);
+
+const deployData = (pipeline: Pipeline, model: StackModel) => {
+  const layout = deployLayout(model.config);
+  const running = model.services;
+  return {
+    project: pipeline.project,
+    cloud: pipeline.cloud,
+    orchestration: pipeline.orchestration,
+    strategy: pipeline.strategy,
+    strategyLabel: strategyLabels[pipeline.strategy],
+    targetLabel: targetLabel(pipeline),
+    kubernetes: pipeline.orchestration !== 'none',
+    variables: deployVariables(pipeline, model).filter((name) => name !== 'DB_INSTANCE'),
+    environments: pipeline.environments,
+    chart: layout.helmChart,
+    overlayRoot: layout.kustomizeOverlays,
+    images: pipeline.images.map((image) => ({ name: image.name, repository: image.repository, valuesKey: image.name })),
+    workloads: running.map((service) => service.name),
+    migrations: running
+      .filter((service) => service.migrations?.separate)
+      .map((service) => ({
+        service: service.name,
+        repository: service.migrations!.target === 'migrate' ? service.image.migrateRepository : service.image.repository,
+        digest: digestKey(service),
+        argv: service.migrations!.argv,
+        family: layout.migrationWorkload(service.name),
+        job: layout.migrationWorkload(service.name),
+      })),
+    ecsServices: running.map((service) => ({ name: layout.cloudWorkload(service.name), family: layout.cloudWorkload(service.name), repository: service.image.repository, digest: service.image.owner })),
+    cloudRunServices: running.filter((service) => service.kind !== 'worker').map((service) => ({ name: layout.cloudWorkload(service.name), service: service.name, repository: service.image.repository, digest: service.image.owner })),
+    containerApps: running.map((service) => ({ name: layout.cloudWorkload(service.name), service: service.name, repository: service.image.repository, digest: service.image.owner })),
+  };
+};
+
+/** The database check of the smoke test: the engine's own client, with the setting a service reads it from. */
+const databaseCheck = (model: StackModel) => {
+  const database = model.database;
+  if (!database) return undefined;
+  const engine = database.engine.engine;
+  const users = model.services.filter((service) => service.uses.includes(database));
+  for (const service of users) {
+    const setting = (part: string) =>
+      service.settings.find((candidate) => candidate.value.kind === 'datastore' && candidate.value.engine === engine && candidate.value.part === part)?.name;
+    const url = setting('url');
+    const host = setting('host');
+    const check =
+      engine === 'postgres'
+        ? url ? `pg_isready -d "$${url}"` : host ? `pg_isready -h "$${host}"` : undefined
+        : engine === 'mysql'
+          ? host ? `mysqladmin ping --host "$${host}" --silent` : undefined
+          : url ? `mongosh "$${url}" --quiet --eval 'db.runCommand({ ping: 1 })'` : undefined;
+    if (check) return { engine, image: database.engine.local.image, check, label: database.engine.label, secretOf: service.name, users: service.name };
+  }
+  return undefined;
+};
+
+const smokeData = (pipeline: Pipeline, model: StackModel) => {
+  const frontend = model.services.find((service) => service.kind === 'frontend' && service.health.kind === 'http');
+  const hasBackend = model.services.some((service) => service.kind === 'backend');
+  return {
+    environments: pipeline.environments,
+    kubernetes: pipeline.orchestration !== 'none',
+    services: model.services.flatMap((service) =>
+      service.health.kind === 'http'
+        ? [{ name: service.name, port: service.health.port, path: service.health.path, variable: service.name.toUpperCase().replace(/-/g, '_'), publicPrefix: '' }]
+        : [],
+    ),
+    frontend: frontend ? { proxiesApi: frontend.servedByNginx && hasBackend } : undefined,
+    database: pipeline.orchestration !== 'none' ? databaseCheck(model) : undefined,
+  };
+};
+
+const backupData = (model: StackModel) => {
+  const database = model.database!;
+  const cloud = model.config.cloud;
+  const engine = database.engine.engine;
+  const product = database.engine.managed[cloud].product;
+  if (cloud === 'aws') return engine === 'mongodb' ? { kind: 'docdb', product, noun: 'DocumentDB cluster' } : { kind: 'rds', product, noun: 'RDS instance' };
+  if (cloud === 'gcp' && engine !== 'mongodb') return { kind: 'cloudsql', product, noun: 'Cloud SQL instance' };
+  if (cloud === 'azure' && engine !== 'mongodb') return { kind: 'flexible', product, noun: 'flexible server', azureService: engine };
+  return {
+    kind: 'continuous',
+    product,
+    noun: cloud === 'gcp' ? 'Atlas cluster' : 'Cosmos DB account',
+    manualNote: `# ${product} keeps continuous backups with point-in-time restore; the restore point is now.\necho "backup: restore $instance to $(date -u +%Y-%m-%dT%H:%M:%SZ) if this deploy goes wrong"\nexit 0`,
+  };
+};
+
+export const planScripts = (pipeline: Pipeline, model: StackModel): PlannedFile[] => {
+  const freeze = pipeline.freeze;
+  const files = [
+    script(ciScripts.image, 'image.sh.ejs', { images: pipeline.images, tools: pipeline.tools }),
+    script(ciScripts.deploy, 'deploy.sh.ejs', deployData(pipeline, model)),
+    script(ciScripts.coverage, 'coverage-gate.sh.ejs', {}),
+    script(ciScripts.exceptions, 'check-exceptions.sh.ejs', {}),
+    script(ciScripts.smoke, 'smoke-test.sh.ejs', smokeData(pipeline, model)),
+    script(allowList, 'trivyignore.yaml.ejs', {}, 'sample'),
+  ];
+  if (freeze) files.push(script(ciScripts.freeze, 'freeze-check.sh.ejs', freezeData(freeze.window, freeze.timezone)));
+  if (pipeline.backup) files.push(script('scripts/ci/backup.sh', 'backup.sh.ejs', backupData(model)));
+  if (model.images.some((image) => image.family === 'java' && image.packageManager.name === 'gradle')) {
+    files.push(script(gradleInitScript, 'jacoco.init.gradle.ejs', { jacoco: toolVersion('jacoco') }));
+  }
+  return files;
+};
+
+const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** `Fri 12:00 - Mon 06:00` as minutes since Monday 00:00. */
+export const freezeData = (window: string, timezone: string) => {
+  const [from, to] = window.split(' - ');
+  const minutes = (point: string) => {
+    const [day, time] = point.split(' ');
+    const [hours, mins] = time.split(':').map(Number);
+    return days.indexOf(day) * 1440 + hours * 60 + mins;
+  };
+  return { window, timezone, start: minutes(from), end: minutes(to), startLabel: from, endLabel: to };
+};
