@@ -36,6 +36,9 @@ export const config = (name: string, fields: Pick<Config, 'services' | 'database
   registry: `ghcr.io/acme`,
   domain: `${name}.example.com`,
   team: 'platform',
+  coverageThreshold: '80',
+  deployFreeze: 'Fri 12:00 - Mon 06:00',
+  timezone: 'UTC',
   ...fields,
 });
 

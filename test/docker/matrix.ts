@@ -210,6 +210,9 @@ export const baseConfig = (name: string, services: Service[]): Config =>
     registry: 'ghcr.io/acme',
     domain: 'shop.example.com',
     team: 'platform',
+    coverageThreshold: '80',
+    deployFreeze: 'Fri 12:00 - Mon 06:00',
+    timezone: 'UTC',
   }) satisfies Config;
 
 /** Every variant in one project (front ends proxy /api to the first back end), plus a front end alone. */

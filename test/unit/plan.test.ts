@@ -30,6 +30,9 @@ export const exampleConfig: Answers = {
   registry: 'ghcr.io/acme',
   domain: 'shop.acme.io',
   team: 'checkout',
+  coverageThreshold: '80',
+  deployFreeze: 'Fri 12:00 - Mon 06:00',
+  timezone: 'UTC',
 };
 
 describe('naming', () => {

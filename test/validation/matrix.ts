@@ -79,13 +79,17 @@ export const matrixCases = (): MatrixCase[] => {
             cloud: cloud as Answers['cloud'],
             orchestration: orchestration as Answers['orchestration'],
             monitoring: (cloud === 'aws' && index % 9 === 0 ? 'cloudwatch' : chosenMonitoring) as Answers['monitoring'],
-            strategy: strategies[index % strategies.length] as Answers['strategy'],
+            // Per CI platform, a Latin square: every strategy meets every cloud and every orchestration once.
+            strategy: strategies[(choices('cloud').indexOf(cloud) + choices('orchestration').indexOf(orchestration)) % strategies.length] as Answers['strategy'],
             database: databases[index % databases.length] as Answers['database'],
             cache: caches[Math.floor(index / 2) % caches.length] as Answers['cache'],
             environments: environmentSets[index % environmentSets.length],
             registry: ['ghcr.io/acme', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme', 'europe-docker.pkg.dev/acme/apps', 'acme.azurecr.io/apps'][index % 4],
             domain: `${name}.acme.dev`,
             team: ['platform', 'checkout', 'search'][index % 3],
+            coverageThreshold: '80',
+            deployFreeze: 'Fri 12:00 - Mon 06:00',
+            timezone: 'UTC',
           },
         });
       }

@@ -1,0 +1,207 @@
+/**
+ * The pipeline's promises, checked on the generated files: the stage order, the approval before production,
+ * the freeze check and backup before migrations, blocking security scans, images tagged with the commit
+ * and the version and deployed by digest, OIDC logins, and the coverage threshold.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { parse } from 'yaml';
+import type { Answers } from '../../lib/catalog/option.js';
+import { serviceVariants } from '../validation/matrix.js';
+import { renderAnswers, writeRendered } from '../validation/generate.js';
+import { tempDir, writeTree } from '../helpers/folders.js';
+import { workflowFindings } from './workflow-security.js';
+
+const base: Answers = {
+  name: 'shop',
+  services: [serviceVariants[0], serviceVariants[5], serviceVariants[9], serviceVariants[13]],
+  ci: 'github-actions',
+  cloud: 'aws',
+  orchestration: 'helm',
+  monitoring: 'prometheus-grafana',
+  strategy: 'rolling',
+  database: 'postgres',
+  cache: 'redis',
+  environments: ['staging', 'production'],
+  registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme',
+  domain: 'shop.acme.dev',
+  team: 'platform',
+  coverageThreshold: '80',
+  deployFreeze: 'Fri 12:00 - Mon 06:00',
+  timezone: 'Europe/Berlin',
+};
+
+const render = (answers: Partial<Answers> = {}) => {
+  const files = renderAnswers({ ...base, ...answers });
+  const byPath = new Map(files.map((file) => [file.path, file.contents]));
+  return { files, byPath, get: (file: string) => byPath.get(file) ?? assert.fail(`${file} was not generated`) };
+};
+
+type Job = { needs?: string[]; environment?: { name: string }; permissions?: Record<string, string>; if?: string; steps: { name?: string; run?: string; uses?: string }[] };
+
+const jobsOf = (text: string) => (parse(text) as { jobs: Record<string, Job> }).jobs;
+
+describe('the GitHub Actions pipeline', () => {
+  const { get } = render();
+  const workflow = get('.github/workflows/pipeline.yml');
+  const jobs = jobsOf(workflow);
+
+  test('lint, test and security gate every build; builds gate staging; staging smoke gates production', () => {
+    const gates = Object.keys(jobs).filter((id) => /^(lint|check|test|image-test|audit|scan)-/.test(id));
+    assert.ok(gates.some((id) => id.startsWith('lint-')) && gates.some((id) => id.startsWith('test-')) && gates.includes('scan-secrets'));
+    for (const build of Object.keys(jobs).filter((id) => id.startsWith('build-'))) assert.deepEqual([...jobs[build].needs!].sort(), [...gates].sort(), build);
+    assert.ok(jobs['deploy-staging'].needs!.every((need) => need.startsWith('build-')));
+    assert.ok(jobs['deploy-production'].needs!.includes('smoke-staging'));
+    assert.deepEqual(jobs['smoke-production'].needs, ['deploy-production']);
+  });
+
+  test('production waits for its environment approval, checks the freeze, backs up, then migrates and deploys', () => {
+    assert.equal(jobs['deploy-production'].environment?.name, 'production');
+    const steps = jobs['deploy-production'].steps.map((step) => step.run ?? step.uses ?? '');
+    const at = (pattern: RegExp) => steps.findIndex((step) => pattern.test(step));
+    assert.ok(at(/freeze-check\.sh/) >= 0 && at(/freeze-check\.sh/) < at(/deploy\.sh production/));
+    assert.ok(at(/backup\.sh/) > at(/freeze-check/) && at(/backup\.sh/) < at(/deploy\.sh production/));
+    assert.equal(jobs['deploy-production'].if, "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'");
+  });
+
+  test('staging and production deploy the digests the build jobs wrote, never a tag', () => {
+    for (const env of ['staging', 'production']) {
+      const steps = jobs[`deploy-${env}`].steps;
+      assert.ok(steps.some((step) => step.uses?.startsWith('actions/download-artifact')), env);
+    }
+    const deploy = get('scripts/ci/deploy.sh');
+    assert.match(deploy, /--set-string "images\.[a-z-]+\.digest=\$\(digest_of [a-z-]+\)"/);
+    assert.doesNotMatch(deploy, /:latest|--set-string "images\.[a-z-]+\.tag/);
+    const image = get('scripts/ci/image.sh');
+    assert.match(image, /--tag "\$\{repository\}:\$\{commit\}"/);
+    assert.match(image, /imagetools create --tag "\$\{repository\}:\$\{version\}" "\$\{repository\}@\$\(digest_of\)"/);
+    assert.match(image, /--sbom=true --provenance=mode=max/);
+  });
+
+  test('migrations run before the rollout', () => {
+    const { get: getWith } = render({ services: [{ ...serviceVariants[5], migrations: { tool: 'prisma', command: 'npx prisma migrate deploy' } }] });
+    const deploy = getWith('scripts/ci/deploy.sh');
+    assert.ok(deploy.indexOf('  migrate api-express') > 0 && deploy.indexOf('  migrate api-express') < deploy.indexOf('helm upgrade --install'));
+  });
+
+  test('security jobs and the image scan fail on HIGH and CRITICAL findings', () => {
+    for (const id of ['audit-dependencies', 'scan-iac']) {
+      assert.match(jobs[id].steps.at(-1)!.run!, /--exit-code 1 --severity HIGH,CRITICAL --ignorefile \.trivyignore\.yaml/, id);
+    }
+    assert.match(jobs['scan-secrets'].steps.at(-1)!.run!, /gitleaks git --redact --no-banner --exit-code 1/);
+    assert.match(get('scripts/ci/image.sh'), /image --quiet --exit-code 1 --severity HIGH,CRITICAL/);
+  });
+
+  test('clouds are reached with OIDC, and only the jobs that need it may ask for a token', () => {
+    assert.doesNotMatch(workflow, /aws-access-key-id|aws-secret-access-key|credentials_json|client-secret|creds:/);
+    for (const [id, job] of Object.entries(jobs)) {
+      const writes = job.permissions?.['id-token'] === 'write';
+      assert.equal(writes, /^(build|deploy|smoke|image-test)-/.test(id), `${id} id-token`);
+    }
+  });
+
+  test('each test job checks its coverage against the threshold', () => {
+    const { byPath } = render({ coverageThreshold: '65' });
+    const gates = jobsOf(byPath.get('.github/workflows/pipeline.yml')!);
+    const measured = Object.entries(gates).filter(([id]) => id.startsWith('test-'));
+    assert.ok(measured.length >= 2);
+    for (const [id, job] of measured) {
+      assert.ok(job.steps.some((step) => /coverage-gate\.sh 65 /.test(step.run ?? '')) || job.steps.some((step) => /coverage is not measured/.test(step.run ?? '')), id);
+    }
+  });
+
+  test('passes the pipeline-security checks', () => {
+    assert.deepEqual(workflowFindings(workflow), []);
+  });
+
+  test('three environments: the first deploys from its own branch, main promotes the rest', () => {
+    const three = jobsOf(render({ environments: ['dev', 'staging', 'production'] }).get('.github/workflows/pipeline.yml'));
+    assert.match(three['deploy-dev'].if!, /refs\/heads\/dev'/);
+    assert.match(three['deploy-staging'].if!, /refs\/heads\/main'/);
+    assert.ok(three['deploy-production'].needs!.includes('smoke-staging'));
+    assert.ok(!three['deploy-staging'].needs!.includes('smoke-dev'));
+  });
+
+  test('a platform phase4 does not write yet plans no pipeline and says so', () => {
+    const { byPath } = render({ ci: 'jenkins' });
+    assert.ok(![...byPath.keys()].some((file) => file === 'Jenkinsfile' || file.startsWith('scripts/ci/')));
+  });
+});
+
+describe('pipeline-security checks fail on planted cases', () => {
+  const clean = `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    permissions:\n      contents: read\n    steps:\n      - uses: actions/checkout@${'a'.repeat(40)}\n      - run: echo ok\n`;
+  test('a clean workflow passes', () => assert.deepEqual(workflowFindings(clean), []));
+  const planted: Record<string, string> = {
+    'a title in a shell': clean.replace('echo ok', 'echo "${{ github.event.pull_request.title }}"'),
+    'a branch name in a shell': clean.replace('echo ok', 'echo ${{ github.head_ref }}'),
+    'an unpinned action': clean.replace(`@${'a'.repeat(40)}`, '@v5'),
+    'a job without permissions': clean.replace('    permissions:\n      contents: read\n', ''),
+    'write-all by default': clean.replace('permissions: {}', 'permissions: write-all'),
+    "a fork's code in pull_request_target": clean.replace('on: push', 'on: pull_request_target').replace(`@${'a'.repeat(40)}\n`, `@${'a'.repeat(40)}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`),
+  };
+  for (const [what, text] of Object.entries(planted)) {
+    test(what, () => assert.notDeepEqual(workflowFindings(text), []));
+  }
+});
+
+describe('the shared scripts', () => {
+  const { files } = render();
+  const dir = tempDir();
+  writeRendered(dir, files);
+  const sh = (script: string, args: string[], env: Record<string, string> = {}, cwd = dir) =>
+    spawnSync('sh', [path.join(dir, script), ...args], { cwd, env: { PATH: process.env.PATH!, HOME: dir, ...env }, encoding: 'utf8' });
+
+  test('the coverage gate reads Cobertura, JaCoCo and LCOV and fails below the threshold', () => {
+    const reports = writeTree(tempDir(), {
+      'cobertura.xml': '<?xml version="1.0"?>\n<coverage line-rate="0.8" lines-covered="80" lines-valid="100" version="1">\n</coverage>\n',
+      'jacoco.xml': '<report name="x"><package name="p"><counter type="LINE" missed="1" covered="1"/></package><counter type="INSTRUCTION" missed="5" covered="5"/><counter type="LINE" missed="30" covered="70"/></report>',
+      'lcov.info': 'SF:a.js\nLF:10\nLH:9\nend_of_record\n',
+    });
+    const gate = (threshold: string, report: string) => sh('scripts/ci/coverage-gate.sh', [threshold, path.join(reports, report)]).status;
+    assert.equal(gate('80', 'cobertura.xml'), 0);
+    assert.equal(gate('81', 'cobertura.xml'), 1);
+    assert.equal(gate('70', 'jacoco.xml'), 0);
+    assert.equal(gate('71', 'jacoco.xml'), 1);
+    assert.equal(gate('90', 'lcov.info'), 0);
+    assert.equal(gate('91', 'lcov.info'), 1);
+    assert.equal(gate('10', 'missing.xml'), 1);
+  });
+
+  test('the freeze check stops a deploy inside the window unless a reason is given', () => {
+    const now = new Date();
+    const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+    const at = (offsetHours: number) => {
+      const when = new Date(now.getTime() + offsetHours * 3600_000);
+      return `${day[when.getUTCDay()]} ${String(when.getUTCHours()).padStart(2, '0')}:00`;
+    };
+    const freeze = (window: string, env: Record<string, string> = {}) => {
+      const scripted = tempDir();
+      writeRendered(scripted, renderAnswers({ ...base, deployFreeze: window, timezone: 'UTC' }));
+      return spawnSync('sh', ['scripts/ci/freeze-check.sh'], { cwd: scripted, env: { PATH: process.env.PATH!, ...env }, encoding: 'utf8' });
+    };
+    const inside = `${at(-2)} - ${at(2)}`;
+    const outside = `${at(5)} - ${at(9)}`;
+    assert.equal(freeze(inside).status, 1);
+    const overridden = freeze(inside, { FREEZE_OVERRIDE_REASON: 'security fix for CVE-2026-1', CI_ACTOR: 'alice' });
+    assert.equal(overridden.status, 0);
+    assert.match(overridden.stdout, /OVERRIDDEN by alice: security fix/);
+    assert.equal(freeze(outside).status, 0);
+  });
+
+  test('an exception without an expiry or a reason fails the allow-list check', () => {
+    const check = (text: string) => {
+      const folder = writeTree(tempDir(), { '.trivyignore.yaml': text });
+      return sh('scripts/ci/check-exceptions.sh', ['.trivyignore.yaml'], {}, folder).status;
+    };
+    assert.equal(check(get('.trivyignore.yaml')), 0);
+    assert.equal(check('vulnerabilities:\n  - id: CVE-2026-1\n    statement: not reachable\n    expired_at: 2027-01-31\n'), 0);
+    assert.equal(check('vulnerabilities:\n  - id: CVE-2026-1\n    statement: not reachable\n'), 1);
+    assert.equal(check('vulnerabilities:\n  - id: CVE-2026-1\n    expired_at: 2027-01-31\n'), 1);
+  });
+
+  function get(file: string) {
+    return files.find((candidate) => candidate.path === file)!.contents;
+  }
+});
