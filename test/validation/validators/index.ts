@@ -1,5 +1,6 @@
 /** Every validator the matrix harness runs. An area that adds a file format adds its validator here. */
 import { buildkitChecks } from './buildkit.js';
+import { azurePipelinesSchema, circleciConfigSchema, githubWorkflowSchema, gitlabCiSchema } from './ci-schemas.js';
 import { dockerCompose } from './compose.js';
 import { composeSpecSchema } from './compose-schema.js';
 import { dockerfileUtils } from './dockerfile.js';
@@ -10,4 +11,8 @@ import { shellcheck } from './shellcheck.js';
 import type { Validator } from './types.js';
 import { yamllint } from './yamllint.js';
 
-export const validators: Validator[] = [yamllint, markdownlint, prettier, secretlint, shellcheck, dockerCompose, composeSpecSchema, dockerfileUtils, buildkitChecks];
+export const validators: Validator[] = [
+  yamllint, markdownlint, prettier, secretlint, shellcheck, dockerCompose, composeSpecSchema, dockerfileUtils, buildkitChecks,
+  // CI pipelines
+  githubWorkflowSchema, gitlabCiSchema, circleciConfigSchema, azurePipelinesSchema,
+];
