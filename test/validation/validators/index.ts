@@ -1,4 +1,5 @@
 /** Every validator the matrix harness runs. An area that adds a file format adds its validator here. */
+import { actionlint } from './actionlint.js';
 import { buildkitChecks } from './buildkit.js';
 import { azurePipelinesSchema, circleciConfigSchema, githubWorkflowSchema, gitlabCiSchema } from './ci-schemas.js';
 import { dockerCompose } from './compose.js';
@@ -14,5 +15,5 @@ import { yamllint } from './yamllint.js';
 export const validators: Validator[] = [
   yamllint, markdownlint, prettier, secretlint, shellcheck, dockerCompose, composeSpecSchema, dockerfileUtils, buildkitChecks,
   // CI pipelines
-  githubWorkflowSchema, gitlabCiSchema, circleciConfigSchema, azurePipelinesSchema,
+  actionlint, githubWorkflowSchema, gitlabCiSchema, circleciConfigSchema, azurePipelinesSchema,
 ];
