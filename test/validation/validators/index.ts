@@ -5,6 +5,8 @@ import { azurePipelinesSchema, circleciConfigSchema, githubWorkflowSchema, gitla
 import { dockerCompose } from './compose.js';
 import { composeSpecSchema } from './compose-schema.js';
 import { dockerfileUtils } from './dockerfile.js';
+import { gitlabCiLocal } from './gitlab-ci-local.js';
+import { groovyLint, jenkinsfileStructure } from './jenkinsfile.js';
 import { markdownlint } from './markdownlint.js';
 import { prettier } from './prettier.js';
 import { secretlint } from './secretlint.js';
@@ -15,5 +17,6 @@ import { yamllint } from './yamllint.js';
 export const validators: Validator[] = [
   yamllint, markdownlint, prettier, secretlint, shellcheck, dockerCompose, composeSpecSchema, dockerfileUtils, buildkitChecks,
   // CI pipelines
-  actionlint, githubWorkflowSchema, gitlabCiSchema, circleciConfigSchema, azurePipelinesSchema,
+  actionlint, githubWorkflowSchema, gitlabCiSchema, circleciConfigSchema, azurePipelinesSchema, gitlabCiLocal,
+  groovyLint, jenkinsfileStructure,
 ];
