@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { repoRoot } from '../../helpers/paths.js';
+import { readPipeline } from './ci-yaml.js';
+import type { Validator } from './types.js';
+
+// ajv-formats is CommonJS with `exports.default`: under NodeNext the default import is the module object.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+
+const schemasDir = path.join(repoRoot, 'test', 'validation', 'schemas');
+const compiled = new Map<string, ValidateFunction>();
+
+/** One schema of test/validation/schemas, compiled once per process (the Azure one takes 2-3 s). */
+export const ciSchema = (file: string): ValidateFunction => {
+  let validate = compiled.get(file);
+  if (!validate) {
+    const schema = JSON.parse(readFileSync(path.join(schemasDir, file), 'utf8'));
+    // strict: false for the non-standard keywords of these schemas; unicodeRegExp: false for a `\:` in Azure's.
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    addFormats(ajv);
+    validate = ajv.compile(schema);
+    compiled.set(file, validate);
+  }
+  return validate;
+};
+
+/** At most this many schema errors per file: anyOf-heavy schemas report dozens for one mistake. */
+const shownErrors = 12;
+
+export const describeSchemaErrors = (file: string, errors: ErrorObject[]): string[] => {
+  const lines = errors.slice(0, shownErrors).map((error) => {
+    const params = Object.keys(error.params).length > 0 ? ` ${JSON.stringify(error.params)}` : '';
+    return `${file}: ${error.instancePath || '/'} ${error.message ?? error.keyword}${params}`;
+  });
+  if (errors.length > shownErrors) lines.push(`${file}: ... and ${errors.length - shownErrors} more schema errors`);
+  return lines;
+};
+
+const schemaValidator = (name: string, schemaFile: string, applies: Validator['applies'], mustReject: Validator['mustReject'], gitlab = false): Validator => ({
+  name,
+  applies,
+  mustReject,
+  check: (files) => {
+    if (files.length === 0) return [`${name}: no file to check`];
+    return files.flatMap((file) => {
+      const { document, problems } = readPipeline(file, { gitlab });
+      if (problems.length > 0 || !document) return problems;
+      const validate = ciSchema(schemaFile);
+      return validate(document.toJS({ maxAliasCount: 1000 })) ? [] : describeSchemaErrors(file, validate.errors ?? []);
+    });
+  },
+});
+
+export const githubWorkflowPath = (file: string) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(file);
+
+export const githubWorkflowSchema = schemaValidator('github-workflow schema', 'github-workflow.json', githubWorkflowPath, {
+  path: 'ci.yml',
+  contents: 'name: ci\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    stepz:\n      - run: make\n',
+});
+
+export const gitlabCiSchema = schemaValidator(
+  'gitlab-ci schema',
+  'gitlab-ci.json',
+  (file) => file === '.gitlab-ci.yml',
+  { path: '.gitlab-ci.yml', contents: 'build:\n  stage: build\n  script: [make]\n  when: sometimes\n' },
+  true,
+);
+
+export const circleciConfigSchema = schemaValidator('circleci-config schema', 'circleci-config.json', (file) => file === '.circleci/config.yml', {
+  path: 'config.yml',
+  contents: 'version: 2.1\njobs:\n  build:\n    docker:\n      - image: cimg/base:2024.01\n    steps:\n      - checkout\n      - run:\n          comand: make\nworkflows:\n  main:\n    jobs: [build]\n',
+});
+
+export const azurePipelinesSchema = schemaValidator('azure-pipelines schema', 'azure-pipelines.json', (file) => file === 'azure-pipelines.yml', {
+  path: 'azure-pipelines.yml',
+  contents: 'trigger: [main]\npool:\n  vmImage: ubuntu-latest\nsteps:\n  - scrip: make\n',
+});
