@@ -26,7 +26,8 @@ export const readPipeline = (file: string, options: { gitlab?: boolean } = {}): 
   const documents = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: true, customTags: options.gitlab ? gitlabTags : [] });
   if (!Array.isArray(documents)) return { lineCounter, problems: [`${file}: holds no YAML document (empty)`] };
   const problems = documents.flatMap((document) => [...document.errors, ...document.warnings].map((error) => `${file}: YAML ${error.name === 'YAMLWarning' ? 'warning' : 'error'}: ${error.message}`));
-  if (documents.length !== 1) problems.push(`${file}: holds ${documents.length} YAML documents; the platform reads one`);
+  if (documents.length === 0) problems.push(`${file}: holds no YAML document (empty)`);
+  else if (documents.length !== 1) problems.push(`${file}: holds ${documents.length} YAML documents; the platform reads one`);
   else if (documents[0].contents === null) problems.push(`${file}: its YAML document is empty`);
   return { document: documents[0], lineCounter, problems };
 };

@@ -1,6 +1,7 @@
 /** Every validator the matrix harness runs. An area that adds a file format adds its validator here. */
 import { actionlint } from './actionlint.js';
 import { buildkitChecks } from './buildkit.js';
+import { ciShellBlocks } from './ci-shell-blocks.js';
 import { azurePipelinesSchema, circleciConfigSchema, githubWorkflowSchema, gitlabCiSchema } from './ci-schemas.js';
 import { dockerCompose } from './compose.js';
 import { composeSpecSchema } from './compose-schema.js';
@@ -18,5 +19,5 @@ export const validators: Validator[] = [
   yamllint, markdownlint, prettier, secretlint, shellcheck, dockerCompose, composeSpecSchema, dockerfileUtils, buildkitChecks,
   // CI pipelines
   actionlint, githubWorkflowSchema, gitlabCiSchema, circleciConfigSchema, azurePipelinesSchema, gitlabCiLocal,
-  groovyLint, jenkinsfileStructure,
+  groovyLint, jenkinsfileStructure, ciShellBlocks,
 ];
