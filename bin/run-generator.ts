@@ -5,6 +5,7 @@
  */
 import { createEnv } from 'yeoman-environment';
 import AppGenerator from '../generators/app/index.js';
+import CiGenerator from '../generators/ci/index.js';
 import ComposeGenerator from '../generators/compose/index.js';
 import DockerGenerator from '../generators/docker/index.js';
 import DocsGenerator from '../generators/docs/index.js';
@@ -12,6 +13,7 @@ import DocsGenerator from '../generators/docs/index.js';
 /** Every generator by name; a test keeps this list in step with generators/ and the areas. */
 export const generatorClasses: Record<string, unknown> = {
   app: AppGenerator,
+  ci: CiGenerator,
   compose: ComposeGenerator,
   docker: DockerGenerator,
   docs: DocsGenerator,

@@ -153,6 +153,15 @@ export const catalog = [
     default: ({ answers }) => `${answers.name ?? 'app'}.example.com`,
   }),
   text({
+    name: 'team',
+    description: 'Owning team, used in labels, CODEOWNERS-style metadata and alert routing',
+    message: 'Owning team',
+    pattern: dnsLabel,
+    patternHint: dnsLabelHint,
+    maxLength: 63,
+    default: () => 'platform',
+  }),
+  text({
     name: 'coverageThreshold',
     description: 'Minimum line coverage, in percent, below which a service\'s test job fails the pipeline',
     message: 'Minimum test coverage (%)',
@@ -182,15 +191,6 @@ export const catalog = [
       Intl.supportedValuesOf('timeZone').includes(value) || value === 'UTC'
         ? undefined
         : `'${value}' is not a time zone this system knows; use an IANA name such as Europe/Berlin`,
-  }),
-  text({
-    name: 'team',
-    description: 'Owning team, used in labels, CODEOWNERS-style metadata and alert routing',
-    message: 'Owning team',
-    pattern: dnsLabel,
-    patternHint: dnsLabelHint,
-    maxLength: 63,
-    default: () => 'platform',
   }),
 ] as const;
 

@@ -9,7 +9,7 @@ export interface Endpoint {
   host: string;
   port: number;
   user?: string;
-  /** The password itself, or a placeholder the area substitutes. */
+  /** The password itself, or a placeholder the area substitutes; empty for a server that asks for none. */
   password: string;
   database?: string;
 }
@@ -34,9 +34,14 @@ export const connectionValue = (datastore: DatastoreModel, value: Extract<Settin
       return `jdbc:${engine.scheme}://${address}/${endpoint.database ?? ''}`;
     case 'url': {
       const scheme = value.scheme ?? engine.scheme;
-      if (engine.engine === 'redis') return `${scheme}://:${endpoint.password}@${address}/0`;
-      const query = engine.engine === 'mongodb' ? '?authSource=admin' : '';
-      return `${scheme}://${endpoint.user}:${endpoint.password}@${address}/${endpoint.database}${query}`;
+      // A server that takes connections without a password (CI's throwaway test containers) gets a URL
+      // without one: no empty `user:@` for a driver to trip over.
+      const password = endpoint.password === '' ? '' : `:${endpoint.password}`;
+      const user = engine.engine === 'redis' ? '' : (endpoint.user ?? '');
+      const credentials = user || password ? `${user}${password}@` : '';
+      if (engine.engine === 'redis') return `${scheme}://${credentials}${address}/0`;
+      const query = engine.engine === 'mongodb' && credentials ? '?authSource=admin' : '';
+      return `${scheme}://${credentials}${address}/${endpoint.database}${query}`;
     }
   }
 };

@@ -12,6 +12,7 @@ import type { Answers } from '../../lib/catalog/option.js';
 import { serviceVariants } from '../validation/matrix.js';
 import { renderAnswers, writeRendered } from '../validation/generate.js';
 import { tempDir, writeTree } from '../helpers/folders.js';
+import { imageRef } from '../../lib/versions/index.js';
 import { workflowFindings } from './workflow-security.js';
 
 const base: Answers = {
@@ -87,10 +88,15 @@ describe('the GitHub Actions pipeline', () => {
   });
 
   test('security jobs and the image scan fail on HIGH and CRITICAL findings', () => {
+    // Each security job runs its case of check.sh in the tool's image.
+    const check = get('scripts/ci/check.sh');
+    const caseOf = (id: string) => new RegExp(`\\n  ${id}\\)\\n[^\\n]*\\n([^\\n]*)\\n`).exec(check)?.[1] ?? '';
     for (const id of ['audit-dependencies', 'scan-iac']) {
-      assert.match(jobs[id].steps.at(-1)!.run!, /--exit-code 1 --severity HIGH,CRITICAL --ignorefile \.trivyignore\.yaml/, id);
+      assert.equal(jobs[id].steps.at(-1)!.run, `docker run --rm -v "$PWD:/src" -w /src --entrypoint sh ${imageRef('trivy')} scripts/ci/check.sh ${id}`);
+      assert.match(caseOf(id), /--exit-code 1 --severity HIGH,CRITICAL --ignorefile \.trivyignore\.yaml/, id);
     }
-    assert.match(jobs['scan-secrets'].steps.at(-1)!.run!, /gitleaks git --redact --no-banner --exit-code 1/);
+    assert.match(jobs['scan-secrets'].steps.at(-1)!.run!, /scripts\/ci\/check\.sh scan-secrets$/);
+    assert.match(caseOf('scan-secrets'), /gitleaks git --redact --no-banner --exit-code 1/);
     assert.match(get('scripts/ci/image.sh'), /image --quiet --exit-code 1 --severity HIGH,CRITICAL/);
   });
 

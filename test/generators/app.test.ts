@@ -58,6 +58,9 @@ describe('phase4:app', () => {
       'environments',
       'registry',
       'domain',
+      'coverageThreshold',
+      'deployFreeze',
+      'timezone',
     ], 'team came from a flag, so it is not asked');
     const stored = storedAnswers(result.cwd);
     assert.equal(stored.ci, 'jenkins');

@@ -67,7 +67,7 @@ describe('installed package', () => {
   test('yo lists phase4 and its subgenerators', () => {
     const result = run(path.join(prefix, 'bin', 'yo'), ['--generators'], { cwd: home, env });
     assert.equal(result.status, 0, result.output);
-    assert.match(result.output, /phase4\n\s+compose\n\s+docker\n\s+docs\n/);
+    assert.match(result.output, /phase4\n\s+ci\n\s+compose\n\s+docker\n\s+docs\n/);
   });
 
   test('yo phase4 --defaults scaffolds the sample app, and yo phase4:docs re-runs from the stored answers', () => {

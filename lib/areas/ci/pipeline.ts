@@ -11,11 +11,36 @@ import { isWithin } from '../../repo-paths.js';
 import { buildImageOf, cacheOf, installCommands, lintCommands, wrapTest } from './languages.js';
 import type { SecurityJob, GeneratedCheck, ImageJob, LanguageJob, Pipeline, PipelineEnvironment, PipelineJob, ServiceContainer, TestJob } from './types.js';
 
+/** The scripts every platform's pipeline calls (scripts.ts plans them). */
+export const ciScripts = {
+  image: 'scripts/ci/image.sh',
+  deploy: 'scripts/ci/deploy.sh',
+  check: 'scripts/ci/check.sh',
+  freeze: 'scripts/ci/freeze-check.sh',
+  backup: 'scripts/ci/backup.sh',
+  coverage: 'scripts/ci/coverage-gate.sh',
+  exceptions: 'scripts/ci/check-exceptions.sh',
+  smoke: 'scripts/smoke-test.sh',
+} as const;
+
+/** The one allow-list of the security scans. */
+export const allowList = '.trivyignore.yaml';
+
+/** The shell scripts a pipeline with these choices gets: the freeze check and the backup only when used. */
+export const shellScriptsOf = (freeze: boolean, backup: boolean): string[] =>
+  Object.entries(ciScripts)
+    .filter(([name]) => (name !== 'freeze' || freeze) && (name !== 'backup' || backup))
+    .map(([, path]) => path);
+
 export const trunk = 'main';
 export const gradleInitScript = 'scripts/ci/jacoco.init.gradle';
 
-/** Test credentials of the throwaway datastores of test jobs: they exist only while the job runs. */
-const testPassword = 'test-only';
+/**
+ * The throwaway datastores of test jobs take connections without a password: they live only while the job
+ * runs, nothing outside it reaches them, and no credential-shaped string lands in the pipeline file.
+ */
+const testUser = (datastore: DatastoreModel): string | undefined =>
+  datastore.engine.engine === 'mysql' ? 'root' : datastore.engine.engine === 'mongodb' ? undefined : datastore.user;
 
 /** yamllint has no official image: the newest pinned Python image installs its pinned release. */
 const newestPython = () => refOf(runtimeTracks('python')[0] as { image: string; tag: string });
@@ -27,10 +52,8 @@ const serviceContainer = (datastore: DatastoreModel): ServiceContainer => {
   const env: { name: string; value: string }[] = [];
   const local = engine.local.imageEnv;
   if (local.database && datastore.database) env.push({ name: local.database, value: datastore.database });
-  if (local.user && datastore.user && engine.engine !== 'mongodb') env.push({ name: local.user, value: datastore.user });
-  if (engine.engine === 'mongodb' && local.user) env.push({ name: local.user, value: datastore.user ?? 'app' });
-  if (local.password) env.push({ name: local.password, value: testPassword });
-  if (engine.engine === 'mysql') env.push({ name: 'MYSQL_ROOT_PASSWORD', value: testPassword });
+  if (engine.engine === 'postgres') env.push({ name: local.user!, value: datastore.user! }, { name: 'POSTGRES_HOST_AUTH_METHOD', value: 'trust' });
+  if (engine.engine === 'mysql') env.push({ name: 'MYSQL_ALLOW_EMPTY_PASSWORD', value: 'yes' });
   return { name: datastore.host, image: engine.local.image, port: engine.port, env, health: engine.healthcheck.join(' ') };
 };
 
@@ -72,12 +95,16 @@ const testJob = (model: StackModel, service: ServiceModel, threshold: number): T
     datastores: datastores.map(serviceContainer),
     settings: (hostOf) =>
       service.settings.flatMap((setting) => {
-        if (setting.value.kind !== 'datastore') return setting.value.kind === 'plain' && setting.value.default !== undefined ? [] : setting.secret ? [{ name: setting.name, value: 'test-only' }] : [];
+        if (setting.value.kind !== 'datastore') {
+          // The application's own secrets (signing keys) get a stand-in; plain settings keep their defaults.
+          const hasDefault = setting.value.kind === 'plain' && setting.value.default !== undefined;
+          return setting.secret && !hasDefault ? [{ name: setting.name, value: 'test-only' }] : [];
+        }
         const value = setting.value;
         const datastore = datastores.find((candidate) => candidate.engine.engine === value.engine);
         if (!datastore) return [];
         const container = serviceContainer(datastore);
-        const endpoint = { host: hostOf(container), port: container.port, user: datastore.user, password: testPassword, database: datastore.database };
+        const endpoint = { host: hostOf(container), port: container.port, user: testUser(datastore), password: '', database: datastore.database };
         return [{ name: setting.name, value: connectionValue(datastore, value, endpoint) }];
       }),
     ...(wrapped.coverage ? { coverage: wrapped.coverage } : {}),
@@ -150,7 +177,7 @@ const securityJobs = (): SecurityJob[] => [
     id: 'audit-dependencies',
     title: 'dependency audit (Trivy)',
     image: imageRef('trivy'),
-    command: `sh ${'scripts/ci/check-exceptions.sh'} && trivy fs --quiet --scanners vuln --exit-code 1 --severity HIGH,CRITICAL --ignorefile ${'.trivyignore.yaml'} .`,
+    command: `sh ${ciScripts.exceptions} && trivy fs --quiet --scanners vuln --exit-code 1 --severity HIGH,CRITICAL --ignorefile ${allowList} .`,
     history: false,
   },
   {
@@ -164,7 +191,7 @@ const securityJobs = (): SecurityJob[] => [
     id: 'scan-iac',
     title: 'IaC scan (Trivy config)',
     image: imageRef('trivy'),
-    command: `trivy config --quiet --exit-code 1 --severity HIGH,CRITICAL --ignorefile ${'.trivyignore.yaml'} .`,
+    command: `trivy config --quiet --exit-code 1 --severity HIGH,CRITICAL --ignorefile ${allowList} .`,
     history: false,
   },
 ];
@@ -201,16 +228,6 @@ const imageJob = (model: StackModel, image: ImageModel): ImageJob => {
   };
 };
 
-export const ciScripts = {
-  image: 'scripts/ci/image.sh',
-  deploy: 'scripts/ci/deploy.sh',
-  freeze: 'scripts/ci/freeze-check.sh',
-  coverage: 'scripts/ci/coverage-gate.sh',
-  exceptions: 'scripts/ci/check-exceptions.sh',
-  smoke: 'scripts/smoke-test.sh',
-} as const;
-
-export const allowList = '.trivyignore.yaml';
 
 export const buildPipeline = (model: StackModel, otherFiles: PlannedFile[], pipelineFiles: string[]): Pipeline => {
   const config = model.config;
@@ -220,7 +237,9 @@ export const buildPipeline = (model: StackModel, otherFiles: PlannedFile[], pipe
   const images = model.images.map((image) => imageJob(model, image));
   const environments = environmentsOf(model);
   const production = environments[environments.length - 1];
-  const checks = generatedChecks(model, otherFiles, pipelineFiles, Object.values(ciScripts).filter((path) => path.endsWith('.sh')));
+  const [window, timezone] = [config.deployFreeze, config.timezone];
+  const backup = model.database !== undefined;
+  const checks = generatedChecks(model, otherFiles, pipelineFiles, shellScriptsOf(window !== 'none', backup));
   const security = securityJobs();
 
   const jobs: PipelineJob[] = [
@@ -244,7 +263,6 @@ export const buildPipeline = (model: StackModel, otherFiles: PlannedFile[], pipe
     }
   }
 
-  const [window, timezone] = [config.deployFreeze, config.timezone];
   return {
     project: model.project.name,
     trunk,
@@ -260,7 +278,7 @@ export const buildPipeline = (model: StackModel, otherFiles: PlannedFile[], pipe
     images,
     environments,
     production,
-    backup: model.database !== undefined,
+    backup,
     monorepo: model.images.length > 1,
     jobs,
     tools: {

@@ -118,13 +118,14 @@ export const planScripts = (pipeline: Pipeline, model: StackModel): PlannedFile[
   const files = [
     script(ciScripts.image, 'image.sh.ejs', { images: pipeline.images, tools: pipeline.tools }),
     script(ciScripts.deploy, 'deploy.sh.ejs', deployData(pipeline, model)),
+    script(ciScripts.check, 'check.sh.ejs', { jobs: [...pipeline.checks, ...pipeline.security] }),
     script(ciScripts.coverage, 'coverage-gate.sh.ejs', {}),
     script(ciScripts.exceptions, 'check-exceptions.sh.ejs', {}),
     script(ciScripts.smoke, 'smoke-test.sh.ejs', smokeData(pipeline, model)),
     script(allowList, 'trivyignore.yaml.ejs', {}, 'sample'),
   ];
   if (freeze) files.push(script(ciScripts.freeze, 'freeze-check.sh.ejs', freezeData(freeze.window, freeze.timezone)));
-  if (pipeline.backup) files.push(script('scripts/ci/backup.sh', 'backup.sh.ejs', backupData(model)));
+  if (pipeline.backup) files.push(script(ciScripts.backup, 'backup.sh.ejs', backupData(model)));
   if (model.images.some((image) => image.family === 'java' && image.packageManager.name === 'gradle')) {
     files.push(script(gradleInitScript, 'jacoco.init.gradle.ejs', { jacoco: toolVersion('jacoco') }));
   }

@@ -26,9 +26,12 @@ const actions = [
   'setup-helm',
 ] as const;
 
-/** `hashFiles('a', 'b')` of the dependency files: expression strings are single-quoted. */
+/**
+ * `hashFiles('a', 'b')` of the dependency files (expression strings are single-quoted); none without them:
+ * a cache nothing invalidates would serve stale packages.
+ */
 const cacheKey = (service: string, files: string[]) =>
-  `${service}-\${{ runner.os }}-\${{ hashFiles(${files.map((file) => `'${file.replace(/'/g, "''")}'`).join(', ')}) }}`;
+  files.length === 0 ? undefined : `${service}-\${{ runner.os }}-\${{ hashFiles(${files.map((file) => `'${file.replace(/'/g, "''")}'`).join(', ')}) }}`;
 
 /** From a service folder back to the repository root. */
 const upFrom = (folder: string, file: string) => (folder === '.' ? file : `${folder.split('/').map(() => '..').join('/')}/${file}`);
