@@ -7,7 +7,7 @@ import type { DatastoreModel, ImageModel, ServiceModel, StackModel } from '../..
 import { deployLayout } from '../../plan/naming.js';
 import type { PlannedFile } from '../../plan/types.js';
 import { imageRef, refOf, runtimeTracks, toolVersion } from '../../versions/index.js';
-import { isWithin } from '../../repo-paths.js';
+import { isWithin, relativePath } from '../../repo-paths.js';
 import { buildImageOf, cacheOf, installCommands, lintCommands, wrapTest } from './languages.js';
 import type { SecurityJob, GeneratedCheck, ImageJob, LanguageJob, Pipeline, PipelineEnvironment, PipelineJob, ServiceContainer, TestJob } from './types.js';
 
@@ -57,14 +57,6 @@ const serviceContainer = (datastore: DatastoreModel): ServiceContainer => {
   return { name: datastore.host, image: engine.local.image, port: engine.port, env, health: engine.healthcheck.join(' ') };
 };
 
-/** The folders a job depends on: the service's own, its build context's manifests, and what it embeds. */
-const pathsOf = (image: ImageModel): string[] => {
-  const folders = [image.source.path, ...image.frontEnds.map((frontEnd) => frontEnd.build.source.path)];
-  const files = image.dependencyFiles;
-  const all = [...folders.map((folder) => (folder === '.' ? '**' : `${folder}/**`)), ...files, image.dockerfile];
-  return [...new Set(all)];
-};
-
 const languageJob = (prefix: string, service: ServiceModel, run: string[]): LanguageJob | undefined => {
   const image = service.image;
   const buildImage = buildImageOf(image);
@@ -79,14 +71,13 @@ const languageJob = (prefix: string, service: ServiceModel, run: string[]): Lang
     run,
     cacheKeyFiles: image.dependencyFiles,
     cache: cacheOf(image),
-    paths: pathsOf(image),
   };
 };
 
 const testJob = (model: StackModel, service: ServiceModel, threshold: number): TestJob | undefined => {
   const test = service.source.commands.test;
   if (!test) return undefined;
-  const wrapped = wrapTest(service, test, relativeToService(service.path, gradleInitScript));
+  const wrapped = wrapTest(service, test, relativePath(service.path, gradleInitScript));
   const job = languageJob('test', service, wrapped.run);
   if (!job) return undefined;
   const datastores = service.uses;
@@ -111,9 +102,6 @@ const testJob = (model: StackModel, service: ServiceModel, threshold: number): T
     ...(wrapped.note ? { coverageNote: `${wrapped.note}; coverage is not measured, so the ${threshold}% threshold does not apply` } : {}),
   };
 };
-
-const relativeToService = (servicePath: string, file: string): string =>
-  servicePath === '.' ? file : `${servicePath.split('/').map(() => '..').join('/')}/${file}`;
 
 /** Checks of the files phase4 generated that the repository now owns, each only when such files exist. */
 const generatedChecks = (model: StackModel, otherFiles: PlannedFile[], pipelineFiles: string[], scripts: string[]): GeneratedCheck[] => {
@@ -224,7 +212,6 @@ const imageJob = (model: StackModel, image: ImageModel): ImageJob => {
     ...(needsMigrate ? { migrateRepository: image.migrateRepository } : {}),
     dockerfile: image.dockerfile,
     context: image.context,
-    paths: pathsOf(image),
   };
 };
 
@@ -279,13 +266,11 @@ export const buildPipeline = (model: StackModel, otherFiles: PlannedFile[], pipe
     environments,
     production,
     backup,
-    monorepo: model.images.length > 1,
     jobs,
     tools: {
       trivy: imageRef('trivy'),
       gitleaks: imageRef('gitleaks'),
       cosign: imageRef('cosign'),
-      gocoverCobertura: toolVersion('gocover-cobertura'),
     },
   };
 };

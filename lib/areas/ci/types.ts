@@ -41,8 +41,6 @@ export interface LanguageJob {
   cacheKeyFiles: string[];
   /** Folders the package manager caches, relative to the job's home (see cacheEnv). */
   cache: { paths: string[]; env: { name: string; value: string }[] };
-  /** Paths the job depends on: a monorepo runs it only when one of them changed. */
-  paths: string[];
 }
 
 export interface TestJob extends LanguageJob {
@@ -79,7 +77,6 @@ export interface ImageJob {
   migrateRepository?: string;
   dockerfile: string;
   context: string;
-  paths: string[];
 }
 
 export interface PipelineEnvironment {
@@ -118,8 +115,6 @@ export interface Pipeline {
   production: PipelineEnvironment;
   /** Whether the production deploy takes a backup of a database first. */
   backup: boolean;
-  /** Every path a monorepo's change detection watches, by image (build) and by job. */
-  monorepo: boolean;
   jobs: PipelineJob[];
   /** Tool images the shared scripts run in. */
   tools: Record<string, string>;

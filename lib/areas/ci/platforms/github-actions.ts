@@ -1,6 +1,7 @@
 /** GitHub Actions: one workflow, jobs with their own `permissions:`, environments as the approval gate. */
 import type { StackModel } from '../../../model/index.js';
 import { deployLayout } from '../../../plan/naming.js';
+import { joinPath, relativePath } from '../../../repo-paths.js';
 import { actionRef, toolVersion } from '../../../versions/index.js';
 import { ciScripts } from '../pipeline.js';
 import { registryLogin } from '../registry.js';
@@ -33,19 +34,14 @@ const actions = [
 const cacheKey = (service: string, files: string[]) =>
   files.length === 0 ? undefined : `${service}-\${{ runner.os }}-\${{ hashFiles(${files.map((file) => `'${file.replace(/'/g, "''")}'`).join(', ')}) }}`;
 
-/** From a service folder back to the repository root. */
-const upFrom = (folder: string, file: string) => (folder === '.' ? file : `${folder.split('/').map(() => '..').join('/')}/${file}`);
-
-const inFolder = (folder: string, file: string) => (folder === '.' ? file : `${folder}/${file}`);
-
 export const githubActions: CiPlatform = {
   name: 'github-actions',
   label: 'GitHub Actions',
   files: [workflow],
   plan: (pipeline: Pipeline, model: StackModel) => {
     const uses = Object.fromEntries(actions.map((key) => [key, actionRef(key)]));
-    const gates = pipeline.jobs.filter((job) => ['lint', 'test', 'security'].includes(job.stage)).map((job) => job.id);
-    const builds = pipeline.images.map((image) => `build-${image.name}`);
+    // The needs of the canonical job graph, as they are: every platform orders its jobs the same way.
+    const needsOf = (id: string) => pipeline.jobs.find((job) => job.id === id)!.needs;
     return [
       {
         path: workflow,
@@ -55,23 +51,24 @@ export const githubActions: CiPlatform = {
         data: {
           ...pipeline,
           uses,
+          scripts: ciScripts,
           workspace: '/github/home',
           threshold: pipeline.coverageThreshold,
           kubernetes: pipeline.orchestration !== 'none',
           registry: registryLogin(model.project.registry),
           branches: [...new Set([pipeline.trunk, ...pipeline.environments.map((env) => env.branch)])],
           nonProduction: pipeline.environments.filter((env) => !env.isProduction),
-          gates,
+          images: pipeline.images.map((image) => ({ ...image, needs: needsOf(`build-${image.name}`) })),
           lint: pipeline.lint.map((job) => ({ ...job, cacheKey: cacheKey(job.id, job.cacheKeyFiles) })),
           tests: pipeline.tests.map((job) => ({
             ...job,
             cacheKey: cacheKey(job.id, job.cacheKeyFiles),
-            gateScript: upFrom(job.workdir, ciScripts.coverage),
-            coverageReport: job.coverage ? inFolder(job.workdir, job.coverage.report) : undefined,
+            gateScript: relativePath(job.workdir, ciScripts.coverage),
+            coverageReport: job.coverage ? joinPath(job.workdir, job.coverage.report) : undefined,
           })),
           environments: pipeline.environments.map((env) => ({
             ...env,
-            needs: [...builds, ...(env.after ? [`smoke-${env.after}`] : [])],
+            needs: needsOf(`deploy-${env.name}`),
           })),
           deployVariables: deployVariables(pipeline, model),
           kubectlVersion: toolVersion('kubectl'),
