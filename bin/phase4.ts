@@ -20,15 +20,22 @@ const fail = (message: string, code: number) => {
   process.exitCode = code;
 };
 
-/** `phase4 detect`: detection with its evidence, as text or JSON; never loads Yeoman, never writes. */
-const runDetect = async (values: Record<string, unknown>) => {
+/** The folder to run in (`--cwd`, else the current one), checked; undefined after reporting why not. */
+const targetFolder = (values: Record<string, unknown>): string | undefined => {
   const cwd = path.resolve(typeof values.cwd === 'string' ? values.cwd : process.cwd());
   try {
     checkTargetFolder(cwd);
+    return cwd;
   } catch (error) {
-    if (isUsageError(error)) return fail(error.message, ExitCode.usage);
+    if (isUsageError(error)) return void fail(error.message, ExitCode.usage);
     throw error;
   }
+};
+
+/** `phase4 detect`: detection with its evidence, as text or JSON; never loads Yeoman, never writes. */
+const runDetect = async (values: Record<string, unknown>) => {
+  const cwd = targetFolder(values);
+  if (cwd === undefined) return;
   const { detect } = await import('../lib/detect/index.js');
   const detection = detect(cwd);
   if (values.json) return void process.stdout.write(`${JSON.stringify(detection, null, 2)}\n`);
@@ -59,13 +66,8 @@ const main = async () => {
   if (!generatorNames.includes(generator)) {
     return fail(`generator: unknown generator '${generator}'; use one of ${generatorNames.join(', ')}`, ExitCode.usage);
   }
-  const cwd = path.resolve(typeof values.cwd === 'string' ? values.cwd : process.cwd());
-  try {
-    checkTargetFolder(cwd);
-  } catch (error) {
-    if (isUsageError(error)) return fail(error.message, ExitCode.usage);
-    throw error;
-  }
+  const cwd = targetFolder(values);
+  if (cwd === undefined) return;
 
   // The bundle (built by `npm run build`) starts about twice as fast as Yeoman's separate modules.
   const bundle = path.join(path.dirname(fileURLToPath(import.meta.url)), 'run-generator.bundle.js');

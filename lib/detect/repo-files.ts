@@ -9,8 +9,8 @@ export const readText = (file: string): string | undefined => {
   }
 };
 
-export const readJson = (file: string): Record<string, any> | undefined => {
-  const text = readText(file);
+/** JSON text holding an object, or undefined when it is missing, not JSON or not an object. */
+export const parseJsonObject = (text: string | undefined): Record<string, any> | undefined => {
   if (text === undefined) return undefined;
   try {
     const value = JSON.parse(text);
@@ -19,6 +19,8 @@ export const readJson = (file: string): Record<string, any> | undefined => {
     return undefined;
   }
 };
+
+export const readJson = (file: string): Record<string, any> | undefined => parseJsonObject(readText(file));
 
 export const isDirectory = (file: string): boolean => {
   try {

@@ -6,6 +6,7 @@
 import { lstatSync, readFileSync, readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { compareText } from '../order.js';
+import { parseJsonObject } from './repo-files.js';
 
 /**
  * Folders never indexed: installed dependencies, build outputs, caches, virtual environments and vendored
@@ -130,14 +131,7 @@ export class RepoIndex {
 
   /** A JSON object file, or undefined when missing or not an object. */
   json(file: string): Record<string, any> | undefined {
-    const text = this.read(file);
-    if (text === undefined) return undefined;
-    try {
-      const value = JSON.parse(text);
-      return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
-    } catch {
-      return undefined;
-    }
+    return parseJsonObject(this.read(file));
   }
 
   /** Every indexed file with this base name, in order. */
