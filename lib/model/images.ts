@@ -199,6 +199,24 @@ export const planImages = (config: Config): ImageModel[] => {
     });
 };
 
+/**
+ * `./mvnw` or `./gradlew` (`../mvnw` from a module folder) when the detected commands use the wrapper: the
+ * project pins its tool version, and the wrapper sits at the root of the build context.
+ */
+export const usesBuildWrapper = (service: Service): boolean =>
+  Object.values(service.commands).some((command) => /^(?:\.\.?\/)+(mvnw|gradlew)\b/.test(command ?? ''));
+
+/**
+ * The test command when the project names none, for toolchains that have a standard one: the Dockerfile's
+ * test target and the pipeline's test job run the same command.
+ */
+const defaultTestOf = (service: Service, family: ImageFamily): string | undefined => {
+  if (family === 'go') return 'go test ./...';
+  if (family !== 'java') return undefined;
+  const wrapper = usesBuildWrapper(service);
+  return service.packageManager === 'gradle' ? `${wrapper ? './gradlew' : 'gradle'} --no-daemon test` : `${wrapper ? './mvnw' : 'mvn'} -B verify`;
+};
+
 const folderImages = (config: Config): ImageModel[] => {
   const byFolder = new Map<string, { service: Service; index: number }[]>();
   config.services.forEach((service, index) => {
@@ -217,6 +235,7 @@ const folderImages = (config: Config): ImageModel[] => {
     const context = buildContextOf(owner);
     const folderInContext = relativePath(context, owner.path);
     const packageManager = packageManagerOf(owner, context);
+    const test = owner.commands.test ?? defaultTestOf(owner, family);
     return {
       owner: owner.name,
       services: members.map(({ service }) => service.name),
@@ -236,7 +255,7 @@ const folderImages = (config: Config): ImageModel[] => {
       buildSecrets: secretsOf(owner, packageManager.name === 'yarn-berry'),
       commands: {
         ...(owner.commands.build !== undefined ? { build: owner.commands.build } : {}),
-        ...(owner.commands.test !== undefined ? { test: owner.commands.test } : {}),
+        ...(test !== undefined ? { test } : {}),
         ...(owner.commands.install !== undefined ? { install: owner.commands.install } : {}),
       },
       ...(owner.buildOutput !== undefined ? { buildOutput: owner.buildOutput } : {}),

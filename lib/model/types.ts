@@ -86,6 +86,7 @@ export interface ImageModel {
   workspacePackage?: string;
   user: RuntimeUser;
   buildSecrets: BuildSecret[];
+  /** The project's commands; `test` falls back to the toolchain's standard one (Go, Maven, Gradle). */
   commands: { build?: string; test?: string; install?: string };
   /** Where the build writes what is served or run, relative to the service folder. */
   buildOutput?: string;

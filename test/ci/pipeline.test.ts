@@ -76,7 +76,7 @@ describe('the GitHub Actions pipeline', () => {
     assert.match(deploy, /--set-string "images\.[a-z-]+\.digest=\$\(digest_of [a-z-]+\)"/);
     assert.doesNotMatch(deploy, /:latest|--set-string "images\.[a-z-]+\.tag/);
     const image = get('scripts/ci/image.sh');
-    assert.match(image, /--tag "\$\{repository\}:\$\{commit\}"/);
+    assert.match(image, /--tag "\$\{repository\}:sha-\$\{commit\}"/);
     assert.match(image, /imagetools create --tag "\$\{repository\}:\$\{version\}" "\$\{repository\}@\$\(digest_of\)"/);
     assert.match(image, /--sbom=true --provenance=mode=max/);
   });

@@ -74,8 +74,8 @@ const languageJob = (prefix: string, service: ServiceModel, run: string[]): Lang
   };
 };
 
-const testJob = (model: StackModel, service: ServiceModel, threshold: number): TestJob | undefined => {
-  const test = service.source.commands.test;
+const testJob = (service: ServiceModel, threshold: number): TestJob | undefined => {
+  const test = service.image.commands.test;
   if (!test) return undefined;
   const wrapped = wrapTest(service, test, relativePath(service.path, gradleInitScript));
   const job = languageJob('test', service, wrapped.run);
@@ -219,8 +219,10 @@ const imageJob = (model: StackModel, image: ImageModel): ImageJob => {
 export const buildPipeline = (model: StackModel, otherFiles: PlannedFile[], pipelineFiles: string[]): Pipeline => {
   const config = model.config;
   const threshold = Number(config.coverageThreshold);
-  const lint = model.services.flatMap((service) => languageJob('lint', service, lintCommands(service)) ?? []);
-  const tests = model.services.flatMap((service) => testJob(model, service, threshold) ?? []);
+  // One lint and one test job per image: a web service and its worker share their folder and commands.
+  const owners = model.services.filter((service) => service.image.owner === service.name);
+  const lint = owners.flatMap((service) => languageJob('lint', service, lintCommands(service)) ?? []);
+  const tests = owners.flatMap((service) => testJob(service, threshold) ?? []);
   const images = model.images.map((image) => imageJob(model, image));
   const environments = environmentsOf(model);
   const production = environments[environments.length - 1];

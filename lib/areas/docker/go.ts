@@ -33,7 +33,7 @@ export const planGoService = (model: StackModel, image: ImageModel) => {
       // The package the build command names, else the service's own folder when the module root (the build
       // context) holds several programs; else the module's only main package, found at build time.
       mainPackage: mainPackageOf(image.commands.build) ?? (image.folderInContext === '.' ? undefined : `./${image.folderInContext}`),
-      test: image.commands.test ?? 'go test ./...',
+      test: image.commands.test,
       probeFolder: probe?.folderInContext,
       migrate: migrateStage(model, image, 'build'),
       env: envPairs(owner.environment),

@@ -3,17 +3,13 @@
  * Java version) with cached dependencies, the application jar (Spring Boot's split into layers), and a JRE
  * runtime of the same version with container-aware memory.
  */
-import type { ImageModel, StackModel } from '../../model/index.js';
+import { type ImageModel, type StackModel, usesBuildWrapper } from '../../model/index.js';
 import type { JavaTrack } from '../../versions/index.js';
 import { cacheMount, commonData, envPairs, ownerOf, secretMount, trackImage } from './common.js';
 import { planJavaProbe } from './probe.js';
 
-/**
- * `./mvnw` or `./gradlew` (`../mvnw` from a module folder) when the detected commands use the wrapper: the
- * project pins its tool version, and the wrapper sits at the root of the build context.
- */
-export const usesWrapper = (image: ImageModel): boolean =>
-  Object.values(image.source.commands).some((command) => /^(?:\.\.?\/)+(mvnw|gradlew)\b/.test(command ?? ''));
+/** Whether the image builds with the project's Maven or Gradle wrapper. */
+export const usesWrapper = (image: ImageModel): boolean => usesBuildWrapper(image.source);
 
 /** A module of a multi-module build: its build files and wrapper sit at the root of the build context. */
 const isModule = (image: ImageModel) => image.folderInContext !== '.';
@@ -33,7 +29,7 @@ const maven = (image: ImageModel, track: JavaTrack) => {
     mounts: [cacheMount('/root/.m2/repository'), ...image.buildSecrets.map(secretMount)],
     install: image.commands.install ?? `${mvn} -B dependency:go-offline`,
     build: image.commands.build ?? `${mvn} -B -DskipTests package`,
-    test: image.commands.test ?? `${mvn} -B verify`,
+    test: image.commands.test,
     output: 'target',
   };
 };
@@ -55,7 +51,7 @@ const gradle = (image: ImageModel, track: JavaTrack) => {
     mounts: [cacheMount('/root/.gradle/caches'), cacheMount('/root/.gradle/wrapper'), ...image.buildSecrets.map(secretMount)],
     install: image.commands.install ?? `${command} --no-daemon dependencies`,
     build: image.commands.build ?? `${command} --no-daemon ${jarTask} -x test`,
-    test: image.commands.test ?? `${command} --no-daemon test`,
+    test: image.commands.test,
     output: 'build/libs',
   };
 };
