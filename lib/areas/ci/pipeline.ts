@@ -81,9 +81,10 @@ const testJob = (service: ServiceModel, threshold: number): TestJob | undefined 
   const job = languageJob('test', service, wrapped.run);
   if (!job) return undefined;
   const datastores = service.uses;
+  const containers = datastores.map(serviceContainer);
   return {
     ...job,
-    datastores: datastores.map(serviceContainer),
+    datastores: containers,
     settings: (hostOf) =>
       service.settings.flatMap((setting) => {
         if (setting.value.kind !== 'datastore') {
@@ -92,9 +93,9 @@ const testJob = (service: ServiceModel, threshold: number): TestJob | undefined 
           return setting.secret && !hasDefault ? [{ name: setting.name, value: 'test-only' }] : [];
         }
         const value = setting.value;
-        const datastore = datastores.find((candidate) => candidate.engine.engine === value.engine);
-        if (!datastore) return [];
-        const container = serviceContainer(datastore);
+        const index = datastores.findIndex((candidate) => candidate.engine.engine === value.engine);
+        if (index < 0) return [];
+        const [datastore, container] = [datastores[index], containers[index]];
         const endpoint = { host: hostOf(container), port: container.port, user: testUser(datastore), password: '', database: datastore.database };
         return [{ name: setting.name, value: connectionValue(datastore, value, endpoint) }];
       }),
