@@ -211,3 +211,65 @@ describe('the shared scripts', () => {
     return files.find((candidate) => candidate.path === file)!.contents;
   }
 });
+
+describe('images are rebuilt only when their sources change', () => {
+  // A monorepo of two services, each with its own context, and a fake docker that remembers what was pushed.
+  const services = [serviceVariants[5], serviceVariants[13]];
+  const repo = tempDir();
+  writeRendered(repo, renderAnswers({ ...base, services, registry: 'ghcr.io/acme' }));
+  for (const service of services) writeTree(repo, { [`${service.path}/main.txt`]: 'v1\n' });
+  const bin = writeTree(tempDir(), {
+    docker: `#!/bin/sh
+# buildx build: remembers the tags it pushes; imagetools inspect: answers for a remembered tag.
+log="$FAKE_REGISTRY"
+shift
+case "$1 $2" in
+  "build "*)
+    metadata=""; tags=""
+    while [ $# -gt 0 ]; do
+      case "$1" in --tag) tags="$tags $2"; shift ;; --tag=*) tags="$tags \${1#--tag=}" ;; --metadata-file) metadata="$2"; shift ;; esac
+      shift
+    done
+    digest="sha256:$(printf '%s' "$tags" | sha256sum | cut -c1-64)"
+    for tag in $tags; do echo "$tag $digest" >>"$log"; done
+    echo "built$tags" >>"$log.builds"
+    printf '{"containerimage.digest": "%s"}' "$digest" >"$metadata" ;;
+  "imagetools inspect")
+    line="$(grep "^$5 " "$log" | tail -n 1)" || exit 1
+    printf '{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"%s","size":1}\\n' "\${line#* }" ;;
+  "imagetools create")
+    digest="\${5#*@}"; echo "$4 $digest" >>"$log" ;;
+esac
+`,
+  });
+  spawnSync('chmod', ['+x', path.join(bin, 'docker')]);
+  const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo, encoding: 'utf8' });
+  git('init', '-q');
+  const registry = path.join(tempDir(), 'registry');
+  const build = (image: string) => {
+    git('add', '-A');
+    git('commit', '-qm', 'change');
+    const commit = git('rev-parse', 'HEAD').stdout.trim();
+    const result = spawnSync('sh', ['scripts/ci/image.sh', 'build', image], {
+      cwd: repo,
+      env: { PATH: `${bin}:${process.env.PATH}`, FAKE_REGISTRY: registry, CI_COMMIT: commit, CI_RUN_NUMBER: '1' },
+      encoding: 'utf8',
+    });
+    assert.equal(result.status, 0, result.stderr);
+    return result.stdout;
+  };
+  const builds = () => spawnSync('sh', ['-c', `cat "${registry}.builds" 2>/dev/null | wc -l`], { encoding: 'utf8' }).stdout.trim();
+
+  test('the first build pushes; a change elsewhere reuses the digest under the new commit tag; a change inside rebuilds', () => {
+    build('api-express');
+    build('api-go');
+    assert.equal(builds(), '2');
+    writeTree(repo, { 'services/api-go/main.txt': 'v2\n' });
+    assert.match(build('api-express'), /sources unchanged since .*; tagged sha-[0-9a-f]{40}, not rebuilt/);
+    assert.equal(builds(), '2');
+    build('api-go');
+    assert.equal(builds(), '3');
+    const digests = path.join(repo, 'build/ci/digests');
+    assert.match(spawnSync('cat', [path.join(digests, 'api-express')], { encoding: 'utf8' }).stdout, /^sha256:[0-9a-f]{64}$/m);
+  });
+});

@@ -113,10 +113,28 @@ const backupData = (model: StackModel) => {
   };
 };
 
+/**
+ * The git pathspecs an image is built from: its build context, Dockerfile, .dockerignore and the front ends
+ * it embeds. A context at the repository root leaves out the other images' folders, so a change in one
+ * service of a monorepo rebuilds that service's image and not its neighbours'.
+ */
+export const imageSources = (model: StackModel, owner: string): string[] => {
+  const image = model.images.find((candidate) => candidate.owner === owner)!;
+  const included = [image.context, image.dockerfile, image.dockerignore, ...image.frontEnds.map((frontEnd) => frontEnd.context)];
+  const inside = (path: string, folder: string) => folder === '.' || path === folder || path.startsWith(`${folder}/`);
+  const paths = included.filter((path, index) => !included.some((other, at) => at !== index && other !== path && inside(path, other)) && included.indexOf(path) === index);
+  const others = model.images
+    .filter((other) => other !== image && other.context !== '.')
+    .map((other) => other.context)
+    .filter((context) => paths.some((path) => inside(context, path)) && !included.some((path) => inside(path, context)));
+  return [...paths, ...[...new Set(others)].map((context) => `:(exclude)${context}`)];
+};
+
 export const planScripts = (pipeline: Pipeline, model: StackModel): PlannedFile[] => {
   const freeze = pipeline.freeze;
+  const images = pipeline.images.map((image) => ({ ...image, sources: imageSources(model, image.name) }));
   const files = [
-    script(ciScripts.image, 'image.sh.ejs', { images: pipeline.images, tools: pipeline.tools }),
+    script(ciScripts.image, 'image.sh.ejs', { images, tools: pipeline.tools }),
     script(ciScripts.deploy, 'deploy.sh.ejs', deployData(pipeline, model)),
     script(ciScripts.check, 'check.sh.ejs', { jobs: [...pipeline.checks, ...pipeline.security] }),
     script(ciScripts.coverage, 'coverage-gate.sh.ejs', {}),

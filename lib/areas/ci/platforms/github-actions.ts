@@ -86,6 +86,7 @@ export const githubActions: CiPlatform = {
     identity:
       'OpenID Connect: each job that logs in asks for `id-token: write` and exchanges the token for short-lived cloud credentials (an AWS IAM role, a GCP workload identity pool, an Azure federated credential). No cloud keys are stored in GitHub.',
     branchProtection:
-      'Protect `main`: require a pull request with one approving review, require the lint, test and security jobs of this workflow to pass, require branches to be up to date, and block force pushes. `gh api --method PUT repos/OWNER/REPO/branches/main/protection` applies it (see below).',
+      'Protect `main`: require a pull request with one approving review, require the lint, test and security jobs of this workflow to pass, require branches to be up to date, and block force pushes. `gh api --method PUT repos/OWNER/REPO/branches/main/protection` with those settings applies it.',
+    forceBuild: 'the `force_build` input of a manual run',
   },
 };

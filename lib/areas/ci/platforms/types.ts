@@ -19,5 +19,7 @@ export interface CiPlatform {
     /** How the pipeline reaches each cloud without long-lived keys, or why it cannot. */
     identity: string;
     branchProtection: string;
+    /** How a run sets CI_FORCE_BUILD=1, when the platform has its own way (a run input, a parameter). */
+    forceBuild?: string;
   };
 }
