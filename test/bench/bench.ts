@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: median wall time and peak memory of `phase4 --defaults` (a full scaffold into a fresh
- * copy each run) on the bundled sample app and on a generated monorepo of 50 services; and the time
- * detection takes on a generated repository of 20,000 files (its budget is 1 s: over it, the bench fails).
+ * copy each run) on the bundled sample app and on a generated monorepo of 50 services; what each area adds
+ * to a full scaffold of the sample app (its budget is 50 ms); and the time detection takes on a generated
+ * repository of 20,000 files (its budget is 1 s). Over a budget, the bench fails.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { areaNames } from '../../lib/areas/index.js';
 import { detect } from '../../lib/detect/index.js';
 import { bigRepository } from './big-repo.js';
 
@@ -55,6 +57,36 @@ const benchDetection = () => {
   }
 };
 
+/** Per area: the median of full scaffolds minus the median of scaffolds without it, each in a fresh process. */
+const areaBudgetMs = 50;
+const benchAreas = (source: string) => {
+  const core = path.join(root, 'test', 'bench', 'scaffold-core.mjs');
+  const time = (without: string) => {
+    const target = mkdtempSync(path.join(scratch, 'area-'));
+    const started = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, [core, source, target, without], { encoding: 'utf8' });
+    const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+    if (result.status !== 0) throw new Error(`scaffold without '${without}' failed:\n${result.stderr}`);
+    rmSync(target, { recursive: true, force: true });
+    return elapsed;
+  };
+  for (const area of areaNames) {
+    const full: number[] = [];
+    const without: number[] = [];
+    // Alternated, so drift in the machine's load falls on both sides alike.
+    for (let run = 0; run < runs; run += 1) {
+      full.push(time(''));
+      without.push(time(area));
+    }
+    const cost = median(full) - median(without);
+    console.log(`${`area ${area}`.padEnd(24)} adds ${cost.toFixed(0).padStart(4)} ms   (median ${median(full).toFixed(0)} ms with it, ${median(without).toFixed(0)} ms without)`);
+    if (cost > areaBudgetMs) {
+      console.error(`area ${area} adds more than its ${areaBudgetMs} ms budget to a full scaffold`);
+      process.exitCode = 1;
+    }
+  }
+};
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const bench = (label: string, source: string) => {
@@ -84,6 +116,7 @@ try {
   if (baseline.status !== 0) throw new Error('node does not start');
   bench('sample app (3 services)', path.join(root, 'examples', 'sample-app'));
   bench('monorepo (50 services)', monorepo(50));
+  benchAreas(path.join(root, 'examples', 'sample-app'));
   benchDetection();
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -120,7 +120,7 @@ const backupData = (model: StackModel) => {
  */
 export const imageSources = (model: StackModel, owner: string): string[] => {
   const image = model.images.find((candidate) => candidate.owner === owner)!;
-  const included = [image.context, image.dockerfile, image.dockerignore, ...image.frontEnds.map((frontEnd) => frontEnd.context)];
+  const included = [image.context, image.dockerfile, image.dockerignore, ...image.frontEnds.map((frontEnd) => frontEnd.build.context)];
   const inside = (path: string, folder: string) => folder === '.' || path === folder || path.startsWith(`${folder}/`);
   const paths = included.filter((path, index) => !included.some((other, at) => at !== index && other !== path && inside(path, other)) && included.indexOf(path) === index);
   const others = model.images
