@@ -94,6 +94,16 @@ const pep440Requirement = (declared: string, pinned: string): string => {
   }
 };
 
+/** `tool@version` for npm, `tool==version` (or the project's specifier, `tool>=1.8,<2`) for PyPI. */
+const specOf = (tool: string, version: string, ecosystem: 'npm' | 'pypi'): string =>
+  ecosystem === 'npm' ? `${tool}@${version}` : `${tool}${/^[0-9]/.test(version) ? `==${version}` : version}`;
+
+const withSpec = (tool: string, version: string, ecosystem: 'npm' | 'pypi', model: Omit<PackageManagerModel, 'version' | 'spec'>): PackageManagerModel => ({
+  ...model,
+  version,
+  spec: specOf(tool, version, ecosystem),
+});
+
 const packageManagerOf = (service: Service, context: string): PackageManagerModel => {
   const lockfile = service.lockfile === undefined ? undefined : relativePath(context, service.lockfile);
   const declared = service.packageManagerVersion;
@@ -101,18 +111,18 @@ const packageManagerOf = (service: Service, context: string): PackageManagerMode
   switch (service.packageManager) {
     case 'pnpm':
       // Older majors are pinned too, for lockfiles only they read (see detection: lockfileVersion 6.0 is pnpm 8's).
-      return { name: 'pnpm', version: toolRequirement(declared, [toolVersion('pnpm'), toolVersion('pnpm-8'), toolVersion('pnpm-7')], 'npm'), ...base };
+      return withSpec('pnpm', toolRequirement(declared, [toolVersion('pnpm'), toolVersion('pnpm-8'), toolVersion('pnpm-7')], 'npm'), 'npm', { name: 'pnpm', ...base });
     case 'yarn':
       if (isYarnBerry(service)) {
         // Corepack runs the Yarn release the project pins (packageManager), else the pinned Yarn 4.
-        return { name: 'yarn-berry', version: toolRequirement(declared, toolVersion('yarn-berry'), 'npm'), ...base, viaCorepack: true };
+        return withSpec('yarn', toolRequirement(declared, toolVersion('yarn-berry'), 'npm'), 'npm', { name: 'yarn-berry', ...base, viaCorepack: true });
       }
-      return { name: 'yarn', version: toolRequirement(declared, toolVersion('yarn'), 'npm'), ...base };
+      return withSpec('yarn', toolRequirement(declared, toolVersion('yarn'), 'npm'), 'npm', { name: 'yarn', ...base });
     case 'poetry':
     case 'uv':
     case 'pdm':
     case 'pipenv':
-      return { name: service.packageManager, version: toolRequirement(declared, toolVersion(service.packageManager), 'pypi'), ...base };
+      return withSpec(service.packageManager, toolRequirement(declared, toolVersion(service.packageManager), 'pypi'), 'pypi', { name: service.packageManager, ...base });
     default:
       return { name: service.packageManager, ...(declared !== undefined ? { version: declared } : {}), ...base };
   }

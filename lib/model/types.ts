@@ -53,6 +53,11 @@ export interface PackageManagerModel {
   name: Service['packageManager'] | 'yarn-berry';
   /** The version the project pins, or phase4's pinned one when it pins none. */
   version?: string;
+  /**
+   * What installs that version, as its own registry spells it: `pnpm@9.15.0`, `poetry==2.2.1`, or the
+   * project's range (`pnpm@^9`, `uv>=0.5,<0.6`); none for a manager that comes with its runtime (npm, pip, go).
+   */
+  spec?: string;
   /** True when the project's own pin (package.json `packageManager`) is used through corepack. */
   viaCorepack: boolean;
   /** The lockfile, relative to the build context. */

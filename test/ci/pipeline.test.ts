@@ -118,6 +118,13 @@ describe('the GitHub Actions pipeline', () => {
     }
   });
 
+  test("a package manager pinned by a range installs that range, in CI as in the Dockerfile", () => {
+    const poetry = { ...serviceVariants[10], packageManagerVersion: '>=1.8,<1.9' };
+    const { get: getWith } = render({ services: [poetry] });
+    assert.match(getWith('.github/workflows/pipeline.yml'), /pip install 'poetry>=1\.8,<1\.9'\n/);
+    assert.match(getWith(`${poetry.path}/Dockerfile`), /'poetry>=1\.8,<1\.9'/);
+  });
+
   test('passes the pipeline-security checks', () => {
     assert.deepEqual(workflowFindings(workflow), []);
   });

@@ -22,21 +22,21 @@ export const buildImageOf = (image: ImageModel): string | undefined => {
 
 /** Commands that install the package manager itself when the build image does not ship it. */
 export const packageManagerSetup = (image: ImageModel): string[] => {
-  const { name, version } = image.packageManager;
+  const { name, spec } = image.packageManager;
+  if (spec === undefined) return [];
   switch (name) {
     case 'pnpm':
-      return [`npm install --global pnpm@${shellWord(version ?? toolVersion('pnpm'))}`];
+      return [`npm install --global ${shellWord(spec)}`];
     case 'yarn-berry':
-      return [`npm install --global --force corepack@${toolVersion('corepack')}`, 'corepack enable yarn'];
+      // Corepack runs the Yarn release package.json's "packageManager" names, else the pinned one.
+      return [`npm install --global --force corepack@${toolVersion('corepack')}`, 'corepack enable yarn', `corepack install --global ${shellWord(spec)}`];
     case 'poetry':
-      return [`pip install poetry==${shellWord(version ?? toolVersion('poetry'))}`];
     case 'uv':
-      return [`pip install uv==${shellWord(version ?? toolVersion('uv'))}`];
     case 'pdm':
-      return [`pip install pdm==${shellWord(version ?? toolVersion('pdm'))}`];
     case 'pipenv':
-      return [`pip install pipenv==${shellWord(version ?? toolVersion('pipenv'))}`];
+      return [`pip install ${shellWord(spec)}`];
     default:
+      // Yarn 1 comes with the Node.js images.
       return [];
   }
 };

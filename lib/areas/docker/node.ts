@@ -41,17 +41,17 @@ const managerOf = (packageManager: PackageManagerModel): Manager =>
 export const managerLabel = (image: ImageModel): string => facts[managerOf(image.packageManager)].label;
 
 /** Installs the package manager at the version the project pins, or phase4's pin; npm and Bun come with their image. */
-const toolchainOf = (manager: Manager, version: string | undefined) => {
+const toolchainOf = (manager: Manager, spec: string | undefined) => {
   switch (manager) {
     case 'pnpm':
-      return { run: `npm install --global pnpm@${quote.shellWord(version ?? toolVersion('pnpm'))}`, env: [] };
+      return { run: `npm install --global ${quote.shellWord(spec ?? `pnpm@${toolVersion('pnpm')}`)}`, env: [] };
     case 'yarn':
       // The image may ship a Yarn 1 of its own; --force replaces it with the pinned one.
-      return { run: `npm install --global --force yarn@${quote.shellWord(version ?? toolVersion('yarn'))}`, env: [] };
+      return { run: `npm install --global --force ${quote.shellWord(spec ?? `yarn@${toolVersion('yarn')}`)}`, env: [] };
     case 'yarn-berry':
       // Corepack runs the Yarn release package.json's "packageManager" names; the global one is for projects that name none.
       return {
-        run: `npm install --global --force corepack@${toolVersion('corepack')} && corepack enable yarn && corepack install --global yarn@${quote.shellWord(version ?? toolVersion('yarn-berry'))}`,
+        run: `npm install --global --force corepack@${toolVersion('corepack')} && corepack enable yarn && corepack install --global ${quote.shellWord(spec ?? `yarn@${toolVersion('yarn-berry')}`)}`,
         env: [
           ['COREPACK_ENABLE_DOWNLOAD_PROMPT', '0'],
           // Plug'n'Play would need its loader at run time; a node_modules folder needs nothing.
@@ -165,7 +165,7 @@ export const planJavaScriptDependencies = (image: ImageModel, placement: StagePl
   const manager = managerOf(image.packageManager);
   const lockfile = image.packageManager.lockfile;
   const install = installsOf(manager, image, lockfile !== undefined);
-  const toolchain = toolchainOf(manager, image.packageManager.version);
+  const toolchain = toolchainOf(manager, image.packageManager.spec);
   const stages = { base: 'base', toolchain: 'toolchain', manifests: 'manifests', deps: 'deps' };
   for (const key of Object.keys(stages) as (keyof typeof stages)[]) stages[key] = `${placement.prefix}${stages[key]}`;
   return {

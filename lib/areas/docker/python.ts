@@ -23,15 +23,14 @@ const runtimeRequirements = (files: string[]): string[] => {
   return runtime.length > 0 ? runtime : files.slice(0, 1);
 };
 
-/** A pip requirement for a tool: `uv==0.13.8`, or the project's own specifier (`uv>=0.5,<0.6`). */
-const pipRequirement = (tool: string, version: string | undefined): string =>
-  `'${tool}${/^[0-9]/.test(version ?? '') ? `==${version}` : (version ?? `==${toolVersion(tool)}`)}'`;
+/** The package manager's pip requirement from the model (`uv==0.13.8`, or the project's `uv>=0.5,<0.6`), quoted. */
+const pipRequirement = (tool: string, spec: string | undefined): string => `'${spec ?? `${tool}==${toolVersion(tool)}`}'`;
 
 const exportFlows = {
   poetry: {
     label: 'Poetry',
     files: ['pyproject.toml', 'poetry.lock'],
-    tools: (version?: string) => `${pipRequirement('poetry', version)} 'poetry-plugin-export==${toolVersion('poetry-plugin-export')}'`,
+    tools: (spec?: string) => `${pipRequirement('poetry', spec)} 'poetry-plugin-export==${toolVersion('poetry-plugin-export')}'`,
     export: 'poetry export --only main --format requirements.txt --output requirements.lock',
     testEnv: ['POETRY_VIRTUALENVS_IN_PROJECT=true'],
     testCache: '/root/.cache/pypoetry',
@@ -40,7 +39,7 @@ const exportFlows = {
   pdm: {
     label: 'PDM',
     files: ['pyproject.toml', 'pdm.lock'],
-    tools: (version?: string) => pipRequirement('pdm', version),
+    tools: (spec?: string) => pipRequirement('pdm', spec),
     export: 'pdm export --prod --output requirements.lock',
     testEnv: ['PDM_CHECK_UPDATE=false'],
     testCache: '/root/.cache/pdm',
@@ -49,7 +48,7 @@ const exportFlows = {
   pipenv: {
     label: 'Pipenv',
     files: ['Pipfile', 'Pipfile.lock'],
-    tools: (version?: string) => pipRequirement('pipenv', version),
+    tools: (spec?: string) => pipRequirement('pipenv', spec),
     export: 'pipenv requirements --hash > requirements.lock',
     testEnv: ['PIPENV_VENV_IN_PROJECT=1'],
     testCache: '/root/.cache/pipenv',
@@ -69,7 +68,7 @@ const flowOf = (image: ImageModel): Flow => {
   if (manager === 'uv') {
     return {
       kind: 'uv',
-      tool: pipRequirement('uv', image.packageManager.version),
+      tool: pipRequirement('uv', image.packageManager.spec),
       workspace: builtFromParent(image),
       packageFlag: image.workspacePackage ? ` --package ${image.workspacePackage}` : '',
       manifestSelection: '\\( -name pyproject.toml -o -name uv.lock -o -name uv.toml -o -name .python-version \\)',
@@ -79,7 +78,7 @@ const flowOf = (image: ImageModel): Flow => {
   if (manager === 'poetry' || manager === 'pdm' || manager === 'pipenv') {
     const flow = exportFlows[manager];
     const lockfile = image.packageManager.lockfile ?? flow.files[1];
-    return { kind: 'export', ...flow, copies: [flow.files[0], lockfile].join(' '), tools: flow.tools(image.packageManager.version) };
+    return { kind: 'export', ...flow, copies: [flow.files[0], lockfile].join(' '), tools: flow.tools(image.packageManager.spec) };
   }
   // Requirement files are named relative to the service folder; the image installs them from the build context.
   const inContext = (file: string) => path.posix.normalize(path.posix.join(image.folderInContext, file));
