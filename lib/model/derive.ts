@@ -100,6 +100,7 @@ export const derive = (config: Config): StackModel => {
     }
   }
 
+  const apiBackend = services.find((service) => service.kind === 'backend' && service.port !== undefined);
   const environments = config.environments.map((name) => ({
     name,
     host: hostFor(config, name),
@@ -117,6 +118,7 @@ export const derive = (config: Config): StackModel => {
       production: environments[environments.length - 1],
     },
     services,
+    ...(apiBackend ? { apiBackend } : {}),
     images,
     datastores,
     ...(database ? { database } : {}),

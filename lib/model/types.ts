@@ -210,6 +210,11 @@ export interface StackModel {
     production: EnvironmentModel;
   };
   services: ServiceModel[];
+  /**
+   * The back end that answers /api/ behind the front ends (same-origin routing): the first back end with a
+   * port. nginx proxies to it, compose starts it first, Kubernetes lets front ends reach it.
+   */
+  apiBackend?: ServiceModel;
   images: ImageModel[];
   datastores: DatastoreModel[];
   database?: DatastoreModel;

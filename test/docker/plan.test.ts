@@ -8,7 +8,7 @@ import { dockerArea } from '../../lib/areas/docker/index.js';
 import { buildOutputCandidates, hashedAssetPattern } from '../../lib/areas/docker/frontend.js';
 import { mainPackageOf } from '../../lib/areas/docker/go.js';
 import { planIgnore } from '../../lib/areas/docker/ignore.js';
-import { apiBackendOf, planNginx } from '../../lib/areas/docker/nginx.js';
+import { planNginx } from '../../lib/areas/docker/nginx.js';
 import { requirementFiles } from '../../lib/areas/docker/python.js';
 import { derive } from '../../lib/model/derive.js';
 import type { ImageModel, ServiceModel } from '../../lib/model/types.js';
@@ -178,7 +178,7 @@ describe('docker area planning', () => {
 
   test('the front end proxies /api to the first back end, skipping workers and front ends', () => {
     const model = derive(baseConfig('proxy', [variant('node', 'npm', 'react'), variant('go', 'go', 'none'), variant('python', 'uv', 'fastapi'), variant('node', 'npm', 'express')]));
-    assert.equal(apiBackendOf(model)?.name, 'python-uv-fastapi');
+    assert.equal(model.apiBackend?.name, 'python-uv-fastapi');
     const web = model.services[0];
     assert.deepEqual(planNginx(model, web).upstream, { service: 'python-uv-fastapi', server: 'python-uv-fastapi:8000' });
     assert.equal(planNginx(solo, serviceOf('web')).upstream, undefined);

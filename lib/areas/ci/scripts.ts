@@ -83,7 +83,6 @@ const databaseCheck = (model: StackModel) => {
 
 const smokeData = (pipeline: Pipeline, model: StackModel) => {
   const frontend = model.services.find((service) => service.kind === 'frontend' && service.health.kind === 'http');
-  const hasBackend = model.services.some((service) => service.kind === 'backend');
   return {
     environments: pipeline.environments,
     kubernetes: pipeline.orchestration !== 'none',
@@ -92,7 +91,7 @@ const smokeData = (pipeline: Pipeline, model: StackModel) => {
         ? [{ name: service.name, port: service.health.port, path: service.health.path, variable: service.name.toUpperCase().replace(/-/g, '_'), publicPrefix: '' }]
         : [],
     ),
-    frontend: frontend ? { proxiesApi: frontend.servedByNginx && hasBackend } : undefined,
+    frontend: frontend ? { proxiesApi: frontend.servedByNginx && model.apiBackend !== undefined } : undefined,
     database: pipeline.orchestration !== 'none' ? databaseCheck(model) : undefined,
   };
 };

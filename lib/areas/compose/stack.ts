@@ -121,7 +121,7 @@ export const composeStack = (model: StackModel): ComposeStack => {
   const ports = new HostPorts();
   const settingsOf = localSettingsOf(model);
   const hasData = model.datastores.length > 0;
-  const firstBackend = model.services.find((service) => service.kind === 'backend' && service.port !== undefined);
+  const firstBackend = model.apiBackend;
   const migrations: MigrateEntry[] = [];
   const envFiles: ComposeStack['envFiles'] = [];
 

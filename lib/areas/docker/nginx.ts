@@ -27,10 +27,6 @@ export const nginxFiles = (service: ServiceModel['source']) => ({
   entrypointScript: inService(service, 'nginx/40-runtime-config.sh'),
 });
 
-/** Same-origin routing: the first back end (not worker) of the project answers /api/ behind the front end. */
-export const apiBackendOf = (model: StackModel): ServiceModel | undefined =>
-  model.services.find((service) => service.kind === 'backend' && service.port !== undefined);
-
 /**
  * Angular (17+) inlines critical CSS and loads the full style sheet with `onload="this.media='all'"`;
  * CSP allows exactly that handler through its hash with 'unsafe-hashes', and nothing else inline.
@@ -56,7 +52,7 @@ const contentSecurityPolicy = (service: ServiceModel): string => {
 };
 
 export const planNginx = (model: StackModel, service: ServiceModel) => {
-  const backend = apiBackendOf(model);
+  const backend = model.apiBackend;
   if (service.health.kind !== 'http') throw new Error(`internal: front end ${service.name} has no HTTP health route`);
   return {
     paths: nginxPaths,
