@@ -67,6 +67,9 @@ export const derive = (config: Config): StackModel => {
       notes.push(`${service.name}: no health route was found; probes check that port ${health.port} accepts connections (set services[].healthPath to use one${service.framework === 'spring-boot' ? ', or add spring-boot-starter-actuator' : ''})`);
     }
     const migrations = migrationsOf(service);
+    if (image.owner === service.name && image.commands.generate && image.packageManager.name === 'pnpm') {
+      notes.push(`${service.name}: pnpm keeps Prisma's generated client inside its store, which the production install does not have; set \`output\` in the schema's generator block to a folder of the service so the client ships with its sources`);
+    }
     return {
       name: service.name,
       path: service.path,

@@ -246,6 +246,7 @@ const folderImages = (config: Config): ImageModel[] => {
     const folderInContext = relativePath(context, owner.path);
     const packageManager = packageManagerOf(owner, context);
     const test = owner.commands.test ?? defaultTestOf(owner, family);
+    const generate = members.some(({ service }) => service.migrations?.tool === 'prisma') ? 'prisma generate' : undefined;
     return {
       owner: owner.name,
       services: members.map(({ service }) => service.name),
@@ -267,6 +268,7 @@ const folderImages = (config: Config): ImageModel[] => {
         ...(owner.commands.build !== undefined ? { build: owner.commands.build } : {}),
         ...(test !== undefined ? { test } : {}),
         ...(owner.commands.install !== undefined ? { install: owner.commands.install } : {}),
+        ...(generate !== undefined ? { generate } : {}),
       },
       ...(owner.buildOutput !== undefined ? { buildOutput: owner.buildOutput } : {}),
       dependencyFiles: dependencyFilesOf(owner, context),

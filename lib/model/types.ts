@@ -92,7 +92,16 @@ export interface ImageModel {
   user: RuntimeUser;
   buildSecrets: BuildSecret[];
   /** The project's commands; `test` falls back to the toolchain's standard one (Go, Maven, Gradle). */
-  commands: { build?: string; test?: string; install?: string };
+  commands: {
+    build?: string;
+    test?: string;
+    install?: string;
+    /**
+     * Code generated from the sources before they build or test, with the package's binaries on PATH
+     * (`prisma generate`: an install's postinstall cannot find a schema that is not copied yet).
+     */
+    generate?: string;
+  };
   /** Where the build writes what is served or run, relative to the service folder. */
   buildOutput?: string;
   /** Python: the image installs the project itself (a package), not only its dependencies. */

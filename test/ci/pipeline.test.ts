@@ -87,6 +87,19 @@ describe('the GitHub Actions pipeline', () => {
     assert.ok(deploy.indexOf('  migrate api-express') > 0 && deploy.indexOf('  migrate api-express') < deploy.indexOf('helm upgrade --install'));
   });
 
+  test('a Prisma service generates its client before lint, build and tests, migrates the test database first, and ships the client', () => {
+    const prisma = { ...serviceVariants[5], migrations: { tool: 'prisma', command: 'npx prisma migrate deploy' }, uses: ['postgres'] };
+    const { get: getWith } = render({ services: [prisma] });
+    const prismaJobs = jobsOf(getWith('.github/workflows/pipeline.yml'));
+    const runOf = (id: string) => prismaJobs[id].steps.find((step) => step.name === id.split('-')[0])!.run!.trim().split('\n');
+    assert.deepEqual(runOf('lint-api-express'), ['npx --no-install prisma generate', 'npm run lint']);
+    assert.deepEqual(runOf('test-api-express').slice(0, 2), ['npx --no-install prisma generate', 'npx prisma migrate deploy']);
+    assert.match(runOf('test-api-express')[2], /c8@[\d.]+ .* npm test$/);
+    const dockerfile = getWith(`${prisma.path}/Dockerfile`);
+    assert.ok(dockerfile.indexOf('RUN prisma generate') > dockerfile.indexOf('COPY . .'));
+    assert.match(dockerfile, /\nCOPY --from=build \/app\/node_modules\/\.prism\[a\] \/app\/node_modules\/\.prisma\/\n/);
+  });
+
   test('security jobs and the image scan fail on HIGH and CRITICAL findings', () => {
     // Each security job runs its case of check.sh in the tool's image.
     const check = get('scripts/ci/check.sh');

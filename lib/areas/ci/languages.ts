@@ -71,6 +71,24 @@ const defaultInstall = (image: ImageModel): string | undefined => {
   }
 };
 
+/** Runs a binary of the project's own dependencies with its package manager (run from the service folder). */
+const localBinary = (image: ImageModel, command: string): string => {
+  switch (image.packageManager.name) {
+    case 'pnpm':
+      return `pnpm exec ${command}`;
+    case 'yarn':
+    case 'yarn-berry':
+      return `yarn run ${command}`;
+    case 'bun':
+      return `bun x ${command}`;
+    default:
+      return `npx --no-install ${command}`;
+  }
+};
+
+/** Code generated from the sources (prisma generate), before anything lints, builds or tests them. */
+export const generateCommands = (image: ImageModel): string[] => (image.commands.generate ? [localBinary(image, image.commands.generate)] : []);
+
 export const installCommands = (image: ImageModel): string[] => {
   const install = image.source.commands.install ?? defaultInstall(image);
   return [...packageManagerSetup(image), ...(install ? [install] : [])];

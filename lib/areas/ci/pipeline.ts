@@ -8,7 +8,7 @@ import { deployLayout } from '../../plan/naming.js';
 import type { PlannedFile } from '../../plan/types.js';
 import { imageRef, refOf, runtimeTracks, toolVersion } from '../../versions/index.js';
 import { isWithin, relativePath } from '../../repo-paths.js';
-import { buildImageOf, cacheOf, installCommands, lintCommands, wrapTest } from './languages.js';
+import { buildImageOf, cacheOf, generateCommands, installCommands, lintCommands, wrapTest } from './languages.js';
 import type { SecurityJob, GeneratedCheck, ImageJob, LanguageJob, Pipeline, PipelineEnvironment, PipelineJob, ServiceContainer, TestJob } from './types.js';
 
 /** The scripts every platform's pipeline calls (scripts.ts plans them). */
@@ -68,7 +68,7 @@ const languageJob = (prefix: string, service: ServiceModel, run: string[]): Lang
     workdir: service.path,
     image: buildImage,
     install: installCommands(image),
-    run,
+    run: [...generateCommands(image), ...run],
     cacheKeyFiles: image.dependencyFiles,
     cache: cacheOf(image),
   };
@@ -78,7 +78,9 @@ const testJob = (service: ServiceModel, threshold: number): TestJob | undefined 
   const test = service.image.commands.test;
   if (!test) return undefined;
   const wrapped = wrapTest(service, test, relativePath(service.path, gradleInitScript));
-  const job = languageJob('test', service, wrapped.run);
+  // Integration tests meet the schema the release will have: the service's own migrations run first.
+  const migrate = service.migrations?.separate && service.uses.length > 0 ? [service.migrations.command] : [];
+  const job = languageJob('test', service, [...migrate, ...wrapped.run]);
   if (!job) return undefined;
   const datastores = service.uses;
   const containers = datastores.map(serviceContainer);

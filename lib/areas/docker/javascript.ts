@@ -30,6 +30,13 @@ export const planJavaScriptService = (model: StackModel, image: ImageModel) => {
     ...commonData(model, image, `${runtime} ${what} (${where})`),
     deps,
     build: buildCommand(image, standalone || owner.kind === 'frontend'),
+    generate: image.commands.generate,
+    // Prisma writes its client into node_modules/.prisma, which the production install does not have:
+    // the runtime takes it from the build (where the hoisting package managers put it).
+    generatedClient:
+      image.commands.generate && image.packageManager.name !== 'pnpm'
+        ? [...new Set(['/app', image.workdir])].map((folder) => `${folder}/node_modules/.prisma`)
+        : [],
     test: image.commands.test,
     migrate: migrateStage(model, image, 'build'),
     // In a workspace, Next.js traces from the workspace root, so server.js lands at the member's path inside.
