@@ -79,3 +79,10 @@ export const actionRef = (key: string): string => {
 
 export const allActions = (): Record<string, { action: string; version: string; sha: string }> =>
   (versions as unknown as { actions: Record<string, { action: string; version: string; sha: string }> }).actions ?? {};
+
+/** A CircleCI machine-executor image pinned by its dated tag: `ubuntu-2404:2025.09.1`. */
+export const machineImage = (key: string): string => {
+  const entry = (versions as unknown as { machineImages?: Record<string, { name: string; version: string }> }).machineImages?.[key];
+  if (!entry) throw new Error(`internal: no pinned machine image '${key}' in lib/versions/versions.json`);
+  return `${entry.name}:${entry.version}`;
+};

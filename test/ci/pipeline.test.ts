@@ -88,7 +88,7 @@ describe('the GitHub Actions pipeline', () => {
   });
 
   test('a Prisma service generates its client before lint, build and tests, migrates the test database first, and ships the client', () => {
-    const prisma = { ...serviceVariants[5], migrations: { tool: 'prisma', command: 'npx prisma migrate deploy' }, uses: ['postgres'] };
+    const prisma = { ...serviceVariants[5], migrations: { tool: 'prisma' as const, command: 'npx prisma migrate deploy' }, uses: ['postgres' as const] };
     const { get: getWith } = render({ services: [prisma] });
     const prismaJobs = jobsOf(getWith('.github/workflows/pipeline.yml'));
     const runOf = (id: string) => prismaJobs[id].steps.find((step) => step.name === id.split('-')[0])!.run!.trim().split('\n');

@@ -181,7 +181,7 @@ const ciValidators = [actionlint, githubWorkflowSchema, gitlabCiSchema, circleci
 describe('the CI validators are registered and pass valid samples', () => {
   // A validator in the matrix must match generated files: those of the platforms phase4 writes are there.
   test('the validators of the pipelines phase4 writes are in the matrix harness', () => {
-    for (const validator of [actionlint, githubWorkflowSchema]) assert.ok(validators.includes(validator), validator.name);
+    for (const validator of [actionlint, githubWorkflowSchema, circleciConfigSchema, ciShellBlocks]) assert.ok(validators.includes(validator), validator.name);
   });
 
   const root = writeTree(tempDir(), sampleTree);

@@ -30,6 +30,7 @@ export const planDocs = (pipeline: Pipeline, model: StackModel, platform: CiPlat
       nodeId,
       variables: variables.map((name) => ({ name, meaning: variableMeaning[name] })),
       registry,
+      registryText: platform.docs.registry?.(registry, pipeline.project),
       scripts: ciScripts,
       kubernetes: pipeline.orchestration !== 'none',
     },

@@ -1,5 +1,6 @@
 import type { StackModel } from '../../../model/index.js';
 import type { Config, PlannedFile } from '../../../plan/types.js';
+import type { RegistryLogin } from '../registry.js';
 import type { Pipeline } from '../types.js';
 
 /**
@@ -21,5 +22,7 @@ export interface CiPlatform {
     branchProtection: string;
     /** How a run sets CI_FORCE_BUILD=1, when the platform has its own way (a run input, a parameter). */
     forceBuild?: string;
+    /** How the build jobs log in to the registry, where the platform differs from GitHub's wording (job token, cloud identity, robot account). */
+    registry?: (login: RegistryLogin, project: string) => string | undefined;
   };
 }
