@@ -100,6 +100,23 @@ describe('the GitHub Actions pipeline', () => {
     assert.match(dockerfile, /\nCOPY --from=build \/app\/node_modules\/\.prism\[a\] \/app\/node_modules\/\.prisma\/\n/);
   });
 
+  test("a Go project's golangci-lint is installed at the major its configuration is written for", () => {
+    const linted = { ...serviceVariants[13], commands: { ...serviceVariants[13].commands, lint: 'golangci-lint run' } };
+    const install = jobsOf(render({ services: [linted] }).get('.github/workflows/pipeline.yml'))['lint-api-go'].steps.find((step) => step.name === 'install')!.run!;
+    const bin = writeTree(tempDir(), { go: '#!/bin/sh\necho "go $*"\n' });
+    spawnSync('chmod', ['+x', path.join(bin, 'go')]);
+    const installed = (files: Record<string, string>) => {
+      const folder = writeTree(tempDir(), { 'go.mod': 'module x\n', ...files });
+      const result = spawnSync('sh', ['-ec', install], { cwd: folder, env: { PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+      return result.stdout.split('\n').find((line) => line.startsWith('go install'));
+    };
+    assert.match(installed({}) ?? '', /golangci-lint\/v2\/cmd\/golangci-lint@v2\./);
+    assert.match(installed({ '.golangci.yml': 'version: "2"\nlinters:\n  default: standard\n' }) ?? '', /golangci-lint\/v2\/cmd/);
+    assert.match(installed({ '.golangci.toml': 'version = "2"\n' }) ?? '', /golangci-lint\/v2\/cmd/);
+    assert.match(installed({ '.golangci.yml': 'linters:\n  enable:\n    - govet\n' }) ?? '', /golangci\/golangci-lint\/cmd\/golangci-lint@v1\./);
+  });
+
   test('security jobs and the image scan fail on HIGH and CRITICAL findings', () => {
     // Each security job runs its case of check.sh in the tool's image.
     const check = get('scripts/ci/check.sh');

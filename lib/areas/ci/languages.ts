@@ -211,6 +211,22 @@ export const wrapTest = (service: ServiceModel, test: string, gradleInitScript: 
 };
 
 /** The lint command: the project's own, else the language's standard checker where it has one. */
+/**
+ * Linters a project's own lint command runs that its build image lacks, installed at phase4's pin:
+ * golangci-lint 2, or 1 where the project's configuration is still in version 1's format.
+ */
+export const lintToolInstalls = (service: ServiceModel): string[] => {
+  const own = service.source.commands.lint ?? '';
+  if (toolchainOf(service.image) !== 'go' || !/(^|[;&|]\s*)golangci-lint\b/.test(own)) return [];
+  const v2 = `github.com/golangci/golangci-lint/v2/cmd/golangci-lint@${toolVersion('golangci-lint')}`;
+  const v1 = `github.com/golangci/golangci-lint/cmd/golangci-lint@${toolVersion('golangci-lint-v1')}`;
+  // golangci-lint reads the nearest .golangci.* up to the repository root; version 2 files say `version: "2"`.
+  return [
+    `config="$(ls .golangci.* "$(git rev-parse --show-toplevel 2>/dev/null || echo .)"/.golangci.* 2>/dev/null | head -n 1)"`,
+    `if [ -z "$config" ] || grep -Eq '^[{[:space:]]*"?version"?[[:space:]]*[:=][[:space:]]*"?2' "$config"; then go install ${v2}; else go install ${v1}; fi`,
+  ];
+};
+
 export const lintCommands = (service: ServiceModel): string[] => {
   const own = service.source.commands.lint;
   if (own) return [own];

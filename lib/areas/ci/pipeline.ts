@@ -8,7 +8,7 @@ import { deployLayout } from '../../plan/naming.js';
 import type { PlannedFile } from '../../plan/types.js';
 import { imageRef, refOf, runtimeTracks, toolVersion } from '../../versions/index.js';
 import { isWithin, relativePath } from '../../repo-paths.js';
-import { buildImageOf, cacheOf, generateCommands, installCommands, lintCommands, wrapTest } from './languages.js';
+import { buildImageOf, cacheOf, generateCommands, installCommands, lintCommands, lintToolInstalls, wrapTest } from './languages.js';
 import type { SecurityJob, GeneratedCheck, ImageJob, LanguageJob, Pipeline, PipelineEnvironment, PipelineJob, ServiceContainer, TestJob } from './types.js';
 
 /** The scripts every platform's pipeline calls (scripts.ts plans them). */
@@ -57,7 +57,7 @@ const serviceContainer = (datastore: DatastoreModel): ServiceContainer => {
   return { name: datastore.host, image: engine.local.image, port: engine.port, env, health: engine.healthcheck.join(' ') };
 };
 
-const languageJob = (prefix: string, service: ServiceModel, run: string[]): LanguageJob | undefined => {
+const languageJob = (prefix: string, service: ServiceModel, run: string[], tools: string[] = []): LanguageJob | undefined => {
   const image = service.image;
   const buildImage = buildImageOf(image);
   if (!buildImage || run.length === 0) return undefined;
@@ -67,7 +67,7 @@ const languageJob = (prefix: string, service: ServiceModel, run: string[]): Lang
     installDir: image.context,
     workdir: service.path,
     image: buildImage,
-    install: installCommands(image),
+    install: [...installCommands(image), ...tools],
     run: [...generateCommands(image), ...run],
     cacheKeyFiles: image.dependencyFiles,
     cache: cacheOf(image),
@@ -224,7 +224,7 @@ export const buildPipeline = (model: StackModel, otherFiles: PlannedFile[], pipe
   const threshold = Number(config.coverageThreshold);
   // One lint and one test job per image: a web service and its worker share their folder and commands.
   const owners = model.services.filter((service) => service.image.owner === service.name);
-  const lint = owners.flatMap((service) => languageJob('lint', service, lintCommands(service)) ?? []);
+  const lint = owners.flatMap((service) => languageJob('lint', service, lintCommands(service), lintToolInstalls(service)) ?? []);
   const tests = owners.flatMap((service) => testJob(service, threshold) ?? []);
   const images = model.images.map((image) => imageJob(model, image));
   const environments = environmentsOf(model);
