@@ -79,3 +79,10 @@ export const actionRef = (key: string): string => {
 
 export const allActions = (): Record<string, { action: string; version: string; sha: string }> =>
   (versions as unknown as { actions: Record<string, { action: string; version: string; sha: string }> }).actions ?? {};
+
+/** An Azure Pipelines task at its pinned major version: `AzureCLI@2`. */
+export const azureTaskRef = (key: string): string => {
+  const entry = (versions as unknown as { azureTasks?: Record<string, { task: string; version: string }> }).azureTasks?.[key];
+  if (!entry || typeof entry !== 'object') throw new Error(`internal: no pinned Azure Pipelines task '${key}' in lib/versions/versions.json`);
+  return `${entry.task}@${entry.version}`;
+};
