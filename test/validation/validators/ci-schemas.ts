@@ -18,7 +18,7 @@ const compiled = new Map<string, ValidateFunction>();
  * task's current major), AzureCLI@2's `allowNoSubscriptions`, AWSShellScript@1 of the AWS Toolkit for Azure
  * DevOps extension, and the `target` every task step may have. They join the schema in memory, with the same shape as its own task entries.
  */
-const azureTaskSupplement = (schema: { definitions: { task: { anyOf: Record<string, unknown>[]; properties: Record<string, { anyOf?: unknown[] }> } } }) => {
+const azureTaskSupplement = (schema: { definitions: { task: { anyOf: Record<string, unknown>[]; properties: Record<string, { anyOf?: unknown[]; $ref?: string }> } } }) => {
   const string = { type: 'string' };
   const boolean = { type: 'boolean' };
   const entry = (task: string, inputs: Record<string, unknown>, required: string[]) => ({
