@@ -55,6 +55,9 @@ const render = (answers: Partial<Answers> = {}) => {
   return { files, text, pipeline, stage, jobs, job };
 };
 
+/** A job's steps, typed with the step fields these tests read. */
+const stepsIn = (job: Job): Step[] => stepsOf(job as Parameters<typeof stepsOf>[0]) as Step[];
+
 const notPullRequest = "ne(variables['Build.Reason'], 'PullRequest')";
 
 describe('the Azure DevOps pipeline', () => {
@@ -82,8 +85,8 @@ describe('the Azure DevOps pipeline', () => {
     assert.deepEqual(pipeline.pr.branches.include, ['main']);
     const freeze = pipeline.parameters.find((parameter) => parameter.name === 'freeze_override_reason')!;
     assert.equal(freeze.type, 'string');
-    const freezeStep = stepsOf(job('deploy_production').job).find((step) => /freeze-check\.sh/.test(step.script ?? ''))!;
-    assert.deepEqual((freezeStep as Step).env, { FREEZE_OVERRIDE_REASON: '${{ parameters.freeze_override_reason }}', CI_ACTOR: '$(Build.RequestedFor)' });
+    const freezeStep = stepsIn(job('deploy_production').job).find((step) => /freeze-check\.sh/.test(step.script ?? ''))!;
+    assert.deepEqual(freezeStep.env, { FREEZE_OVERRIDE_REASON: '${{ parameters.freeze_override_reason }}', CI_ACTOR: '$(Build.RequestedFor)' });
   });
 
   test('the scripts read the run from predefined variables, never as script text', () => {
@@ -110,24 +113,24 @@ describe('the Azure DevOps pipeline', () => {
 
   test('clouds through federated service connections, only in the jobs that build or deploy', () => {
     for (const { name, job: candidate } of jobs) {
-      const logsIn = stepsOf(candidate).some(federatedLogin);
+      const logsIn = stepsIn(candidate).some(federatedLogin);
       assert.equal(logsIn, /^(build|deploy|smoke)_/.test(name), `${name} service connection`);
     }
-    const deploy = stepsOf(job('deploy_staging').job).find((step) => /deploy\.sh staging/.test(scriptOf(step) ?? ''))!;
+    const deploy = stepsIn(job('deploy_staging').job).find((step) => /deploy\.sh staging/.test(scriptOf(step) ?? ''))!;
     assert.equal(deploy.task, 'AWSShellScript@1');
     assert.equal(deploy.inputs?.awsCredentials, 'shop-staging');
-    assert.equal(stepsOf(job('build_api_express').job).find(federatedLogin)!.inputs?.awsCredentials, 'shop-registry');
+    assert.equal(stepsIn(job('build_api_express').job).find(federatedLogin)!.inputs?.awsCredentials, 'shop-registry');
     assert.doesNotMatch(text, /AWS_SECRET_ACCESS_KEY|AZURE_CLIENT_SECRET|servicePrincipalKey|System\.AccessToken/);
 
     const gcp = render({ cloud: 'gcp', orchestration: 'none', registry: 'europe-west1-docker.pkg.dev/acme/shop' });
-    const gcpDeploy = stepsOf(gcp.job('deploy_production').job).find((step) => /deploy\.sh production$/m.test(scriptOf(step) ?? ''))!;
+    const gcpDeploy = stepsIn(gcp.job('deploy_production').job).find((step) => /deploy\.sh production$/m.test(scriptOf(step) ?? ''))!;
     assert.equal(gcpDeploy.task, 'AzureCLI@2');
     assert.equal(gcpDeploy.inputs?.addSpnToEnvironment, true);
     assert.match(scriptOf(gcpDeploy)!, /create-cred-config "\$GCP_WORKLOAD_IDENTITY_PROVIDER" --service-account "\$GCP_DEPLOY_SERVICE_ACCOUNT"/);
     assert.match(scriptOf(gcpDeploy)!, /gcloud auth login --cred-file/);
 
     const azure = render({ cloud: 'azure', orchestration: 'kustomize', registry: 'acme.azurecr.io/shop' });
-    const login = stepsOf(azure.job('build_api_express').job).find(federatedLogin)!;
+    const login = stepsIn(azure.job('build_api_express').job).find(federatedLogin)!;
     assert.equal(login.task, 'AzureCLI@2');
     assert.equal(login.inputs?.azureSubscription, 'shop-registry');
     assert.match(scriptOf(login)!, /az acr login --name acme/);
@@ -135,7 +138,7 @@ describe('the Azure DevOps pipeline', () => {
   });
 
   test('signing: a KMS key on AWS, a key from the secret store on Azure and Google Cloud, never keyless', () => {
-    const sign = (pipelineText: ReturnType<typeof render>) => stepsOf(pipelineText.job('build_api_express').job).find((step) => /image\.sh sign/.test(scriptOf(step) ?? ''))!;
+    const sign = (pipelineText: ReturnType<typeof render>) => stepsIn(pipelineText.job('build_api_express').job).find((step) => /image\.sh sign/.test(scriptOf(step) ?? ''))!;
     assert.ok(federatedLogin(sign(render())));
     assert.match(scriptOf(sign(render({ cloud: 'azure', registry: 'acme.azurecr.io/shop' })))!, /az keyvault secret show --vault-name "\$COSIGN_KEY_VAULT" --name cosign-private-key[\s\S]*COSIGN_KEY=env:\/\/COSIGN_PRIVATE_KEY/);
     assert.match(scriptOf(sign(render({ cloud: 'gcp', registry: 'europe-west1-docker.pkg.dev/acme/shop' })))!, /gcloud secrets versions access latest --secret cosign-private-key/);
@@ -146,10 +149,10 @@ describe('the Azure DevOps pipeline', () => {
 
   test('every deploy downloads each image digest; the build jobs publish them', () => {
     for (const name of ['deploy_staging', 'deploy_production']) {
-      const downloads = stepsOf(job(name).job).filter((step) => step.task === 'DownloadPipelineArtifact@2').map((step) => step.inputs?.artifactName);
+      const downloads = stepsIn(job(name).job).filter((step) => step.task === 'DownloadPipelineArtifact@2').map((step) => step.inputs?.artifactName);
       assert.deepEqual(downloads, ['digest-web-react', 'digest-api-express', 'digest-api-fastapi', 'digest-api-go'], name);
     }
-    const publish = stepsOf(job('build_api_go').job).at(-1)!;
+    const publish = stepsIn(job('build_api_go').job).at(-1)!;
     assert.equal(publish.task, 'PublishPipelineArtifact@1');
     assert.equal(publish.inputs?.artifact, 'digest-api-go');
   });
@@ -158,7 +161,7 @@ describe('the Azure DevOps pipeline', () => {
     const { job: testJob } = job('test_api_express');
     assert.deepEqual(testJob.services, { postgres: 'test_api_express_postgres', redis: 'test_api_express_redis' });
     assert.ok(pipeline.resources!.containers.some((container) => container.container === 'test_api_express_postgres' && container.image === imageRef('postgres')));
-    const steps = stepsOf(testJob);
+    const steps = stepsIn(testJob);
     const run = steps.find((step) => step.script && /npm|npx/.test(step.script) && step.env?.DATABASE_URL)!;
     assert.match(run.env!.DATABASE_URL, /@postgres:5432\//);
     const gate = steps.findIndex((step) => /coverage-gate\.sh 80 /.test(step.script ?? ''));
@@ -170,7 +173,7 @@ describe('the Azure DevOps pipeline', () => {
   });
 
   test('package caches are keyed on the lock files and live under the pipeline workspace', () => {
-    const lint = stepsOf(job('lint_api_express').job);
+    const lint = stepsIn(job('lint_api_express').job);
     const cache = lint.find((step) => step.task === 'Cache@2')!;
     assert.match(String(cache.inputs?.key), /^"lint-api-express" \| "\$\(Agent\.OS\)" \| services\/api-express\/package(-lock)?\.json/);
     assert.equal(cache.inputs?.path, '$(Pipeline.Workspace)/.cache');
@@ -178,11 +181,11 @@ describe('the Azure DevOps pipeline', () => {
   });
 
   test('checks and scans run their case of check.sh in the tool image; the secret scan reads the whole history', () => {
-    const scan = stepsOf(job('scan_secrets').job);
+    const scan = stepsIn(job('scan_secrets').job);
     assert.equal(scan[0].fetchDepth, 0);
     assert.equal(scan.at(-1)!.script, `docker run --rm -v "$PWD:/src" -w /src --entrypoint sh ${imageRef('gitleaks')} scripts/ci/check.sh scan-secrets`);
     for (const { name, job: candidate } of jobs) {
-      const checkout = stepsOf(candidate).find((step) => step.checkout === 'self');
+      const checkout = stepsIn(candidate).find((step) => step.checkout === 'self');
       assert.equal(checkout?.persistCredentials, false, name);
     }
   });
