@@ -126,7 +126,7 @@ describe('the Azure DevOps pipeline', () => {
     const gcpDeploy = stepsIn(gcp.job('deploy_production').job).find((step) => /deploy\.sh production$/m.test(scriptOf(step) ?? ''))!;
     assert.equal(gcpDeploy.task, 'AzureCLI@2');
     assert.equal(gcpDeploy.inputs?.addSpnToEnvironment, true);
-    assert.match(scriptOf(gcpDeploy)!, /create-cred-config "\$GCP_WORKLOAD_IDENTITY_PROVIDER" --service-account "\$GCP_DEPLOY_SERVICE_ACCOUNT"/);
+    assert.match(scriptOf(gcpDeploy)!, /create-cred-config "\$GCP_WORKLOAD_IDENTITY_PROVIDER" \\\n\s+--service-account "\$GCP_DEPLOY_SERVICE_ACCOUNT"/);
     assert.match(scriptOf(gcpDeploy)!, /gcloud auth login --cred-file/);
 
     const azure = render({ cloud: 'azure', orchestration: 'kustomize', registry: 'acme.azurecr.io/shop' });

@@ -1,7 +1,8 @@
 /** Every validator the matrix harness runs. An area that adds a file format adds its validator here. */
 import { actionlint } from './actionlint.js';
 import { buildkitChecks } from './buildkit.js';
-import { githubWorkflowSchema } from './ci-schemas.js';
+import { azurePipelinesSchema, githubWorkflowSchema } from './ci-schemas.js';
+import { ciShellBlocks } from './ci-shell-blocks.js';
 import { dockerCompose } from './compose.js';
 import { composeSpecSchema } from './compose-schema.js';
 import { dockerfileUtils } from './dockerfile.js';
@@ -14,9 +15,10 @@ import { yamllint } from './yamllint.js';
 
 export const validators: Validator[] = [
   yamllint, markdownlint, prettier, secretlint, shellcheck, dockerCompose, composeSpecSchema, dockerfileUtils, buildkitChecks,
-  // CI pipelines phase4 writes. The GitLab, CircleCI, Azure Pipelines and Jenkinsfile validators
-  // (gitlabCiSchema, gitlabCiLocal, circleciConfigSchema, azurePipelinesSchema, groovyLint,
-  // jenkinsfileStructure, ciShellBlocks) are tested on their own in ci-validators.test.ts and join this list
-  // with their platforms: a validator that matches no generated file fails the matrix.
+  // CI pipelines phase4 writes. The GitLab, CircleCI and Jenkinsfile validators (gitlabCiSchema,
+  // gitlabCiLocal, circleciConfigSchema, groovyLint, jenkinsfileStructure) are tested on their own in
+  // ci-validators.test.ts and join this list with their platforms: a validator that matches no generated file
+  // fails the matrix.
   actionlint, githubWorkflowSchema,
+  azurePipelinesSchema, ciShellBlocks,
 ];
