@@ -5,11 +5,13 @@
  * the pipeline-security checks, with planted cases that must fail.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import type { Answers } from '../../lib/catalog/option.js';
 import { imageRef } from '../../lib/versions/index.js';
-import { renderAnswers } from '../validation/generate.js';
+import { renderAnswers, writeRendered } from '../validation/generate.js';
+import { tempDir } from '../helpers/folders.js';
 import { serviceVariants } from '../validation/matrix.js';
 import { azurePipelineFindings } from './azure-devops-security.js';
 import { federatedLogin, scriptOf, stepsOf } from './normalise/azure-devops.js';
@@ -86,7 +88,19 @@ describe('the Azure DevOps pipeline', () => {
     const freeze = pipeline.parameters.find((parameter) => parameter.name === 'freeze_override_reason')!;
     assert.equal(freeze.type, 'string');
     const freezeStep = stepsIn(job('deploy_production').job).find((step) => /freeze-check\.sh/.test(step.script ?? ''))!;
-    assert.deepEqual(freezeStep.env, { FREEZE_OVERRIDE_REASON: '${{ parameters.freeze_override_reason }}', CI_ACTOR: '$(Build.RequestedFor)' });
+    assert.deepEqual(freezeStep.env, { FREEZE_OVERRIDE_REASON: '${{ trim(parameters.freeze_override_reason) }}', CI_ACTOR: '$(Build.RequestedFor)' });
+  });
+
+  test("the run form's blank default is no override: the freeze still holds", () => {
+    const at = (offsetHours: number) => {
+      const when = new Date(Date.now() + offsetHours * 3600_000);
+      return `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][when.getUTCDay()]} ${String(when.getUTCHours()).padStart(2, '0')}:00`;
+    };
+    const dir = tempDir();
+    writeRendered(dir, renderAnswers({ ...base, deployFreeze: `${at(-2)} - ${at(2)}`, timezone: 'UTC' }));
+    const freeze = (reason: string) => spawnSync('sh', ['scripts/ci/freeze-check.sh'], { cwd: dir, env: { PATH: process.env.PATH!, FREEZE_OVERRIDE_REASON: reason, CI_ACTOR: 'alice' }, encoding: 'utf8' });
+    assert.equal(freeze(' ').status, 1);
+    assert.equal(freeze('hotfix for CVE-2026-2').status, 0);
   });
 
   test('the scripts read the run from predefined variables, never as script text', () => {
