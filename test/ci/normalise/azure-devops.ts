@@ -80,7 +80,7 @@ export const azureDevops: Normaliser = {
           environment,
           // Approvals are a check of the Azure DevOps environment; the deployment job into production waits for them.
           approval: job.deployment !== undefined && environment === production ? `Azure DevOps environment ${resource} (Approvals check)` : undefined,
-          commands: steps.flatMap((step) => (scriptOf(step) ?? '').split('\n').map((line) => line.trim()).filter((line) => line !== '' && line !== 'set -eu')),
+          commands: steps.flatMap((step) => (scriptOf(step) ?? '').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !/^set -eu?$/.test(line))),
           oidc: steps.some(federatedLogin),
           digests: steps.some((step) => /^DownloadPipelineArtifact@/.test(step.task ?? '') && String(step.inputs?.artifactName ?? step.inputs?.artifact ?? '').startsWith('digest')),
         });
