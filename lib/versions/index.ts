@@ -86,3 +86,10 @@ export const machineImage = (key: string): string => {
   if (!entry) throw new Error(`internal: no pinned machine image '${key}' in lib/versions/versions.json`);
   return `${entry.name}:${entry.version}`;
 };
+
+/** An Azure Pipelines task at its pinned major version: `AzureCLI@2`. */
+export const azureTaskRef = (key: string): string => {
+  const entry = (versions as unknown as { azureTasks?: Record<string, { task: string; version: string }> }).azureTasks?.[key];
+  if (!entry || typeof entry !== 'object') throw new Error(`internal: no pinned Azure Pipelines task '${key}' in lib/versions/versions.json`);
+  return `${entry.task}@${entry.version}`;
+};

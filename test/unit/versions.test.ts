@@ -26,6 +26,14 @@ describe('versions.json', () => {
     assert.deepEqual(foundTools.sort(), Object.values(allTools()).map((tool) => tool.package).sort());
   });
 
+  test("Renovate's regex manager finds every Azure Pipelines task, each pinned to a major", () => {
+    const manager = renovate.customManagers.find((candidate: { description: string }) => /Azure Pipelines tasks/.test(candidate.description));
+    const found = [...versionsText.matchAll(new RegExp(manager.matchStrings[0], 'g'))].map((match) => `${match.groups!.depName}@${match.groups!.currentValue}`);
+    const tasks = Object.values(JSON.parse(versionsText).azureTasks as Record<string, { task: string; version: string } | string>).filter((entry) => typeof entry === 'object');
+    assert.deepEqual(found.sort(), tasks.map((entry) => `${entry.task}@${entry.version}`).sort());
+    for (const entry of tasks) assert.match(entry.version, /^\d+$/, entry.task);
+  });
+
   test('nothing floats: no latest, no empty tag, exact tool versions', () => {
     for (const ref of allImageRefs()) {
       const tag = ref.slice(ref.lastIndexOf(':') + 1);

@@ -148,8 +148,10 @@ stages:
   - stage: build
     jobs:
       - job: build
+        timeoutInMinutes: 10
         steps:
           - checkout: self
+            fetchDepth: 0
           - script: echo "building $(Build.BuildId) for \${{ variables.imageTag }}"
             displayName: Build
           - bash: |
@@ -160,6 +162,24 @@ stages:
             inputs:
               targetType: inline
               script: echo "tag $(imageTag)"
+          - task: AzureCLI@2
+            inputs:
+              azureSubscription: registry
+              scriptType: bash
+              scriptLocation: inlineScript
+              addSpnToEnvironment: true
+              allowNoSubscriptions: true
+              inlineScript: az acr login --name shop
+          - task: AWSShellScript@1
+            inputs:
+              awsCredentials: staging
+              regionName: eu-west-1
+              scriptType: inline
+              inlineScript: aws sts get-caller-identity
+          - task: PublishCodeCoverageResults@2
+            target: host
+            inputs:
+              summaryFileLocation: coverage.xml
 `;
 
 const sampleTree = {
@@ -249,6 +269,8 @@ describe('schema validators', () => {
     [gitlabCiSchema, '.gitlab-ci.yml', gitlab.replace('when: manual', 'when: sometimes'), /\/deploy-production\/when must be equal to one of the allowed values/],
     [circleciConfigSchema, '.circleci/config.yml', circleci.replace('command: |', 'comand: |'), /\/jobs\/build\/steps\/2\/run/],
     [azurePipelinesSchema, 'azure-pipelines.yml', azure.replace('- script:', '- scrip:'), /\/stages\/0\/jobs\/0\/steps\/1/],
+    [azurePipelinesSchema, 'azure-pipelines.yml', azure.replace('awsCredentials:', 'awsCredentialz:'), /\/stages\/0\/jobs\/0\/steps\/5/],
+    [azurePipelinesSchema, 'azure-pipelines.yml', azure.replace('summaryFileLocation:', 'codeCoverageTool: Cobertura\n              summaryFileLocation:'), /\/stages\/0\/jobs\/0\/steps\/6/],
   ];
   for (const [validator, relative, broken, pattern] of cases) {
     test(`${validator.name}: schema errors with their path, YAML errors, duplicate keys, empty files and several documents fail`, () => {
@@ -403,6 +425,8 @@ describe('ci-shell-blocks', () => {
       'stages[0].jobs[0].steps[1].script (Build)',
       'stages[0].jobs[0].steps[2].bash (Test)',
       'stages[0].jobs[0].steps[3].task Bash@3 inputs.script',
+      'stages[0].jobs[0].steps[4].task AzureCLI@2 inputs.inlineScript',
+      'stages[0].jobs[0].steps[5].task AWSShellScript@1 inputs.inlineScript',
     ]);
     const jenkins = jenkinsShellBlocks(path.join(root, 'Jenkinsfile'));
     assert.deepEqual(jenkins.problems, []);
@@ -428,6 +452,8 @@ describe('ci-shell-blocks', () => {
     ['CircleCI run: string', '.circleci/config.yml', circleci.replace('- run: npm ci', '- run: cd $HOME/app'), /jobs\.build\.steps\[1\]\.run: line 1 of the script: SC2164/],
     ['Azure bash:', 'azure-pipelines.yml', azure.replace('./scripts/test.sh', 'rm -rf $OUT/*; ./scripts/test.sh'), /steps\[2\]\.bash \(Test\): line 2 of the script: SC2115/],
     ['Azure Bash@3', 'azure-pipelines.yml', azure.replace('script: echo "tag $(imageTag)"', 'script: cd $HOME/x'), /Bash@3 inputs\.script: line 1 of the script: SC2164/],
+    ['Azure AzureCLI@2 inline script', 'azure-pipelines.yml', azure.replace('az acr login --name shop', 'cd $HOME/x'), /AzureCLI@2 inputs\.inlineScript: line 1 of the script: SC2164/],
+    ['AWSShellScript@1 inline script', 'azure-pipelines.yml', azure.replace('aws sts get-caller-identity', 'rm -rf $OUT/*'), /AWSShellScript@1 inputs\.inlineScript: line 1 of the script: SC2115/],
     ['Jenkins sh', 'Jenkinsfile', jenkinsfile.replace("sh 'make test'", "sh 'rm -rf $OUT/*'"), /Jenkinsfile:18 sh \(' string\): line 1 of the script: SC2115/],
     ['Jenkins sh """ (a bashism under sh)', 'Jenkinsfile', jenkinsfile.replace('./scripts/deploy.sh production', '[[ -n "$X" ]] && ./scripts/deploy.sh production'), /Jenkinsfile:28 sh \(""" string\).*SC3010/],
   ];

@@ -12,13 +12,58 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 const schemasDir = path.join(repoRoot, 'test', 'validation', 'schemas');
 const compiled = new Map<string, ValidateFunction>();
 
+/**
+ * Azure Pipelines tasks and inputs the upstream schema (generated from one organisation's installed tasks)
+ * does not know, each read from the task's own task.json: PublishCodeCoverageResults@2's inputs (the built-in
+ * task's current major), AzureCLI@2's `allowNoSubscriptions`, AWSShellScript@1 of the AWS Toolkit for Azure
+ * DevOps extension, and the `target` every task step may have. They join the schema in memory, with the same shape as its own task entries.
+ */
+const azureTaskSupplement = (schema: { definitions: { task: { anyOf: Record<string, unknown>[]; properties: Record<string, { anyOf?: unknown[]; $ref?: string }> } } }) => {
+  const string = { type: 'string' };
+  const boolean = { type: 'boolean' };
+  const entry = (task: string, inputs: Record<string, unknown>, required: string[]) => ({
+    properties: {
+      task: { pattern: `^${task}$`, description: task, ignoreCase: 'value' },
+      inputs: { properties: inputs, additionalProperties: false, required },
+    },
+    required: ['task'],
+  });
+  const anyOf = schema.definitions.task.anyOf;
+  // A task step's `target` (run it on the host rather than in the job's container) is in the YAML reference, not the schema.
+  schema.definitions.task.properties.target = { $ref: '#/definitions/stepTarget' };
+  schema.definitions.task.properties.task.anyOf?.push({ description: 'AWS Shell Script (AWS Toolkit for Azure DevOps)', ignoreCase: 'value', enum: ['AWSShellScript@1'] });
+  for (const candidate of anyOf) {
+    const properties = candidate.properties as { task?: { pattern?: string }; inputs?: { properties?: Record<string, unknown> } } | undefined;
+    if (properties?.task?.pattern === '^AzureCLI@2$' && properties.inputs?.properties) properties.inputs.properties.allowNoSubscriptions = boolean;
+  }
+  anyOf.push(
+    entry('PublishCodeCoverageResults@2', { summaryFileLocation: string, pathToSources: string, failIfCoverageEmpty: boolean }, ['summaryFileLocation']),
+    entry(
+      'AWSShellScript@1',
+      { awsCredentials: string, regionName: string, arguments: string, scriptType: { enum: ['filePath', 'inline'] }, filePath: string, inlineScript: string, disableAutoCwd: boolean, workingDirectory: string, failOnStandardError: boolean },
+      ['scriptType'],
+    ),
+  );
+  return schema;
+};
+
+const supplements: Record<string, (schema: never) => unknown> = { 'azure-pipelines.json': azureTaskSupplement };
+
+/**
+ * Azure Pipelines reads every YAML scalar as a string and converts it where a number or a boolean is wanted
+ * (`timeoutInMinutes: 30`, `fetchDepth: 0`, `addSpnToEnvironment: true`); its schema types most of them as
+ * strings and some task inputs as booleans. Ajv's type coercion reads the document the same way.
+ */
+const coerced = new Set(['azure-pipelines.json']);
+
 /** One schema of test/validation/schemas, compiled once per process (the Azure one takes 2-3 s). */
 export const ciSchema = (file: string): ValidateFunction => {
   let validate = compiled.get(file);
   if (!validate) {
-    const schema = JSON.parse(readFileSync(path.join(schemasDir, file), 'utf8'));
+    const parsed = JSON.parse(readFileSync(path.join(schemasDir, file), 'utf8'));
+    const schema = supplements[file] ? supplements[file](parsed as never) : parsed;
     // strict: false for the non-standard keywords of these schemas; unicodeRegExp: false for a `\:` in Azure's.
-    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false, ...(coerced.has(file) ? { coerceTypes: true } : {}) });
     addFormats(ajv);
     validate = ajv.compile(schema);
     compiled.set(file, validate);

@@ -165,12 +165,18 @@ export const azureShellBlocks = (file: string): Extraction => {
       if (node !== undefined) add(key, node);
     }
     const task = stringOf(document, mapGet(document, step, 'task'));
+    const inputs = mapGet(document, step, 'inputs');
+    const input = (name: string) => stringOf(document, mapGet(document, inputs, name));
     if (task && /^Bash@\d+$/.test(task)) {
-      const inputs = mapGet(document, step, 'inputs');
-      const targetType = stringOf(document, mapGet(document, inputs, 'targetType')) ?? 'filePath';
+      const targetType = input('targetType') ?? 'filePath';
       const script = mapGet(document, inputs, 'script');
       if (targetType.toLowerCase() === 'inline' || script !== undefined) add(`task ${task} inputs.script`, script);
     }
+    // AzureCLI@2 with a bash inline script, and the AWS Toolkit's AWSShellScript@1 (always bash).
+    if (task && /^AzureCLI@\d+$/.test(task) && input('scriptType')?.toLowerCase() === 'bash' && mapGet(document, inputs, 'inlineScript') !== undefined) {
+      add(`task ${task} inputs.inlineScript`, mapGet(document, inputs, 'inlineScript'));
+    }
+    if (task && /^AWSShellScript@\d+$/.test(task) && input('scriptType')?.toLowerCase() === 'inline') add(`task ${task} inputs.inlineScript`, mapGet(document, inputs, 'inlineScript'));
   });
   return { blocks, problems };
 };
@@ -301,7 +307,8 @@ export const checkShellBlocks = (blocks: ShellBlock[]): string[] => {
 
 /**
  * The shell inside pipeline files, checked by shellcheck: GitLab `before_script`/`script`/`after_script` (jobs,
- * hidden jobs, `default:`), CircleCI `run:`, Azure Pipelines `script:`/`bash:`/Bash@3 inline scripts, and
+ * hidden jobs, `default:`), CircleCI `run:`, Azure Pipelines `script:`/`bash:`/Bash@3, AzureCLI@2 (bash) and
+ * AWSShellScript@1 inline scripts, and
  * Jenkinsfile `sh` steps. Platform template syntax is replaced by a plain word first; GitHub `run:` blocks are
  * actionlint's. A pipeline file with no shell block at all is a finding: the validator would prove nothing.
  */

@@ -1,7 +1,7 @@
 /** Every validator the matrix harness runs. An area that adds a file format adds its validator here. */
 import { actionlint } from './actionlint.js';
 import { buildkitChecks } from './buildkit.js';
-import { circleciConfigSchema, githubWorkflowSchema } from './ci-schemas.js';
+import { azurePipelinesSchema, circleciConfigSchema, githubWorkflowSchema } from './ci-schemas.js';
 import { ciShellBlocks } from './ci-shell-blocks.js';
 import { dockerCompose } from './compose.js';
 import { composeSpecSchema } from './compose-schema.js';
@@ -15,9 +15,9 @@ import { yamllint } from './yamllint.js';
 
 export const validators: Validator[] = [
   yamllint, markdownlint, prettier, secretlint, shellcheck, dockerCompose, composeSpecSchema, dockerfileUtils, buildkitChecks,
-  // CI pipelines phase4 writes. The GitLab, Azure Pipelines and Jenkinsfile validators (gitlabCiSchema,
-  // gitlabCiLocal, azurePipelinesSchema, groovyLint, jenkinsfileStructure) are tested on their own in
-  // ci-validators.test.ts and join this list with their platforms: a validator that matches no generated
-  // file fails the matrix. ciShellBlocks covers every non-GitHub pipeline file, CircleCI's first.
-  actionlint, githubWorkflowSchema, circleciConfigSchema, ciShellBlocks,
+  // CI pipelines phase4 writes. The GitLab and Jenkinsfile validators (gitlabCiSchema, gitlabCiLocal, groovyLint,
+  // jenkinsfileStructure) are tested on their own in ci-validators.test.ts and join this list with their
+  // platforms: a validator that matches no generated file fails the matrix. ciShellBlocks covers every
+  // non-GitHub pipeline file.
+  actionlint, githubWorkflowSchema, circleciConfigSchema, azurePipelinesSchema, ciShellBlocks,
 ];
