@@ -20,7 +20,7 @@ export const planDocs = (pipeline: Pipeline, model: StackModel, platform: CiPlat
     ownership: 'managed',
     data: {
       pipeline,
-      platform: { label: platform.label, files: platform.files, ...platform.docs },
+      platform: { label: platform.label, files: platform.files, ...platform.docs, registry: platform.docs.registry?.(registry) },
       stages: stages.map((stage) => ({ stage, jobs: pipeline.jobs.filter((job) => job.stage === stage) })).filter(({ jobs }) => jobs.length > 0),
       edges: pipeline.jobs.flatMap((job) => {
         // Build jobs need every gate: draw one edge per stage, not dozens.

@@ -1,8 +1,10 @@
 /** The reader of each CI platform's output: a platform that writes pipelines adds its reader here. */
 import type { Config } from '../../../lib/plan/types.js';
 import { githubActions } from './github-actions.js';
+import { gitlabCi } from './gitlab-ci.js';
 import type { Normaliser } from './types.js';
 
 export const normalisers: Partial<Record<Config['ci'], Normaliser>> = {
   'github-actions': githubActions,
+  'gitlab-ci': gitlabCi,
 };

@@ -1,5 +1,6 @@
 import type { StackModel } from '../../../model/index.js';
 import type { Config, PlannedFile } from '../../../plan/types.js';
+import type { RegistryLogin } from '../registry.js';
 import type { Pipeline } from '../types.js';
 
 /**
@@ -19,5 +20,7 @@ export interface CiPlatform {
     /** How the pipeline reaches each cloud without long-lived keys, or why it cannot. */
     identity: string;
     branchProtection: string;
+    /** How the build jobs log in to this registry, where the platform's way differs from the default sentence. */
+    registry?: (login: RegistryLogin) => string | undefined;
   };
 }
