@@ -30,6 +30,13 @@ const maxKeyFiles = 2;
 export const scriptLine = (line: string): string =>
   /^[A-Za-z0-9_.\/$(]/.test(line) && !/: |\s#|:$|[\t{}[\]]|^(true|false|null|~|[-+.0-9][0-9.eE+-]*)$/i.test(line) ? line : yaml(line);
 
+/**
+ * A script item: one line, or a command over several lines (`\` continuations) as a literal block, which the
+ * runner runs as one command. Script lists sit at the same depth in every job, so the block's indent is fixed.
+ */
+export const scriptItem = (command: string | string[]): string =>
+  typeof command === 'string' ? scriptLine(command) : `|\n${command.map((line) => `      ${line}`).join('\n')}`;
+
 /** `cd` into a repository-relative folder, from wherever the previous line left the shell. */
 const cdInto = (dir: string) => scriptLine(`cd "${dir === '.' || dir === '' ? cacheRoot : `${cacheRoot}/${dir}`}"`);
 
@@ -61,16 +68,22 @@ const languageJob = (job: LanguageJob) => {
 };
 
 /** Registry logins of the image jobs: the command lines, the id_tokens they read, the variables they need. */
-const registryScript = (login: RegistryLogin) => {
+const registryScript = (login: RegistryLogin): { lines: string[]; tokens: { name: string; aud: string }[] } => {
   const kind = login.kind;
   if (kind === 'gitlab') {
-    return { lines: [`printf '%s' "$CI_REGISTRY_PASSWORD" | docker login --username "$CI_REGISTRY_USER" --password-stdin ${login.host}`], tokens: [] };
+    return { lines: [scriptItem(`printf '%s' "$CI_REGISTRY_PASSWORD" | docker login --username "$CI_REGISTRY_USER" --password-stdin ${login.host}`)], tokens: [] };
   }
   if (kind === 'ecr') {
     return {
       tokens: [{ name: 'AWS_ID_TOKEN', aud: 'sts.amazonaws.com' }],
+      // The CLI runs in its own image on the Docker service; the token reaches it by name, never on a command line.
       lines: [
-        `docker run --rm --env AWS_ID_TOKEN --env AWS_ROLE_ARN="$AWS_REGISTRY_ROLE_ARN" --env AWS_ROLE_SESSION_NAME="gitlab-$CI_PIPELINE_ID-$CI_JOB_ID" --entrypoint sh ${imageRef('aws-cli')} -c 'printf %s "$AWS_ID_TOKEN" >/tmp/token && AWS_WEB_IDENTITY_TOKEN_FILE=/tmp/token aws ecr get-login-password --region ${login.region}' | docker login --username AWS --password-stdin ${login.host}`,
+        scriptItem([
+          'docker run --rm --env AWS_ID_TOKEN --env AWS_ROLE_ARN="$AWS_REGISTRY_ROLE_ARN" \\',
+          `  --env AWS_ROLE_SESSION_NAME="gitlab-$CI_PIPELINE_ID-$CI_JOB_ID" --entrypoint sh ${imageRef('aws-cli')} \\`,
+          `  -c 'printf %s "$AWS_ID_TOKEN" >/tmp/token && AWS_WEB_IDENTITY_TOKEN_FILE=/tmp/token aws ecr get-login-password --region ${login.region}' |`,
+          `  docker login --username AWS --password-stdin ${login.host}`,
+        ]),
       ],
     };
   }
@@ -78,7 +91,15 @@ const registryScript = (login: RegistryLogin) => {
     return {
       tokens: [{ name: 'GCP_ID_TOKEN', aud: 'https://iam.googleapis.com/${GCP_WORKLOAD_IDENTITY_PROVIDER}' }],
       lines: [
-        `docker run --rm --env GCP_ID_TOKEN --env GCP_WORKLOAD_IDENTITY_PROVIDER --env GCP_REGISTRY_SERVICE_ACCOUNT --entrypoint sh ${imageRef('google-cloud-cli')} -c 'printf %s "$GCP_ID_TOKEN" >/tmp/token && gcloud iam workload-identity-pools create-cred-config "$GCP_WORKLOAD_IDENTITY_PROVIDER" --service-account "$GCP_REGISTRY_SERVICE_ACCOUNT" --credential-source-file /tmp/token --output-file /tmp/credentials.json --quiet && gcloud auth login --cred-file /tmp/credentials.json --quiet && gcloud auth print-access-token' | docker login --username oauth2accesstoken --password-stdin ${login.host}`,
+        scriptItem([
+          'docker run --rm --env GCP_ID_TOKEN --env GCP_WORKLOAD_IDENTITY_PROVIDER --env GCP_REGISTRY_SERVICE_ACCOUNT \\',
+          `  --entrypoint sh ${imageRef('google-cloud-cli')} -c 'printf %s "$GCP_ID_TOKEN" >/tmp/token &&`,
+          '    gcloud iam workload-identity-pools create-cred-config "$GCP_WORKLOAD_IDENTITY_PROVIDER" \\',
+          '      --service-account "$GCP_REGISTRY_SERVICE_ACCOUNT" --credential-source-file /tmp/token --output-file /tmp/credentials.json --quiet &&',
+          '    gcloud auth login --cred-file /tmp/credentials.json --quiet &&',
+          "    gcloud auth print-access-token' |",
+          `  docker login --username oauth2accesstoken --password-stdin ${login.host}`,
+        ]),
       ],
     };
   }
@@ -86,12 +107,18 @@ const registryScript = (login: RegistryLogin) => {
     return {
       tokens: [{ name: 'AZURE_ID_TOKEN', aud: 'api://AzureADTokenExchange' }],
       lines: [
-        `docker run --rm --env AZURE_ID_TOKEN --env AZURE_CLIENT_ID --env AZURE_TENANT_ID --env AZURE_SUBSCRIPTION_ID --entrypoint sh ${imageRef('azure-cli')} -c 'az login --service-principal --username "$AZURE_CLIENT_ID" --tenant "$AZURE_TENANT_ID" --federated-token "$AZURE_ID_TOKEN" --output none && az acr login --name ${login.name} --expose-token --output tsv --query accessToken' | docker login --username 00000000-0000-0000-0000-000000000000 --password-stdin ${login.host}`,
+        scriptItem([
+          'docker run --rm --env AZURE_ID_TOKEN --env AZURE_CLIENT_ID --env AZURE_TENANT_ID \\',
+          `  --entrypoint sh ${imageRef('azure-cli')} -c 'az login --service-principal --username "$AZURE_CLIENT_ID" --tenant "$AZURE_TENANT_ID" \\`,
+          '      --federated-token "$AZURE_ID_TOKEN" --output none &&',
+          `    az acr login --name ${login.name} --expose-token --output tsv --query accessToken' |`,
+          `  docker login --username 00000000-0000-0000-0000-000000000000 --password-stdin ${login.host}`,
+        ]),
       ],
     };
   }
   // ghcr.io and other registries take no GitLab identity: a token of an account that may only push there.
-  return { lines: [`printf '%s' "$REGISTRY_PASSWORD" | docker login --username "$REGISTRY_USERNAME" --password-stdin ${login.host}`], tokens: [] };
+  return { lines: [scriptItem(`printf '%s' "$REGISTRY_PASSWORD" | docker login --username "$REGISTRY_USERNAME" --password-stdin ${login.host}`)], tokens: [] };
 };
 
 /** The deploy jobs' image, identity token and the lines that install the tools and log in to the cloud. */
@@ -103,7 +130,8 @@ const cloudSetup = (pipeline: Pipeline) => {
   // Helm's release archive, checked against the checksum published beside it.
   const installHelm = [
     `curl --fail --silent --show-error --location --output /tmp/helm.tar.gz ${helmArchive}`,
-    `echo "$(curl --fail --silent --show-error --location ${helmArchive}.sha256sum | cut -d ' ' -f 1)  /tmp/helm.tar.gz" | sha256sum -c -`,
+    `helm_sha256="$(curl --fail --silent --show-error --location ${helmArchive}.sha256sum | cut -d ' ' -f 1)"`,
+    'echo "$helm_sha256  /tmp/helm.tar.gz" | sha256sum -c -',
     'tar -xzf /tmp/helm.tar.gz -C /usr/local/bin --strip-components 1 linux-amd64/helm',
   ];
   if (pipeline.cloud === 'aws') {
@@ -115,7 +143,8 @@ const cloudSetup = (pipeline: Pipeline) => {
         // The AWS CLI and SDKs assume the role themselves from these variables, for kubectl's token too.
         'aws_token_file="$(mktemp)"',
         `printf '%s' "$AWS_ID_TOKEN" >"$aws_token_file"`,
-        'export AWS_ROLE_ARN="$AWS_DEPLOY_ROLE_ARN" AWS_WEB_IDENTITY_TOKEN_FILE="$aws_token_file" AWS_ROLE_SESSION_NAME="gitlab-$CI_PIPELINE_ID-$CI_JOB_ID" AWS_DEFAULT_REGION="$AWS_REGION"',
+        'export AWS_ROLE_ARN="$AWS_DEPLOY_ROLE_ARN" AWS_WEB_IDENTITY_TOKEN_FILE="$aws_token_file"',
+        'export AWS_ROLE_SESSION_NAME="gitlab-$CI_PIPELINE_ID-$CI_JOB_ID" AWS_DEFAULT_REGION="$AWS_REGION"',
       ],
     };
   }
@@ -128,7 +157,10 @@ const cloudSetup = (pipeline: Pipeline) => {
         ...(helm ? installHelm : []),
         'gcp_dir="$(mktemp -d)"',
         `printf '%s' "$GCP_ID_TOKEN" >"$gcp_dir/token"`,
-        'gcloud iam workload-identity-pools create-cred-config "$GCP_WORKLOAD_IDENTITY_PROVIDER" --service-account "$GCP_DEPLOY_SERVICE_ACCOUNT" --credential-source-file "$gcp_dir/token" --output-file "$gcp_dir/credentials.json" --quiet',
+        [
+          'gcloud iam workload-identity-pools create-cred-config "$GCP_WORKLOAD_IDENTITY_PROVIDER" \\',
+          '  --service-account "$GCP_DEPLOY_SERVICE_ACCOUNT" --credential-source-file "$gcp_dir/token" --output-file "$gcp_dir/credentials.json" --quiet',
+        ],
         'gcloud auth login --cred-file "$gcp_dir/credentials.json" --quiet',
       ],
     };
@@ -175,7 +207,7 @@ export const gitlabCi: CiPlatform = {
           nonProduction: pipeline.environments.filter((env) => !env.isProduction),
           docker: { cli: imageRef('docker-cli'), dind: imageRef('docker-dind') },
           registry: { ...registry, ...login },
-          cloudSetup: cloud,
+          cloudSetup: { ...cloud, lines: cloud.lines.map(scriptItem) },
           lint: pipeline.lint.map(languageJob),
           tests: pipeline.tests.map((job) => {
             const gate = relativePath(job.workdir, ciScripts.coverage);
