@@ -20,8 +20,10 @@ const pipelineFile = '.gitlab-ci.yml';
 /** GitLab caches only paths inside the project folder: the package managers' caches live in `.cache/` there. */
 const cacheRoot = '$CI_PROJECT_DIR';
 
-/** GitLab's `cache:key:files` takes at most two files; the first ones are the lockfiles. */
+/** GitLab's `cache:key:files` takes at most two files: the lockfiles first, as they pin every package. */
 const maxKeyFiles = 2;
+const isLockfile = (file: string) => /(^|\/)([^/]*lock[^/]*|go\.sum)$/i.test(file);
+const keyFiles = (files: string[]) => [...files.filter(isLockfile), ...files.filter((file) => !isLockfile(file))].slice(0, maxKeyFiles);
 
 /**
  * A script line as a YAML list item: plain when YAML reads it back unchanged, else double-quoted
@@ -56,7 +58,7 @@ const languageJob = (job: LanguageJob) => {
     service: job.service,
     image: job.image,
     cache:
-      job.cacheKeyFiles.length > 0 && job.cache.paths.length > 0 ? { files: job.cacheKeyFiles.slice(0, maxKeyFiles), prefix: job.id, paths: job.cache.paths } : undefined,
+      job.cacheKeyFiles.length > 0 && job.cache.paths.length > 0 ? { files: keyFiles(job.cacheKeyFiles), prefix: job.id, paths: job.cache.paths } : undefined,
     env,
     // Install from the build context (a workspace root or the service), run from the service's folder.
     script: [
