@@ -19,7 +19,9 @@ import { runCli } from '../helpers/cli.js';
 import { copyOf, tempDir } from '../helpers/folders.js';
 import { sampleApp } from '../helpers/paths.js';
 import { requireTool, runTool, type ToolResult } from '../helpers/tools.js';
-import { makeRepository } from '../validation/validators/gitlab-ci-local.js';
+import { gitlabCiSchema } from '../validation/validators/ci-schemas.js';
+import { ciShellBlocks } from '../validation/validators/ci-shell-blocks.js';
+import { gitlabCiLocal, makeRepository } from '../validation/validators/gitlab-ci-local.js';
 
 const jobs = ['test-api', 'check-shell'];
 
@@ -63,6 +65,10 @@ describe('the GitLab pipeline of the sample app, run by gitlab-ci-local', { time
     assert.equal(scaffold.status, 0, scaffold.stderr);
     const pipeline = readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8');
     for (const job of jobs) assert.match(pipeline, new RegExp(`^${job}:$`, 'm'));
+    for (const validator of [gitlabCiSchema, gitlabCiLocal, ciShellBlocks]) {
+      const problems = validator.check([path.join(dir, '.gitlab-ci.yml')]);
+      assert.deepEqual(problems, [], `${validator.name}: ${problems.join('\n')}`);
+    }
     mkdirSync(path.join(home, 'gcl'));
     forShellExecutor();
     assert.deepEqual(makeRepository(dir, home), []);
