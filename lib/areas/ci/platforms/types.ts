@@ -22,5 +22,7 @@ export interface CiPlatform {
     branchProtection: string;
     /** How the build jobs log in to this registry, where the platform's way differs from the default sentence. */
     registry?: (login: RegistryLogin) => string | undefined;
+    /** What the platform calls a proposed change (`Merge requests`), where it is not `Pull requests`. */
+    changeRequests?: string;
   };
 }
