@@ -201,7 +201,7 @@ const ciValidators = [actionlint, githubWorkflowSchema, gitlabCiSchema, circleci
 describe('the CI validators are registered and pass valid samples', () => {
   // A validator in the matrix must match generated files: those of the platforms phase4 writes are there.
   test('the validators of the pipelines phase4 writes are in the matrix harness', () => {
-    for (const validator of [actionlint, githubWorkflowSchema, circleciConfigSchema, ciShellBlocks]) assert.ok(validators.includes(validator), validator.name);
+    for (const validator of [actionlint, githubWorkflowSchema, gitlabCiSchema, gitlabCiLocal, circleciConfigSchema, azurePipelinesSchema, ciShellBlocks]) assert.ok(validators.includes(validator), validator.name);
   });
 
   const root = writeTree(tempDir(), sampleTree);
@@ -446,7 +446,8 @@ describe('ci-shell-blocks', () => {
 
   const broken: [string, string, string, RegExp][] = [
     ['GitLab hidden job', '.gitlab-ci.yml', gitlab.replace('./scripts/deploy.sh "$DEPLOY_ENV"', 'rm -rf $TARGET/*'), /job \.deploy: script: line 1 of the script: SC2115/],
-    ['GitLab default:', '.gitlab-ci.yml', gitlab.replace('- echo "pipeline', '- cd $DIR\n    - echo "pipeline'), /default: before_script: line 1 of the script: SC2164/],
+    // GitLab's runner runs scripts under `set -eo pipefail`: a bare `cd` that fails stops the job (no SC2164 there).
+    ['GitLab default:', '.gitlab-ci.yml', gitlab.replace('- echo "pipeline', '- rm -rf $DIR/*\n    - echo "pipeline'), /default: before_script: line 1 of the script: SC2115/],
     ['GitLab multi-line string', '.gitlab-ci.yml', gitlab.replace('mkdir -p dist', '[ $x == 1 ]'), /job build: script: line 2 of the script: SC3014|SC2039|SC2086|SC2154/],
     ['CircleCI run: {command:}', '.circleci/config.yml', circleci.replace('npm test', 'rm -rf $OUT/*'), /jobs\.build\.steps\[2\]\.run: line 2 of the script: SC2115/],
     ['CircleCI run: string', '.circleci/config.yml', circleci.replace('- run: npm ci', '- run: cd $HOME/app'), /jobs\.build\.steps\[1\]\.run: line 1 of the script: SC2164/],
@@ -462,6 +463,11 @@ describe('ci-shell-blocks', () => {
       rejects(ciShellBlocks, relative, contents, pattern);
     });
   }
+
+  test('GitLab blocks are checked as the runner runs them, under set -eo pipefail', () => {
+    const dir = writeTree(tempDir(), { '.gitlab-ci.yml': 'build:\n  script:\n    - cd "$CI_PROJECT_DIR/app"\n    - make\n' });
+    assert.deepEqual(ciShellBlocks.check([path.join(dir, '.gitlab-ci.yml')]), []);
+  });
 
   test('a pipeline without any shell block, or a block that is not a string, fails', () => {
     rejects(ciShellBlocks, '.gitlab-ci.yml', 'build:\n  trigger: other/project\n', /no shell block/);

@@ -12,7 +12,7 @@ import { composeBuildProblems } from '../buildcheck/compose-builds.js';
 import { runCli } from '../helpers/cli.js';
 import { copyOf, read } from '../helpers/folders.js';
 import { fixturesDir, repoRoot } from '../helpers/paths.js';
-import { validators } from './validators/index.js';
+import { pipelineValidators, validators } from './validators/index.js';
 
 const fixtures = readdirSync(fixturesDir, { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && entry.name !== 'empty')
@@ -43,6 +43,7 @@ describe('phase4 --defaults on each fixture', { concurrency: 2 }, () => {
       // Every fixture gets a Dockerfile, compose files, docs and the secrets script: each validator has work.
       for (const validator of validators) {
         const files = written.filter(validator.applies).map((file) => path.join(dir, file));
+        if (files.length === 0 && pipelineValidators.has(validator)) continue; // another CI platform's files
         assert.ok(files.length > 0, `${validator.name} matched no file written for ${fixture}: ${written.join(', ')}`);
         assert.deepEqual(validator.check(files), [], `${validator.name} on ${fixture}`);
       }

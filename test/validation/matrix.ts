@@ -84,7 +84,8 @@ export const matrixCases = (): MatrixCase[] => {
             database: databases[index % databases.length] as Answers['database'],
             cache: caches[Math.floor(index / 2) % caches.length] as Answers['cache'],
             environments: environmentSets[index % environmentSets.length],
-            registry: ['ghcr.io/acme', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme', 'europe-docker.pkg.dev/acme/apps', 'acme.azurecr.io/apps'][index % 4],
+            // GitLab projects push to their own GitLab registry where other platforms get ghcr.io.
+            registry: ci === 'gitlab-ci' && index % 4 === 0 ? `registry.gitlab.com/acme/${name}` : ['ghcr.io/acme', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme', 'europe-docker.pkg.dev/acme/apps', 'acme.azurecr.io/apps'][index % 4],
             domain: `${name}.acme.dev`,
             team: ['platform', 'checkout', 'search'][index % 3],
             coverageThreshold: '80',

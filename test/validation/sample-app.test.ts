@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { copyOf, read } from '../helpers/folders.js';
 import { sampleApp } from '../helpers/paths.js';
-import { validators } from './validators/index.js';
+import { pipelineValidators, validators } from './validators/index.js';
 import { prettier } from './validators/prettier.js';
 
 describe('phase4 --defaults on examples/sample-app', () => {
@@ -38,9 +38,10 @@ describe('phase4 --defaults on examples/sample-app', () => {
   });
 
   for (const validator of validators) {
-    test(`${validator.name} accepts what it wrote`, () => {
+    test(`${validator.name} accepts what it wrote`, (context) => {
       const manifest = JSON.parse(read(dir, '.phase4/manifest.json'));
       const files = manifest.files.map((file: { path: string }) => file.path).filter(validator.applies);
+      if (files.length === 0 && pipelineValidators.has(validator)) return context.skip('a pipeline file of another CI platform');
       assert.ok(files.length > 0, `${validator.name} matched no file the sample app got: it would prove nothing`);
       const problems = validator.check(files.map((file: string) => path.join(dir, file)));
       assert.deepEqual(problems, [], problems.join('\n'));

@@ -175,7 +175,7 @@ const securityJobs = (): SecurityJob[] => [
     id: 'scan-secrets',
     title: 'secret scan (gitleaks)',
     image: imageRef('gitleaks'),
-    command: 'git config --global --add safe.directory /src && gitleaks git --redact --no-banner --exit-code 1 .',
+    command: 'git config --global --add safe.directory "$PWD" && gitleaks git --redact --no-banner --exit-code 1 .',
     history: true,
   },
   {

@@ -3,10 +3,12 @@ import type { Config } from '../../../lib/plan/types.js';
 import { azureDevops } from './azure-devops.js';
 import { circleci } from './circleci.js';
 import { githubActions } from './github-actions.js';
+import { gitlabCi } from './gitlab-ci.js';
 import type { Normaliser } from './types.js';
 
 export const normalisers: Partial<Record<Config['ci'], Normaliser>> = {
   'github-actions': githubActions,
   'azure-devops': azureDevops,
   circleci,
+  'gitlab-ci': gitlabCi,
 };

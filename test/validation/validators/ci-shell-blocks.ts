@@ -17,6 +17,8 @@ export interface ShellBlock {
   script: string;
   /** The shell that runs it: shellcheck's `-s`; 'auto' when the script has its own `#!`. */
   shell: 'bash' | 'sh' | 'auto';
+  /** The platform runs it with `set -eo pipefail` (GitLab's runner does): a failed `cd` stops it. */
+  errexit?: boolean;
 }
 
 export interface Extraction {
@@ -88,7 +90,7 @@ export const gitlabShellBlocks = (file: string): Extraction => {
     const lines = gitlabLines(document, node);
     const line = lineOf(lineCounter, node as Node);
     if (!lines) problems.push(blockProblems(file, `${owner}: ${key}`, line, 'is neither a string nor a list of strings'));
-    else if (lines.length > 0) blocks.push({ file, name: `${owner}: ${key}`, line, script: replaceGitlabSyntax(lines.join('\n')), shell: 'bash' });
+    else if (lines.length > 0) blocks.push({ file, name: `${owner}: ${key}`, line, script: replaceGitlabSyntax(lines.join('\n')), shell: 'bash', errexit: true });
   };
   for (const pair of root.items) {
     const key = stringOf(document, pair.key) ?? '';
@@ -263,7 +265,7 @@ export const shellcheckBlockFindings = (blocks: ShellBlock[], scripts: string[],
   for (const comment of report.comments) {
     const block = byScript.get(path.resolve(comment.file));
     if (!block) return broken(`reported a file it was not given: ${comment.file}`);
-    const offset = block.shell === 'auto' ? 0 : 1; // the #! line the validator added
+    const offset = (block.shell === 'auto' ? 0 : 1) + (block.errexit ? 1 : 0); // the #! and `set` lines the validator added
     problems.push(`${block.file}:${block.line} ${block.name}: line ${comment.line - offset} of the script: SC${comment.code} (${comment.level}): ${comment.message}`);
   }
   if ((result.status === 0 && problems.length === 0) || (result.status === 1 && problems.length > 0)) return problems;
@@ -286,7 +288,7 @@ export const checkShellBlocks = (blocks: ShellBlock[]): string[] => {
     const scripts = blocks.map((block, index) => {
       const script = path.join(dir, `${String(index + 1).padStart(4, '0')}.sh`);
       const shebang = block.shell === 'auto' ? '' : block.shell === 'sh' ? '#!/bin/sh\n' : '#!/usr/bin/env bash\n';
-      writeFileSync(script, `${shebang}${block.script}\n`);
+      writeFileSync(script, `${shebang}${block.errexit ? 'set -eo pipefail\n' : ''}${block.script}\n`);
       return script;
     });
     return (['bash', 'sh', 'auto'] as const).flatMap((shell) => {

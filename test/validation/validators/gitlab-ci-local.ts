@@ -49,7 +49,7 @@ export const previewProblems = (what: string, preview: string): string[] => {
 };
 
 /** Makes `dir` a git repository with one commit on main and an `origin` remote, as a GitLab checkout is. */
-const makeRepository = (dir: string, home: string): string[] => {
+export const makeRepository = (dir: string, home: string): string[] => {
   const git = (...args: string[]) => runTool('git', args, { cwd: dir, env: { HOME: home, GIT_CONFIG_NOSYSTEM: '1' } });
   const steps = [
     ['init', '-q', '-b', 'main'],

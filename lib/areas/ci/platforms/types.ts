@@ -24,5 +24,7 @@ export interface CiPlatform {
     forceBuild?: string;
     /** How the build jobs log in to the registry, where the platform differs from GitHub's wording (job token, cloud identity, robot account). */
     registry?: (login: RegistryLogin, project: string) => string | undefined;
+    /** What the platform calls a proposed change (`Merge requests`), where it is not `Pull requests`. */
+    changeRequests?: string;
   };
 }
