@@ -31,6 +31,8 @@ const styleFor = (file: string): CommentStyle => {
     case '.groovy':
     case '.ts':
     case '.js':
+    case '.cjs':
+    case '.mjs':
     case '.go':
     case '.java':
       return slashComment;

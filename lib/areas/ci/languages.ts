@@ -151,12 +151,19 @@ export interface WrappedTest {
  * whatever the runner), coverage.py around pytest and Python scripts, Go's cover profile converted to
  * Cobertura, JaCoCo's agent and report around Maven and Gradle.
  */
-export const wrapTest = (service: ServiceModel, test: string, gradleInitScript: string): WrappedTest => {
+/** Helper files of the coverage wrappers, relative to the service folder the tests run in. */
+export interface CoverageHelpers {
+  gradleInit: string;
+  coverageFlush: string;
+}
+
+export const wrapTest = (service: ServiceModel, test: string, helpers: CoverageHelpers): WrappedTest => {
   const image = service.image;
   switch (toolchainOf(image)) {
     case 'node':
       return {
-        run: [`npx --yes c8@${toolVersion('c8')} --reporter=cobertura --reporter=text-summary --reports-dir=coverage ${test}`],
+        // Runners such as Vitest stop their worker processes with SIGTERM, which skips V8's coverage dump.
+        run: [`NODE_OPTIONS="--require $PWD/${helpers.coverageFlush} \${NODE_OPTIONS:-}" npx --yes c8@${toolVersion('c8')} --reporter=cobertura --reporter=text-summary --reports-dir=coverage ${test}`],
         coverage: { report: 'coverage/cobertura-coverage.xml', format: 'cobertura' },
       };
     case 'bun':
@@ -193,7 +200,7 @@ export const wrapTest = (service: ServiceModel, test: string, gradleInitScript: 
         const gradle = /^(\S*gradlew?)\b(.*)$/.exec(test);
         if (!gradle) return { run: [test], note: `the test command \`${test}\` does not run Gradle` };
         return {
-          run: [`${gradle[1]} --init-script ${gradleInitScript}${gradle[2]}`],
+          run: [`${gradle[1]} --init-script ${helpers.gradleInit}${gradle[2]}`],
           coverage: { report: 'build/reports/jacoco/test/jacocoTestReport.xml', format: 'jacoco' },
         };
       }

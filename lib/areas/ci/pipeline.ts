@@ -34,6 +34,8 @@ export const shellScriptsOf = (freeze: boolean, backup: boolean): string[] =>
 
 export const trunk = 'main';
 export const gradleInitScript = 'scripts/ci/jacoco.init.gradle';
+/** Preloaded into Node.js test processes so that workers a runner stops with SIGTERM still write their coverage. */
+export const coverageFlushScript = 'scripts/ci/flush-coverage.cjs';
 
 /**
  * The throwaway datastores of test jobs take connections without a password: they live only while the job
@@ -77,7 +79,7 @@ const languageJob = (prefix: string, service: ServiceModel, run: string[], tools
 const testJob = (service: ServiceModel, threshold: number): TestJob | undefined => {
   const test = service.image.commands.test;
   if (!test) return undefined;
-  const wrapped = wrapTest(service, test, relativePath(service.path, gradleInitScript));
+  const wrapped = wrapTest(service, test, { gradleInit: relativePath(service.path, gradleInitScript), coverageFlush: relativePath(service.path, coverageFlushScript) });
   // Integration tests meet the schema the release will have: the service's own migrations run first.
   const migrate = service.migrations?.separate && service.uses.length > 0 ? [service.migrations.command] : [];
   const job = languageJob('test', service, [...migrate, ...wrapped.run]);

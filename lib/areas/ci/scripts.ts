@@ -3,7 +3,7 @@ import type { ServiceModel, StackModel } from '../../model/index.js';
 import { deployLayout } from '../../plan/naming.js';
 import type { PlannedFile } from '../../plan/types.js';
 import { toolVersion } from '../../versions/index.js';
-import { allowList, ciScripts, gradleInitScript } from './pipeline.js';
+import { allowList, ciScripts, coverageFlushScript, gradleInitScript } from './pipeline.js';
 import type { Pipeline } from './types.js';
 import { deployVariables } from './variables.js';
 
@@ -143,6 +143,9 @@ export const planScripts = (pipeline: Pipeline, model: StackModel): PlannedFile[
   ];
   if (freeze) files.push(script(ciScripts.freeze, 'freeze-check.sh.ejs', freezeData(freeze.window, freeze.timezone)));
   if (pipeline.backup) files.push(script(ciScripts.backup, 'backup.sh.ejs', backupData(model)));
+  if (pipeline.tests.some((job) => job.run.some((line) => line.includes(coverageFlushScript.split('/').pop()!)))) {
+    files.push({ ...script(coverageFlushScript, 'flush-coverage.cjs.ejs', {}), executable: false });
+  }
   if (model.images.some((image) => image.family === 'java' && image.packageManager.name === 'gradle')) {
     files.push(script(gradleInitScript, 'jacoco.init.gradle.ejs', { jacoco: toolVersion('jacoco') }));
   }
