@@ -13,6 +13,7 @@ import { serviceVariants } from '../validation/matrix.js';
 import { renderAnswers, writeRendered } from '../validation/generate.js';
 import { tempDir, writeTree } from '../helpers/folders.js';
 import { imageRef } from '../../lib/versions/index.js';
+import { platforms } from '../../lib/areas/ci/platforms/index.js';
 import { workflowFindings } from './workflow-security.js';
 
 const base: Answers = {
@@ -165,11 +166,6 @@ describe('the GitHub Actions pipeline', () => {
     assert.match(three['deploy-staging'].if!, /refs\/heads\/main'/);
     assert.ok(three['deploy-production'].needs!.includes('smoke-staging'));
     assert.ok(!three['deploy-staging'].needs!.includes('smoke-dev'));
-  });
-
-  test('a platform phase4 does not write yet plans no pipeline and says so', () => {
-    const { byPath } = render({ ci: 'jenkins' });
-    assert.ok(![...byPath.keys()].some((file) => file === 'Jenkinsfile' || file.startsWith('scripts/ci/')));
   });
 });
 

@@ -62,7 +62,7 @@ for (const [ci, normaliser] of Object.entries(normalisers)) {
     describe(`${ci}: ${shape}`, () => {
       const config = { ...base, ...answers, ci } as Answers;
       const model = derive(config);
-      const canonical = buildPipeline(model, plan(config).filter((file) => file.area !== 'ci' && file.area !== 'docs'), platforms[config.ci]!.files);
+      const canonical = buildPipeline(model, plan(config).filter((file) => file.area !== 'ci' && file.area !== 'docs'), platforms[config.ci].files);
       const rendered = new Map(renderAnswers(config).map((file) => [file.path, file.contents]));
       for (const file of normaliser.files) assert.ok(rendered.has(file), `${file} was not generated`);
       const normal = normaliser.read(rendered, canonical.production.name);

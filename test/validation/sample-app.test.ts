@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { copyOf, read } from '../helpers/folders.js';
 import { sampleApp } from '../helpers/paths.js';
-import { pipelineValidators, validators } from './validators/index.js';
+import { validatorsFor } from './validators/index.js';
 import { prettier } from './validators/prettier.js';
 
 describe('phase4 --defaults on examples/sample-app', () => {
@@ -22,6 +22,7 @@ describe('phase4 --defaults on examples/sample-app', () => {
     assert.deepEqual(report.answers.services.map((service: { name: string }) => service.name), ['api', 'web', 'reports']);
     assert.equal(report.answers.database, 'postgres');
     assert.equal(report.answers.cache, 'redis');
+    assert.equal(report.answers.ci, 'github-actions');
     assert.ok(report.files.length > 0, 'no file written');
     assert.ok(report.files.every((file: { action: string }) => file.action === 'write'));
     const manifest = JSON.parse(read(dir, '.phase4/manifest.json'));
@@ -37,11 +38,11 @@ describe('phase4 --defaults on examples/sample-app', () => {
     assert.deepEqual(check, [], check.join('\n'));
   });
 
-  for (const validator of validators) {
-    test(`${validator.name} accepts what it wrote`, (context) => {
+  // The validators of the CI platform the defaults chose (GitHub Actions), and every other format's.
+  for (const validator of validatorsFor('github-actions')) {
+    test(`${validator.name} accepts what it wrote`, () => {
       const manifest = JSON.parse(read(dir, '.phase4/manifest.json'));
       const files = manifest.files.map((file: { path: string }) => file.path).filter(validator.applies);
-      if (files.length === 0 && pipelineValidators.has(validator)) return context.skip('a pipeline file of another CI platform');
       assert.ok(files.length > 0, `${validator.name} matched no file the sample app got: it would prove nothing`);
       const problems = validator.check(files.map((file: string) => path.join(dir, file)));
       assert.deepEqual(problems, [], problems.join('\n'));

@@ -14,7 +14,6 @@ const reads = ['name', 'services', 'ci', 'cloud', 'orchestration', 'strategy', '
 
 const plan = (model: StackModel, otherFiles: PlannedFile[]): PlannedFile[] => {
   const platform = platforms[model.config.ci];
-  if (!platform) return [];
   const pipeline = buildPipeline(model, otherFiles, platform.files);
   return [...platform.plan(pipeline, model), ...planScripts(pipeline, model), planDocs(pipeline, model, platform)];
 };
@@ -25,9 +24,5 @@ export const ciArea: Area = {
   reads,
   describesOtherFiles: true,
   plan: (model, { otherFiles }) => plan(model, otherFiles),
-  nextSteps: (model) => {
-    const platform = platforms[model.config.ci];
-    if (!platform) return [`phase4 does not write ${model.config.ci} pipelines yet: choose --ci github-actions, or keep your own pipeline`];
-    return [`Create the CI variables and the ${model.project.production.name} approval listed in docs/ci-cd.md`];
-  },
+  nextSteps: (model) => [`Create the CI variables and the ${model.project.production.name} approval listed in docs/ci-cd.md`],
 };

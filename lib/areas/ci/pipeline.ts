@@ -7,6 +7,7 @@ import type { DatastoreModel, ImageModel, ServiceModel, StackModel } from '../..
 import { deployLayout } from '../../plan/naming.js';
 import type { PlannedFile } from '../../plan/types.js';
 import { imageRef, refOf, runtimeTracks, toolVersion } from '../../versions/index.js';
+import { shellWord } from '../../render/quote.js';
 import { isWithin, relativePath } from '../../repo-paths.js';
 import { buildImageOf, cacheOf, generateCommands, installCommands, lintCommands, lintToolInstalls, wrapTest } from './languages.js';
 import type { SecurityJob, GeneratedCheck, ImageJob, LanguageJob, Pipeline, PipelineEnvironment, PipelineJob, ServiceContainer, TestJob } from './types.js';
@@ -56,7 +57,7 @@ const serviceContainer = (datastore: DatastoreModel): ServiceContainer => {
   if (local.database && datastore.database) env.push({ name: local.database, value: datastore.database });
   if (engine.engine === 'postgres') env.push({ name: local.user!, value: datastore.user! }, { name: 'POSTGRES_HOST_AUTH_METHOD', value: 'trust' });
   if (engine.engine === 'mysql') env.push({ name: 'MYSQL_ALLOW_EMPTY_PASSWORD', value: 'yes' });
-  return { name: datastore.host, image: engine.local.image, port: engine.port, env, health: engine.healthcheck.join(' ') };
+  return { name: datastore.host, image: engine.local.image, port: engine.port, env, health: engine.healthcheck.map(shellWord).join(' ') };
 };
 
 const languageJob = (prefix: string, service: ServiceModel, run: string[], tools: string[] = []): LanguageJob | undefined => {

@@ -4,11 +4,13 @@ import { azureDevops } from './azure-devops.js';
 import { circleci } from './circleci.js';
 import { githubActions } from './github-actions.js';
 import { gitlabCi } from './gitlab-ci.js';
+import { jenkins } from './jenkins.js';
 import type { Normaliser } from './types.js';
 
-export const normalisers: Partial<Record<Config['ci'], Normaliser>> = {
+export const normalisers: Record<Config['ci'], Normaliser> = {
   'github-actions': githubActions,
   'azure-devops': azureDevops,
   circleci,
   'gitlab-ci': gitlabCi,
+  jenkins,
 };

@@ -54,6 +54,7 @@ export const unreadableFiles = (name: string, files: string[]): string[] => {
  * `.github/actionlint.yaml` that could ignore findings. Every finding fails, shellcheck's `info` level too.
  */
 export const actionlint: Validator = {
+  ci: ['github-actions'],
   name: 'actionlint',
   applies: githubWorkflowPath,
   mustReject: {

@@ -83,8 +83,9 @@ export const describeSchemaErrors = (file: string, errors: ErrorObject[]): strin
   return lines;
 };
 
-const schemaValidator = (name: string, schemaFile: string, applies: Validator['applies'], mustReject: Validator['mustReject'], gitlab = false): Validator => ({
+const schemaValidator = (name: string, schemaFile: string, ci: Validator['ci'], applies: Validator['applies'], mustReject: Validator['mustReject'], gitlab = false): Validator => ({
   name,
+  ci,
   applies,
   mustReject,
   check: (files) => {
@@ -100,7 +101,7 @@ const schemaValidator = (name: string, schemaFile: string, applies: Validator['a
 
 export const githubWorkflowPath = (file: string) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(file);
 
-export const githubWorkflowSchema = schemaValidator('github-workflow schema', 'github-workflow.json', githubWorkflowPath, {
+export const githubWorkflowSchema = schemaValidator('github-workflow schema', 'github-workflow.json', ['github-actions'], githubWorkflowPath, {
   path: 'ci.yml',
   contents: 'name: ci\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    stepz:\n      - run: make\n',
 });
@@ -108,17 +109,18 @@ export const githubWorkflowSchema = schemaValidator('github-workflow schema', 'g
 export const gitlabCiSchema = schemaValidator(
   'gitlab-ci schema',
   'gitlab-ci.json',
+  ['gitlab-ci'],
   (file) => file === '.gitlab-ci.yml',
   { path: '.gitlab-ci.yml', contents: 'build:\n  stage: build\n  script: [make]\n  when: sometimes\n' },
   true,
 );
 
-export const circleciConfigSchema = schemaValidator('circleci-config schema', 'circleci-config.json', (file) => file === '.circleci/config.yml', {
+export const circleciConfigSchema = schemaValidator('circleci-config schema', 'circleci-config.json', ['circleci'], (file) => file === '.circleci/config.yml', {
   path: 'config.yml',
   contents: 'version: 2.1\njobs:\n  build:\n    docker:\n      - image: cimg/base:2024.01\n    steps:\n      - checkout\n      - run:\n          comand: make\nworkflows:\n  main:\n    jobs: [build]\n',
 });
 
-export const azurePipelinesSchema = schemaValidator('azure-pipelines schema', 'azure-pipelines.json', (file) => file === 'azure-pipelines.yml', {
+export const azurePipelinesSchema = schemaValidator('azure-pipelines schema', 'azure-pipelines.json', ['azure-devops'], (file) => file === 'azure-pipelines.yml', {
   path: 'azure-pipelines.yml',
   contents: 'trigger: [main]\npool:\n  vmImage: ubuntu-latest\nsteps:\n  - scrip: make\n',
 });

@@ -317,6 +317,7 @@ export const checkShellBlocks = (blocks: ShellBlock[]): string[] => {
 export const ciShellBlocks: Validator = {
   name: 'ci-shell-blocks',
   applies: (file) => extractorFor(file) !== undefined,
+  ci: ['gitlab-ci', 'jenkins', 'circleci', 'azure-devops'],
   mustReject: {
     path: '.gitlab-ci.yml',
     contents: 'stages: [build]\n.base:\n  before_script:\n    - cd $CI_PROJECT_DIR/app\nbuild:\n  extends: .base\n  stage: build\n  script:\n    - rm -rf $BUILD_DIR/*\n',

@@ -77,6 +77,7 @@ export const makeRepository = (dir: string, home: string): string[] => {
  * no `~/.gitlab-ci-local/variables.yml` of the machine changes a result.
  */
 export const gitlabCiLocal: Validator = {
+  ci: ['gitlab-ci'],
   name: 'gitlab-ci-local',
   applies: (file) => file === '.gitlab-ci.yml',
   mustReject: { path: '.gitlab-ci.yml', contents: 'stages: [build, test]\nbuild:\n  stage: build\n  script: [make]\ntest:\n  needs: [compile]\n  script: [make test]\n' },

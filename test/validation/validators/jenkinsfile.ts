@@ -4,7 +4,7 @@ import path from 'node:path';
 import { runTool, type ToolResult } from '../../helpers/tools.js';
 import { unreadableFiles } from './actionlint.js';
 import { firstString, groovyTree, type Statement, statementName } from './groovy-scan.js';
-import type { Validator } from './types.js';
+import { uniqueByContent, type Validator } from './types.js';
 
 const isJenkinsfile = (file: string) => /(^|\/)Jenkinsfile$/.test(file);
 
@@ -54,10 +54,13 @@ export const groovyLintFindings = (files: string[], copies: string[], result: Pi
 export const groovyLint: Validator = {
   name: 'npm-groovy-lint',
   applies: isJenkinsfile,
+  ci: ['jenkins'],
   mustReject: { path: 'Jenkinsfile', contents: "pipeline {\n  agent any\n  stages {\n    stage('Build') {\n      steps {\n        sh 'make'\n      }\n  }\n}\n" },
-  check: (files) => {
-    const unreadable = unreadableFiles('npm-groovy-lint', files);
+  check: (all) => {
+    const unreadable = unreadableFiles('npm-groovy-lint', all);
     if (unreadable.length > 0) return unreadable;
+    // Identical files (matrix cases that differ elsewhere) are linted once.
+    const files = uniqueByContent(all);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'phase4-groovy-lint-'));
     try {
       const copies = files.map((file, index) => {
@@ -179,6 +182,7 @@ export const jenkinsfileStructureProblems = (file: string, source: string): stri
 export const jenkinsfileStructure: Validator = {
   name: 'jenkinsfile-structure',
   applies: isJenkinsfile,
+  ci: ['jenkins'],
   mustReject: {
     path: 'Jenkinsfile',
     contents: "pipeline {\n  agnet any\n  stages {\n    stage('Deploy production') {\n      steps {\n        sh './deploy.sh production'\n      }\n    }\n  }\n}\n",

@@ -8,6 +8,11 @@ export interface Validator {
   applies: (relativePath: string) => boolean;
   /** Checks the files (absolute paths) and returns the problems found: empty means valid. */
   check: (files: string[]) => string[];
+  /**
+   * The CI platforms whose pipeline files are all it checks: a run that chose another platform writes nothing
+   * for it (the matrix still covers every platform).
+   */
+  ci?: readonly string[];
   /** A broken file it must reject: proof that the validator can fail at all. */
   mustReject: { path: string; contents: string };
 }

@@ -26,5 +26,7 @@ export interface CiPlatform {
     registry?: (login: RegistryLogin, project: string) => string | undefined;
     /** What the platform calls a proposed change (`Merge requests`), where it is not `Pull requests`. */
     changeRequests?: string;
+    /** What the agents the pipeline runs on must provide, on platforms whose agents are the user's own (Markdown). */
+    agents?: (pipeline: Pipeline) => string;
   };
 }
