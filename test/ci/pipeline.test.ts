@@ -95,7 +95,8 @@ describe('the GitHub Actions pipeline', () => {
     const runOf = (id: string) => prismaJobs[id].steps.find((step) => step.name === id.split('-')[0])!.run!.trim().split('\n');
     assert.deepEqual(runOf('lint-api-express'), ['npx --no-install prisma generate', 'npm run lint']);
     assert.deepEqual(runOf('test-api-express').slice(0, 2), ['npx --no-install prisma generate', 'npx prisma migrate deploy']);
-    assert.match(runOf('test-api-express')[2], /c8@[\d.]+ .* npm test$/);
+    assert.match(runOf('test-api-express')[2], /flush-coverage\.cjs/);
+    assert.match(runOf('test-api-express')[3], /c8@[\d.]+ .* npm test$/);
     const dockerfile = getWith(`${prisma.path}/Dockerfile`);
     assert.ok(dockerfile.indexOf('RUN prisma generate') > dockerfile.indexOf('COPY . .'));
     assert.match(dockerfile, /\nCOPY --from=build \/app\/node_modules\/\.prism\[a\] \/app\/node_modules\/\.prisma\/\n/);

@@ -163,7 +163,10 @@ export const wrapTest = (service: ServiceModel, test: string, helpers: CoverageH
     case 'node':
       return {
         // Runners such as Vitest stop their worker processes with SIGTERM, which skips V8's coverage dump.
-        run: [`NODE_OPTIONS="--require $PWD/${helpers.coverageFlush} \${NODE_OPTIONS:-}" npx --yes c8@${toolVersion('c8')} --reporter=cobertura --reporter=text-summary --reports-dir=coverage ${test}`],
+        run: [
+          `export NODE_OPTIONS="--require $PWD/${helpers.coverageFlush} \${NODE_OPTIONS:-}"`,
+          `npx --yes c8@${toolVersion('c8')} --reporter=cobertura --reporter=text-summary --reports-dir=coverage ${test}`,
+        ],
         coverage: { report: 'coverage/cobertura-coverage.xml', format: 'cobertura' },
       };
     case 'bun':
