@@ -230,6 +230,20 @@ describe('the shared scripts', () => {
     assert.equal(freeze(outside).status, 0);
   });
 
+  test('the freeze check refuses to guess when the job image has no data for its time zone', () => {
+    const scripted = tempDir();
+    writeRendered(scripted, renderAnswers({ ...base, timezone: 'Europe/Berlin' }));
+    // Only a zoneinfo folder without Berlin: as in an image without tzdata.
+    const zones = writeTree(tempDir(), { 'UTC': '' });
+    const result = spawnSync('sh', ['-c', `sed 's#/usr/share/zoneinfo /usr/lib/zoneinfo /usr/share/lib/zoneinfo##' scripts/ci/freeze-check.sh | sh`], {
+      cwd: scripted,
+      env: { PATH: process.env.PATH!, TZDIR: zones },
+      encoding: 'utf8',
+    });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /no time zone data for Europe\/Berlin/);
+  });
+
   test('an exception without an expiry or a reason fails the allow-list check', () => {
     const check = (text: string) => {
       const folder = writeTree(tempDir(), { '.trivyignore.yaml': text });
