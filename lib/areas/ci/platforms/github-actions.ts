@@ -88,5 +88,6 @@ export const githubActions: CiPlatform = {
     branchProtection:
       'Protect `main`: require a pull request with one approving review, require the lint, test and security jobs of this workflow to pass, require branches to be up to date, and block force pushes. `gh api --method PUT repos/OWNER/REPO/branches/main/protection` with those settings applies it.',
     forceBuild: 'the `force_build` input of a manual run',
+    freezeOverride: 'the `freeze_override_reason` input of a manual run (Actions > pipeline > Run workflow)',
   },
 };

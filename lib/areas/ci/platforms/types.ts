@@ -22,6 +22,8 @@ export interface CiPlatform {
     branchProtection: string;
     /** How a run sets CI_FORCE_BUILD=1, when the platform has its own way (a run input, a parameter). */
     forceBuild?: string;
+    /** How a run gives the reason that overrides the deploy freeze (a run input, a parameter, a variable). */
+    freezeOverride: string;
     /** How the build jobs log in to the registry, where the platform differs from GitHub's wording (job token, cloud identity, robot account). */
     registry?: (login: RegistryLogin, project: string) => string | undefined;
     /** What the platform calls a proposed change (`Merge requests`), where it is not `Pull requests`. */
