@@ -12,28 +12,11 @@ import type { Answers } from '../../lib/catalog/option.js';
 import { imageRef } from '../../lib/versions/index.js';
 import { renderAnswers, writeRendered } from '../validation/generate.js';
 import { tempDir } from '../helpers/folders.js';
-import { serviceVariants } from '../validation/matrix.js';
 import { azurePipelineFindings } from './azure-devops-security.js';
 import { federatedLogin, scriptOf, stepsOf } from './normalise/azure-devops.js';
+import { shopAnswers } from './answers.js';
 
-const base: Answers = {
-  name: 'shop',
-  services: [serviceVariants[0], serviceVariants[5], serviceVariants[9], serviceVariants[13]],
-  ci: 'azure-devops',
-  cloud: 'aws',
-  orchestration: 'helm',
-  monitoring: 'prometheus-grafana',
-  strategy: 'rolling',
-  database: 'postgres',
-  cache: 'redis',
-  environments: ['staging', 'production'],
-  registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme',
-  domain: 'shop.acme.dev',
-  team: 'platform',
-  coverageThreshold: '80',
-  deployFreeze: 'Fri 12:00 - Mon 06:00',
-  timezone: 'Europe/Berlin',
-};
+const base: Answers = shopAnswers({ ci: 'azure-devops' });
 
 type Step = { script?: string; task?: string; checkout?: string; fetchDepth?: number; persistCredentials?: boolean; condition?: string; target?: string; inputs?: Record<string, unknown>; env?: Record<string, string> };
 type Job = { job?: string; deployment?: string; dependsOn?: string; environment?: string; container?: { image: string }; services?: Record<string, string>; steps?: Step[]; strategy?: { runOnce: { deploy: { steps: Step[] } } } };

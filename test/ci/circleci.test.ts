@@ -10,28 +10,11 @@ import { parse } from 'yaml';
 import type { Answers } from '../../lib/catalog/option.js';
 import { imageRef, machineImage } from '../../lib/versions/index.js';
 import { renderAnswers } from '../validation/generate.js';
-import { serviceVariants } from '../validation/matrix.js';
 import { circleciFindings } from './circleci-security.js';
 import { expandSteps } from './normalise/circleci.js';
+import { shopAnswers } from './answers.js';
 
-const base: Answers = {
-  name: 'shop',
-  services: [serviceVariants[0], serviceVariants[5], serviceVariants[9], serviceVariants[13]],
-  ci: 'circleci',
-  cloud: 'aws',
-  orchestration: 'helm',
-  monitoring: 'prometheus-grafana',
-  strategy: 'rolling',
-  database: 'postgres',
-  cache: 'redis',
-  environments: ['staging', 'production'],
-  registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme',
-  domain: 'shop.acme.dev',
-  team: 'platform',
-  coverageThreshold: '80',
-  deployFreeze: 'Fri 12:00 - Mon 06:00',
-  timezone: 'Europe/Berlin',
-};
+const base: Answers = shopAnswers({ ci: 'circleci' });
 
 type Step = string | Record<string, unknown>;
 interface Invocation {

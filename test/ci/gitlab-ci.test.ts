@@ -13,25 +13,9 @@ import { renderAnswers } from '../validation/generate.js';
 import { serviceVariants } from '../validation/matrix.js';
 import { evaluateIf, gitlabFindings, ruleOutcome } from './gitlab-ci-security.js';
 import { gitlabJobs, parseGitlab } from './normalise/gitlab-ci.js';
+import { shopAnswers } from './answers.js';
 
-const base: Answers = {
-  name: 'shop',
-  services: [serviceVariants[0], serviceVariants[5], serviceVariants[9], serviceVariants[13]],
-  ci: 'gitlab-ci',
-  cloud: 'aws',
-  orchestration: 'helm',
-  monitoring: 'prometheus-grafana',
-  strategy: 'rolling',
-  database: 'postgres',
-  cache: 'redis',
-  environments: ['staging', 'production'],
-  registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme',
-  domain: 'shop.acme.dev',
-  team: 'platform',
-  coverageThreshold: '80',
-  deployFreeze: 'Fri 12:00 - Mon 06:00',
-  timezone: 'Europe/Berlin',
-};
+const base: Answers = shopAnswers({ ci: 'gitlab-ci' });
 
 const render = (answers: Partial<Answers> = {}) => {
   const files = new Map(renderAnswers({ ...base, ...answers }).map((file) => [file.path, file.contents]));

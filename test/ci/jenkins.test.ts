@@ -11,29 +11,12 @@ import { agentLabels, deployLock } from '../../lib/areas/ci/platforms/jenkins.js
 import { firstString, type Statement, statementName } from '../validation/validators/groovy-scan.js';
 import { jenkinsfileStructureProblems } from '../validation/validators/jenkinsfile.js';
 import { renderAnswers } from '../validation/generate.js';
-import { serviceVariants } from '../validation/matrix.js';
 import { jenkinsfileFindings } from './jenkins-security.js';
 import { jenkins } from './normalise/jenkins.js';
 import { pipelineStages, shellLines } from './normalise/jenkins.js';
+import { shopAnswers } from './answers.js';
 
-const base: Answers = {
-  name: 'shop',
-  services: [serviceVariants[0], serviceVariants[5], serviceVariants[9], serviceVariants[13]],
-  ci: 'jenkins',
-  cloud: 'aws',
-  orchestration: 'helm',
-  monitoring: 'prometheus-grafana',
-  strategy: 'rolling',
-  database: 'postgres',
-  cache: 'redis',
-  environments: ['staging', 'production'],
-  registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme',
-  domain: 'shop.acme.dev',
-  team: 'platform',
-  coverageThreshold: '80',
-  deployFreeze: 'Fri 12:00 - Mon 06:00',
-  timezone: 'Europe/Berlin',
-};
+const base: Answers = shopAnswers({ ci: 'jenkins' });
 
 const render = (answers: Partial<Answers> = {}) => {
   const byPath = new Map(renderAnswers({ ...base, ...answers }).map((file) => [file.path, file.contents]));

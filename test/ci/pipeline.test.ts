@@ -15,25 +15,9 @@ import { tempDir, writeTree } from '../helpers/folders.js';
 import { imageRef } from '../../lib/versions/index.js';
 import { platforms } from '../../lib/areas/ci/platforms/index.js';
 import { workflowFindings } from './workflow-security.js';
+import { shopAnswers } from './answers.js';
 
-const base: Answers = {
-  name: 'shop',
-  services: [serviceVariants[0], serviceVariants[5], serviceVariants[9], serviceVariants[13]],
-  ci: 'github-actions',
-  cloud: 'aws',
-  orchestration: 'helm',
-  monitoring: 'prometheus-grafana',
-  strategy: 'rolling',
-  database: 'postgres',
-  cache: 'redis',
-  environments: ['staging', 'production'],
-  registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme',
-  domain: 'shop.acme.dev',
-  team: 'platform',
-  coverageThreshold: '80',
-  deployFreeze: 'Fri 12:00 - Mon 06:00',
-  timezone: 'Europe/Berlin',
-};
+const base: Answers = shopAnswers();
 
 const render = (answers: Partial<Answers> = {}) => {
   const files = renderAnswers({ ...base, ...answers });

@@ -12,9 +12,9 @@ import { platforms } from '../../lib/areas/ci/platforms/index.js';
 import { derive } from '../../lib/model/derive.js';
 import { plan } from '../../lib/plan/plan.js';
 import { renderAnswers } from '../validation/generate.js';
-import { serviceVariants } from '../validation/matrix.js';
 import { normalisers } from './normalise/index.js';
 import type { NormalJob } from './normalise/types.js';
+import { shopAnswers } from './answers.js';
 
 const shapes: Record<string, Partial<Answers>> = {
   'AWS, Helm, rolling, two environments': {},
@@ -22,24 +22,7 @@ const shapes: Record<string, Partial<Answers>> = {
   'Azure, Kustomize, blue-green, no freeze': { cloud: 'azure', orchestration: 'kustomize', strategy: 'blue-green', deployFreeze: 'none', registry: 'acme.azurecr.io/shop' },
 };
 
-const base: Answers = {
-  name: 'shop',
-  services: [serviceVariants[0], serviceVariants[5], serviceVariants[9], serviceVariants[13]],
-  ci: 'github-actions',
-  cloud: 'aws',
-  orchestration: 'helm',
-  monitoring: 'prometheus-grafana',
-  strategy: 'rolling',
-  database: 'postgres',
-  cache: 'redis',
-  environments: ['staging', 'production'],
-  registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme',
-  domain: 'shop.acme.dev',
-  team: 'platform',
-  coverageThreshold: '72',
-  deployFreeze: 'Fri 12:00 - Mon 06:00',
-  timezone: 'Europe/Berlin',
-};
+const base: Answers = shopAnswers({ coverageThreshold: '72' });
 
 /** Every job a job waits for, directly or through others. */
 const ancestorsOf = (jobs: Map<string, NormalJob>, id: string): Set<string> => {
