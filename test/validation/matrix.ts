@@ -37,7 +37,7 @@ export const serviceVariants: Service[] = [
   service('api-flask', { kind: 'backend', language: 'python', framework: 'flask', packageManager: 'uv', port: 5000, commands: { install: 'uv sync --frozen', test: 'uv run pytest' } }),
   service('jobs-python', { kind: 'worker', language: 'python', framework: 'none', packageManager: 'pip', port: 8000, commands: { install: 'pip install -r requirements.txt' } }),
   service('api-go', { kind: 'backend', language: 'go', framework: 'net-http', packageManager: 'go', port: 8080, commands: { install: 'go mod download', build: 'go build ./...', test: 'go test ./...' } }),
-  service('api-gin', { kind: 'backend', language: 'go', framework: 'gin', packageManager: 'go', port: 8081, healthPath: '/api/health' }),
+  service('api-gin', { kind: 'backend', language: 'go', framework: 'gin', packageManager: 'go', port: 8081, healthPath: '/api/health', commands: { lint: 'golangci-lint run ./...' } }),
   service('api-echo', { kind: 'backend', language: 'go', framework: 'echo', packageManager: 'go', port: 8082 }),
   service('jobs-go', { kind: 'worker', language: 'go', framework: 'none', packageManager: 'go', port: 8080 }),
   service('api-spring', { kind: 'backend', language: 'java', framework: 'spring-boot', packageManager: 'maven', port: 8080, healthPath: '/actuator/health', commands: { install: './mvnw -B dependency:go-offline', build: './mvnw -B -DskipTests package', test: './mvnw -B verify' } }),

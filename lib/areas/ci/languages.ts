@@ -233,7 +233,10 @@ export const lintToolInstalls = (service: ServiceModel): string[] => {
   // golangci-lint reads the nearest .golangci.* up to the repository root; version 2 files say `version: "2"`.
   return [
     `config="$(ls .golangci.* "$(git rev-parse --show-toplevel 2>/dev/null || echo .)"/.golangci.* 2>/dev/null | head -n 1)"`,
-    `if [ -z "$config" ] || grep -Eq '^[{[:space:]]*"?version"?[[:space:]]*[:=][[:space:]]*"?2' "$config"; then go install ${v2}; else go install ${v1}; fi`,
+    `golangci=${v2}`,
+    `golangci_v1=${v1}`,
+    `grep -Eqs '^[{[:space:]]*"?version"?[[:space:]]*[:=][[:space:]]*"?2' "$config" || [ -z "$config" ] || golangci="$golangci_v1"`,
+    'go install "$golangci"',
   ];
 };
 
