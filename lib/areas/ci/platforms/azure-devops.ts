@@ -5,13 +5,12 @@
  * connections with workload identity federation, never with stored keys.
  */
 import type { StackModel } from '../../../model/index.js';
-import { deployLayout } from '../../../plan/naming.js';
 import { joinPath } from '../../../repo-paths.js';
-import { azureTaskRef, toolVersion } from '../../../versions/index.js';
+import { azureTaskRef } from '../../../versions/index.js';
 import { ciScripts } from '../pipeline.js';
 import { registryLogin } from '../registry.js';
 import type { Pipeline } from '../types.js';
-import { deployVariables } from '../variables.js';
+import { deployJobData } from './common.js';
 import type { CiPlatform } from './types.js';
 
 const file = 'azure-pipelines.yml';
@@ -104,11 +103,7 @@ export const azureDevops: CiPlatform = {
             // The stage before it in this run, when it promotes what that one deployed (its smoke test is a need).
             afterStage: env.after ? azureId(env.after) : undefined,
           })),
-          deployVariables: deployVariables(pipeline, model),
-          kubectlVersion: toolVersion('kubectl'),
-          helmVersion: toolVersion('helm'),
-          kubeloginVersion: toolVersion('kubelogin'),
-          chart: deployLayout(model.config).helmChart,
+          ...deployJobData(pipeline, model),
         },
       },
     ];

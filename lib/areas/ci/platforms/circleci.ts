@@ -4,13 +4,12 @@
  * so that one deploy per environment runs at a time, and OIDC (CIRCLE_OIDC_TOKEN_V2) to the clouds.
  */
 import type { StackModel } from '../../../model/index.js';
-import { deployLayout } from '../../../plan/naming.js';
 import { joinPath, relativePath } from '../../../repo-paths.js';
 import { imageRef, machineImage, toolVersion } from '../../../versions/index.js';
 import { ciScripts } from '../pipeline.js';
 import { registryLogin } from '../registry.js';
 import type { LanguageJob, Pipeline, ServiceContainer } from '../types.js';
-import { deployVariables } from '../variables.js';
+import { deployJobData } from './common.js';
 import type { CiPlatform } from './types.js';
 
 const config = '.circleci/config.yml';
@@ -99,8 +98,7 @@ export const circleci: CiPlatform = {
             context: `${pipeline.project}-${env.name}`,
           })),
           registryContext: `${pipeline.project}-registry`,
-          deployVariables: deployVariables(pipeline, model),
-          chart: deployLayout(model.config).helmChart,
+          ...deployJobData(pipeline, model),
         },
       },
     ];

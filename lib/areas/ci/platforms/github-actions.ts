@@ -1,12 +1,11 @@
 /** GitHub Actions: one workflow, jobs with their own `permissions:`, environments as the approval gate. */
 import type { StackModel } from '../../../model/index.js';
-import { deployLayout } from '../../../plan/naming.js';
 import { joinPath, relativePath } from '../../../repo-paths.js';
-import { actionRef, toolVersion } from '../../../versions/index.js';
+import { actionRef } from '../../../versions/index.js';
 import { ciScripts } from '../pipeline.js';
 import { registryLogin } from '../registry.js';
 import type { Pipeline } from '../types.js';
-import { deployVariables } from '../variables.js';
+import { deployJobData } from './common.js';
 import type { CiPlatform } from './types.js';
 
 const workflow = '.github/workflows/pipeline.yml';
@@ -70,11 +69,7 @@ export const githubActions: CiPlatform = {
             ...env,
             needs: needsOf(`deploy-${env.name}`),
           })),
-          deployVariables: deployVariables(pipeline, model),
-          kubectlVersion: toolVersion('kubectl'),
-          helmVersion: toolVersion('helm'),
-          kubeloginVersion: toolVersion('kubelogin'),
-          chart: deployLayout(model.config).helmChart,
+          ...deployJobData(pipeline, model),
         },
       },
     ];
