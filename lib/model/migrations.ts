@@ -1,5 +1,6 @@
 /** How a service's schema migrations run before a new version of it starts. */
 import type { Service } from '../catalog/service.js';
+import { toolVersion } from '../versions/index.js';
 import { parseCommand } from './shell-words.js';
 import type { MigrationModel } from './types.js';
 
@@ -14,6 +15,12 @@ const execOf = (command: string): string[] => {
   return argv;
 };
 
+/** Go migration CLIs are programs of their own, installed at the pinned version (golang-migrate with the drivers phase4 provisions). */
+const goInstalls: Record<string, () => string> = {
+  goose: () => `go install github.com/pressly/goose/v3/cmd/goose@${toolVersion('goose')}`,
+  'golang-migrate': () => `go install -tags 'postgres mysql mongodb' github.com/golang-migrate/migrate/v4/cmd/migrate@${toolVersion('golang-migrate')}`,
+};
+
 export const migrationsOf = (service: Service): MigrationModel | undefined => {
   const migrations = service.migrations;
   if (!migrations) return undefined;
@@ -26,5 +33,6 @@ export const migrationsOf = (service: Service): MigrationModel | undefined => {
     argv: execOf(migrations.command),
     separate: !atStartUp,
     target: separateTool ? 'migrate' : 'runtime',
+    ...(service.language === 'go' && goInstalls[migrations.tool] ? { install: goInstalls[migrations.tool]() } : {}),
   };
 };

@@ -165,6 +165,8 @@ export interface MigrationModel {
    * dependencies, and Go's migration CLIs are separate programs.
    */
   target: 'runtime' | 'migrate';
+  /** Installs the tool where it is a program of its own (Go's goose and golang-migrate): the migrate stage and CI run it. */
+  install?: string;
 }
 
 export interface ServiceModel {

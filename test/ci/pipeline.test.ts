@@ -86,6 +86,18 @@ describe('the GitHub Actions pipeline', () => {
     assert.match(dockerfile, /\nCOPY --from=build \/app\/node_modules\/\.prism\[a\] \/app\/node_modules\/\.prisma\/\n/);
   });
 
+  test("the test job migrates with the project's own binaries: through the package manager, or a Go CLI installed first", () => {
+    const runOfTest = (service: Answers['services'][number]) => {
+      const jobs = jobsOf(render({ services: [{ ...service, uses: ['postgres' as const] }] }).get('.github/workflows/pipeline.yml'));
+      return jobs[`test-${service.name}`].steps.find((step) => step.name === 'test')!.run!.trim().split('\n');
+    };
+    assert.ok(runOfTest({ ...serviceVariants[5], migrations: { tool: 'prisma', command: 'prisma migrate deploy' } }).includes('npx --no-install prisma migrate deploy'));
+    assert.ok(runOfTest({ ...serviceVariants[10], migrations: { tool: 'alembic', command: 'alembic upgrade head' } }).includes('poetry run alembic upgrade head'));
+    const go = runOfTest({ ...serviceVariants[13], migrations: { tool: 'goose', command: 'goose -dir migrations postgres "$DATABASE_URL" up' } });
+    const install = go.findIndex((line) => /^go install github\.com\/pressly\/goose\/v3\/cmd\/goose@v/.test(line));
+    assert.ok(install >= 0 && install < go.indexOf('goose -dir migrations postgres "$DATABASE_URL" up'), go.join('\n'));
+  });
+
   test("a Go project's golangci-lint is installed at the major its configuration is written for", () => {
     const linted = { ...serviceVariants[13], commands: { ...serviceVariants[13].commands, lint: 'golangci-lint run' } };
     const install = jobsOf(render({ services: [linted] }).get('.github/workflows/pipeline.yml'))['lint-api-go'].steps.find((step) => step.name === 'install')!.run!;

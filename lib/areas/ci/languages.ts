@@ -86,6 +86,29 @@ const localBinary = (image: ImageModel, command: string): string => {
   }
 };
 
+/**
+ * The service's migration command as the CI job runs it, from the service folder: a project binary through
+ * its package manager (node_modules/.bin and a virtualenv are not on a job's PATH), a Go CLI installed first.
+ */
+export const migrationCommands = (image: ImageModel, migrations: { command: string; install?: string }): string[] => {
+  const command = migrations.command;
+  const first = command.trim().split(/\s+/)[0];
+  switch (toolchainOf(image)) {
+    case 'node':
+    case 'bun':
+      return [['npm', 'pnpm', 'yarn', 'npx', 'bun', 'bunx', 'node'].includes(first) ? command : localBinary(image, command)];
+    case 'python': {
+      const manager = image.packageManager.name;
+      const launcher = ['poetry', 'uv', 'pdm', 'pipenv'].includes(manager) && first !== manager ? `${manager} run ` : '';
+      return [`${launcher}${command}`];
+    }
+    case 'go':
+      return [...(migrations.install ? [migrations.install] : []), command];
+    default:
+      return [command];
+  }
+};
+
 /** Code generated from the sources (prisma generate), before anything lints, builds or tests them. */
 export const generateCommands = (image: ImageModel): string[] => (image.commands.generate ? [localBinary(image, image.commands.generate)] : []);
 

@@ -9,7 +9,7 @@ import type { PlannedFile } from '../../plan/types.js';
 import { imageRef, refOf, runtimeTracks, toolVersion } from '../../versions/index.js';
 import { shellWord } from '../../render/quote.js';
 import { isWithin, relativePath } from '../../repo-paths.js';
-import { buildImageOf, cacheOf, generateCommands, installCommands, lintCommands, lintToolInstalls, wrapTest } from './languages.js';
+import { buildImageOf, cacheOf, generateCommands, installCommands, lintCommands, lintToolInstalls, migrationCommands, wrapTest } from './languages.js';
 import type { SecurityJob, GeneratedCheck, ImageJob, LanguageJob, Pipeline, PipelineEnvironment, PipelineJob, ServiceContainer, TestJob } from './types.js';
 
 /** The scripts every platform's pipeline calls (scripts.ts plans them). */
@@ -82,7 +82,7 @@ const testJob = (service: ServiceModel, threshold: number): TestJob | undefined 
   if (!test) return undefined;
   const wrapped = wrapTest(service, test, { gradleInit: relativePath(service.path, gradleInitScript), coverageFlush: relativePath(service.path, coverageFlushScript) });
   // Integration tests meet the schema the release will have: the service's own migrations run first.
-  const migrate = service.migrations?.separate && service.uses.length > 0 ? [service.migrations.command] : [];
+  const migrate = service.migrations?.separate && service.uses.length > 0 ? migrationCommands(service.image, service.migrations) : [];
   const job = languageJob('test', service, [...migrate, ...wrapped.run]);
   if (!job) return undefined;
   const datastores = service.uses;
