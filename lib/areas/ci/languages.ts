@@ -255,7 +255,9 @@ export const lintToolInstalls = (service: ServiceModel): string[] => {
   const v1 = `github.com/golangci/golangci-lint/cmd/golangci-lint@${toolVersion('golangci-lint-v1')}`;
   // golangci-lint reads the nearest .golangci.* up to the repository root; version 2 files say `version: "2"`.
   return [
-    `config="$(ls .golangci.* "$(git rev-parse --show-toplevel 2>/dev/null || echo .)"/.golangci.* 2>/dev/null | head -n 1)"`,
+    'root="$(git rev-parse --show-toplevel 2>/dev/null || echo .)"',
+    "config=''",
+    'for file in .golangci.* "$root"/.golangci.*; do if [ -z "$config" ] && [ -f "$file" ]; then config="$file"; fi; done',
     `golangci=${v2}`,
     `golangci_v1=${v1}`,
     `grep -Eqs '^[{[:space:]]*"?version"?[[:space:]]*[:=][[:space:]]*"?2' "$config" || [ -z "$config" ] || golangci="$golangci_v1"`,
