@@ -6,13 +6,18 @@
  * planted cases that must fail.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Answers } from '../../lib/catalog/option.js';
 import { imageRef } from '../../lib/versions/index.js';
 import { renderAnswers } from '../validation/generate.js';
 import { serviceVariants } from '../validation/matrix.js';
 import { evaluateIf, gitlabFindings, ruleOutcome } from './gitlab-ci-security.js';
-import { gitlabJobs, parseGitlab } from './normalise/gitlab-ci.js';
+import { gitlabCi as gitlabCiReader, gitlabJobs, parseGitlab } from './normalise/gitlab-ci.js';
+import { tempDir } from '../helpers/folders.js';
+import { gitlabCiSchema } from '../validation/validators/ci-schemas.js';
+import { gitlabCiLocal } from '../validation/validators/gitlab-ci-local.js';
 import { shopAnswers } from './answers.js';
 
 const base: Answers = shopAnswers({ ci: 'gitlab-ci' });
@@ -249,4 +254,26 @@ describe('GitLab pipeline-security checks fail on planted cases', () => {
   for (const [what, plantedText] of Object.entries(planted)) {
     test(what, () => assert.notDeepEqual(gitlabFindings(plantedText), [], plantedText));
   }
+});
+
+describe('a monorepo with more gates than GitLab allows needs', () => {
+  // 30 services: about 70 lint, test, image-test and security jobs before the builds.
+  const services = [...serviceVariants, ...serviceVariants.slice(0, 10).map((service) => ({ ...service, name: `${service.name}-2`, path: `${service.path}-2` }))];
+  const text = renderAnswers(shopAnswers({ ci: 'gitlab-ci', services })).find((file) => file.path === '.gitlab-ci.yml')!.contents;
+
+  test('the build jobs wait for every earlier stage instead of listing needs, and take no artifacts', () => {
+    const build = gitlabJobs(text).get('build-web-react')!;
+    assert.equal(build.needs, undefined);
+    assert.deepEqual(build.dependencies, []);
+    const normal = gitlabCiReader.read(new Map([['.gitlab-ci.yml', text]]), 'production');
+    const gates = normal.jobs.filter((job) => /^(lint|check|test|image-test|audit|scan)-/.test(job.id)).map((job) => job.id);
+    assert.ok(gates.length > 50, `${gates.length} gates`);
+    assert.deepEqual([...normal.jobs.find((job) => job.id === 'build-web-react')!.after].sort(), [...gates].sort());
+  });
+
+  test("GitLab's schema and gitlab-ci-local accept it", () => {
+    const file = path.join(tempDir(), '.gitlab-ci.yml');
+    writeFileSync(file, text);
+    for (const validator of [gitlabCiSchema, gitlabCiLocal]) assert.deepEqual(validator.check([file]), [], validator.name);
+  });
 });

@@ -82,8 +82,18 @@ const lines = (value: Value): string[] =>
     .map((line) => line.trim())
     .filter((line) => line !== '');
 
-const needsOf = (job: Hash): { job: string; artifacts: boolean }[] =>
-  Array.isArray(job.needs) ? job.needs.map((need) => (isHash(need) ? { job: String(need.job), artifacts: need.artifacts !== false } : { job: String(need), artifacts: true })) : [];
+/**
+ * A job's needs; without `needs:` it waits for every job of the stages before its own (and takes the
+ * artifacts of those its `dependencies:` names, all by default).
+ */
+const needsOf = (job: Hash, jobs: Map<string, Hash>, stages: string[]): { job: string; artifacts: boolean }[] => {
+  if (Array.isArray(job.needs)) return job.needs.map((need) => (isHash(need) ? { job: String(need.job), artifacts: need.artifacts !== false } : { job: String(need), artifacts: true }));
+  const before = stages.slice(0, stages.indexOf(String(job.stage)));
+  const dependencies = Array.isArray(job.dependencies) ? job.dependencies.map(String) : undefined;
+  return [...jobs]
+    .filter(([, other]) => before.includes(String(other.stage)))
+    .map(([name]) => ({ job: name, artifacts: dependencies === undefined || dependencies.includes(name) }));
+};
 
 const isManual = (job: Hash) => job.when === 'manual' || (Array.isArray(job.rules) && job.rules.some((rule) => isHash(rule) && rule.when === 'manual'));
 
@@ -97,10 +107,11 @@ export const gitlabCi: Normaliser = {
   oidc: true,
   read: (files, production) => {
     const jobs = gitlabJobs(files.get(pipelineFile)!);
+    const stages = (parseGitlab(files.get(pipelineFile)!).stages as string[] | undefined) ?? ['build', 'test', 'deploy'];
     return {
       jobs: [...jobs].map(([id, job]): NormalJob => {
         const environment = typeof job.environment === 'string' ? job.environment : isHash(job.environment) ? String(job.environment.name) : undefined;
-        const needs = needsOf(job);
+        const needs = needsOf(job, jobs, stages);
         return {
           id,
           after: needs.map((need) => need.job),

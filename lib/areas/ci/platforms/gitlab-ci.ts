@@ -182,6 +182,9 @@ const cloudSetup = (pipeline: Pipeline) => {
 /** A regular expression that matches exactly these branch names (environment names and main: no metacharacters). */
 const branchPattern = (branches: string[]) => `/^(${branches.map((branch) => branch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|')})$/`;
 
+/** The most jobs one job's `needs:` may list. */
+const gitlabNeedsLimit = 50;
+
 export const gitlabCi: CiPlatform = {
   name: 'gitlab-ci',
   label: 'GitLab CI/CD',
@@ -193,7 +196,10 @@ export const gitlabCi: CiPlatform = {
     const cloud = cloudSetup(pipeline);
     const branches = [...new Set([pipeline.trunk, ...pipeline.environments.map((env) => env.branch)])];
     const stages = [...new Set(pipeline.jobs.map((job) => job.stage))];
-    const buildNeeds = pipeline.images.length > 0 ? needsOf(`build-${pipeline.images[0].name}`) : [];
+    // GitLab takes at most 50 needs: past that, the build jobs wait for every earlier stage instead, which
+    // is the same set of jobs (every gate), and take none of their artifacts.
+    const gates = pipeline.images.length > 0 ? needsOf(`build-${pipeline.images[0].name}`) : [];
+    const buildNeeds = gates.length <= gitlabNeedsLimit ? gates : undefined;
     return [
       {
         path: pipelineFile,
@@ -234,7 +240,7 @@ export const gitlabCi: CiPlatform = {
           buildNeeds,
           images: pipeline.images.map((image) => {
             const needs = needsOf(`build-${image.name}`);
-            return { ...image, needs: needs.join() === buildNeeds.join() ? undefined : needs };
+            return { ...image, needs: needs.join() === gates.join() ? undefined : needs };
           }),
           environments: pipeline.environments.map((env) => ({ ...env, needs: needsOf(`deploy-${env.name}`), tier: tierOf(env) })),
           chart: deployLayout(model.config).helmChart,
