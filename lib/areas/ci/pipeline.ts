@@ -34,6 +34,9 @@ export const shellScriptsOf = (freeze: boolean, backup: boolean): string[] =>
     .map(([, path]) => path);
 
 export const trunk = 'main';
+
+/** The jobs a job of the canonical graph waits for: every platform orders its jobs by these. */
+export const needsOf = (pipeline: Pipeline, id: string): string[] => pipeline.jobs.find((job) => job.id === id)!.needs;
 export const gradleInitScript = 'scripts/ci/jacoco.init.gradle';
 /** Preloaded into Node.js test processes so that workers a runner stops with SIGTERM still write their coverage. */
 export const coverageFlushScript = 'scripts/ci/flush-coverage.cjs';
@@ -272,6 +275,7 @@ export const buildPipeline = (model: StackModel, otherFiles: PlannedFile[], pipe
     security,
     images,
     environments,
+    branches: [...new Set([trunk, ...environments.map((env) => env.branch)])],
     production,
     backup,
     jobs,

@@ -112,6 +112,8 @@ export interface Pipeline {
   security: SecurityJob[];
   images: ImageJob[];
   environments: PipelineEnvironment[];
+  /** The branches whose pushes run the pipeline: the trunk, then any environment's own branch. */
+  branches: string[];
   production: PipelineEnvironment;
   /** Whether the production deploy takes a backup of a database first. */
   backup: boolean;

@@ -7,7 +7,7 @@
 import type { StackModel } from '../../../model/index.js';
 import { joinPath } from '../../../repo-paths.js';
 import { azureTaskRef } from '../../../versions/index.js';
-import { ciScripts } from '../pipeline.js';
+import { ciScripts, needsOf } from '../pipeline.js';
 import { registryLogin } from '../registry.js';
 import type { Pipeline } from '../types.js';
 import { deployJobData } from './common.js';
@@ -39,9 +39,8 @@ export const azureDevops: CiPlatform = {
   files: [file],
   plan: (pipeline: Pipeline, model: StackModel) => {
     const task = Object.fromEntries(tasks.map((key) => [key, azureTaskRef(key)]));
-    const needsOf = (id: string) => pipeline.jobs.find((job) => job.id === id)!.needs;
     const project = pipeline.project;
-    const branches = [...new Set([pipeline.trunk, ...pipeline.environments.map((env) => env.branch)])];
+    const branches = pipeline.branches;
     return [
       {
         path: file,
@@ -91,7 +90,7 @@ export const azureDevops: CiPlatform = {
             artifact: `digest-${image.name}`,
           })),
           // Build needs every gate of the lint, test and security stages: the Build stage depends on all three.
-          gateStages: [...new Set(needsOf(`build-${pipeline.images[0]?.name}`).map((need) => pipeline.jobs.find((job) => job.id === need)!.stage))],
+          gateStages: [...new Set(needsOf(pipeline, `build-${pipeline.images[0]?.name}`).map((need) => pipeline.jobs.find((job) => job.id === need)!.stage))],
           environments: pipeline.environments.map((env) => ({
             ...env,
             stage: azureId(env.name),

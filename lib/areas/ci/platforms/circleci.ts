@@ -6,7 +6,7 @@
 import type { StackModel } from '../../../model/index.js';
 import { joinPath, relativePath } from '../../../repo-paths.js';
 import { imageRef, machineImage, toolVersion } from '../../../versions/index.js';
-import { ciScripts } from '../pipeline.js';
+import { ciScripts, needsOf } from '../pipeline.js';
 import { registryLogin } from '../registry.js';
 import type { LanguageJob, Pipeline, ServiceContainer } from '../types.js';
 import { deployJobData } from './common.js';
@@ -50,7 +50,6 @@ export const circleci: CiPlatform = {
   label: 'CircleCI',
   files: [config],
   plan: (pipeline: Pipeline, model: StackModel) => {
-    const needsOf = (id: string) => pipeline.jobs.find((job) => job.id === id)!.needs;
     const branches = [...new Set(pipeline.environments.map((env) => env.branch))];
     const pushTo = (branch: string) => `pipeline.git.branch == "${branch}" and pipeline.event.name != "pull_request"`;
     const approval = `hold-${pipeline.production.name}`;
@@ -88,12 +87,12 @@ export const circleci: CiPlatform = {
               coverageReport: job.coverage ? joinPath(job.workdir, job.coverage.report) : undefined,
             };
           }),
-          images: pipeline.images.map((image) => ({ ...image, needs: needsOf(`build-${image.name}`) })),
+          images: pipeline.images.map((image) => ({ ...image, needs: needsOf(pipeline, `build-${image.name}`) })),
           approval,
-          approvalNeeds: needsOf(`deploy-${pipeline.production.name}`),
+          approvalNeeds: needsOf(pipeline, `deploy-${pipeline.production.name}`),
           environments: pipeline.environments.map((env) => ({
             ...env,
-            needs: env.isProduction ? [approval] : needsOf(`deploy-${env.name}`),
+            needs: env.isProduction ? [approval] : needsOf(pipeline, `deploy-${env.name}`),
             filter: pushTo(env.branch),
             context: `${pipeline.project}-${env.name}`,
           })),

@@ -2,7 +2,7 @@
 import type { StackModel } from '../../../model/index.js';
 import { joinPath, relativePath } from '../../../repo-paths.js';
 import { actionRef } from '../../../versions/index.js';
-import { ciScripts } from '../pipeline.js';
+import { ciScripts, needsOf } from '../pipeline.js';
 import { registryLogin } from '../registry.js';
 import type { Pipeline } from '../types.js';
 import { deployJobData } from './common.js';
@@ -39,8 +39,6 @@ export const githubActions: CiPlatform = {
   files: [workflow],
   plan: (pipeline: Pipeline, model: StackModel) => {
     const uses = Object.fromEntries(actions.map((key) => [key, actionRef(key)]));
-    // The needs of the canonical job graph, as they are: every platform orders its jobs the same way.
-    const needsOf = (id: string) => pipeline.jobs.find((job) => job.id === id)!.needs;
     return [
       {
         path: workflow,
@@ -55,9 +53,9 @@ export const githubActions: CiPlatform = {
           threshold: pipeline.coverageThreshold,
           kubernetes: pipeline.orchestration !== 'none',
           registry: registryLogin(model.project.registry),
-          branches: [...new Set([pipeline.trunk, ...pipeline.environments.map((env) => env.branch)])],
+          branches: pipeline.branches,
           nonProduction: pipeline.environments.filter((env) => !env.isProduction),
-          images: pipeline.images.map((image) => ({ ...image, needs: needsOf(`build-${image.name}`) })),
+          images: pipeline.images.map((image) => ({ ...image, needs: needsOf(pipeline, `build-${image.name}`) })),
           lint: pipeline.lint.map((job) => ({ ...job, cacheKey: cacheKey(job.id, job.cacheKeyFiles) })),
           tests: pipeline.tests.map((job) => ({
             ...job,
@@ -67,7 +65,7 @@ export const githubActions: CiPlatform = {
           })),
           environments: pipeline.environments.map((env) => ({
             ...env,
-            needs: needsOf(`deploy-${env.name}`),
+            needs: needsOf(pipeline, `deploy-${env.name}`),
           })),
           ...deployJobData(pipeline, model),
         },

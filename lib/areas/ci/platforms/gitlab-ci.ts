@@ -10,7 +10,7 @@ import { deployLayout } from '../../../plan/naming.js';
 import { joinPath, relativePath } from '../../../repo-paths.js';
 import { yaml } from '../../../render/quote.js';
 import { imageRef, toolVersion } from '../../../versions/index.js';
-import { ciScripts } from '../pipeline.js';
+import { ciScripts, needsOf } from '../pipeline.js';
 import { registryLogin, type RegistryLogin } from '../registry.js';
 import type { LanguageJob, Pipeline, PipelineEnvironment } from '../types.js';
 import type { CiPlatform } from './types.js';
@@ -190,15 +190,14 @@ export const gitlabCi: CiPlatform = {
   label: 'GitLab CI/CD',
   files: [pipelineFile],
   plan: (pipeline: Pipeline, model: StackModel) => {
-    const needsOf = (id: string) => pipeline.jobs.find((job) => job.id === id)!.needs;
     const registry = registryLogin(model.project.registry);
     const login = registryScript(registry);
     const cloud = cloudSetup(pipeline);
-    const branches = [...new Set([pipeline.trunk, ...pipeline.environments.map((env) => env.branch)])];
+    const branches = pipeline.branches;
     const stages = [...new Set(pipeline.jobs.map((job) => job.stage))];
     // GitLab takes at most 50 needs: past that, the build jobs wait for every earlier stage instead, which
     // is the same set of jobs (every gate), and take none of their artifacts.
-    const gates = pipeline.images.length > 0 ? needsOf(`build-${pipeline.images[0].name}`) : [];
+    const gates = pipeline.images.length > 0 ? needsOf(pipeline, `build-${pipeline.images[0].name}`) : [];
     const buildNeeds = gates.length <= gitlabNeedsLimit ? gates : undefined;
     return [
       {
@@ -239,10 +238,10 @@ export const gitlabCi: CiPlatform = {
           // The build jobs share their needs (every gate) in `.build`; a job that needs otherwise says so itself.
           buildNeeds,
           images: pipeline.images.map((image) => {
-            const needs = needsOf(`build-${image.name}`);
+            const needs = needsOf(pipeline, `build-${image.name}`);
             return { ...image, needs: needs.join() === gates.join() ? undefined : needs };
           }),
-          environments: pipeline.environments.map((env) => ({ ...env, needs: needsOf(`deploy-${env.name}`), tier: tierOf(env) })),
+          environments: pipeline.environments.map((env) => ({ ...env, needs: needsOf(pipeline, `deploy-${env.name}`), tier: tierOf(env) })),
           chart: deployLayout(model.config).helmChart,
         },
       },

@@ -116,7 +116,7 @@ export const jenkins: CiPlatform = {
           registryLogin: { ...registryShell(registry), credentialId: registryCredential },
           azureLogin: pipeline.cloud === 'azure' ? azureLogin : [],
           // Images are pushed for the deploy branches and release tags: the branches every environment deploys from.
-          branches: [...new Set([pipeline.trunk, ...pipeline.environments.map((env) => env.branch)])],
+          branches: pipeline.branches,
           lint: pipeline.lint.map(languageJob),
           // Checks that pip-install their tool need the image's own site-packages (its scripts reach PATH only there).
           checks: pipeline.checks.map((check) => ({ ...check, root: /\bpip install\b/.test(check.command) })),
