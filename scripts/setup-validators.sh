@@ -41,14 +41,16 @@
 #   GOEXPERIMENT=jsonv2 (trivy needs it) for all three so that the common packages compile once; helm is stamped
 #   with its version and its client libraries' Kubernetes version (1.37: charts see it as .Capabilities.KubeVersion;
 #   unstamped, helm says 1.20 and refuses charts with `kubeVersion: >=1.30`), kubeconform and trivy with theirs.
-#   Measured on a 2-core machine of this project's kind, Go 1.26.8, fresh GOCACHE and GOMODCACHE, while other test
-#   runs kept the load average at 9-15 (so an idle machine should be faster):
-#     COLD, under that load: `go get` 224 s (~3 GB of modules, trivy's graph is most of it), then `go build`
-#       3142 s (52 min; helm and kubeconform were done after 18 min, trivy last; 2.7 GB of build cache):
-#       ~56 min in all, which with today's ~15 min would break the 60 min budget of a cold CI run on a busy
-#       machine. VALIDATORS.md measured trivy alone at 13 min cold on an idle machine of this kind.
+#   Measured on a 2-core machine of this project's kind, Go 1.26.8, fresh GOCACHE and GOMODCACHE, while other
+#   helpers' test runs shared the machine (so these are upper bounds):
+#     COLD, run 1 (load average 9-15): `go get` 224 s (~3 GB of modules, trivy's graph is most of it), then
+#       `go build` 3142 s: helm and kubeconform were done after 18 min, trivy after 52 (2.7 GB of build cache).
+#     COLD, run 2, this script (load average 6-9): 1626 s (27 min) for get and build, CPU 20.7 min user + 6.5 min
+#       sys, i.e. ~14 min of wall clock on an idle 2-core machine; with the schemas, 28 min for the script.
+#       A cold CI run (~15 min before these tools) then takes ~30 min on an idle machine, ~43 min on one as busy
+#       as run 2: under the 60 min budget, but trivy is by far the biggest part; cache GOCACHE/GOMODCACHE in CI.
 #     Warm caches, the three binaries deleted: 53 s (links only).  Everything installed: ~11 s for the whole
-#       script (version checks, and the offline checks below: trivy's start-up is most of it).
+#       script (version checks and the offline checks below; trivy's start-up is most of it).
 #   Kubernetes schemas for kubeconform (test/validation/k8s-schemas, a small Go program of its own module): the
 #   OpenAPI document of k8s.io/kubernetes@v1.37.2 (kubectl 1.37.x, as lib/versions/versions.json pins) split into
 #   one strict JSON Schema per kind, and the CRDs of argo-rollouts v1.10.1 (v1.10.2 needs go >= 1.26.10),
