@@ -433,7 +433,7 @@ build_k8s_tools() {
   local mod_dir="$WORK_DIR/k8s-tools"
   out="$WORK_DIR/k8s-tools-bin"
   mkdir -p "$mod_dir" "$out" "$BIN_DIR" || return 1
-  log "building ${pkgs[*]} with $("$go_bin" env GOVERSION) (cold: ~17 min on 2 cores, most of it trivy)"
+  log "building ${pkgs[*]} with $("$go_bin" env GOVERSION) (cold: ~15-30 min on 2 cores, most of it trivy)"
   printf 'module phase4-k8s-tools\n\ngo 1.26\n' >"$mod_dir/go.mod" || return 1
   (
     cd "$mod_dir" || exit 1
