@@ -32,10 +32,36 @@
 #     COLD (fresh GOCACHE=$(mktemp -d) GOMODCACHE=$(mktemp -d)): 23 s and 32 s in two runs
 #       (~27 MB of modules, ~66 MB build cache).  Already installed: a version check and two 10 ms lint runs.
 #
+# helm, kubeconform and trivy (Kubernetes manifests, Helm charts, overlays' output), built from source with the
+# machine's Go in ONE `go build` of a throwaway tools module that requires all three (their go.mod files have no
+# replace/exclude directives and their graphs resolve together: k8s.io/* at helm's v0.37.0, trivy's v0.36 raised):
+#   helm.sh/helm/v3/cmd/helm@v3.22.0 (lib/versions/versions.json tools.helm; the newest v3 the proxy served),
+#   github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0 (newest served),
+#   github.com/aquasecurity/trivy/cmd/trivy@v0.74.0 (the only version served on 2026-11-30: v0.75.0 is not).
+#   GOEXPERIMENT=jsonv2 (trivy needs it) for all three so that the common packages compile once; helm is stamped
+#   with its version and its client libraries' Kubernetes version (1.37: charts see it as .Capabilities.KubeVersion;
+#   unstamped, helm says 1.20 and refuses charts with `kubeVersion: >=1.30`), kubeconform and trivy with theirs.
+#   Measured on a 2-core machine of this project's kind, Go 1.26.8, fresh GOCACHE and GOMODCACHE, while other
+#   helpers' test runs shared the machine (so these are upper bounds):
+#     COLD, run 1 (load average 9-15): `go get` 224 s (~3 GB of modules, trivy's graph is most of it), then
+#       `go build` 3142 s: helm and kubeconform were done after 18 min, trivy after 52 (2.7 GB of build cache).
+#     COLD, run 2, this script (load average 6-9): 1626 s (27 min) for get and build, CPU 20.7 min user + 6.5 min
+#       sys, i.e. ~14 min of wall clock on an idle 2-core machine; with the schemas, 28 min for the script.
+#       A cold CI run (~15 min before these tools) then takes ~30 min on an idle machine, ~43 min on one as busy
+#       as run 2: under the 60 min budget, but trivy is by far the biggest part; cache GOCACHE/GOMODCACHE in CI.
+#     Warm caches, the three binaries deleted: 53 s (links only).  Everything installed: ~11 s for the whole
+#       script (version checks and the offline checks below; trivy's start-up is most of it).
+#   Kubernetes schemas for kubeconform (test/validation/k8s-schemas, a small Go program of its own module): the
+#   OpenAPI document of k8s.io/kubernetes@v1.37.2 (kubectl 1.37.x, as lib/versions/versions.json pins) split into
+#   one strict JSON Schema per kind, and the CRDs of argo-rollouts v1.10.1 (v1.10.2 needs go >= 1.26.10),
+#   external-secrets v0.16.2 (v1.3.2 is not fetched whole by the proxy), cert-manager v1.21.2 and
+#   prometheus-operator v0.85.0, all fetched with `go mod download` (the module proxy, no other network).
+#     COLD (fresh GOCACHE and GOMODCACHE): 49 s (~290 MB of modules, 12 MB of schemas).  Already there: 0.3 s.
+#
 # Usage:  bash scripts/setup-validators.sh
 #   stdout: one line per tool with its version, nothing else (progress and errors go to stderr).
 #   exit:   non-zero if any tool is missing (or broken) after the install.
-#   The compose and actionlint binaries go to "$BIN_DIR" (default $HOME/.local/share/phase4-validators/bin, override with
+#   The compose, actionlint, helm, kubeconform and trivy binaries go to "$BIN_DIR" (default $HOME/.local/share/phase4-validators/bin, override with
 #   PHASE4_VALIDATORS_HOME); callers add it to PATH:  PATH="$(bash scripts/validator-path.sh):$PATH"
 #   The apt tools land in /usr/bin and /usr/sbin as usual.
 set -euo pipefail
@@ -50,6 +76,40 @@ COMPOSE_BIN="$BIN_DIR/docker-compose"
 ACTIONLINT_MODULE="github.com/rhysd/actionlint"
 ACTIONLINT_VERSION="v1.7.12"
 ACTIONLINT_BIN="$BIN_DIR/actionlint"
+
+# Kubernetes validators, built in ONE `go build` of a throwaway tools module (they share the compile of
+# k8s.io/*, sigs.k8s.io/* and the JSON Schema library). See the header for versions and times.
+HELM_MODULE="helm.sh/helm/v3"
+HELM_VERSION="v3.22.0"
+KUBECONFORM_MODULE="github.com/yannh/kubeconform"
+KUBECONFORM_VERSION="v0.8.0"
+TRIVY_MODULE="github.com/aquasecurity/trivy"
+TRIVY_VERSION="v0.74.0"
+HELM_BIN="$BIN_DIR/helm"
+KUBECONFORM_BIN="$BIN_DIR/kubeconform"
+TRIVY_BIN="$BIN_DIR/trivy"
+
+# Schemas for kubeconform, generated from these Go modules (the module proxy is the only network used):
+# "module version path-inside-the-module" for the Kubernetes OpenAPI document, then each CRD file.
+K8S_OPENAPI="k8s.io/kubernetes v1.37.2 api/openapi-spec/swagger.json"
+ARGO_ROLLOUTS="github.com/argoproj/argo-rollouts v1.10.1"
+EXTERNAL_SECRETS="github.com/external-secrets/external-secrets v0.16.2"
+CERT_MANAGER="github.com/cert-manager/cert-manager v1.21.2"
+PROMETHEUS_OPERATOR="github.com/prometheus-operator/prometheus-operator v0.85.0"
+CRD_FILES=(
+  "$ARGO_ROLLOUTS manifests/crds/rollout-crd.yaml"
+  "$ARGO_ROLLOUTS manifests/crds/analysis-template-crd.yaml"
+  "$EXTERNAL_SECRETS config/crds/bases/external-secrets.io_externalsecrets.yaml"
+  "$EXTERNAL_SECRETS config/crds/bases/external-secrets.io_secretstores.yaml"
+  "$EXTERNAL_SECRETS config/crds/bases/external-secrets.io_clustersecretstores.yaml"
+  "$CERT_MANAGER deploy/crds/cert-manager.io_clusterissuers.yaml"
+  "$CERT_MANAGER deploy/crds/cert-manager.io_certificates.yaml"
+  "$PROMETHEUS_OPERATOR example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml"
+  "$PROMETHEUS_OPERATOR example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml"
+  "$PROMETHEUS_OPERATOR example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml"
+)
+# kubernetes/<kind><kind suffix>-strict.json and crds/<group>/<kind>_<version>-strict.json, plus VERSIONS.
+SCHEMAS_DIR="$VALIDATORS_HOME/k8s-schemas"
 
 # Debian tool -> package
 # javac/java and python3 compile and run the generated health probes and build helpers (test/docker);
@@ -335,6 +395,206 @@ build_dockerfile_check() {
   mv -f "$CHECK_BIN.tmp" "$CHECK_BIN" && printf '%s\n' "$want" >"$CHECK_BIN.sha256"
 }
 
+# ---------------------------------------------------------------- helm, kubeconform, trivy
+helm_installed_version() {
+  [[ -x "$HELM_BIN" ]] || return 1
+  "$HELM_BIN" version --template '{{.Version}}' 2>/dev/null
+}
+
+kubeconform_installed_version() {
+  [[ -x "$KUBECONFORM_BIN" ]] || return 1
+  "$KUBECONFORM_BIN" -v 2>/dev/null
+}
+
+trivy_installed_version() {
+  [[ -x "$TRIVY_BIN" ]] || return 1
+  "$TRIVY_BIN" --version 2>/dev/null | awk '/^Version:/ {print "v" $2}'
+}
+
+# Builds whichever of helm, kubeconform and trivy is missing or at another version, in one `go build` of a
+# throwaway tools module that always requires all three (so the resolved dependency graph, and each binary,
+# is the same whichever one is rebuilt). None of their go.mod files has replace or exclude directives.
+# GOEXPERIMENT=jsonv2 is trivy's (its goreleaser and magefile set it); the build uses it for all three so
+# the common packages compile once.
+build_k8s_tools() {
+  local go_bin pkgs=() start=$SECONDS k8s_minor out
+  [[ "$(helm_installed_version || true)" == "$HELM_VERSION" ]] || pkgs+=("$HELM_MODULE/cmd/helm")
+  [[ "$(kubeconform_installed_version || true)" == "$KUBECONFORM_VERSION" ]] ||
+    pkgs+=("$KUBECONFORM_MODULE/cmd/kubeconform")
+  [[ "$(trivy_installed_version || true)" == "$TRIVY_VERSION" ]] || pkgs+=("$TRIVY_MODULE/cmd/trivy")
+  if [[ ${#pkgs[@]} -eq 0 ]]; then
+    return 0
+  fi
+  if ! go_bin="$(find_go)"; then
+    log "go not found (expected on PATH or at /usr/local/go/bin/go): cannot build ${pkgs[*]}"
+    return 1
+  fi
+  ensure_work_dir
+  local mod_dir="$WORK_DIR/k8s-tools"
+  out="$WORK_DIR/k8s-tools-bin"
+  mkdir -p "$mod_dir" "$out" "$BIN_DIR" || return 1
+  log "building ${pkgs[*]} with $("$go_bin" env GOVERSION) (cold: ~15-30 min on 2 cores, most of it trivy)"
+  printf 'module phase4-k8s-tools\n\ngo 1.26\n' >"$mod_dir/go.mod" || return 1
+  (
+    cd "$mod_dir" || exit 1
+    export GOWORK=off GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0 GOEXPERIMENT=jsonv2
+    run_logged "$WORK_DIR/k8s-tools-get.log" "$go_bin" get "$HELM_MODULE/cmd/helm@$HELM_VERSION" \
+      "$KUBECONFORM_MODULE/cmd/kubeconform@$KUBECONFORM_VERSION" "$TRIVY_MODULE/cmd/trivy@$TRIVY_VERSION" || exit 1
+    # helm's Makefile stamps the Kubernetes version of its client libraries: `helm template` without a
+    # cluster reports it as .Capabilities.KubeVersion (the default is 1.20) and lint checks deprecations
+    # against it.
+    k8s_minor="$("$go_bin" list -m -f '{{.Version}}' k8s.io/client-go | sed -n 's/^v0\.\([0-9]*\)\..*/\1/p')"
+    if [[ -z "$k8s_minor" ]]; then
+      log "cannot read the k8s.io/client-go version of the tools module"
+      exit 1
+    fi
+    run_logged "$WORK_DIR/k8s-tools-build.log" "$go_bin" build -trimpath -ldflags "-s -w \
+      -X $HELM_MODULE/internal/version.version=$HELM_VERSION \
+      -X $HELM_MODULE/pkg/lint/rules.k8sVersionMajor=1 -X $HELM_MODULE/pkg/lint/rules.k8sVersionMinor=$k8s_minor \
+      -X $HELM_MODULE/pkg/chartutil.k8sVersionMajor=1 -X $HELM_MODULE/pkg/chartutil.k8sVersionMinor=$k8s_minor \
+      -X main.version=$KUBECONFORM_VERSION \
+      -X $TRIVY_MODULE/pkg/version/app.ver=${TRIVY_VERSION#v}" \
+      -o "$out/" "${pkgs[@]}" || exit 1
+  ) || return 1
+  local pkg
+  for pkg in "${pkgs[@]}"; do
+    mv -f "$out/${pkg##*/}" "$BIN_DIR/${pkg##*/}" || return 1
+  done
+  log "${pkgs[*]##*/} built in $((SECONDS - start)) s -> $BIN_DIR"
+}
+
+# ---------------------------------------------------------------- kubeconform's schemas
+# test/validation/k8s-schemas (its own small module, like dockerfile-check) turns the OpenAPI document and the
+# CRDs into strict standalone JSON Schemas. Regenerated only when a pinned module or the generator changes
+# (a stamp in the schemas folder); written to a temporary folder first, then moved into place.
+SCHEMAS_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/test/validation/k8s-schemas"
+
+schemas_stamp() {
+  {
+    cat "$SCHEMAS_SRC/main.go" "$SCHEMAS_SRC/go.mod" "$SCHEMAS_SRC/go.sum"
+    printf '%s\n' "$K8S_OPENAPI" "${CRD_FILES[@]}"
+  } | sha256sum | cut -d' ' -f1
+}
+
+# Prints the folder of "module version" in the module cache, downloading it through the module proxy.
+module_dir() {
+  local go_bin="$1" module="$2" version="$3" json dir
+  json="$(cd "$WORK_DIR" && GOWORK=off GOFLAGS='' "$go_bin" mod download -json "$module@$version")" || {
+    log "go mod download $module@$version failed: $json"
+    return 1
+  }
+  dir="$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+  if [[ -z "$dir" || ! -d "$dir" ]]; then
+    log "go mod download $module@$version gave no folder: $json"
+    return 1
+  fi
+  printf '%s\n' "$dir"
+}
+
+build_k8s_schemas() {
+  local go_bin want start=$SECONDS
+  want="$(schemas_stamp)" || return 1
+  if [[ -f "$SCHEMAS_DIR/VERSIONS" && "$(cat "$SCHEMAS_DIR/.stamp" 2>/dev/null)" == "$want" ]]; then
+    return 0
+  fi
+  if ! go_bin="$(find_go)"; then
+    log "go not found: cannot generate the Kubernetes schemas"
+    return 1
+  fi
+  ensure_work_dir
+  log "generating kubeconform's schemas from $K8S_OPENAPI and ${#CRD_FILES[@]} CRD files (cold: ~30 s)"
+  local generator="$WORK_DIR/k8s-schemas" tmp="$SCHEMAS_DIR.tmp.$$" entry module version file dir
+  (
+    cd "$SCHEMAS_SRC" || exit 1
+    export GOWORK=off GOFLAGS="-mod=readonly -buildvcs=false" CGO_ENABLED=0
+    run_logged "$WORK_DIR/k8s-schemas-build.log" "$go_bin" build -trimpath -o "$generator" . || exit 1
+  ) || return 1
+  read -r module version file <<<"$K8S_OPENAPI"
+  dir="$(module_dir "$go_bin" "$module" "$version")" || return 1
+  local args=(-swagger "$dir/$file" -k8s-out "$tmp/kubernetes" -crd-out "$tmp/crds")
+  local versions=("kubernetes $module@$version $file")
+  for entry in "${CRD_FILES[@]}"; do
+    read -r module version file <<<"$entry"
+    dir="$(module_dir "$go_bin" "$module" "$version")" || return 1
+    if [[ ! -f "$dir/$file" ]]; then
+      log "$module@$version has no $file"
+      return 1
+    fi
+    args+=("$dir/$file")
+    versions+=("crd $module@$version $file")
+  done
+  rm -rf "$tmp" || return 1
+  mkdir -p "$tmp" || return 1
+  run_logged "$WORK_DIR/k8s-schemas.log" "$generator" "${args[@]}" || return 1
+  printf '%s\n' "${versions[@]}" >"$tmp/VERSIONS" || return 1
+  printf '%s\n' "$want" >"$tmp/.stamp" || return 1
+  rm -rf "$SCHEMAS_DIR" && mv "$tmp" "$SCHEMAS_DIR" || return 1
+  log "$(cat "$WORK_DIR/k8s-schemas.log") in $((SECONDS - start)) s"
+}
+
+# Proves kubeconform validates offline against the generated schemas: a Deployment passes, the same with an
+# unknown field fails.
+check_kubeconform() {
+  ensure_work_dir
+  local d="$WORK_DIR/kubeconform-check"
+  mkdir -p "$d" || return 1
+  printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n' >"$d/good.yaml"
+  sed 's/  selector:/  selectr:/' "$d/good.yaml" >"$d/bad.yaml"
+  local opts=(-strict -schema-location "$SCHEMAS_DIR/kubernetes/{{ .ResourceKind }}{{ .KindSuffix }}{{ .StrictSuffix }}.json")
+  if ! "$KUBECONFORM_BIN" "${opts[@]}" "$d/good.yaml" >"$d/good.log" 2>&1; then
+    log "kubeconform rejected a valid Deployment:"
+    cat "$d/good.log" >&2
+    return 1
+  fi
+  if "$KUBECONFORM_BIN" "${opts[@]}" "$d/bad.yaml" >/dev/null 2>&1; then
+    log "kubeconform accepted a Deployment with an unknown field (selectr)"
+    return 1
+  fi
+}
+
+# Proves helm renders and lints offline: a minimal chart passes `lint --strict`, a template error fails.
+check_helm() {
+  ensure_work_dir
+  local d="$WORK_DIR/helm-check"
+  mkdir -p "$d/chart/templates" || return 1
+  printf 'apiVersion: v2\nname: check\nversion: 0.1.0\nicon: https://example.com/icon.png\n' >"$d/chart/Chart.yaml"
+  printf 'name: web\n' >"$d/chart/values.yaml"
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\ndata:\n  k8s: "{{ .Capabilities.KubeVersion.Minor }}"\n' \
+    >"$d/chart/templates/cm.yaml"
+  if ! "$HELM_BIN" lint --strict "$d/chart" >"$d/lint.log" 2>&1 ||
+    ! "$HELM_BIN" template "$d/chart" >"$d/out.yaml" 2>"$d/template.log"; then
+    log "helm rejected a valid chart:"
+    cat "$d/lint.log" "$d/template.log" >&2
+    return 1
+  fi
+  if grep -q 'k8s: "20"' "$d/out.yaml"; then
+    log "helm reports Kubernetes 1.20 to charts: it was built without its Kubernetes version stamp"
+    return 1
+  fi
+  printf '{{ .Values.name | nosuchfunction }}\n' >"$d/chart/templates/bad.yaml"
+  if "$HELM_BIN" template "$d/chart" >/dev/null 2>&1; then
+    log "helm rendered a template calling an undefined function"
+    return 1
+  fi
+}
+
+# Proves trivy scans offline with its embedded checks: a Deployment without securityContext fails.
+check_trivy() {
+  ensure_work_dir
+  local d="$WORK_DIR/trivy-check"
+  mkdir -p "$d/in" "$d/cache" || return 1
+  printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n' >"$d/in/deployment.yaml"
+  "$TRIVY_BIN" config --quiet --skip-check-update --skip-version-check --cache-dir "$d/cache" --exit-code 1 \
+    --format json "$d/in" >"$d/out.json" 2>"$d/err.log"
+  local status=$?
+  if [[ "$status" != 1 ]] || ! grep -q '"KSV-\{0,1\}0*14"\|"AVD-KSV-0014"\|KSV014' "$d/out.json"; then
+    log "trivy did not reject a Deployment without securityContext (exit status $status):"
+    cat "$d/err.log" >&2
+    head -c 2000 "$d/out.json" >&2
+    return 1
+  fi
+}
+
 # ---------------------------------------------------------------- report
 tool_version() {
   local t="$1" p
@@ -361,6 +621,8 @@ main() {
   build_compose || failed=1
   build_actionlint || failed=1
   build_dockerfile_check || failed=1
+  build_k8s_tools || failed=1
+  build_k8s_schemas || failed=1
 
   for t in "${APT_TOOLS[@]}"; do
     if v="$(tool_version "$t")" && [[ -n "$v" ]]; then
@@ -396,6 +658,26 @@ main() {
     printf '%-15s %-10s %s\n' actionlint "${v#v}" "$ACTIONLINT_BIN"
   else
     log "MISSING or broken: actionlint ($ACTIONLINT_BIN)"
+    failed=1
+  fi
+  if v="$(helm_installed_version)" && [[ -n "$v" ]] && check_helm; then
+    printf '%-15s %-10s %s\n' helm "${v#v}" "$HELM_BIN"
+  else
+    log "MISSING or broken: helm ($HELM_BIN)"
+    failed=1
+  fi
+  if v="$(kubeconform_installed_version)" && [[ -n "$v" ]] && [[ -f "$SCHEMAS_DIR/VERSIONS" ]] && check_kubeconform; then
+    printf '%-15s %-10s %s\n' kubeconform "${v#v}" "$KUBECONFORM_BIN"
+    read -r _ v _ <<<"$K8S_OPENAPI"
+    printf '%-15s %-10s %s\n' k8s-schemas "${v#v}" "$SCHEMAS_DIR"
+  else
+    log "MISSING or broken: kubeconform ($KUBECONFORM_BIN) or its schemas ($SCHEMAS_DIR)"
+    failed=1
+  fi
+  if v="$(trivy_installed_version)" && [[ -n "$v" ]] && check_trivy; then
+    printf '%-15s %-10s %s\n' trivy "${v#v}" "$TRIVY_BIN"
+  else
+    log "MISSING or broken: trivy ($TRIVY_BIN)"
     failed=1
   fi
   return "$failed"

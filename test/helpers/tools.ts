@@ -8,9 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './paths.js';
 
+/** scripts/setup-validators.sh's folder: its binaries under bin/, kubeconform's schemas under k8s-schemas/. */
+export const validatorsHome = () => process.env.PHASE4_VALIDATORS_HOME ?? path.join(os.homedir(), '.local', 'share', 'phase4-validators');
+
 /** Where tools live: the project's node_modules/.bin, scripts/setup-validators.sh's folder, then PATH. */
-const validatorsBin = () =>
-  path.join(process.env.PHASE4_VALIDATORS_HOME ?? path.join(os.homedir(), '.local', 'share', 'phase4-validators'), 'bin');
+const validatorsBin = () => path.join(validatorsHome(), 'bin');
 
 const searchPath = () =>
   [path.join(repoRoot, 'node_modules', '.bin'), validatorsBin(), ...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/bin'].filter(Boolean);
