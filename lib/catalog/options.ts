@@ -153,6 +153,16 @@ export const catalog = [
     default: ({ answers }) => `${answers.name ?? 'app'}.example.com`,
   }),
   text({
+    name: 'ingressClass',
+    description:
+      'IngressClass of the NGINX ingress controller that serves the Kubernetes environments (nginx for ingress-nginx, webapprouting.kubernetes.azure.com for AKS application routing)',
+    message: 'Ingress class (Kubernetes)',
+    pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    patternHint: 'a lowercase IngressClass name such as nginx or webapprouting.kubernetes.azure.com',
+    maxLength: 253,
+    default: () => 'nginx',
+  }),
+  text({
     name: 'team',
     description: 'Owning team, used in labels, CODEOWNERS-style metadata and alert routing',
     message: 'Owning team',

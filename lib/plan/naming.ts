@@ -48,3 +48,15 @@ export const deployLayout = (config: Config) => ({
   cloudWorkload: (service: string) => `${config.name}-${service}`.slice(0, 63).replace(/-+$/, ''),
   migrationWorkload: (service: string) => `${config.name}-${service}-migrate`.slice(0, 63).replace(/-+$/, ''),
 });
+
+/**
+ * The cloud secret manager's entry that holds one service's secret settings in one environment, as a JSON
+ * object keyed by setting name: `<project>-<environment>-<service>` (a name every cloud's secret manager accepts).
+ * The Kubernetes areas read it through the External Secrets Operator; Terraform creates it.
+ */
+export const secretManagerEntry = (config: Config, environment: string, service: string): string =>
+  `${config.name}-${environment}-${service}`;
+
+/** The External Secrets Operator ClusterSecretStore of the chosen cloud's secret manager (one per cluster). */
+export const secretStoreName = (config: Config): string =>
+  ({ aws: 'aws-secrets-manager', gcp: 'gcp-secret-manager', azure: 'azure-key-vault' })[config.cloud];
