@@ -14,12 +14,22 @@ const chosenAreas = (only: readonly string[] | undefined): readonly Area[] => {
   return only ? areas.filter((area) => only.includes(area.name)) : areas;
 };
 
+/** Stops a run that asks for an area these answers give nothing to do (`phase4 helm` with orchestration kustomize). */
+const checkAvailable = (model: StackModel, only: readonly string[] | undefined): void => {
+  if (!only) return;
+  for (const area of chosenAreas(only)) {
+    const reason = area.unavailable?.(model.config);
+    if (reason) throw new UsageError(reason.option, reason.fix);
+  }
+};
+
 /**
  * Plans the chosen areas (all by default), sorted by path. Only the chosen areas are planned, except that an
  * area reading the others' files (ci lints them, docs lists them) sees the files of every area before it,
  * so `phase4 ci` or `phase4 docs` alone sees the same set as a full run.
  */
 export const planModel = (model: StackModel, only?: readonly string[]): PlannedFile[] => {
+  checkAvailable(model, only);
   const chosen = chosenAreas(only);
   const needsOthers = chosen.some((area) => area.describesOtherFiles);
   const planned: { area: Area; files: PlannedFile[] }[] = [];

@@ -36,6 +36,11 @@ export interface Area {
   plan: (model: StackModel, context: PlanContext) => PlannedFile[];
   /** What the user must do after generation (secrets to create, DNS to point), shown in the report. */
   nextSteps?: (model: StackModel) => string[];
+  /**
+   * Why the area writes nothing for these answers (Helm when orchestration is kustomize), naming the option to
+   * change. A full run skips such an area; asking for it alone (`phase4 helm`) is a usage error.
+   */
+  unavailable?: (config: Config) => { option: OptionName; fix: string } | undefined;
   /** Set for areas that read the files of the areas before them (ci lints them, docs lists them). */
   describesOtherFiles?: boolean;
 }
