@@ -10,6 +10,13 @@ export const yaml = (value: string | number | boolean): string => {
   return `'${String(value).replace(/'/g, "''")}'`;
 };
 
+/**
+ * A YAML scalar left plain where that reads as the same string (names, labels, hosts), quoted otherwise:
+ * words YAML 1.1 readers take for booleans or null, and anything that looks like a number, stay quoted.
+ */
+export const yamlPlain = (value: string): string =>
+  /^[A-Za-z][-A-Za-z0-9_./]*$/.test(value) && !/^(y|n|yes|no|on|off|true|false|null)$/i.test(value) ? value : yaml(value);
+
 /** A POSIX shell word in single quotes. */
 export const shell = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 

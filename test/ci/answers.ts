@@ -19,6 +19,7 @@ export const shopAnswers = (overrides: Partial<Answers> = {}): Answers => ({
   environments: ['staging', 'production'],
   registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme',
   domain: 'shop.acme.dev',
+  ingressClass: 'nginx',
   team: 'platform',
   coverageThreshold: '80',
   deployFreeze: 'Fri 12:00 - Mon 06:00',

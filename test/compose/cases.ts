@@ -35,6 +35,7 @@ export const config = (name: string, fields: Pick<Config, 'services' | 'database
   environments: ['staging', 'production'],
   registry: `ghcr.io/acme`,
   domain: `${name}.example.com`,
+  ingressClass: 'nginx',
   team: 'platform',
   coverageThreshold: '80',
   deployFreeze: 'Fri 12:00 - Mon 06:00',

@@ -209,6 +209,7 @@ export const baseConfig = (name: string, services: Service[]): Config =>
     environments: ['staging', 'production'],
     registry: 'ghcr.io/acme',
     domain: 'shop.example.com',
+    ingressClass: 'nginx',
     team: 'platform',
     coverageThreshold: '80',
     deployFreeze: 'Fri 12:00 - Mon 06:00',

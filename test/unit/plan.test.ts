@@ -29,6 +29,7 @@ export const exampleConfig: Answers = {
   environments: ['dev', 'staging', 'production'],
   registry: 'ghcr.io/acme',
   domain: 'shop.acme.io',
+  ingressClass: 'nginx',
   team: 'checkout',
   coverageThreshold: '80',
   deployFreeze: 'Fri 12:00 - Mon 06:00',

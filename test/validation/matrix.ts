@@ -87,6 +87,7 @@ export const matrixCases = (): MatrixCase[] => {
             // GitLab projects push to their own GitLab registry where other platforms get ghcr.io.
             registry: ci === 'gitlab-ci' && index % 4 === 0 ? `registry.gitlab.com/acme/${name}` : ['ghcr.io/acme', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme', 'europe-docker.pkg.dev/acme/apps', 'acme.azurecr.io/apps'][index % 4],
             domain: `${name}.acme.dev`,
+            ingressClass: cloud === 'azure' && index % 2 === 0 ? 'webapprouting.kubernetes.azure.com' : 'nginx',
             team: ['platform', 'checkout', 'search'][index % 3],
             coverageThreshold: '80',
             deployFreeze: 'Fri 12:00 - Mon 06:00',

@@ -1,0 +1,105 @@
+/**
+ * What the Kustomize templates read: the style-neutral workloads of lib/kubernetes, with their labels and
+ * the values the base carries (production's; each overlay patches its own in explicitly).
+ */
+import { type ClusterFacts, type Sizing, type Workload, clusterFacts, hostsOf, workloadsOf } from '../../kubernetes/workloads.js';
+import type { EnvironmentModel, StackModel } from '../../model/types.js';
+
+export interface WorkloadData extends Workload {
+  labels: Record<string, string>;
+  selector: Record<string, string>;
+  /** Base values (production's). */
+  host?: string;
+  secretEntry: string;
+  sizingHere: Sizing;
+  agentHere: Workload['agent'][string];
+  kind: 'Deployment' | 'Rollout';
+  apiVersion: 'apps/v1' | 'argoproj.io/v1alpha1';
+  healthPath: string;
+}
+
+export interface KustomizeData {
+  project: string;
+  team: string;
+  strategy: StackModel['config']['strategy'];
+  facts: ClusterFacts;
+  workloads: WorkloadData[];
+  namespaceLabels: Record<string, string>;
+  /** Distinct ports of the workloads, which health checks may reach. */
+  ports: number[];
+  rollouts: boolean;
+  production: EnvironmentModel;
+  curlImage: string;
+  images: { repository: string; tag: string }[];
+}
+
+/** The release tag every image starts from; the pipeline pins digests on top of it. */
+export const initialTag = '0.1.0';
+
+export const labelsOf = (model: StackModel, name: string, component?: string): Record<string, string> => ({
+  'app.kubernetes.io/name': name,
+  'app.kubernetes.io/instance': model.project.name,
+  'app.kubernetes.io/part-of': model.project.name,
+  ...(component ? { 'app.kubernetes.io/component': component } : {}),
+  team: model.project.team,
+});
+
+export const selectorOf = (model: StackModel, name: string): Record<string, string> => ({
+  'app.kubernetes.io/name': name,
+  'app.kubernetes.io/instance': model.project.name,
+});
+
+/** The host of a workload's route in one environment. */
+export const routeHost = (workload: Workload, environment: EnvironmentModel): string | undefined =>
+  workload.route ? (workload.route.host === 'root' ? environment.host : `${workload.name}.${environment.host}`) : undefined;
+
+export const kustomizeData = (model: StackModel, curlImage: string): KustomizeData => {
+  const facts = clusterFacts(model);
+  const production = model.project.production;
+  const workloads = workloadsOf(model).map(
+    (workload): WorkloadData => ({
+      ...workload,
+      labels: labelsOf(model, workload.name, workload.component),
+      selector: selectorOf(model, workload.name),
+      ...(workload.route ? { host: routeHost(workload, production) } : {}),
+      secretEntry: facts.secretEntry(production.name, workload.name),
+      sizingHere: workload.sizing[production.name],
+      agentHere: workload.agent[production.name],
+      kind: workload.rollout ? 'Rollout' : 'Deployment',
+      apiVersion: workload.rollout ? 'argoproj.io/v1alpha1' : 'apps/v1',
+      healthPath: workload.health.kind === 'http' ? workload.health.path : '/',
+    }),
+  );
+  const repositories = [...new Set(workloads.flatMap((workload) => [workload.repository, ...(workload.migration ? [workload.migration.repository] : [])]))];
+  return {
+    project: model.project.name,
+    team: model.project.team,
+    strategy: model.config.strategy,
+    facts,
+    workloads,
+    namespaceLabels: labelsOf(model, model.project.name),
+    ports: [...new Set(workloads.flatMap((workload) => (workload.port === undefined ? [] : [workload.port])))],
+    rollouts: workloads.some((workload) => workload.rollout),
+    production,
+    curlImage,
+    images: repositories.map((repository) => ({ repository, tag: initialTag })),
+  };
+};
+
+/** What one overlay patches in: the environment's values for every workload. */
+export const overlayData = (model: StackModel, data: KustomizeData, environment: EnvironmentModel) => ({
+  ...data,
+  environment,
+  namespace: environment.namespace,
+  hosts: hostsOf(data.workloads, environment.host),
+  patches: data.workloads.map((workload) => ({
+    workload,
+    sizing: workload.sizing[environment.name],
+    agent: workload.agent[environment.name],
+    host: routeHost(workload, environment),
+    secretEntry: data.facts.secretEntry(environment.name, workload.name),
+  })),
+  migrations: data.workloads.filter((workload) => workload.migration),
+  /** Kept out of the model's `project` so templates read one shape. */
+  certificate: data.workloads.some((workload) => workload.route) ? { name: `${model.project.name}-tls` } : undefined,
+});

@@ -1,0 +1,13 @@
+/**
+ * How a service's ServiceAccount gets a cloud identity, in one sentence per cloud (for the manifests'
+ * comments and docs/kubernetes.md). AWS and GCP bind IAM to the ServiceAccount from outside the cluster,
+ * so the manifests need no cloud account id; Azure needs the managed identity's client id on the account.
+ */
+import type { Config } from '../plan/types.js';
+
+export const identityNote = (cloud: Config['cloud']): string =>
+  ({
+    aws: 'On EKS, an IAM role reaches it through an EKS Pod Identity association (namespace and ServiceAccount name), set up by Terraform; no annotation is needed.',
+    gcp: 'On GKE, IAM roles are granted to it directly as a Workload Identity Federation principal (namespace and ServiceAccount name); no annotation is needed.',
+    azure: 'On AKS, Microsoft Entra Workload ID federates it with a managed identity; the identity\'s client id goes in the azure.workload.identity/client-id annotation (docs/kubernetes.md).',
+  })[cloud];
