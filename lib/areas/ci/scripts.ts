@@ -1,4 +1,5 @@
 /** The shell scripts every platform's pipeline calls: one implementation of each step, checked once. */
+import { workloadsOf } from '../../kubernetes/workloads.js';
 import type { ServiceModel, StackModel } from '../../model/index.js';
 import { deployLayout } from '../../plan/naming.js';
 import type { PlannedFile } from '../../plan/types.js';
@@ -29,6 +30,12 @@ const digestKey = (service: ServiceModel) => (service.migrations?.target === 'mi
 const deployData = (pipeline: Pipeline, model: StackModel) => {
   const layout = deployLayout(model.config);
   const running = model.services;
+  const workloads = workloadsOf(model);
+  // What the orchestrators pin by digest: each image, and the migrate image of a service whose migrations need one.
+  const deployedImages = [
+    ...pipeline.images.map((image) => ({ name: image.name, repository: image.repository })),
+    ...pipeline.images.flatMap((image) => (image.migrateRepository ? [{ name: `${image.name}-migrate`, repository: image.migrateRepository }] : [])),
+  ];
   return {
     project: pipeline.project,
     cloud: pipeline.cloud,
@@ -41,11 +48,14 @@ const deployData = (pipeline: Pipeline, model: StackModel) => {
     environments: pipeline.environments,
     chart: layout.helmChart,
     overlayRoot: layout.kustomizeOverlays,
-    images: pipeline.images.map((image) => ({ name: image.name, repository: image.repository, valuesKey: image.name })),
-    workloads: running.map((service) => service.name),
+    chartImages: deployedImages.map((image) => ({ name: image.name, valuesKey: image.name })),
+    kustomizeImages: deployedImages,
+    deployments: workloads.filter((workload) => !workload.rollout).map((workload) => workload.name),
+    rollouts: workloads.filter((workload) => workload.rollout).map((workload) => workload.name),
     migrations: running
       .filter((service) => service.migrations?.separate)
       .map((service) => ({
+        kubernetesJob: `${service.name}-migrate`,
         service: service.name,
         repository: service.migrations!.target === 'migrate' ? service.image.migrateRepository : service.image.repository,
         digest: digestKey(service),
