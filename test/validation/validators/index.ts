@@ -7,6 +7,7 @@ import { dockerCompose } from './compose.js';
 import { composeSpecSchema } from './compose-schema.js';
 import { dockerfileUtils } from './dockerfile.js';
 import { gitlabCiLocal } from './gitlab-ci-local.js';
+import { kustomizeOverlays } from './kubernetes.js';
 import { groovyLint, jenkinsfileStructure } from './jenkinsfile.js';
 import { markdownlint } from './markdownlint.js';
 import { prettier } from './prettier.js';
@@ -21,6 +22,8 @@ export const validators: Validator[] = [
   // and slow: it runs once over the distinct Jenkinsfiles. ciShellBlocks covers every non-GitHub pipeline file.
   actionlint, githubWorkflowSchema, gitlabCiSchema, gitlabCiLocal, circleciConfigSchema, azurePipelinesSchema,
   groovyLint, jenkinsfileStructure, ciShellBlocks,
+  // Kubernetes: each overlay built and each chart rendered, then kubeconform (strict) and trivy over the objects.
+  kustomizeOverlays,
 ];
 
 /** The validators that have files to check in a run that chose this CI platform. */
