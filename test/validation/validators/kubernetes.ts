@@ -105,8 +105,17 @@ export const trivyOnRenders = (manifests: string[]): string[] => {
   }
 };
 
-/** kubeconform and trivy over rendered manifests. */
-export const checkRenders = (manifests: string[]): string[] => (manifests.length === 0 ? [] : [...checkManifests(manifests), ...trivyOnRenders(manifests)]);
+/**
+ * kubeconform and trivy over rendered manifests; `sources` names what each manifest was rendered from, so a
+ * finding points at the overlay or values file rather than a temp file.
+ */
+export const checkRenders = (manifests: string[], sources = new Map<string, string>()): string[] => {
+  if (manifests.length === 0) return [];
+  return [...checkManifests(manifests), ...trivyOnRenders(manifests)].map((problem) => {
+    for (const [manifest, source] of sources) if (problem.includes(manifest)) return problem.split(manifest).join(`(${source})`);
+    return problem;
+  });
+};
 
 const kustomizationPath = (file: string): boolean =>
   /(^|\/)deploy\/cluster\/kustomization\.yaml$/.test(file) || /(^|\/)deploy\/kustomize\/overlays\/[^/]+\/(migrations\/)?kustomization\.yaml$/.test(file);
@@ -123,12 +132,16 @@ export const kustomizeOverlays: Validator = {
     try {
       const problems: string[] = [];
       const manifests: string[] = [];
+      const sources = new Map<string, string>();
       files.forEach((file, index) => {
         const build = kustomizeBuild(path.dirname(file), { outDir: path.join(outDir, String(index)) });
         problems.push(...build.problems);
-        if (build.manifest) manifests.push(build.manifest);
+        if (build.manifest) {
+          manifests.push(build.manifest);
+          sources.set(build.manifest, `kubectl kustomize ${path.dirname(file)}`);
+        }
       });
-      return [...problems, ...checkRenders(manifests)];
+      return [...problems, ...checkRenders(manifests, sources)];
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }
@@ -154,6 +167,7 @@ export const helmCharts: Validator = {
     try {
       const problems: string[] = [];
       const manifests: string[] = [];
+      const sources = new Map<string, string>();
       files.forEach((file, index) => {
         const chartDir = path.dirname(file);
         const chart = path.basename(chartDir);
@@ -162,11 +176,15 @@ export const helmCharts: Validator = {
           const environment = path.basename(valuesFile).replace(/^values-|\.ya?ml$/g, '');
           const check = checkHelmChart(chartDir, [valuesFile], { release: chart, namespace: `${chart}-${environment}`, outDir: path.join(outDir, `${index}-${environment}`) });
           problems.push(...check.problems);
-          manifests.push(...check.renders.flatMap((render) => (render.manifest ? [render.manifest] : [])));
+          for (const render of check.renders) {
+            if (!render.manifest) continue;
+            manifests.push(render.manifest);
+            sources.set(render.manifest, `helm template ${chartDir} -f ${valuesFile}`);
+          }
         }
         if (values.length === 0) problems.push(`${chartDir}: no values-<environment>.yaml`);
       });
-      return [...problems, ...checkRenders(manifests)];
+      return [...problems, ...checkRenders(manifests, sources)];
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }
