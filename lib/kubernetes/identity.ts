@@ -9,5 +9,6 @@ export const identityNote = (cloud: Config['cloud']): string =>
   ({
     aws: 'On EKS, an IAM role reaches it through an EKS Pod Identity association (namespace and ServiceAccount name), set up by Terraform; no annotation is needed.',
     gcp: 'On GKE, IAM roles are granted to it directly as a Workload Identity Federation principal (namespace and ServiceAccount name); no annotation is needed.',
-    azure: 'On AKS, Microsoft Entra Workload ID federates it with a managed identity; the identity\'s client id goes in the azure.workload.identity/client-id annotation (docs/kubernetes.md).',
+    azure:
+      'On AKS, Microsoft Entra Workload ID federates it with a managed identity once the identity\'s client id is in its azure.workload.identity/client-id annotation (and its pods carry the label azure.workload.identity/use: "true"); no service needs one yet.',
   })[cloud];

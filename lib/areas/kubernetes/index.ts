@@ -3,6 +3,7 @@
  * environment, the migrations the pipeline runs first, and the cluster's one-time pieces (deploy/cluster).
  */
 import { clusterFiles } from '../../kubernetes/cluster.js';
+import { kubernetesDocs } from '../../kubernetes/docs.js';
 import {
   ingressControllerNamespace,
   monitoringNamespace,
@@ -97,7 +98,7 @@ const planKustomize = (model: StackModel): PlannedFile[] => {
     if (overlay.certificate) files.push(managed(`${folder}/certificate.yaml`, 'overlay/certificate.yaml.ejs', overlay));
     if (migrations.length > 0) files.push(managed(`${folder}/migrations/kustomization.yaml`, 'overlay/migrations.yaml.ejs', overlay));
   }
-  return [...files, ...clusterFiles(model, area)];
+  return [...files, ...clusterFiles(model, area), kubernetesDocs(model, 'kustomize', area)];
 };
 
 const secretEntriesStep = (model: StackModel): string[] => {

@@ -1,0 +1,67 @@
+/**
+ * docs/kubernetes.md, for either style: what is where, what the cluster needs once, the secrets to create,
+ * how releases, migrations and rollbacks work, and what the network policies allow.
+ */
+import type { StackModel } from '../model/types.js';
+import { deployLayout } from '../plan/naming.js';
+import type { PlannedFile } from '../plan/types.js';
+import { toolVersion } from '../versions/index.js';
+import { clusterFolder } from './cluster.js';
+import { identityNote } from './identity.js';
+import { clusterFacts, ingressControllerNamespace, monitoringNamespace, workloadsOf } from './workloads.js';
+
+export const kubernetesDocs = (model: StackModel, style: 'kustomize' | 'helm', area: string): PlannedFile => {
+  const facts = clusterFacts(model);
+  const workloads = workloadsOf(model);
+  const layout = deployLayout(model.config);
+  const secretStoreExample = {
+    aws: ['aws:', '  service: SecretsManager', '  region: eu-west-1 # the cluster\'s region; the controller\'s Pod Identity reads the entries'],
+    gcp: ['gcpsm:', '  projectID: my-project # the environment\'s project'],
+    azurekv:
+      ['azurekv:', '  vaultUrl: https://my-vault.vault.azure.net # the environment\'s Key Vault', '  authType: WorkloadIdentity', '  serviceAccountRef:', '    name: external-secrets', '    namespace: external-secrets'],
+  };
+  return {
+    path: 'docs/kubernetes.md',
+    template: 'kubernetes-docs/kubernetes.md.ejs',
+    ownership: 'managed',
+    area,
+    data: {
+      style,
+      project: model.project.name,
+      strategy: model.config.strategy,
+      cloud: model.config.cloud,
+      monitoring: model.config.monitoring,
+      facts,
+      clusterFolder,
+      chart: layout.helmChart,
+      overlays: layout.kustomizeOverlays,
+      environments: model.project.environments,
+      ingressNamespace: ingressControllerNamespace,
+      monitoringNamespace,
+      identity: identityNote(model.config.cloud),
+      storeExample: model.config.cloud === 'azure' ? secretStoreExample.azurekv : secretStoreExample[model.config.cloud],
+      kubernetesVersion: toolVersion('kubectl').split('.').slice(0, 2).join('.'),
+      versions: {
+        certManager: toolVersion('cert-manager'),
+        externalSecrets: toolVersion('external-secrets'),
+        argoRollouts: toolVersion('argo-rollouts'),
+        prometheusOperator: toolVersion('prometheus-operator'),
+      },
+      workloads: workloads.map((workload) => ({
+        name: workload.name,
+        kind: workload.rollout ? 'Rollout' : 'Deployment',
+        route: workload.route,
+        port: workload.port,
+        secretKeys: workload.secretKeys,
+        unsetConfig: workload.unsetConfig,
+        calls: workload.calls.map((call) => call.name),
+        calledBy: workload.calledBy,
+        datastorePorts: workload.datastorePorts,
+        httpsEgress: workload.httpsEgress,
+        migration: workload.migration,
+        production: workload.sizing[model.project.production.name],
+      })),
+      rollouts: workloads.filter((workload) => workload.rollout).map((workload) => workload.name),
+    },
+  };
+};
