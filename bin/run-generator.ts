@@ -9,6 +9,7 @@ import CiGenerator from '../generators/ci/index.js';
 import ComposeGenerator from '../generators/compose/index.js';
 import DockerGenerator from '../generators/docker/index.js';
 import DocsGenerator from '../generators/docs/index.js';
+import KubernetesGenerator from '../generators/kubernetes/index.js';
 
 /** Every generator by name; a test keeps this list in step with generators/ and the areas. */
 export const generatorClasses: Record<string, unknown> = {
@@ -17,6 +18,7 @@ export const generatorClasses: Record<string, unknown> = {
   compose: ComposeGenerator,
   docker: DockerGenerator,
   docs: DocsGenerator,
+  kubernetes: KubernetesGenerator,
 };
 
 export const runGenerator = async (generator: string, options: Record<string, unknown>, cwd: string): Promise<void> => {
