@@ -66,10 +66,18 @@ describe('the GitHub Actions pipeline', () => {
     assert.match(image, /--sbom=true --provenance=mode=max/);
   });
 
-  test('migrations run before the rollout', () => {
-    const { get: getWith } = render({ services: [{ ...serviceVariants[5], migrations: { tool: 'prisma', command: 'npx prisma migrate deploy' } }] });
-    const deploy = getWith('scripts/ci/deploy.sh');
-    assert.ok(deploy.indexOf('  migrate api-express') > 0 && deploy.indexOf('  migrate api-express') < deploy.indexOf('helm upgrade --install'));
+  test('migrations run before the rollout, with the digest of the image they run in', () => {
+    const services = [{ ...serviceVariants[5], migrations: { tool: 'prisma' as const, command: 'npx prisma migrate deploy' } }];
+    // Helm: the chart's hook Jobs run them inside `helm upgrade`, which gets the migrate image's digest.
+    const helm = render({ services }).get('scripts/ci/deploy.sh');
+    assert.match(helm, /--set-string "images\.api-express-migrate\.digest=\$\(digest_of api-express-migrate\)"/);
+    assert.doesNotMatch(helm, /kubectl[^\n]* run /);
+    // Kustomize: deploy.sh applies the migrations overlay and waits for its Jobs before it applies the services.
+    const kustomize = render({ services, orchestration: 'kustomize' }).get('scripts/ci/deploy.sh');
+    const body = kustomize.slice(kustomize.indexOf('deploy() {'));
+    assert.ok(body.indexOf('run_migrations') > 0 && body.indexOf('run_migrations') < body.indexOf('kubectl apply --kustomize'));
+    assert.match(kustomize, /jobs='api-express-migrate'/);
+    assert.match(kustomize, /pin "\$overlay\/migrations"/);
   });
 
   test('a Prisma service generates its client before lint, build and tests, migrates the test database first, and ships the client', () => {
