@@ -8,13 +8,15 @@ type CommentStyle = { start: string; end?: string } | undefined;
 
 const hashComment = { start: '#' };
 const slashComment = { start: '//' };
+/** Go templates (Helm's `_helpers.tpl`): a template comment renders nothing, where a `#` line would be output. */
+const goTemplateComment = { start: '{{/*', end: '*/}}' };
 
 const styleFor = (file: string): CommentStyle => {
   const base = path.basename(file);
   const extension = path.extname(file).toLowerCase();
   if (base === 'Dockerfile' || base.endsWith('.Dockerfile') || base.endsWith('.dockerignore') || base === '.gitignore') return hashComment;
   if (base === 'Jenkinsfile' || base === 'go.mod') return slashComment;
-  if (base === 'Makefile') return hashComment;
+  if (base === 'Makefile' || base === '.helmignore') return hashComment;
   switch (extension) {
     case '.yaml':
     case '.yml':
@@ -28,6 +30,8 @@ const styleFor = (file: string): CommentStyle => {
       return hashComment;
     case '.md':
       return { start: '<!--', end: '-->' };
+    case '.tpl':
+      return goTemplateComment;
     case '.groovy':
     case '.ts':
     case '.js':
