@@ -8,8 +8,14 @@ type CommentStyle = { start: string; end?: string } | undefined;
 
 const hashComment = { start: '#' };
 const slashComment = { start: '//' };
-/** Go templates (Helm's `_helpers.tpl`): a template comment renders nothing, where a `#` line would be output. */
+/**
+ * Go templates (Helm's `_helpers.tpl`, and every file of a chart's templates/ folder): a template comment renders
+ * nothing, where a `#` line would be printed in every `helm template` and stored in every release.
+ */
 const goTemplateComment = { start: '{{/*', end: '*/}}' };
+
+/** A file of a Helm chart's templates/ folder (phase4 writes charts under a `helm/` folder). */
+const helmTemplate = /(^|\/)helm\/[^/]+\/templates\//;
 
 const styleFor = (file: string): CommentStyle => {
   const base = path.basename(file);
@@ -17,6 +23,8 @@ const styleFor = (file: string): CommentStyle => {
   if (base === 'Dockerfile' || base.endsWith('.Dockerfile') || base.endsWith('.dockerignore') || base === '.gitignore') return hashComment;
   if (base === 'Jenkinsfile' || base === 'go.mod') return slashComment;
   if (base === 'Makefile' || base === '.helmignore') return hashComment;
+  // NOTES.txt is printed to whoever installs the release: it gets no header.
+  if (helmTemplate.test(file)) return base === 'NOTES.txt' ? undefined : goTemplateComment;
   switch (extension) {
     case '.yaml':
     case '.yml':

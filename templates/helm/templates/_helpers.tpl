@@ -30,7 +30,7 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 
 {{/* metadata of an object: its name (the workload's unless "name" is given), namespace and labels. */}}
 {{- define "app.metadata" -}}
-name: {{ .name | default .w.name }}
+name: {{ if .name }}{{ .name }}{{ else }}{{ .w.name }}{{ end }}
 namespace: {{ .root.Release.Namespace }}
 labels:
   {{- include "app.metadataLabels" . | nindent 2 }}
