@@ -14,8 +14,8 @@ const slashComment = { start: '//' };
  */
 const goTemplateComment = { start: '{{/*', end: '*/}}' };
 
-/** A file of a Helm chart's templates/ folder (phase4 writes charts under a `helm/` folder). */
-const helmTemplate = /(^|\/)helm\/[^/]+\/templates\//;
+/** A file of a Helm chart's templates/ folder (phase4 writes charts under a `helm/` folder): Go templates, not YAML. */
+export const isHelmTemplate = (file: string): boolean => /(^|\/)helm\/[^/]+\/templates\//.test(file);
 
 const styleFor = (file: string): CommentStyle => {
   const base = path.basename(file);
@@ -24,7 +24,7 @@ const styleFor = (file: string): CommentStyle => {
   if (base === 'Jenkinsfile' || base === 'go.mod') return slashComment;
   if (base === 'Makefile' || base === '.helmignore') return hashComment;
   // NOTES.txt is printed to whoever installs the release: it gets no header.
-  if (helmTemplate.test(file)) return base === 'NOTES.txt' ? undefined : goTemplateComment;
+  if (isHelmTemplate(file)) return base === 'NOTES.txt' ? undefined : goTemplateComment;
   switch (extension) {
     case '.yaml':
     case '.yml':

@@ -28,6 +28,7 @@ import { derive } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
 import { deployLayout } from '../../lib/plan/naming.js';
 import { renderAll } from '../../lib/render/render.js';
+import { repositoryFormatter } from '../../lib/render/repository-prettier.js';
 import { imageRef } from '../../lib/versions/index.js';
 import { shopAnswers } from '../ci/answers.js';
 import { tempDir, writeTree } from '../helpers/folders.js';
@@ -426,5 +427,12 @@ describe('helm area', () => {
     assert.match(byPath.get('deploy/helm/shop/templates/deployment.yaml') ?? '', /^\{\{\/\* Generated/);
     assert.ok(byPath.has('deploy/helm/shop/values-staging.yaml') && byPath.has('deploy/helm/shop/values-production.yaml'));
     JSON.parse(byPath.get('deploy/helm/shop/values.schema.json') ?? '');
+  });
+
+  test("a repository's prettier leaves the chart's Go templates alone, and finds the other files formatted", async () => {
+    const root = writeTree(tempDir(), { '.prettierrc': '{}\n' });
+    const format = (await repositoryFormatter(root)) ?? assert.fail('the .prettierrc was not found');
+    const rendered = renderAll(helmArea.plan(derive(shopAnswers({ ingressClass: 'nginx', monitoring: 'datadog' })), { otherFiles: [] }));
+    for (const file of rendered) assert.equal(await format(file.path, file.contents), file.contents, file.path);
   });
 });
