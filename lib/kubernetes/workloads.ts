@@ -221,3 +221,61 @@ export const hostsOf = (workloads: Workload[], host: string): string[] => [
   host,
   ...workloads.filter((workload) => workload.route?.host === 'own').map((workload) => `${workload.name}.${host}`),
 ];
+
+/**
+ * The version of the first release: the Helm chart's appVersion and the Kustomize overlays' image tag
+ * (`<repository>:<releaseVersion>@<digest>`); the pipeline deploys by digest, the tag is for people reading it.
+ */
+export const releaseVersion = '0.1.0';
+
+/**
+ * The pods that check a workload from outside it (helm test pods, the analysis Job of a Rollout without
+ * Prometheus): curl (versions.json `curl`) as a user of no image's own, the restricted security context,
+ * and a small fixed size.
+ */
+export const healthCheckPod = {
+  /** The `app.kubernetes.io/component` label the workloads' and the namespace's network policies admit. */
+  component: 'health-check',
+  containerName: 'curl',
+  user: { uid: 65532, gid: 65532 },
+  resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '32Mi' } } satisfies Resources,
+  /** curl's options: an error status fails the check, quietly except for the error, and never hangs. */
+  curlOptions: ['--fail', '--silent', '--show-error', '--max-time', '10'],
+};
+
+/** Argo Rollouts' placeholder for an argument of an AnalysisTemplate (`{{args.service}}`). */
+const arg = (name: string) => `{{args.${name}}}`;
+
+/** Every pod of the workload under analysis: a failing canary raises the whole service's error rate. */
+const analysisSelector = `namespace="${arg('namespace')}",pod=~"${arg('service')}-[a-z0-9]+-[a-z0-9]+"`;
+
+/**
+ * How a Rollout's analysis (AnalysisTemplate `<project>-health`) judges a new version: with Prometheus, the 5xx
+ * share and the p95 latency over 2 minutes, from OpenTelemetry's HTTP server metric or, when the application
+ * exports the classic one, `http_requests_total`/`http_request_duration_seconds`; without it, a Job that
+ * requests the health route through the preview (blue-green) or canary Service.
+ */
+export const healthAnalysis = {
+  args: ['service', 'target', 'namespace', 'port', 'path'],
+  prometheusAddress: `http://prometheus-operated.${monitoringNamespace}.svc:9090`,
+  metrics: [
+    {
+      name: 'error-rate',
+      successCondition: 'len(result) == 0 || isNaN(result[0]) || result[0] < 0.01',
+      query:
+        `(sum(rate(http_server_request_duration_seconds_count{${analysisSelector},http_response_status_code=~"5.."}[2m]))` +
+        ` / sum(rate(http_server_request_duration_seconds_count{${analysisSelector}}[2m])))` +
+        ` or (sum(rate(http_requests_total{${analysisSelector},status=~"5.."}[2m]))` +
+        ` / sum(rate(http_requests_total{${analysisSelector}}[2m])))`,
+    },
+    {
+      name: 'p95-latency',
+      successCondition: 'len(result) == 0 || isNaN(result[0]) || result[0] < 1',
+      query:
+        `histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{${analysisSelector}}[2m])))` +
+        ` or histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${analysisSelector}}[2m])))`,
+    },
+  ],
+  /** The URL the analysis Job requests (without Prometheus). */
+  jobUrl: `http://${arg('target')}.${arg('namespace')}.svc:${arg('port')}${arg('path')}`,
+};

@@ -8,13 +8,23 @@ type CommentStyle = { start: string; end?: string } | undefined;
 
 const hashComment = { start: '#' };
 const slashComment = { start: '//' };
+/**
+ * Go templates (Helm's `_helpers.tpl`, and every file of a chart's templates/ folder): a template comment renders
+ * nothing, where a `#` line would be printed in every `helm template` and stored in every release.
+ */
+const goTemplateComment = { start: '{{/*', end: '*/}}' };
+
+/** A file of a Helm chart's templates/ folder (phase4 writes charts under a `helm/` folder): Go templates, not YAML. */
+export const isHelmTemplate = (file: string): boolean => /(^|\/)helm\/[^/]+\/templates\//.test(file);
 
 const styleFor = (file: string): CommentStyle => {
   const base = path.basename(file);
   const extension = path.extname(file).toLowerCase();
   if (base === 'Dockerfile' || base.endsWith('.Dockerfile') || base.endsWith('.dockerignore') || base === '.gitignore') return hashComment;
   if (base === 'Jenkinsfile' || base === 'go.mod') return slashComment;
-  if (base === 'Makefile') return hashComment;
+  if (base === 'Makefile' || base === '.helmignore') return hashComment;
+  // NOTES.txt is printed to whoever installs the release: it gets no header.
+  if (isHelmTemplate(file)) return base === 'NOTES.txt' ? undefined : goTemplateComment;
   switch (extension) {
     case '.yaml':
     case '.yml':
@@ -28,6 +38,8 @@ const styleFor = (file: string): CommentStyle => {
       return hashComment;
     case '.md':
       return { start: '<!--', end: '-->' };
+    case '.tpl':
+      return goTemplateComment;
     case '.groovy':
     case '.ts':
     case '.js':

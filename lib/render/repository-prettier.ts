@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { isHelmTemplate } from './header.js';
 
 /** The configuration files prettier 3 looks for, besides a `prettier` key in package.json / package.yaml. */
 const configFiles = [
@@ -63,13 +64,15 @@ export type Formatter = (relativePath: string, contents: string) => Promise<stri
 
 /**
  * The repository's formatter, or undefined when it has no prettier configuration. Files prettier has no
- * parser for, and files its `.prettierignore` lists, come back unchanged.
+ * parser for, files its `.prettierignore` lists, and Helm chart templates come back unchanged.
  */
 export const repositoryFormatter = async (root: string): Promise<Formatter | undefined> => {
   if (!hasPrettierConfig(root)) return undefined;
   const prettier = await import('prettier');
   const ignorePath = path.join(root, '.prettierignore');
   return async (relativePath, contents) => {
+    // A chart's templates are Go templates: prettier's YAML parser rejects them (or would mangle `{{ }}`).
+    if (isHelmTemplate(relativePath)) return contents;
     const file = path.join(root, relativePath);
     const info = await prettier.getFileInfo(file, { ignorePath, resolveConfig: true });
     if (info.ignored || info.inferredParser === null) return contents;
