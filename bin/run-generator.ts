@@ -9,6 +9,7 @@ import CiGenerator from '../generators/ci/index.js';
 import ComposeGenerator from '../generators/compose/index.js';
 import DockerGenerator from '../generators/docker/index.js';
 import DocsGenerator from '../generators/docs/index.js';
+import HelmGenerator from '../generators/helm/index.js';
 import KubernetesGenerator from '../generators/kubernetes/index.js';
 
 /** Every generator by name; a test keeps this list in step with generators/ and the areas. */
@@ -18,6 +19,7 @@ export const generatorClasses: Record<string, unknown> = {
   compose: ComposeGenerator,
   docker: DockerGenerator,
   docs: DocsGenerator,
+  helm: HelmGenerator,
   kubernetes: KubernetesGenerator,
 };
 

@@ -6,9 +6,10 @@ import { ciArea } from './ci/index.js';
 import { composeArea } from './compose/index.js';
 import { dockerArea } from './docker/index.js';
 import { docsArea } from './docs.js';
+import { helmArea } from './helm/index.js';
 import { kubernetesArea } from './kubernetes/index.js';
 import type { Area } from '../plan/types.js';
 
-export const areas: readonly Area[] = [dockerArea, composeArea, kubernetesArea, ciArea, docsArea];
+export const areas: readonly Area[] = [dockerArea, composeArea, kubernetesArea, helmArea, ciArea, docsArea];
 
 export const areaNames = areas.map((area) => area.name);

@@ -3,7 +3,7 @@
  * how releases, migrations and rollbacks work, and what the network policies allow.
  */
 import type { StackModel } from '../model/types.js';
-import { deployLayout } from '../plan/naming.js';
+import { deployLayout, secretManagerEntry } from '../plan/naming.js';
 import type { PlannedFile } from '../plan/types.js';
 import { toolVersion } from '../versions/index.js';
 import { clusterFolder } from './cluster.js';
@@ -64,4 +64,14 @@ export const kubernetesDocs = (model: StackModel, style: 'kustomize' | 'helm', a
       rollouts: workloads.filter((workload) => workload.rollout).map((workload) => workload.name),
     },
   };
+};
+
+/** What the user does after generation, in either style: the cluster's one-time pieces, and the secrets. */
+export const kubernetesNextSteps = (model: StackModel): string[] => {
+  const withSecrets = workloadsOf(model).filter((workload) => workload.secretKeys.length > 0);
+  const entries = model.project.environments.flatMap((environment) => withSecrets.map((workload) => secretManagerEntry(model.config, environment.name, workload.name)));
+  return [
+    `A cluster administrator applies ${clusterFolder} once (namespaces at the restricted Pod Security level, Let's Encrypt issuers); docs/kubernetes.md lists the add-ons the cluster needs`,
+    ...(entries.length > 0 ? [`Create the secret manager entries ${entries.join(', ')}: JSON objects of the settings docs/kubernetes.md lists`] : []),
+  ];
 };

@@ -258,22 +258,25 @@ const analysisSelector = `namespace="${arg('namespace')}",pod=~"${arg('service')
 export const healthAnalysis = {
   args: ['service', 'target', 'namespace', 'port', 'path'],
   prometheusAddress: `http://prometheus-operated.${monitoringNamespace}.svc:9090`,
+  // Queries are written over several lines (the manifests keep under 160 columns); PromQL ignores the breaks.
   metrics: [
     {
       name: 'error-rate',
       successCondition: 'len(result) == 0 || isNaN(result[0]) || result[0] < 0.01',
-      query:
-        `(sum(rate(http_server_request_duration_seconds_count{${analysisSelector},http_response_status_code=~"5.."}[2m]))` +
-        ` / sum(rate(http_server_request_duration_seconds_count{${analysisSelector}}[2m])))` +
-        ` or (sum(rate(http_requests_total{${analysisSelector},status=~"5.."}[2m]))` +
-        ` / sum(rate(http_requests_total{${analysisSelector}}[2m])))`,
+      query: [
+        `(sum(rate(http_server_request_duration_seconds_count{${analysisSelector},http_response_status_code=~"5.."}[2m]))`,
+        `  / sum(rate(http_server_request_duration_seconds_count{${analysisSelector}}[2m])))`,
+        `or (sum(rate(http_requests_total{${analysisSelector},status=~"5.."}[2m]))`,
+        `  / sum(rate(http_requests_total{${analysisSelector}}[2m])))`,
+      ].join('\n'),
     },
     {
       name: 'p95-latency',
       successCondition: 'len(result) == 0 || isNaN(result[0]) || result[0] < 1',
-      query:
-        `histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{${analysisSelector}}[2m])))` +
-        ` or histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${analysisSelector}}[2m])))`,
+      query: [
+        `histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{${analysisSelector}}[2m])))`,
+        `or histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${analysisSelector}}[2m])))`,
+      ].join('\n'),
     },
   ],
   /** The URL the analysis Job requests (without Prometheus). */

@@ -4,6 +4,8 @@
  * project's comes in through values.yaml (shared by every environment), values-<environment>.yaml (the
  * environment's namespace facts) and values.schema.json (which closes every key).
  */
+import { clusterFiles } from '../../kubernetes/cluster.js';
+import { kubernetesDocs, kubernetesNextSteps } from '../../kubernetes/docs.js';
 import { releaseVersion } from '../../kubernetes/workloads.js';
 import type { StackModel } from '../../model/types.js';
 import { byPath } from '../../order.js';
@@ -59,6 +61,8 @@ const plan = (model: StackModel): PlannedFile[] => {
       file(`${chart}/values-${environment.name}.yaml`, 'values-environment.yaml.ejs', { ...data, environment: environmentValues(model, environment) }),
     ),
     ...staticTemplates.map((template) => file(`${chart}/${template}`, template, {})),
+    ...clusterFiles(model, area),
+    kubernetesDocs(model, 'helm', area),
   ].sort(byPath);
 };
 
@@ -74,4 +78,5 @@ export const helmArea: Area = {
           fix: `orchestration is ${config.orchestration}; the Helm chart is written when it is helm (run with --orchestration helm${config.orchestration === 'kustomize' ? ', or phase4 kubernetes for the Kustomize manifests' : ''})`,
         },
   plan,
+  nextSteps: (model) => (model.config.orchestration === 'helm' ? kubernetesNextSteps(model) : []),
 };

@@ -2,7 +2,7 @@
  * What the Kustomize templates read: the style-neutral workloads of lib/kubernetes, with their labels and
  * the values the base carries (production's; each overlay patches its own in explicitly).
  */
-import { type ClusterFacts, type Sizing, type Workload, clusterFacts, hostsOf, workloadsOf } from '../../kubernetes/workloads.js';
+import { type ClusterFacts, type Sizing, type Workload, clusterFacts, hostsOf, releaseVersion, workloadsOf } from '../../kubernetes/workloads.js';
 import type { EnvironmentModel, StackModel } from '../../model/types.js';
 
 export interface WorkloadData extends Workload {
@@ -32,9 +32,6 @@ export interface KustomizeData {
   curlImage: string;
   images: { repository: string; tag: string }[];
 }
-
-/** The release tag every image starts from; the pipeline pins digests on top of it. */
-export const initialTag = '0.1.0';
 
 export const labelsOf = (model: StackModel, name: string, component?: string): Record<string, string> => ({
   'app.kubernetes.io/name': name,
@@ -82,7 +79,7 @@ export const kustomizeData = (model: StackModel, curlImage: string): KustomizeDa
     rollouts: workloads.some((workload) => workload.rollout),
     production,
     curlImage,
-    images: repositories.map((repository) => ({ repository, tag: initialTag })),
+    images: repositories.map((repository) => ({ repository, tag: releaseVersion })),
   };
 };
 

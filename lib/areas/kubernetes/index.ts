@@ -3,29 +3,27 @@
  * environment, the migrations the pipeline runs first, and the cluster's one-time pieces (deploy/cluster).
  */
 import { clusterFiles } from '../../kubernetes/cluster.js';
-import { kubernetesDocs } from '../../kubernetes/docs.js';
+import { kubernetesDocs, kubernetesNextSteps } from '../../kubernetes/docs.js';
 import {
+  healthAnalysis,
+  healthCheckPod,
   ingressControllerNamespace,
   monitoringNamespace,
   preStopSeconds,
+  releaseVersion,
   terminationGracePeriodSeconds,
 } from '../../kubernetes/workloads.js';
 import type { StackModel } from '../../model/types.js';
-import { deployLayout, secretManagerEntry } from '../../plan/naming.js';
+import { deployLayout } from '../../plan/naming.js';
 import type { Area, PlannedFile } from '../../plan/types.js';
 import { wrap } from '../../render/text.js';
 import { imageRef } from '../../versions/index.js';
-import { type WorkloadData, initialTag, kustomizeData, labelsOf, overlayData, selectorOf } from './data.js';
+import { type WorkloadData, kustomizeData, labelsOf, overlayData, selectorOf } from './data.js';
 import { identityNote } from '../../kubernetes/identity.js';
 
 const area = 'kubernetes';
 const base = 'deploy/kustomize/base';
 
-/** Prometheus as kube-prometheus-stack runs it (the operator's governing Service). */
-const prometheusAddress = `http://prometheus-operated.${monitoringNamespace}.svc:9090`;
-
-/** What a health-check container needs: curl and a few kilobytes. */
-const checkResources = { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '32Mi' } };
 
 const managed = (path: string, template: string, data: Record<string, unknown>): PlannedFile => ({
   path,
@@ -52,13 +50,14 @@ const planKustomize = (model: StackModel): PlannedFile[] => {
   const data = kustomizeData(model, imageRef('curl'));
   const common = {
     ...data,
-    tag: initialTag,
+    tag: releaseVersion,
     preStopSeconds,
     terminationGracePeriodSeconds,
     ingressNamespace: ingressControllerNamespace,
     monitoringNamespace,
-    prometheusAddress,
-    checkResources,
+    analysis: healthAnalysis,
+    healthCheck: healthCheckPod,
+    healthCheckLabels: labelsOf(model, `${model.project.name}-health`, healthCheckPod.component),
     identityNote: identityNote(model.config.cloud),
     wrap,
   };
@@ -101,13 +100,6 @@ const planKustomize = (model: StackModel): PlannedFile[] => {
   return [...files, ...clusterFiles(model, area), kubernetesDocs(model, 'kustomize', area)];
 };
 
-const secretEntriesStep = (model: StackModel): string[] => {
-  const withSecrets = kustomizeData(model, imageRef('curl')).workloads.filter((workload) => workload.secretKeys.length > 0);
-  if (withSecrets.length === 0) return [];
-  const entries = model.project.environments.flatMap((environment) => withSecrets.map((workload) => secretManagerEntry(model.config, environment.name, workload.name)));
-  return [`Create the secret manager entries ${entries.join(', ')}: JSON objects of the settings docs/kubernetes.md lists`];
-};
-
 export const kubernetesArea: Area = {
   name: area,
   description: 'Kubernetes manifests with Kustomize: a hardened base, an overlay per environment, Argo Rollouts for blue-green and canary',
@@ -120,11 +112,5 @@ export const kubernetesArea: Area = {
           fix: `is ${config.orchestration}; the Kustomize manifests are written when it is kustomize (run with --orchestration kustomize, or phase4 helm for the Helm chart)`,
         },
   plan: (model) => (model.config.orchestration === 'kustomize' ? planKustomize(model) : []),
-  nextSteps: (model) =>
-    model.config.orchestration === 'kustomize'
-      ? [
-          'A cluster administrator applies deploy/cluster once (namespaces at the restricted Pod Security level, Let\'s Encrypt issuers); see docs/kubernetes.md for the add-ons it expects',
-          ...secretEntriesStep(model),
-        ]
-      : [],
+  nextSteps: (model) => (model.config.orchestration === 'kustomize' ? kubernetesNextSteps(model) : []),
 };

@@ -7,7 +7,7 @@ import { dockerCompose } from './compose.js';
 import { composeSpecSchema } from './compose-schema.js';
 import { dockerfileUtils } from './dockerfile.js';
 import { gitlabCiLocal } from './gitlab-ci-local.js';
-import { kustomizeOverlays } from './kubernetes.js';
+import { helmCharts, kustomizeOverlays } from './kubernetes.js';
 import { groovyLint, jenkinsfileStructure } from './jenkinsfile.js';
 import { markdownlint } from './markdownlint.js';
 import { prettier } from './prettier.js';
@@ -23,7 +23,7 @@ export const validators: Validator[] = [
   actionlint, githubWorkflowSchema, gitlabCiSchema, gitlabCiLocal, circleciConfigSchema, azurePipelinesSchema,
   groovyLint, jenkinsfileStructure, ciShellBlocks,
   // Kubernetes: each overlay built and each chart rendered, then kubeconform (strict) and trivy over the objects.
-  kustomizeOverlays,
+  kustomizeOverlays, helmCharts,
 ];
 
 /** The validators that have files to check in a run that chose this CI platform. */
