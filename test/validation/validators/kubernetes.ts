@@ -54,11 +54,8 @@ const runAsUserOf = (object: KubernetesObject, container: string): number | unde
 const asScannable = (object: KubernetesObject): KubernetesObject =>
   object.kind === 'Rollout' ? { ...object, apiVersion: 'apps/v1', kind: 'Deployment', spec: { ...object.spec, strategy: { type: 'RollingUpdate' } } } : object;
 
-/** Registry host of an image reference, as trivy's KSV-0125 reads it. */
-const registryOf = (image: string): string => {
-  const first = image.split('/')[0];
-  return image.includes('/') && /[.:]/.test(first) ? first : 'docker.io';
-};
+/** What trivy's KSV-0125 takes for an image's registry: the first part of a name that has several. */
+const registryOf = (image: string): string | undefined => (image.includes('/') ? image.split('/')[0] : undefined);
 
 /**
  * trivy over rendered manifests: one run over copies (Rollouts scanned as Deployments), the registries of the
@@ -78,7 +75,10 @@ export const trivyOnRenders = (manifests: string[]): string[] => {
       writeFileSync(copy, scannable.map((object) => stringify(object)).join('---\n'));
       objects.set(path.basename(copy), scannable);
       originals.set(copy, manifest);
-      for (const object of scannable) for (const container of podSpecOf(object)?.containers ?? []) registries.add(registryOf(container.image));
+      for (const object of scannable) for (const container of podSpecOf(object)?.containers ?? []) {
+          const registry = registryOf(container.image);
+          if (registry) registries.add(registry);
+        }
     });
     const dataDir = path.join(cacheDir, 'data');
     mkdirSync(dataDir);

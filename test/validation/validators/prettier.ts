@@ -7,7 +7,8 @@ import { inBatches, type Validator } from './types.js';
  */
 export const prettier: Validator = {
   name: 'prettier --check (defaults)',
-  applies: (file) => /\.(ya?ml|json|md)$/.test(file),
+  // Helm templates are Go templates, not YAML: helm lint checks those.
+  applies: (file) => /\.(ya?ml|json|md)$/.test(file) && !/(^|\/)helm\/[^/]+\/templates\//.test(file),
   mustReject: { path: 'broken.md', contents: '| a | b |\n| --- | --- |\n| long cell | x |\n' },
   check: (files) =>
     inBatches(files).flatMap((batch) => {
