@@ -166,10 +166,19 @@ const generatedChecks = (model: StackModel, otherFiles: PlannedFile[], pipelineF
 };
 
 /**
+ * The Helm chart's values need an environment's file on top (its schema requires the environment's keys):
+ * trivy renders the chart with production's, which it would otherwise skip.
+ */
+const helmValuesForScan = (model: StackModel): string =>
+  model.config.orchestration === 'helm'
+    ? ` --helm-values ${deployLayout(model.config).helmChart}/values-${model.project.production.name}.yaml`
+    : '';
+
+/**
  * Dependency audit of every ecosystem's lockfiles, secret scan of the history, and IaC scan, each failing
  * on HIGH or CRITICAL findings. One allow-list with expiries (.trivyignore.yaml) serves every Trivy scan.
  */
-const securityJobs = (): SecurityJob[] => [
+const securityJobs = (model: StackModel): SecurityJob[] => [
   {
     id: 'audit-dependencies',
     title: 'dependency audit (Trivy)',
@@ -188,7 +197,7 @@ const securityJobs = (): SecurityJob[] => [
     id: 'scan-iac',
     title: 'IaC scan (Trivy config)',
     image: imageRef('trivy'),
-    command: `trivy config --quiet --exit-code 1 --severity HIGH,CRITICAL --ignorefile ${allowList} .`,
+    command: `trivy config --quiet --exit-code 1 --severity HIGH,CRITICAL --ignorefile ${allowList}${helmValuesForScan(model)} .`,
     history: false,
   },
 ];
@@ -238,7 +247,7 @@ export const buildPipeline = (model: StackModel, otherFiles: PlannedFile[], pipe
   const [window, timezone] = [config.deployFreeze, config.timezone];
   const backup = model.database !== undefined;
   const checks = generatedChecks(model, otherFiles, pipelineFiles, shellScriptsOf(window !== 'none', backup));
-  const security = securityJobs();
+  const security = securityJobs(model);
 
   const jobs: PipelineJob[] = [
     ...lint.map((job) => ({ id: job.id, stage: 'lint' as const, needs: [] })),
