@@ -27,6 +27,7 @@ import {
 import { derive } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
 import { deployLayout } from '../../lib/plan/naming.js';
+import { plan } from '../../lib/plan/plan.js';
 import { renderAll } from '../../lib/render/render.js';
 import { repositoryFormatter } from '../../lib/render/repository-prettier.js';
 import { imageRef } from '../../lib/versions/index.js';
@@ -406,7 +407,7 @@ describe('helm area', () => {
   test('writes the chart only when orchestration is helm, and says why otherwise', () => {
     const kustomize = shopAnswers({ ingressClass: 'nginx', orchestration: 'kustomize' });
     assert.deepEqual(helmArea.plan(derive(kustomize), { otherFiles: [] }), []);
-    assert.match(helmArea.unavailable?.(kustomize)?.fix ?? '', /orchestration is kustomize/);
+    assert.throws(() => plan(kustomize, ['helm']), /^UsageError: orchestration: is kustomize; the Helm chart is written when it is helm \(run with --orchestration helm/);
     assert.equal(helmArea.unavailable?.(shopAnswers({ orchestration: 'helm' })), undefined);
   });
 

@@ -75,7 +75,7 @@ export const helmArea: Area = {
       ? undefined
       : {
           option: 'orchestration',
-          fix: `orchestration is ${config.orchestration}; the Helm chart is written when it is helm (run with --orchestration helm${config.orchestration === 'kustomize' ? ', or phase4 kubernetes for the Kustomize manifests' : ''})`,
+          fix: `is ${config.orchestration}; the Helm chart is written when it is helm (run with --orchestration helm${config.orchestration === 'kustomize' ? ', or phase4 kubernetes for the Kustomize manifests' : ''})`,
         },
   plan,
   nextSteps: (model) => (model.config.orchestration === 'helm' ? kubernetesNextSteps(model) : []),
