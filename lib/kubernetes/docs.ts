@@ -54,6 +54,7 @@ export const kubernetesDocs = (model: StackModel, style: 'kustomize' | 'helm', a
         port: workload.port,
         secretKeys: workload.secretKeys,
         unsetConfig: workload.unsetConfig,
+        defaultedConfig: workload.defaultedConfig,
         calls: workload.calls.map((call) => call.name),
         calledBy: workload.calledBy,
         datastorePorts: workload.datastorePorts,

@@ -46,6 +46,11 @@ export interface Workload {
   config: { name: string; value: string }[];
   /** Plain settings the application reads that have no default: listed in the docs, set per environment. */
   unsetConfig: string[];
+  /**
+   * Plain settings with a default whose names read like credentials (ACCESS_TOKEN_EXPIRE_MINUTES): left out of
+   * the ConfigMap, where scanners take them for secrets, and so left at the application's own default.
+   */
+  defaultedConfig: string[];
   /** Keys of the Secret named after the workload, synced from the secret manager (secrets and datastore connections). */
   secretKeys: string[];
   route?: PublicRoute;
@@ -102,6 +107,12 @@ const sizingOf = (service: ServiceModel, production: boolean): Sizing => {
 /** A volume name from a mount path: `/tmp` -> tmp, `/app/.next/cache` -> app-next-cache. */
 const volumeName = (mountPath: string): string =>
   mountPath.replace(/[^a-z0-9]+/gi, '-').replace(/^-+|-+$/g, '').toLowerCase().slice(0, 63) || 'data';
+
+/**
+ * Setting names that ConfigMap scanners (trivy's KSV-0109 and KSV-01010) take for credentials or personal data,
+ * whatever their value: such a plain setting is not written into a ConfigMap.
+ */
+const credentialLike = /pass|pwd|pword|secret|token|key|username|email|phone|iban|sha1|md5/i;
 
 const componentOf = (service: ServiceModel): Workload['component'] =>
   service.kind === 'frontend' ? 'frontend' : service.kind === 'worker' || service.port === undefined ? 'worker' : 'backend';
@@ -169,8 +180,13 @@ export const workloadsOf = (model: StackModel): Workload[] => {
       volumes: service.writablePaths.map((mountPath) => ({ name: volumeName(mountPath), mountPath })),
       env: service.environment,
       config: service.settings.flatMap((setting) =>
-        setting.value.kind === 'plain' && setting.value.default !== undefined ? [{ name: setting.name, value: setting.value.default }] : [],
+        setting.value.kind === 'plain' && setting.value.default !== undefined && !credentialLike.test(setting.name)
+          ? [{ name: setting.name, value: setting.value.default }]
+          : [],
       ),
+      defaultedConfig: service.settings
+        .filter((setting) => setting.value.kind === 'plain' && setting.value.default !== undefined && credentialLike.test(setting.name))
+        .map((setting) => setting.name),
       unsetConfig: service.settings.filter((setting) => setting.value.kind === 'plain' && setting.value.default === undefined).map((setting) => setting.name),
       secretKeys: service.settings.filter((setting) => setting.value.kind !== 'plain').map((setting) => setting.name),
       ...(routes.has(service.name) ? { route: routes.get(service.name) } : {}),

@@ -28,8 +28,10 @@ export const readObjects = (file: string): KubernetesObject[] =>
 
 interface TrivyException {
   check: string;
-  /** The finding is excepted only for containers running as this user. */
-  runAsUser: number;
+  /** The finding is excepted only for containers running as this user, */
+  runAsUser?: number;
+  /** or only for objects of this kind. */
+  kind?: string;
   reason: string;
 }
 
@@ -87,12 +89,14 @@ export const trivyOnRenders = (manifests: string[]): string[] => {
     const findings = trivyFindings(dir, result);
     const exceptions = trivyExceptions();
     const kept = findings.filter((finding) => {
+      const about = finding.match(/\[(KSV-\d+) \w+\] .*?: (\w+) '[^']+' in '[^']+' namespace/);
+      if (about && exceptions.some((exception) => exception.check === about[1] && exception.kind === about[2])) return false;
       const match = finding.match(/^(.*?)(?::\d+)? \[(KSV-\d+) \w+\] .*?Container '([^']+)' of (\w+) '([^']+)'/);
       if (!match) return true;
       const [, file, check, container, kind, name] = match;
       const object = objects.get(path.basename(file))?.find((candidate) => candidate.kind === kind && candidate.metadata?.name === name);
       const user = object ? runAsUserOf(object, container) : undefined;
-      return !exceptions.some((exception) => exception.check === check && exception.runAsUser === user);
+      return !exceptions.some((exception) => exception.check === check && exception.runAsUser !== undefined && exception.runAsUser === user);
     });
     // Findings name the rendered manifest they are in, not the scanned copy.
     return kept.map((finding) => {
