@@ -58,6 +58,7 @@ describe('phase4:app', () => {
       'environments',
       'registry',
       'domain',
+      'ingressClass',
       'coverageThreshold',
       'deployFreeze',
       'timezone',
@@ -83,7 +84,7 @@ describe('phase4:app', () => {
   test('a non-interactive run with answers missing fails with the list of missing keys', async () => {
     await assert.rejects(runApp().withOptions(options({ interactive: false, ci: 'circleci' })), (error: Error) => {
       assert.equal(error.name, 'UsageError');
-      assert.match(error.message, /missing answers for cloud, orchestration, monitoring, strategy, database, environments, registry, domain, team/);
+      assert.match(error.message, /missing answers for cloud, orchestration, monitoring, strategy, database, environments, registry, domain, ingressClass, team/);
       return true;
     });
   });

@@ -128,7 +128,7 @@ export const kustomizeOverlays: Validator = {
   name: 'kubectl kustomize + kubeconform + trivy',
   applies: kustomizationPath,
   mustReject: {
-    path: 'deploy/kustomize/overlays/staging/kustomization.yaml',
+    path: 'kustomization.yaml',
     contents: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\n',
   },
   check: (files) => {
@@ -163,7 +163,7 @@ export const helmCharts: Validator = {
   name: 'helm lint/template + kubeconform + trivy',
   applies: (file) => /(^|\/)deploy\/helm\/[^/]+\/Chart\.yaml$/.test(file),
   mustReject: {
-    path: 'deploy/helm/broken/Chart.yaml',
+    path: 'Chart.yaml',
     contents: 'apiVersion: v2\nname: broken\nversion: not-a-version\n',
   },
   check: (files) => {
