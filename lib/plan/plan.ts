@@ -14,13 +14,15 @@ const chosenAreas = (only: readonly string[] | undefined): readonly Area[] => {
   return only ? areas.filter((area) => only.includes(area.name)) : areas;
 };
 
-/** Stops a run that asks for an area these answers give nothing to do (`phase4 helm` with orchestration kustomize). */
+/**
+ * Stops a run that asks only for areas these answers give nothing to do (`phase4 helm` with orchestration
+ * kustomize). A longer list (a scaffold without one area) plans the others.
+ */
 const checkAvailable = (model: StackModel, only: readonly string[] | undefined): void => {
   if (!only) return;
-  for (const area of chosenAreas(only)) {
-    const reason = area.unavailable?.(model.config);
-    if (reason) throw new UsageError(reason.option, reason.fix);
-  }
+  const reasons = chosenAreas(only).map((area) => area.unavailable?.(model.config));
+  const first = reasons[0];
+  if (first && reasons.every((reason) => reason !== undefined)) throw new UsageError(first.option, first.fix);
 };
 
 /**

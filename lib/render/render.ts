@@ -21,7 +21,7 @@ const compiled = (template: string): ejs.TemplateFunction => {
   let render = templateCache.get(template);
   if (!render) {
     const filename = path.join(templatesRoot, template);
-    render = ejs.compile(readFileSync(filename, 'utf8'), { filename, strict: true, localsName: 'it', _with: false });
+    render = ejs.compile(readFileSync(filename, 'utf8'), { filename, strict: true, localsName: 'it', _with: false, cache: true });
     templateCache.set(template, render);
   }
   return render;
