@@ -20,6 +20,10 @@ const withAlembic: Service = {
     { name: 'ALLOWED_HOSTS', default: '*' },
     { name: 'FEATURE_FLAGS' },
     { name: 'SECRET_KEY', secret: true },
+    // As in fastapi/full-stack-fastapi-template: plain defaults that scanners take for credentials by name.
+    { name: 'ACCESS_TOKEN_EXPIRE_MINUTES', default: '11520' },
+    { name: 'EMAIL_TEST_USER', default: 'test@example.com' },
+    { name: 'SMTP_PORT', default: '587' },
   ],
 };
 

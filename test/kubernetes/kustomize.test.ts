@@ -63,6 +63,13 @@ describe('Kustomize manifests', () => {
           assert.equal(secret.spec.dataFrom[0].extract.key, `${model.project.name}-${environment.name}-${secret.metadata.name}`, `${where}: secret entry of ${environment.name}`);
         }
         assert.equal(objects.filter((object) => object.kind === 'Secret').length, 0, `${where}: no Secret with values`);
+        for (const configMap of objects.filter((object) => object.kind === 'ConfigMap')) {
+          const service = model.services.find((candidate) => configMap.metadata.name.startsWith(`${candidate.name}-`))!;
+          const plain = service.settings.filter((setting) => setting.value.kind === 'plain' && setting.value.default !== undefined);
+          const credentialLike = plain.filter((setting) => /TOKEN|EMAIL/.test(setting.name)).map((setting) => setting.name);
+          assert.deepEqual(Object.keys(configMap.data).sort(), plain.map((setting) => setting.name).filter((name) => !credentialLike.includes(name)).sort(), `${where}: ${configMap.metadata.name} holds the plain defaults`);
+          for (const name of credentialLike) assert.match(files.find((file) => file.path === 'docs/kubernetes.md')!.contents, new RegExp(`\`${name}\``), `${where}: the docs say ${name} stays at its default`);
+        }
         assert.equal(objects.some((object) => object.kind === 'PodMonitor'), model.config.monitoring === 'prometheus-grafana', `${where}: PodMonitors with Prometheus only`);
         const minReplicas = objects.find((object) => object.kind === 'HorizontalPodAutoscaler')!.spec.minReplicas;
         sizes.set(environment.name, minReplicas);
