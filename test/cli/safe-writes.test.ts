@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { isHelmTemplate } from '../../lib/render/header.js';
 import { sha256 } from '../../lib/write/manifest.js';
 import { runCli } from '../helpers/cli.js';
 import { read, snapshot, tempDir, writeTree } from '../helpers/folders.js';
@@ -129,7 +130,7 @@ describe('safe writes', { concurrency: 2 }, () => {
       const written = [...manifestPaths(dir), '.phase4/manifest.json', '.yo-rc.json'];
       // A chart's templates are Go templates, which phase4 leaves as they are and prettier cannot parse
       // (docs/kubernetes.md asks for them in .prettierignore).
-      const formatted = written.filter((file) => /\.(ya?ml|json|md)$/.test(file) && !/(^|\/)helm\/[^/]+\/templates\//.test(file));
+      const formatted = written.filter((file) => /\.(ya?ml|json|md)$/.test(file) && !isHelmTemplate(file));
       const check = runTool('prettier', ['--check', ...formatted], { cwd: dir });
       assert.equal(check.status, 0, check.output);
       for (const entry of JSON.parse(read(dir, '.phase4/manifest.json')).files) assert.equal(entry.sha256, sha256(read(dir, entry.path)), entry.path);

@@ -5,7 +5,7 @@
  * severity. trivy's only allowed findings are the exceptions listed, with their reasons, in
  * test/validation/kubernetes-exceptions.yaml.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -124,6 +124,25 @@ export const checkRenders = (manifests: string[], sources = new Map<string, stri
 const kustomizationPath = (file: string): boolean =>
   /(^|\/)deploy\/cluster\/kustomization\.yaml$/.test(file) || /(^|\/)deploy\/kustomize\/overlays\/[^/]+\/(migrations\/)?kustomization\.yaml$/.test(file);
 
+/** What rendering one input gave: its problems, and each rendered manifest with what it was rendered from. */
+interface Rendered {
+  problems: string[];
+  renders: { manifest: string; source: string }[];
+}
+
+/** Renders every input into its own folder of a temp folder, then checks every render in one go. */
+const renderAndCheck = (files: string[], prefix: string, render: (file: string, outDir: string) => Rendered): string[] => {
+  const outDir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    const rendered = files.map((file, index) => render(file, path.join(outDir, String(index))));
+    const renders = rendered.flatMap((result) => result.renders);
+    const sources = new Map(renders.map((result) => [result.manifest, result.source]));
+    return [...rendered.flatMap((result) => result.problems), ...checkRenders([...sources.keys()], sources)];
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+};
+
 export const kustomizeOverlays: Validator = {
   name: 'kubectl kustomize + kubeconform + trivy',
   applies: kustomizationPath,
@@ -131,25 +150,11 @@ export const kustomizeOverlays: Validator = {
     path: 'kustomization.yaml',
     contents: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\n',
   },
-  check: (files) => {
-    const outDir = mkdtempSync(path.join(os.tmpdir(), 'phase4-kustomize-'));
-    try {
-      const problems: string[] = [];
-      const manifests: string[] = [];
-      const sources = new Map<string, string>();
-      files.forEach((file, index) => {
-        const build = kustomizeBuild(path.dirname(file), { outDir: path.join(outDir, String(index)) });
-        problems.push(...build.problems);
-        if (build.manifest) {
-          manifests.push(build.manifest);
-          sources.set(build.manifest, `kubectl kustomize ${path.dirname(file)}`);
-        }
-      });
-      return [...problems, ...checkRenders(manifests, sources)];
-    } finally {
-      rmSync(outDir, { recursive: true, force: true });
-    }
-  },
+  check: (files) =>
+    renderAndCheck(files, 'phase4-kustomize-', (file, outDir) => {
+      const build = kustomizeBuild(path.dirname(file), { outDir });
+      return { problems: build.problems, renders: build.manifest ? [{ manifest: build.manifest, source: `kubectl kustomize ${path.dirname(file)}` }] : [] };
+    }),
 };
 
 /** Every values file of a chart: values.yaml is the base of each, so each `values-<env>.yaml` is checked on top of it. */
@@ -166,42 +171,19 @@ export const helmCharts: Validator = {
     path: 'Chart.yaml',
     contents: 'apiVersion: v2\nname: broken\nversion: not-a-version\n',
   },
-  check: (files) => {
-    const outDir = mkdtempSync(path.join(os.tmpdir(), 'phase4-helm-'));
-    try {
-      const problems: string[] = [];
-      const manifests: string[] = [];
-      const sources = new Map<string, string>();
-      files.forEach((file, index) => {
-        const chartDir = path.dirname(file);
-        const chart = path.basename(chartDir);
-        const values = environmentValues(chartDir);
-        for (const valuesFile of values) {
-          const environment = path.basename(valuesFile).replace(/^values-|\.ya?ml$/g, '');
-          const check = checkHelmChart(chartDir, [valuesFile], { release: chart, namespace: `${chart}-${environment}`, outDir: path.join(outDir, `${index}-${environment}`) });
-          problems.push(...check.problems);
-          for (const render of check.renders) {
-            if (!render.manifest) continue;
-            manifests.push(render.manifest);
-            sources.set(render.manifest, `helm template ${chartDir} -f ${valuesFile}`);
-          }
-        }
-        if (values.length === 0) problems.push(`${chartDir}: no values-<environment>.yaml`);
-      });
-      return [...problems, ...checkRenders(manifests, sources)];
-    } finally {
-      rmSync(outDir, { recursive: true, force: true });
-    }
-  },
-};
-
-/** Copies a generated folder aside, for tests that change a file and expect a validator to fail. */
-export const copyTree = (from: string, to: string): void => {
-  mkdirSync(to, { recursive: true });
-  for (const entry of readdirSync(from, { withFileTypes: true })) {
-    const source = path.join(from, entry.name);
-    const target = path.join(to, entry.name);
-    if (entry.isDirectory()) copyTree(source, target);
-    else if (existsSync(source)) copyFileSync(source, target);
-  }
+  check: (files) =>
+    renderAndCheck(files, 'phase4-helm-', (file, outDir) => {
+      const chartDir = path.dirname(file);
+      const chart = path.basename(chartDir);
+      const values = environmentValues(chartDir);
+      const problems = values.length === 0 ? [`${chartDir}: no values-<environment>.yaml`] : [];
+      const renders: Rendered['renders'] = [];
+      for (const valuesFile of values) {
+        const environment = path.basename(valuesFile).replace(/^values-|\.ya?ml$/g, '');
+        const check = checkHelmChart(chartDir, [valuesFile], { release: chart, namespace: `${chart}-${environment}`, outDir: path.join(outDir, environment) });
+        problems.push(...check.problems);
+        for (const render of check.renders) if (render.manifest) renders.push({ manifest: render.manifest, source: `helm template ${chartDir} -f ${valuesFile}` });
+      }
+      return { problems, renders };
+    }),
 };

@@ -1,3 +1,4 @@
+import { isHelmTemplate } from '../../../lib/render/header.js';
 import { runTool } from '../../helpers/tools.js';
 import { inBatches, type Validator } from './types.js';
 
@@ -8,7 +9,7 @@ import { inBatches, type Validator } from './types.js';
 export const prettier: Validator = {
   name: 'prettier --check (defaults)',
   // Helm templates are Go templates, not YAML: helm lint checks those.
-  applies: (file) => /\.(ya?ml|json|md)$/.test(file) && !/(^|\/)helm\/[^/]+\/templates\//.test(file),
+  applies: (file) => /\.(ya?ml|json|md)$/.test(file) && !isHelmTemplate(file),
   mustReject: { path: 'broken.md', contents: '| a | b |\n| --- | --- |\n| long cell | x |\n' },
   check: (files) =>
     inBatches(files).flatMap((batch) => {
