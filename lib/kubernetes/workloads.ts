@@ -158,7 +158,18 @@ const agentMetadata = (model: StackModel, service: ServiceModel, environment: st
   }
 };
 
+/** Each model's workloads, derived once: both styles, their docs, next steps and the pipeline's deploy script read them. */
+const derived = new WeakMap<StackModel, Workload[]>();
+
 export const workloadsOf = (model: StackModel): Workload[] => {
+  const known = derived.get(model);
+  if (known) return known;
+  const workloads = deriveWorkloads(model);
+  derived.set(model, workloads);
+  return workloads;
+};
+
+const deriveWorkloads = (model: StackModel): Workload[] => {
   const routes = routesOf(model);
   const api = model.apiBackend;
   const callsOf = (service: ServiceModel): Workload['calls'] =>
@@ -232,12 +243,15 @@ export const clusterFacts = (model: StackModel): ClusterFacts => ({
   prometheus: model.config.monitoring === 'prometheus-grafana',
 });
 
+/** The host of a workload's route in an environment with this host: its own, or `<workload>.<host>` (a second front end). */
+export const routeHost = (workload: Workload, host: string): string | undefined =>
+  workload.route ? (workload.route.host === 'root' ? host : `${workload.name}.${host}`) : undefined;
+
 /** Every host of one environment: its own, and one per front end that has a host of its own. */
 export const hostsOf = (workloads: Workload[], host: string): string[] => [
   host,
-  ...workloads.filter((workload) => workload.route?.host === 'own').map((workload) => `${workload.name}.${host}`),
+  ...workloads.filter((workload) => workload.route?.host === 'own').map((workload) => routeHost(workload, host)!),
 ];
-
 /**
  * The version of the first release: the Helm chart's appVersion and the Kustomize overlays' image tag
  * (`<repository>:<releaseVersion>@<digest>`); the pipeline deploys by digest, the tag is for people reading it.

@@ -48,8 +48,7 @@ const deployData = (pipeline: Pipeline, model: StackModel) => {
     environments: pipeline.environments,
     chart: layout.helmChart,
     overlayRoot: layout.kustomizeOverlays,
-    chartImages: deployedImages.map((image) => ({ name: image.name, valuesKey: image.name })),
-    kustomizeImages: deployedImages,
+    deployedImages,
     deployments: workloads.filter((workload) => !workload.rollout).map((workload) => workload.name),
     rollouts: workloads.filter((workload) => workload.rollout).map((workload) => workload.name),
     migrations: running

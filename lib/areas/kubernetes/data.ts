@@ -2,7 +2,7 @@
  * What the Kustomize templates read: the style-neutral workloads of lib/kubernetes, with their labels and
  * the values the base carries (production's; each overlay patches its own in explicitly).
  */
-import { type ClusterFacts, type Sizing, type Workload, clusterFacts, hostsOf, releaseVersion, workloadsOf } from '../../kubernetes/workloads.js';
+import { type ClusterFacts, type Sizing, type Workload, clusterFacts, hostsOf, releaseVersion, routeHost, workloadsOf } from '../../kubernetes/workloads.js';
 import type { EnvironmentModel, StackModel } from '../../model/types.js';
 
 export interface WorkloadData extends Workload {
@@ -46,10 +46,6 @@ export const selectorOf = (model: StackModel, name: string): Record<string, stri
   'app.kubernetes.io/instance': model.project.name,
 });
 
-/** The host of a workload's route in one environment. */
-export const routeHost = (workload: Workload, environment: EnvironmentModel): string | undefined =>
-  workload.route ? (workload.route.host === 'root' ? environment.host : `${workload.name}.${environment.host}`) : undefined;
-
 export const kustomizeData = (model: StackModel, curlImage: string): KustomizeData => {
   const facts = clusterFacts(model);
   const production = model.project.production;
@@ -58,7 +54,7 @@ export const kustomizeData = (model: StackModel, curlImage: string): KustomizeDa
       ...workload,
       labels: labelsOf(model, workload.name, workload.component),
       selector: selectorOf(model, workload.name),
-      ...(workload.route ? { host: routeHost(workload, production) } : {}),
+      ...(workload.route ? { host: routeHost(workload, production.host) } : {}),
       secretEntry: facts.secretEntry(production.name, workload.name),
       sizingHere: workload.sizing[production.name],
       agentHere: workload.agent[production.name],
@@ -93,10 +89,10 @@ export const overlayData = (model: StackModel, data: KustomizeData, environment:
     workload,
     sizing: workload.sizing[environment.name],
     agent: workload.agent[environment.name],
-    host: routeHost(workload, environment),
+    host: routeHost(workload, environment.host),
     secretEntry: data.facts.secretEntry(environment.name, workload.name),
   })),
   migrations: data.workloads.filter((workload) => workload.migration),
-  /** Kept out of the model's `project` so templates read one shape. */
-  certificate: data.workloads.some((workload) => workload.route) ? { name: `${model.project.name}-tls` } : undefined,
+  /** The environment's Certificate, when some workload is public; named like the Secret it writes. */
+  certificate: data.workloads.some((workload) => workload.route) ? { name: data.facts.tlsSecret } : undefined,
 });

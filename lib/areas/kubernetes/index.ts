@@ -4,6 +4,7 @@
  */
 import { clusterFiles } from '../../kubernetes/cluster.js';
 import { kubernetesDocs, kubernetesNextSteps } from '../../kubernetes/docs.js';
+import { identityNote } from '../../kubernetes/identity.js';
 import {
   healthAnalysis,
   healthCheckPod,
@@ -19,11 +20,9 @@ import type { Area, PlannedFile } from '../../plan/types.js';
 import { wrap } from '../../render/text.js';
 import { imageRef } from '../../versions/index.js';
 import { type WorkloadData, kustomizeData, labelsOf, overlayData, selectorOf } from './data.js';
-import { identityNote } from '../../kubernetes/identity.js';
 
 const area = 'kubernetes';
 const base = 'deploy/kustomize/base';
-
 
 const managed = (path: string, template: string, data: Record<string, unknown>): PlannedFile => ({
   path,
@@ -61,17 +60,18 @@ const planKustomize = (model: StackModel): PlannedFile[] => {
     identityNote: identityNote(model.config.cloud),
     wrap,
   };
-  const listed = data.workloads.map((workload) => ({ name: workload.name, files: workloadFiles(workload, data.facts.prometheus).map(([file]) => file) }));
+  const folders = data.workloads.map((workload) => ({ workload, files: workloadFiles(workload, data.facts.prometheus) }));
+  const listed = folders.map(({ workload, files }) => ({ ...workload, files: files.map(([file]) => file) }));
   const files: PlannedFile[] = [
-    managed(`${base}/kustomization.yaml`, 'base/kustomization.yaml.ejs', { ...common, workloads: data.workloads.map((workload, index) => ({ ...workload, files: listed[index].files })) }),
+    managed(`${base}/kustomization.yaml`, 'base/kustomization.yaml.ejs', { ...common, workloads: listed }),
     managed(`${base}/namespace-policies.yaml`, 'base/namespace-policies.yaml.ejs', common),
   ];
   if (data.rollouts) {
     files.push(managed(`${base}/kustomizeconfig.yaml`, 'base/kustomizeconfig.yaml.ejs', common));
     files.push(managed(`${base}/analysis-template.yaml`, 'base/analysis-template.yaml.ejs', common));
   }
-  for (const workload of data.workloads) {
-    for (const [file, template] of workloadFiles(workload, data.facts.prometheus)) {
+  for (const { workload, files: folder } of folders) {
+    for (const [file, template] of folder) {
       files.push(managed(`${base}/${workload.name}/${file}`, template, { ...common, workload }));
     }
   }
