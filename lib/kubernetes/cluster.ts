@@ -4,6 +4,7 @@
  * Let's Encrypt ClusterIssuers the Certificates name.
  */
 import type { StackModel } from '../model/types.js';
+import { managedFile } from '../plan/managed-file.js';
 import type { PlannedFile } from '../plan/types.js';
 import { clusterFacts } from './workloads.js';
 
@@ -29,11 +30,6 @@ export const clusterFiles = (model: StackModel, area: string): PlannedFile[] => 
       },
     ],
   };
-  return ['kustomization.yaml', 'namespaces.yaml', 'cluster-issuers.yaml'].map((file) => ({
-    path: `${clusterFolder}/${file}`,
-    template: `cluster/${file}.ejs`,
-    data,
-    ownership: 'managed' as const,
-    area,
-  }));
+  const file = managedFile(area, 'cluster');
+  return ['kustomization.yaml', 'namespaces.yaml', 'cluster-issuers.yaml'].map((name) => file(`${clusterFolder}/${name}`, `${name}.ejs`, data));
 };

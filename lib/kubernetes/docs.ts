@@ -4,6 +4,7 @@
  */
 import type { StackModel } from '../model/types.js';
 import { deployLayout, secretManagerEntry } from '../plan/naming.js';
+import { managedFile } from '../plan/managed-file.js';
 import type { PlannedFile } from '../plan/types.js';
 import { toolVersion } from '../versions/index.js';
 import { clusterFolder } from './cluster.js';
@@ -14,57 +15,48 @@ export const kubernetesDocs = (model: StackModel, style: 'kustomize' | 'helm', a
   const facts = clusterFacts(model);
   const workloads = workloadsOf(model);
   const layout = deployLayout(model.config);
-  const secretStoreExample = {
+  // The ClusterSecretStore's provider block, per cloud, for the example in the docs.
+  const secretStoreExample: Record<StackModel['config']['cloud'], string[]> = {
     aws: ['aws:', '  service: SecretsManager', '  region: eu-west-1 # the cluster\'s region; the controller\'s Pod Identity reads the entries'],
     gcp: ['gcpsm:', '  projectID: my-project # the environment\'s project'],
-    azurekv:
-      ['azurekv:', '  vaultUrl: https://my-vault.vault.azure.net # the environment\'s Key Vault', '  authType: WorkloadIdentity', '  serviceAccountRef:', '    name: external-secrets', '    namespace: external-secrets'],
+    azure: ['azurekv:', '  vaultUrl: https://my-vault.vault.azure.net # the environment\'s Key Vault', '  authType: WorkloadIdentity', '  serviceAccountRef:', '    name: external-secrets', '    namespace: external-secrets'],
   };
-  return {
-    path: 'docs/kubernetes.md',
-    template: 'kubernetes-docs/kubernetes.md.ejs',
-    ownership: 'managed',
-    area,
-    data: {
-      style,
-      project: model.project.name,
-      strategy: model.config.strategy,
-      cloud: model.config.cloud,
-      monitoring: model.config.monitoring,
-      facts,
-      clusterFolder,
-      chart: layout.helmChart,
-      overlays: layout.kustomizeOverlays,
-      environments: model.project.environments,
-      ingressNamespace: ingressControllerNamespace,
-      monitoringNamespace,
-      identity: identityNote(model.config.cloud),
-      storeExample: model.config.cloud === 'azure' ? secretStoreExample.azurekv : secretStoreExample[model.config.cloud],
-      kubernetesVersion: toolVersion('kubectl').split('.').slice(0, 2).join('.'),
-      versions: {
-        certManager: toolVersion('cert-manager'),
-        externalSecrets: toolVersion('external-secrets'),
-        argoRollouts: toolVersion('argo-rollouts'),
-        prometheusOperator: toolVersion('prometheus-operator'),
-      },
-      workloads: workloads.map((workload) => ({
-        name: workload.name,
-        kind: workload.rollout ? 'Rollout' : 'Deployment',
-        route: workload.route,
-        port: workload.port,
-        secretKeys: workload.secretKeys,
-        unsetConfig: workload.unsetConfig,
-        defaultedConfig: workload.defaultedConfig,
-        calls: workload.calls.map((call) => call.name),
-        calledBy: workload.calledBy,
-        datastorePorts: workload.datastorePorts,
-        httpsEgress: workload.httpsEgress,
-        migration: workload.migration,
-        production: workload.sizing[model.project.production.name],
-      })),
-      rollouts: workloads.filter((workload) => workload.rollout).map((workload) => workload.name),
+  return managedFile(area, 'kubernetes-docs')('docs/kubernetes.md', 'kubernetes.md.ejs', {
+    style,
+    project: model.project.name,
+    strategy: model.config.strategy,
+    monitoring: model.config.monitoring,
+    facts,
+    clusterFolder,
+    chart: layout.helmChart,
+    overlays: layout.kustomizeOverlays,
+    environments: model.project.environments,
+    ingressNamespace: ingressControllerNamespace,
+    monitoringNamespace,
+    identity: identityNote(model.config.cloud),
+    storeExample: secretStoreExample[model.config.cloud],
+    kubernetesVersion: toolVersion('kubectl').split('.').slice(0, 2).join('.'),
+    versions: {
+      certManager: toolVersion('cert-manager'),
+      externalSecrets: toolVersion('external-secrets'),
+      argoRollouts: toolVersion('argo-rollouts'),
+      prometheusOperator: toolVersion('prometheus-operator'),
     },
-  };
+    workloads: workloads.map((workload) => ({
+      name: workload.name,
+      route: workload.route,
+      port: workload.port,
+      secretKeys: workload.secretKeys,
+      unsetConfig: workload.unsetConfig,
+      defaultedConfig: workload.defaultedConfig,
+      calls: workload.calls.map((call) => call.name),
+      calledBy: workload.calledBy,
+      datastorePorts: workload.datastorePorts,
+      httpsEgress: workload.httpsEgress,
+      migration: workload.migration,
+    })),
+    rollouts: workloads.filter((workload) => workload.rollout).map((workload) => workload.name),
+  });
 };
 
 /** What the user does after generation, in either style: the cluster's one-time pieces, and the secrets. */

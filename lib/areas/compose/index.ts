@@ -5,6 +5,7 @@
  */
 import type { StackModel } from '../../model/index.js';
 import { byPath } from '../../order.js';
+import { managedFile } from '../../plan/managed-file.js';
 import type { Area, PlannedFile } from '../../plan/types.js';
 import { guide } from './guide.js';
 import { headers } from './headers.js';
@@ -15,13 +16,7 @@ import { andList, wrap } from './text.js';
 
 const area = 'compose';
 
-const file = (path: string, template: string, data: Record<string, unknown>): PlannedFile => ({
-  path,
-  template: `compose/${template}`,
-  data,
-  ownership: 'managed',
-  area,
-});
+const file = managedFile(area);
 
 const withComment = (variable: Variable) => ({ ...variable, comment: wrap(variable.description) });
 

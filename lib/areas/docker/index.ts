@@ -5,6 +5,7 @@
  * distroless and JRE images).
  */
 import type { BuildSecret, ImageModel, StackModel } from '../../model/index.js';
+import { managedFile } from '../../plan/managed-file.js';
 import type { Area, PlannedFile } from '../../plan/types.js';
 import { areaName, ownerOf } from './common.js';
 import { planFrontEnds } from './front-ends.js';
@@ -15,13 +16,7 @@ import { planJavaService } from './java.js';
 import { planJavaScriptService } from './javascript.js';
 import { planPythonService } from './python.js';
 
-const file = (path: string, template: string, data: Record<string, unknown>): PlannedFile => ({
-  path,
-  template: `docker/${template}`,
-  data,
-  ownership: 'managed',
-  area: areaName,
-});
+const file = managedFile(areaName);
 
 /** Build secrets of the image and of the front ends built in it, each once (they share ids such as npmrc). */
 const secretsOf = (image: ImageModel): BuildSecret[] => {

@@ -10,6 +10,7 @@ import { releaseVersion } from '../../kubernetes/workloads.js';
 import type { StackModel } from '../../model/types.js';
 import { byPath } from '../../order.js';
 import { deployLayout } from '../../plan/naming.js';
+import { managedFile } from '../../plan/managed-file.js';
 import type { Area, PlannedFile } from '../../plan/types.js';
 import { stableJson } from '../../render/json.js';
 import { valuesSchema } from './schema.js';
@@ -40,13 +41,7 @@ const staticTemplates = [
   'templates/tests/health.yaml',
 ];
 
-const file = (path: string, template: string, data: Record<string, unknown>): PlannedFile => ({
-  path,
-  template: `helm/${template}`,
-  data,
-  ownership: 'managed',
-  area,
-});
+const file = managedFile(area);
 
 const plan = (model: StackModel): PlannedFile[] => {
   if (model.config.orchestration !== 'helm') return [];

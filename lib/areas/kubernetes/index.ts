@@ -16,6 +16,7 @@ import {
 } from '../../kubernetes/workloads.js';
 import type { StackModel } from '../../model/types.js';
 import { deployLayout } from '../../plan/naming.js';
+import { managedFile } from '../../plan/managed-file.js';
 import type { Area, PlannedFile } from '../../plan/types.js';
 import { wrap } from '../../render/text.js';
 import { imageRef } from '../../versions/index.js';
@@ -24,13 +25,7 @@ import { type WorkloadData, kustomizeData, labelsOf, overlayData, selectorOf } f
 const area = 'kubernetes';
 const base = 'deploy/kustomize/base';
 
-const managed = (path: string, template: string, data: Record<string, unknown>): PlannedFile => ({
-  path,
-  template: `kubernetes/${template}`,
-  data,
-  ownership: 'managed',
-  area,
-});
+const managed = managedFile(area);
 
 /** The files of one service's folder in the base, in the order the base lists them. */
 const workloadFiles = (workload: WorkloadData, prometheus: boolean): [string, string][] => [
