@@ -615,6 +615,18 @@ tool_version() {
   esac
 }
 
+# One line of the report for a tool that is installed at a version and passes its own check; otherwise says
+# so and returns non-zero.
+report_tool() {
+  local name="$1" version_of="$2" check="$3" bin="$4" v
+  if v="$("$version_of")" && [[ -n "$v" ]] && "$check"; then
+    printf '%-15s %-10s %s\n' "$name" "${v#v}" "$bin"
+  else
+    log "MISSING or broken: $name ($bin)"
+    return 1
+  fi
+}
+
 main() {
   local failed=0 t v go_bin
   install_apt_tools || failed=1
@@ -648,24 +660,9 @@ main() {
     log "MISSING: dockerfile-check ($CHECK_BIN)"
     failed=1
   fi
-  if v="$(compose_installed_version)" && [[ -n "$v" ]] && check_compose; then
-    printf '%-15s %-10s %s\n' docker-compose "$v" "$COMPOSE_BIN"
-  else
-    log "MISSING or broken: docker-compose ($COMPOSE_BIN)"
-    failed=1
-  fi
-  if v="$(actionlint_installed_version)" && [[ -n "$v" ]] && check_actionlint; then
-    printf '%-15s %-10s %s\n' actionlint "${v#v}" "$ACTIONLINT_BIN"
-  else
-    log "MISSING or broken: actionlint ($ACTIONLINT_BIN)"
-    failed=1
-  fi
-  if v="$(helm_installed_version)" && [[ -n "$v" ]] && check_helm; then
-    printf '%-15s %-10s %s\n' helm "${v#v}" "$HELM_BIN"
-  else
-    log "MISSING or broken: helm ($HELM_BIN)"
-    failed=1
-  fi
+  report_tool docker-compose compose_installed_version check_compose "$COMPOSE_BIN" || failed=1
+  report_tool actionlint actionlint_installed_version check_actionlint "$ACTIONLINT_BIN" || failed=1
+  report_tool helm helm_installed_version check_helm "$HELM_BIN" || failed=1
   if v="$(kubeconform_installed_version)" && [[ -n "$v" ]] && [[ -f "$SCHEMAS_DIR/VERSIONS" ]] && check_kubeconform; then
     printf '%-15s %-10s %s\n' kubeconform "${v#v}" "$KUBECONFORM_BIN"
     read -r _ v _ <<<"$K8S_OPENAPI"
@@ -674,12 +671,7 @@ main() {
     log "MISSING or broken: kubeconform ($KUBECONFORM_BIN) or its schemas ($SCHEMAS_DIR)"
     failed=1
   fi
-  if v="$(trivy_installed_version)" && [[ -n "$v" ]] && check_trivy; then
-    printf '%-15s %-10s %s\n' trivy "${v#v}" "$TRIVY_BIN"
-  else
-    log "MISSING or broken: trivy ($TRIVY_BIN)"
-    failed=1
-  fi
+  report_tool trivy trivy_installed_version check_trivy "$TRIVY_BIN" || failed=1
   return "$failed"
 }
 
