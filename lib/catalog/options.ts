@@ -4,6 +4,7 @@
  * are derived from this list. Keys and choice values are a public contract: never rename one.
  */
 import type { ChoiceOption, ListOption, ServicesOption, TextOption } from './option.js';
+import { regionOfRegistry } from '../detect/project.js';
 import { dnsLabel, dnsLabelHint } from './service.js';
 
 const choice = <const N extends string, const C extends string>(option: Omit<ChoiceOption<N, C>, 'kind'>) =>
@@ -151,6 +152,38 @@ export const catalog = [
     patternHint: 'a lowercase fully qualified domain name such as shop.example.com',
     maxLength: 253,
     default: ({ answers }) => `${answers.name ?? 'app'}.example.com`,
+  }),
+  text({
+    name: 'region',
+    description: "Cloud region the environments run in (AWS eu-west-1, Google Cloud europe-west1, Azure westeurope)",
+    message: 'Cloud region',
+    pattern: /^[a-z]{2,}(-[a-z]+)*-?[0-9]*$/,
+    patternHint: 'a region name of the chosen cloud, such as eu-west-1 (AWS), europe-west1 (Google Cloud) or westeurope (Azure)',
+    maxLength: 32,
+    detect: (detection) => regionOfRegistry(detection.registry),
+    default: ({ answers }) => ({ aws: 'eu-west-1', gcp: 'europe-west1', azure: 'westeurope' })[answers.cloud as 'aws' | 'gcp' | 'azure'] ?? 'eu-west-1',
+    check: (value, answers) => {
+      const shapes: Record<string, [RegExp, string]> = {
+        aws: [/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$/, 'an AWS region such as eu-west-1 or us-east-2'],
+        gcp: [/^[a-z]+-[a-z]+[0-9]$/, 'a Google Cloud region such as europe-west1 or us-central1'],
+        azure: [/^[a-z]+[0-9]?$/, 'an Azure region name such as westeurope or eastus2'],
+      };
+      const shape = shapes[answers.cloud as string];
+      return shape && !shape[0].test(value) ? `'${value}' is not a region of ${answers.cloud}: use ${shape[1]}` : undefined;
+    },
+  }),
+  text({
+    name: 'repository',
+    description: 'Path of this repository on its CI platform (owner/name, or group/subgroup/project on GitLab): the only repository the cloud trusts to deploy',
+    message: 'Repository path (owner/name)',
+    pattern: /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)+$/,
+    patternHint: 'a lowercase repository path such as acme/shop or group/subgroup/shop',
+    maxLength: 200,
+    detect: (detection) => detection.repository,
+    default: ({ answers }) => {
+      const namespace = /^(ghcr\.io|docker\.io|quay\.io)\/([a-z0-9._-]+)/.exec(answers.registry ?? '')?.[2];
+      return `${namespace ?? answers.name ?? 'app'}/${answers.name ?? 'app'}`;
+    },
   }),
   text({
     name: 'ingressClass',

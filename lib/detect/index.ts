@@ -12,7 +12,7 @@ import type { DetectContext, ServiceDetector } from './context.js';
 import { detectGoService } from './go/index.js';
 import { detectJavaService } from './java/index.js';
 import { detectNodeService } from './node/index.js';
-import { detectCloud, detectCi, detectOrchestration, detectRegistry } from './project.js';
+import { detectCloud, detectCi, detectOrchestration, detectRegistry, detectRepository } from './project.js';
 import { detectPythonService } from './python/index.js';
 import { RepoIndex } from './repo-index.js';
 import { toServiceName } from './service-name.js';
@@ -148,5 +148,6 @@ export const detect = (root: string): Detection => {
     database: firstDatastore(services, ['postgres', 'mysql', 'mongodb'] as const),
     cache: firstDatastore(services, ['redis'] as const),
     registry: detectRegistry(root),
+    repository: detectRepository(root),
   };
 };

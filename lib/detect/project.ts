@@ -38,11 +38,10 @@ const parseRemote = (remote: string): { host: string; repoPath: string } | undef
   return { host: host.toLowerCase(), repoPath: repoPath.toLowerCase() };
 };
 
-/** The registry that matches the git remote's host: GitHub -> ghcr.io/owner, GitLab -> its registry. */
-export const detectRegistry = (root: string): string | undefined => {
-  let remote: string;
+/** `remote.origin.url` of the repository at root, or undefined. */
+const originRemote = (root: string): string | undefined => {
   try {
-    remote = execFileSync('git', ['-C', root, 'config', '--get', 'remote.origin.url'], {
+    return execFileSync('git', ['-C', root, 'config', '--get', 'remote.origin.url'], {
       encoding: 'utf8',
       // The repository at root, whatever the caller exported: a git hook's GIT_DIR names another one.
       env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GIT_'))),
@@ -52,7 +51,12 @@ export const detectRegistry = (root: string): string | undefined => {
   } catch {
     return undefined;
   }
-  const parsed = parseRemote(remote);
+};
+
+/** The registry that matches the git remote's host: GitHub -> ghcr.io/owner, GitLab -> its registry. */
+export const detectRegistry = (root: string): string | undefined => {
+  const remote = originRemote(root);
+  const parsed = remote === undefined ? undefined : parseRemote(remote);
   if (!parsed) return undefined;
   const { host, repoPath } = parsed;
   if (host === 'github.com') return `ghcr.io/${repoPath.split('/')[0]}`;
@@ -60,3 +64,14 @@ export const detectRegistry = (root: string): string | undefined => {
   if (host === 'gitlab.com') return `registry.gitlab.com/${repoPath}`;
   return undefined;
 };
+
+/** The repository's path on its host (`owner/name`, `group/subgroup/project`), which cloud CI identities trust. */
+export const detectRepository = (root: string): string | undefined => {
+  const remote = originRemote(root);
+  return remote === undefined ? undefined : parseRemote(remote)?.repoPath;
+};
+
+/** The cloud region an ECR registry host names (`<account>.dkr.ecr.<region>.amazonaws.com`). */
+export const regionOfRegistry = (registry: string | undefined): string | undefined =>
+  registry?.split('/')[0].match(/^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com$/)?.[1] ??
+  registry?.split('/')[0].match(/^([a-z]+-[a-z]+\d+)-docker\.pkg\.dev$/)?.[1];

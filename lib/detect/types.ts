@@ -40,6 +40,8 @@ export interface Detection {
   database?: 'postgres' | 'mysql' | 'mongodb';
   cache?: 'redis';
   registry?: string;
+  /** The git remote's repository path (`owner/name`). */
+  repository?: string;
 }
 
 export const emptyDetection = (root: string): Detection => ({ root, services: [], notServices: [], notes: [] });

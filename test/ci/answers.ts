@@ -20,6 +20,8 @@ export const shopAnswers = (overrides: Partial<Answers> = {}): Answers => ({
   registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme',
   domain: 'shop.acme.dev',
   ingressClass: 'nginx',
+  region: 'eu-west-1',
+  repository: 'acme/shop',
   team: 'platform',
   coverageThreshold: '80',
   deployFreeze: 'Fri 12:00 - Mon 06:00',

@@ -36,6 +36,8 @@ export const config = (name: string, fields: Pick<Config, 'services' | 'database
   registry: `ghcr.io/acme`,
   domain: `${name}.example.com`,
   ingressClass: 'nginx',
+  region: 'eu-west-1',
+  repository: 'acme/shop',
   team: 'platform',
   coverageThreshold: '80',
   deployFreeze: 'Fri 12:00 - Mon 06:00',

@@ -210,6 +210,8 @@ export const baseConfig = (name: string, services: Service[]): Config =>
     registry: 'ghcr.io/acme',
     domain: 'shop.example.com',
     ingressClass: 'nginx',
+    region: 'eu-west-1',
+    repository: 'acme/shop',
     team: 'platform',
     coverageThreshold: '80',
     deployFreeze: 'Fri 12:00 - Mon 06:00',

@@ -30,6 +30,8 @@ export const exampleConfig: Answers = {
   registry: 'ghcr.io/acme',
   domain: 'shop.acme.io',
   ingressClass: 'nginx',
+  region: 'eu-west-1',
+  repository: 'acme/shop',
   team: 'checkout',
   coverageThreshold: '80',
   deployFreeze: 'Fri 12:00 - Mon 06:00',

@@ -88,6 +88,8 @@ export const matrixCases = (): MatrixCase[] => {
             registry: ci === 'gitlab-ci' && index % 4 === 0 ? `registry.gitlab.com/acme/${name}` : ['ghcr.io/acme', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme', 'europe-docker.pkg.dev/acme/apps', 'acme.azurecr.io/apps'][index % 4],
             domain: `${name}.acme.dev`,
             ingressClass: cloud === 'azure' && index % 2 === 0 ? 'webapprouting.kubernetes.azure.com' : 'nginx',
+            region: ({ aws: 'eu-west-1', gcp: 'europe-west1', azure: 'westeurope' } as Record<string, string>)[cloud],
+            repository: `acme/${name}`,
             team: ['platform', 'checkout', 'search'][index % 3],
             coverageThreshold: '80',
             deployFreeze: 'Fri 12:00 - Mon 06:00',
