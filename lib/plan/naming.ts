@@ -44,7 +44,7 @@ export const dockerignorePath = (service: Service): string =>
 export const deployLayout = (config: Config) => ({
   helmChart: `deploy/helm/${config.name}`,
   kustomizeOverlays: 'deploy/kustomize/overlays',
-  terraform: 'infra/terraform',
+  terraform: 'infra',
   cloudWorkload: (service: string) => `${config.name}-${service}`.slice(0, 63).replace(/-+$/, ''),
   migrationWorkload: (service: string) => `${config.name}-${service}-migrate`.slice(0, 63).replace(/-+$/, ''),
 });
@@ -60,3 +60,13 @@ export const secretManagerEntry = (config: Config, environment: string, service:
 /** The External Secrets Operator ClusterSecretStore of the chosen cloud's secret manager (one per cluster). */
 export const secretStoreName = (config: Config): string =>
   ({ aws: 'aws-secrets-manager', gcp: 'gcp-secret-manager', azure: 'azure-key-vault' })[config.cloud];
+
+/** The branch every environment deploys from unless it has its own. */
+export const trunkBranch = 'main';
+
+/**
+ * The branch an environment deploys from: the trunk, except that with three or more environments the first
+ * has a branch of its own. The pipeline triggers on it and the cloud's CI identity trusts only it.
+ */
+export const deployBranch = (config: Config, environment: string): string =>
+  config.environments.length >= 3 && environment === config.environments[0] ? environment : trunkBranch;

@@ -4,7 +4,7 @@
  */
 import { connectionValue } from '../../model/index.js';
 import type { DatastoreModel, ImageModel, ServiceModel, StackModel } from '../../model/index.js';
-import { deployLayout } from '../../plan/naming.js';
+import { deployBranch, deployLayout, trunkBranch } from '../../plan/naming.js';
 import type { PlannedFile } from '../../plan/types.js';
 import { imageRef, refOf, runtimeTracks, toolVersion } from '../../versions/index.js';
 import { shellWord } from '../../render/quote.js';
@@ -33,7 +33,7 @@ export const shellScriptsOf = (freeze: boolean, backup: boolean): string[] =>
     .filter(([name]) => (name !== 'freeze' || freeze) && (name !== 'backup' || backup))
     .map(([, path]) => path);
 
-export const trunk = 'main';
+export const trunk = trunkBranch;
 
 /** The jobs a job of the canonical graph waits for: every platform orders its jobs by these. */
 export const needsOf = (pipeline: Pipeline, id: string): string[] => pipeline.jobs.find((job) => job.id === id)!.needs;
@@ -205,10 +205,9 @@ const securityJobs = (model: StackModel): SecurityJob[] => [
 /** Promotion: main deploys in order, production last; with three or more, the first has a branch of its own. */
 const environmentsOf = (model: StackModel): PipelineEnvironment[] => {
   const envs = model.project.environments;
-  const ownBranch = envs.length >= 3 ? envs[0].name : undefined;
   let previous: string | undefined;
   return envs.map((env) => {
-    const branch = env.name === ownBranch ? env.name : trunk;
+    const branch = deployBranch(model.config, env.name);
     const entry: PipelineEnvironment = {
       name: env.name,
       url: `https://${env.host}`,
