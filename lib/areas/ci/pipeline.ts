@@ -150,11 +150,17 @@ const generatedChecks = (model: StackModel, otherFiles: PlannedFile[], pipelineF
     });
   }
   if (paths.some((path) => path.endsWith('.tf') && isWithin(path, layout.terraform))) {
+    // Every root stack (bootstrap and each environment) is initialised without its backend, validated and
+    // tested: the generated tests mock the provider, so no cloud credentials are involved.
+    const roots = [...new Set(paths.filter((path) => /\/(bootstrap|environments\/[^/]+)\/versions\.tf$/.test(path)).map((path) => path.slice(0, -'/versions.tf'.length)))].sort();
     checks.push({
       id: 'check-terraform',
-      title: 'Terraform (fmt, validate)',
+      title: 'Terraform (fmt, validate, test)',
       image: imageRef('terraform'),
-      command: `terraform -chdir=${layout.terraform} fmt -check -recursive && terraform -chdir=${layout.terraform} init -backend=false -input=false && terraform -chdir=${layout.terraform} validate`,
+      command: [
+        `terraform fmt -check -recursive ${layout.terraform}`,
+        ...roots.map((root) => `terraform -chdir=${root} init -backend=false -input=false && terraform -chdir=${root} validate${paths.some((path) => path.startsWith(`${root}/tests/`)) ? ` && terraform -chdir=${root} test` : ''}`),
+      ].join(' && '),
     });
     checks.push({ id: 'check-tflint', title: 'Terraform (tflint)', image: imageRef('tflint'), command: `tflint --chdir=${layout.terraform} --init && tflint --chdir=${layout.terraform} --recursive` });
   }
