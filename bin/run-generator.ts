@@ -11,6 +11,7 @@ import DockerGenerator from '../generators/docker/index.js';
 import DocsGenerator from '../generators/docs/index.js';
 import HelmGenerator from '../generators/helm/index.js';
 import KubernetesGenerator from '../generators/kubernetes/index.js';
+import TerraformGenerator from '../generators/terraform/index.js';
 
 /** Every generator by name; a test keeps this list in step with generators/ and the areas. */
 export const generatorClasses: Record<string, unknown> = {
@@ -21,6 +22,7 @@ export const generatorClasses: Record<string, unknown> = {
   docs: DocsGenerator,
   helm: HelmGenerator,
   kubernetes: KubernetesGenerator,
+  terraform: TerraformGenerator,
 };
 
 export const runGenerator = async (generator: string, options: Record<string, unknown>, cwd: string): Promise<void> => {

@@ -8,8 +8,9 @@ import { dockerArea } from './docker/index.js';
 import { docsArea } from './docs.js';
 import { helmArea } from './helm/index.js';
 import { kubernetesArea } from './kubernetes/index.js';
+import { terraformArea } from './terraform/index.js';
 import type { Area } from '../plan/types.js';
 
-export const areas: readonly Area[] = [dockerArea, composeArea, kubernetesArea, helmArea, ciArea, docsArea];
+export const areas: readonly Area[] = [dockerArea, composeArea, kubernetesArea, helmArea, terraformArea, ciArea, docsArea];
 
 export const areaNames = areas.map((area) => area.name);

@@ -244,7 +244,7 @@ export const clusterFacts = (model: StackModel): ClusterFacts => ({
 });
 
 /** The host of a workload's route in an environment with this host: its own, or `<workload>.<host>` (a second front end). */
-export const routeHost = (workload: Workload, host: string): string | undefined =>
+export const routeHost = (workload: Pick<Workload, 'name' | 'route'>, host: string): string | undefined =>
   workload.route ? (workload.route.host === 'root' ? host : `${workload.name}.${host}`) : undefined;
 
 /** Every host of one environment: its own, and one per front end that has a host of its own. */

@@ -9,6 +9,8 @@ import { templatesRoot } from '../package-root.js';
 import type { PlannedFile } from '../plan/types.js';
 import { withHeader } from './header.js';
 import { alignTables } from './markdown.js';
+import * as hcl from './hcl.js';
+import { alignHclAttributes } from './hcl-format.js';
 import * as quote from './quote.js';
 
 export interface RenderedFile extends PlannedFile {
@@ -32,8 +34,8 @@ const tidy = (text: string) =>
   text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n');
 
 export const renderFile = (file: PlannedFile): RenderedFile => {
-  const text = tidy(compiled(file.template)({ ...file.data, quote }) as string);
-  const body = file.path.endsWith('.md') ? alignTables(text) : text;
+  const text = tidy(compiled(file.template)({ ...file.data, quote, hcl }) as string);
+  const body = file.path.endsWith('.md') ? alignTables(text) : /\.(tf|tftest\.hcl)$/.test(file.path) ? alignHclAttributes(text) : text;
   const contents = file.ownership === 'managed' ? withHeader(file.path, body, file.area) : body;
   return { ...file, contents };
 };

@@ -93,3 +93,12 @@ export const azureTaskRef = (key: string): string => {
   if (!entry || typeof entry !== 'object') throw new Error(`internal: no pinned Azure Pipelines task '${key}' in lib/versions/versions.json`);
   return `${entry.task}@${entry.version}`;
 };
+
+interface TerraformPins {
+  core: { constraint: string };
+  providers: Record<string, { source: string; version: string; constraint: string }>;
+  managed: Record<string, Record<string, string>>;
+}
+
+/** Terraform's version constraint, each provider's source and constraint, and the managed services' versions. */
+export const terraformPins = (): TerraformPins => (versions as unknown as { terraform: TerraformPins }).terraform;

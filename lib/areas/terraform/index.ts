@@ -1,0 +1,30 @@
+/**
+ * terraform: the cloud infrastructure under infra/ (modules, one root stack per environment, and the
+ * bootstrap stack), derived from /lib/terraform/infrastructure.ts. One file per cloud renders those facts;
+ * AWS is the one written so far.
+ */
+import type { StackModel } from '../../model/types.js';
+import { byPath } from '../../order.js';
+import type { Area, PlannedFile } from '../../plan/types.js';
+import { awsFiles } from './aws.js';
+
+const plan = (model: StackModel): PlannedFile[] => (model.config.cloud === 'aws' ? awsFiles(model).sort(byPath) : []);
+
+export const terraformArea: Area = {
+  name: 'terraform',
+  description:
+    'Terraform for the cloud: network, Kubernetes cluster or container services, registry, database with backups and point-in-time recovery, cache, assets behind a CDN, DNS and certificates, WAF, CI identities, secrets and remote state',
+  reads: ['name', 'services', 'cloud', 'region', 'orchestration', 'database', 'cache', 'environments', 'registry', 'domain', 'team', 'ci', 'repository'],
+  unavailable: (config) =>
+    config.cloud === 'aws'
+      ? undefined
+      : { option: 'cloud', fix: `is ${config.cloud}; phase4 writes Terraform for aws so far (run with --cloud aws, or write the ${config.cloud} infrastructure by hand)` },
+  plan,
+  nextSteps: (model) =>
+    model.config.cloud === 'aws'
+      ? [
+          'infra/bootstrap: `terraform init && terraform apply` once, with administrator rights (state bucket, image repositories, CI roles)',
+          'infra/environments/<env>: `terraform init -backend-config="bucket=$(terraform -chdir=../../bootstrap output -raw state_bucket)"`, then `terraform test` and `terraform apply`',
+        ]
+      : [],
+};
