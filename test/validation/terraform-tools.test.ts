@@ -12,7 +12,7 @@ import { describe, test } from 'node:test';
 import { imageRef } from '../../lib/versions/index.js';
 import { snapshot, tempDir, writeTree } from '../helpers/folders.js';
 import { repoRoot } from '../helpers/paths.js';
-import { providerMirror, terraformFmt, terraformTest, terraformTrivyExceptions, terraformValidate, tflint, trivyTerraform } from './validators/terraform.js';
+import { providerMirror, terraformFmt, terraformTest, terraformTrivyExceptions, terraformValidate, terraformValidateAndTest, tflint, trivyTerraform } from './validators/terraform.js';
 
 const versions = `terraform {
   required_version = ">= 1.7"
@@ -218,17 +218,17 @@ describe('terraform fmt', () => {
   });
 });
 
-describe('terraform validate and test (AWS provider from the mirror)', { concurrency: 2 }, () => {
+describe('terraform validate and test (AWS provider from the mirror)', () => {
   test('the provider mirror is found', () => {
     const mirror = providerMirror();
     assert.ok(existsSync(path.join(mirror, 'registry.terraform.io', 'hashicorp', 'aws')), mirror);
   });
 
-  test('validate passes the clean root and leaves its folders untouched', () => {
+  test('validate and test pass the clean root (one init), and leave its folders untouched', () => {
     const tree = cleanTree();
     const before = snapshot(tree);
-    assert.deepEqual(terraformValidate(production(tree)), []);
-    assert.deepEqual(snapshot(tree), before, 'no .terraform folder nor lock file in the validated tree');
+    assert.deepEqual(terraformValidateAndTest(production(tree)), []);
+    assert.deepEqual(snapshot(tree), before, 'no .terraform folder nor lock file in the checked tree');
   });
 
   test('validate fails an unknown argument on an AWS resource in the called module, and a deprecated one in the root', () => {
@@ -243,13 +243,6 @@ describe('terraform validate and test (AWS provider from the mirror)', { concurr
     const tree = plantedTree('environments/production/main.tf', '"shop-${var.environment}-data"', '"shop-${var.stage}-data"');
     const line = lineOf(tree, 'environments/production/main.tf', 'var.stage');
     assertFinds(terraformValidate(production(tree)), new RegExp(`environments/production/main\\.tf:${line}: error: Reference to undeclared input variable`));
-  });
-
-  test('terraform test passes the mocked plan and leaves its folders untouched', () => {
-    const tree = cleanTree();
-    const before = snapshot(tree);
-    assert.deepEqual(terraformTest(production(tree)), []);
-    assert.deepEqual(snapshot(tree), before);
   });
 
   test('terraform test fails an assertion when a value passed to the module is wrong', () => {

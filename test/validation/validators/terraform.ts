@@ -98,13 +98,16 @@ interface Diagnostic {
   range?: { filename?: string; start?: { line?: number } };
 }
 
+/** A diagnostic as one problem line, its file named as in the caller's folder. */
+type Describe = (diagnostic: Diagnostic) => string;
+
 /**
  * Runs `body` in an initialised copy of `rootDir`: the folder holding it and the local modules it calls is copied
  * (without .terraform folders and state), so the caller's folder never gets a .terraform folder or a lock file, and
  * `terraform init` installs the AWS provider from the mirror (a lock file already there is copied and honoured: one
  * that locks another AWS version than the mirror's fails init, which is worth knowing). `describe` names a diagnostic's file as the original.
  */
-const inInitialisedCopy = (rootDir: string, body: (copyRoot: string, describe: (diagnostic: Diagnostic) => string) => string[]): string[] => {
+const inInitialisedCopy = (rootDir: string, body: (copyRoot: string, describe: Describe) => string[]): string[] => {
   const mirror = providerMirror();
   const tree = treeOf(rootDir);
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'phase4-terraform-'));
@@ -124,23 +127,52 @@ const inInitialisedCopy = (rootDir: string, body: (copyRoot: string, describe: (
   }
 };
 
+const validateIn = (rootDir: string, copyRoot: string, describe: Describe): string[] => {
+  const result = terraform(['validate', '-json', '-no-color'], copyRoot);
+  let report: { valid?: boolean; diagnostics?: Diagnostic[] };
+  try {
+    report = JSON.parse(result.stdout);
+  } catch {
+    return [`terraform validate printed no JSON (exit status ${result.status}) for ${rootDir}:\n${result.output}`];
+  }
+  const problems = (report.diagnostics ?? []).map(describe);
+  if (report.valid === false && problems.length === 0) return [`terraform validate: invalid without a diagnostic for ${rootDir}:\n${result.output}`];
+  return problems;
+};
+
+interface TestMessage {
+  type?: string;
+  diagnostic?: Diagnostic;
+  test_run?: { path: string; run: string; status?: string };
+  test_summary?: { status: string; passed: number };
+}
+
+const testIn = (rootDir: string, copyRoot: string, describe: Describe): string[] => {
+  const result = terraform(['test', '-json', '-no-color'], copyRoot);
+  const messages = result.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as TestMessage);
+  const problems = messages.flatMap((message) => {
+    if (message.type === 'diagnostic' && message.diagnostic) return [describe(message.diagnostic)];
+    if (message.type === 'test_run' && message.test_run && ['fail', 'error'].includes(message.test_run.status ?? ''))
+      return [`${path.join(rootDir, message.test_run.path)}: run "${message.test_run.run}" ${message.test_run.status}ed`];
+    return [];
+  });
+  const summary = messages.find((message) => message.type === 'test_summary')?.test_summary;
+  if (!summary) return [...problems, `terraform test gave no summary (exit status ${result.status}) for ${rootDir}:\n${result.output}`];
+  if (summary.passed === 0 && problems.length === 0) return [`${rootDir}: no run passed (no tests/*.tftest.hcl?)`];
+  if ((summary.status === 'pass') !== (result.status === 0) || (summary.status !== 'pass' && problems.length === 0))
+    return [...problems, `terraform test ended ${summary.status} with exit status ${result.status} for ${rootDir}:\n${result.output}`];
+  return problems;
+};
+
 /**
  * `terraform validate -json` against the real AWS provider schema: unknown arguments and resource types, undeclared
  * references, wrong types. Warnings count too: a deprecated argument is a problem in what phase4 writes.
  */
 export const terraformValidate = (rootDir: string): string[] =>
-  inInitialisedCopy(rootDir, (copyRoot, describe) => {
-    const result = terraform(['validate', '-json', '-no-color'], copyRoot);
-    let report: { valid?: boolean; diagnostics?: Diagnostic[] };
-    try {
-      report = JSON.parse(result.stdout);
-    } catch {
-      return [`terraform validate printed no JSON (exit status ${result.status}) for ${rootDir}:\n${result.output}`];
-    }
-    const problems = (report.diagnostics ?? []).map(describe);
-    if (report.valid === false && problems.length === 0) return [`terraform validate: invalid without a diagnostic for ${rootDir}:\n${result.output}`];
-    return problems;
-  });
+  inInitialisedCopy(rootDir, (copyRoot, describe) => validateIn(rootDir, copyRoot, describe));
 
 /**
  * `terraform test` (every tests/*.tftest.hcl of the root) after the same init: each failed or errored run, each
@@ -148,25 +180,13 @@ export const terraformValidate = (rootDir: string): string[] =>
  * to use `mock_provider "aws" {}` (see the top of this file): a run that would call AWS fails here, for want of
  * credentials and network.
  */
-export const terraformTest = (rootDir: string): string[] =>
+export const terraformTest = (rootDir: string): string[] => inInitialisedCopy(rootDir, (copyRoot, describe) => testIn(rootDir, copyRoot, describe));
+
+/** Both, sharing one copy and one init (~5 s saved); the tests run only when the configuration is valid. */
+export const terraformValidateAndTest = (rootDir: string): string[] =>
   inInitialisedCopy(rootDir, (copyRoot, describe) => {
-    const result = terraform(['test', '-json', '-no-color'], copyRoot);
-    const messages = result.stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { type?: string; diagnostic?: Diagnostic; test_run?: { path: string; run: string; status?: string }; test_summary?: { status: string; passed: number } });
-    const problems = messages.flatMap((message) => {
-      if (message.type === 'diagnostic' && message.diagnostic) return [describe(message.diagnostic)];
-      if (message.type === 'test_run' && message.test_run && ['fail', 'error'].includes(message.test_run.status ?? ''))
-        return [`${path.join(rootDir, message.test_run.path)}: run "${message.test_run.run}" ${message.test_run.status}ed`];
-      return [];
-    });
-    const summary = messages.find((message) => message.type === 'test_summary')?.test_summary;
-    if (!summary) return [...problems, `terraform test gave no summary (exit status ${result.status}) for ${rootDir}:\n${result.output}`];
-    if (summary.passed === 0 && problems.length === 0) return [`${rootDir}: no run passed (no tests/*.tftest.hcl?)`];
-    if ((summary.status === 'pass') !== (result.status === 0) || (summary.status !== 'pass' && problems.length === 0))
-      return [...problems, `terraform test ended ${summary.status} with exit status ${result.status} for ${rootDir}:\n${result.output}`];
-    return problems;
+    const invalid = validateIn(rootDir, copyRoot, describe);
+    return invalid.length > 0 ? invalid : testIn(rootDir, copyRoot, describe);
   });
 
 /** Our tflint configuration: the bundled terraform ruleset with every rule (preset "all"). */
