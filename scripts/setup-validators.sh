@@ -58,10 +58,26 @@
 #   prometheus-operator v0.85.0, all fetched with `go mod download` (the module proxy, no other network).
 #     COLD (fresh GOCACHE and GOMODCACHE): 49 s (~290 MB of modules, 12 MB of schemas).  Already there: 0.3 s.
 #
+# tflint (Terraform), its own small build with the machine's Go (not in the helm/kubeconform/trivy tools module):
+#   module:  github.com/terraform-linters/tflint   version: v0.64.0 (the newest the Go module proxy served on
+#   2026-12-01; the same as the ghcr.io/terraform-linters/tflint image the generated pipelines run,
+#   lib/versions/versions.json images.tflint, which test/validation/terraform-tools.test.ts holds this pin to)
+#   -> installed as "$BIN_DIR/tflint". Plain `go install pkg@version` (no replace/exclude; go.mod says go 1.26.3),
+#   CGO_ENABLED=0 -trimpath -ldflags "-s -w"; `tflint --version` reads 0.64.0 and its bundled terraform ruleset 0.15.0,
+#   which works without `tflint --init` (cloud rulesets are plugins to download: not possible here).
+#   Why not in the tools module: requiring it there leaves helm, kubeconform and trivy exactly as they are (the same
+#   383 linked modules at the same versions, `go list -deps`), but moves 56 of tflint's 160 linked modules off
+#   upstream's versions (aws-sdk-go-v2, grpc, golang.org/x/*...), and would tie a tflint bump to relinking trivy.
+#   Measured on a 2-core machine of this project's kind, Go 1.26.8 (wall clock):
+#     COLD (fresh GOCACHE=$(mktemp -d) GOMODCACHE=$(mktemp -d)): 555 s while other test runs kept the load average
+#       at 7-10 (an upper bound; VALIDATORS.md saw 3.5 min); ~900 MB of modules (go-getter pulls the AWS and
+#       Google Cloud storage clients), ~700 MB of build cache.
+#     Warm caches, binary deleted: 10 s (links only).  Already installed: a version check and two tflint runs (~0.1 s).
+#
 # Usage:  bash scripts/setup-validators.sh
 #   stdout: one line per tool with its version, nothing else (progress and errors go to stderr).
 #   exit:   non-zero if any tool is missing (or broken) after the install.
-#   The compose, actionlint, helm, kubeconform and trivy binaries go to "$BIN_DIR" (default $HOME/.local/share/phase4-validators/bin, override with
+#   The compose, actionlint, helm, kubeconform, trivy and tflint binaries go to "$BIN_DIR" (default $HOME/.local/share/phase4-validators/bin, override with
 #   PHASE4_VALIDATORS_HOME); callers add it to PATH:  PATH="$(bash scripts/validator-path.sh):$PATH"
 #   The apt tools land in /usr/bin and /usr/sbin as usual.
 set -euo pipefail
@@ -595,6 +611,65 @@ check_trivy() {
   fi
 }
 
+# ---------------------------------------------------------------- tflint (Terraform)
+# (Its own block: versions and times are in the header.)
+TFLINT_MODULE="github.com/terraform-linters/tflint"
+TFLINT_VERSION="v0.64.0"
+TFLINT_BIN="$BIN_DIR/tflint"
+
+tflint_installed_version() {
+  [[ -x "$TFLINT_BIN" ]] || return 1
+  "$TFLINT_BIN" --version 2>/dev/null | awk 'NR == 1 && $2 == "version" {print "v" $3}'
+}
+
+build_tflint() {
+  local go_bin start=$SECONDS
+  if [[ "$(tflint_installed_version || true)" == "$TFLINT_VERSION" ]]; then
+    return 0
+  fi
+  if ! go_bin="$(find_go)"; then
+    log "go not found (expected on PATH or at /usr/local/go/bin/go): cannot build tflint"
+    return 1
+  fi
+  ensure_work_dir
+  mkdir -p "$BIN_DIR" || return 1
+  log "building $TFLINT_MODULE@$TFLINT_VERSION (cold: ~4-9 min on 2 cores)"
+  (
+    cd "$WORK_DIR" || exit 1
+    export GOWORK=off GOFLAGS="-buildvcs=false" CGO_ENABLED=0 GOBIN="$WORK_DIR/tflint-bin"
+    run_logged "$WORK_DIR/tflint.log" "$go_bin" install -trimpath -ldflags "-s -w" "$TFLINT_MODULE@$TFLINT_VERSION" || exit 1
+  ) || return 1
+  mv -f "$WORK_DIR/tflint-bin/tflint" "$TFLINT_BIN" || return 1
+  log "tflint built in $((SECONDS - start)) s -> $TFLINT_BIN"
+}
+
+# Proves tflint's bundled terraform ruleset runs offline without `tflint --init`: a typed, documented variable in
+# the standard module layout passes every rule (preset "all"), an untyped, undocumented one fails.
+check_tflint() {
+  ensure_work_dir
+  local d="$WORK_DIR/tflint-check"
+  mkdir -p "$d/good" "$d/bad" "$d/plugins" || return 1
+  printf 'plugin "terraform" {\n  enabled = true\n  preset  = "all"\n}\n' >"$d/tflint.hcl"
+  printf 'terraform {\n  required_version = ">= 1.7"\n}\n' >"$d/good/main.tf"
+  printf 'variable "name" {\n  type        = string\n  description = "A name."\n}\n' >"$d/good/variables.tf"
+  printf 'output "name" {\n  value       = var.name\n  description = "The name."\n}\n' >"$d/good/outputs.tf"
+  cp "$d/good/main.tf" "$d/good/outputs.tf" "$d/bad/" || return 1
+  printf 'variable "name" {}\n' >"$d/bad/variables.tf"
+  # An empty plugin folder: nothing installed by hand (~/.tflint.d) takes part.
+  if ! TFLINT_PLUGIN_DIR="$d/plugins" "$TFLINT_BIN" --chdir "$d/good" --config "$d/tflint.hcl" --no-color >"$d/good.log" 2>&1; then
+    log "tflint rejected a clean module:"
+    cat "$d/good.log" >&2
+    return 1
+  fi
+  TFLINT_PLUGIN_DIR="$d/plugins" "$TFLINT_BIN" --chdir "$d/bad" --config "$d/tflint.hcl" --no-color >"$d/bad.log" 2>&1
+  if ! grep -q terraform_typed_variables "$d/bad.log"; then
+    log "tflint did not report an untyped variable (terraform_typed_variables):"
+    cat "$d/bad.log" >&2
+    return 1
+  fi
+}
+# ---------------------------------------------------------------- end of tflint
+
 # ---------------------------------------------------------------- report
 tool_version() {
   local t="$1" p
@@ -635,6 +710,7 @@ main() {
   build_dockerfile_check || failed=1
   build_k8s_tools || failed=1
   build_k8s_schemas || failed=1
+  build_tflint || failed=1
 
   for t in "${APT_TOOLS[@]}"; do
     if v="$(tool_version "$t")" && [[ -n "$v" ]]; then
@@ -672,6 +748,7 @@ main() {
     failed=1
   fi
   report_tool trivy trivy_installed_version check_trivy "$TRIVY_BIN" || failed=1
+  report_tool tflint tflint_installed_version check_tflint "$TFLINT_BIN" || failed=1
   return "$failed"
 }
 
