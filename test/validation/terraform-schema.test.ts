@@ -328,6 +328,20 @@ describe('providerSchemaFindings: azurerm', () => {
     assert.deepEqual(await providerSchemaFindings(googleSample(), 'azurerm'), []);
   });
 
+  // azurerm declares some lists of objects as attributes that also accept block syntax (SDK "attributes as
+  // blocks"): subnet, security_rule, access_policy, network_rule_set... Both spellings pass; keys are still checked.
+  test('an attribute-as-block list passes in both spellings and its keys are checked', async () => {
+    const rule = 'name = "https"\n    priority = 100\n    direction = "Inbound"\n    access = "Allow"\n    protocol = "Tcp"';
+    const nsg = (rules: string) =>
+      `resource "azurerm_network_security_group" "app" {\n  name = "nsg-app"\n  location = "westeurope"\n  resource_group_name = "rg"\n${rules}\n}\n`;
+    const asBlocks = nsg(`  security_rule {\n    ${rule}\n  }`);
+    const asList = nsg(`  security_rule = [{\n    ${rule}\n  }]`);
+    const none = nsg('  security_rule = []');
+    for (const main of [asBlocks, asList, none]) assert.deepEqual(await providerSchemaFindings(azureSample(`${azureMain}\n${main}`), 'azurerm'), []);
+    const typo = await providerSchemaFindings(azureSample(`${azureMain}\n${planted(asBlocks, 'priority', 'prority')}`), 'azurerm');
+    assert.deepEqual(typo, ['main.tf: azurerm_network_security_group.app security_rule: unknown argument or block "prority"']);
+  });
+
   const cases: { name: string; from: string; to: string; finding: RegExp }[] = [
     {
       name: 'a missing required argument of a resource with count',
