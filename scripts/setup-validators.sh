@@ -74,6 +74,16 @@
 #       Google Cloud storage clients), ~700 MB of build cache.
 #     Warm caches, binary deleted: 10 s (links only).  Already installed: a version check and two tflint runs (~0.1 s).
 #
+# Terraform provider schemas for google and azurerm (test/validation/validators/terraform-schema.ts), offline:
+#   npm packages @cdktf/provider-google@16.12.1 (Terraform provider hashicorp/google 6.50.0) and
+#   @cdktf/provider-azurerm@14.23.1 (hashicorp/azurerm 4.55.0), fetched with `npm pack` (no install); only their
+#   jsii manifest package/.jsii is unpacked, and test/validation/tf-schemas/extract.mjs writes
+#   "$VALIDATORS_HOME/tf-schemas/{google,azurerm}.json" (~0.9 MB each; 1096 + 1127 resources, 373 + 399 data sources).
+#   Measured on a 2-core machine of this project's kind, Node 20.20, npm 11.19 (wall clock, other helpers' runs
+#   sharing the machine): COLD (fresh npm_config_cache, ~61 MB of tarballs): 34 s; warm npm cache, schemas
+#   deleted: 37 s (unpacking and parsing the ~100 MB manifests is most of it, not the download).
+#   Already there: 0.2 s, plus ~1 s for the report (it reads both schemas back).
+#
 # Usage:  bash scripts/setup-validators.sh
 #   stdout: one line per tool with its version, nothing else (progress and errors go to stderr).
 #   exit:   non-zero if any tool is missing (or broken) after the install.
@@ -702,6 +712,80 @@ report_tool() {
   fi
 }
 
+# ---------------------------------------------------------------- Terraform provider schemas (google, azurerm)
+# No google or azurerm provider binary can be downloaded here; their resource schemas ship in the CDKTF prebuilt
+# provider packages as a jsii type manifest (package/.jsii, ~90-100 MB each). `npm pack` fetches each pinned
+# tarball (no install, no scripts), only package/.jsii is unpacked, and test/validation/tf-schemas/extract.mjs
+# (plain Node: this script runs before `npm ci`) writes a compact schema per provider. Redone only when a pin or
+# the extractor changes (a stamp in the folder); written to a temporary folder first, then moved into place.
+# "provider npm-package@version canary": the Terraform provider version each carries is in the header comment;
+# the canary is a resource we generate, which the extracted schema must know.
+TF_SCHEMA_PACKAGES=(
+  "google @cdktf/provider-google@16.12.1 google_sql_database_instance"
+  "azurerm @cdktf/provider-azurerm@14.23.1 azurerm_postgresql_flexible_server"
+)
+TF_SCHEMAS_DIR="$VALIDATORS_HOME/tf-schemas"
+TF_SCHEMAS_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/test/validation/tf-schemas"
+
+tf_schemas_stamp() {
+  { cat "$TF_SCHEMAS_SRC/extract.mjs"; printf '%s\n' "${TF_SCHEMA_PACKAGES[@]}"; } | sha256sum | cut -d' ' -f1
+}
+
+build_tf_schemas() {
+  local want start=$SECONDS entry provider package tarball
+  want="$(tf_schemas_stamp)" || return 1
+  if [[ "$(cat "$TF_SCHEMAS_DIR/.stamp" 2>/dev/null)" == "$want" ]]; then
+    return 0
+  fi
+  if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+    log "node and npm are needed to extract the Terraform provider schemas"
+    return 1
+  fi
+  ensure_work_dir
+  local d="$WORK_DIR/tf-schemas" tmp="$TF_SCHEMAS_DIR.tmp.$$"
+  log "extracting the google and azurerm Terraform provider schemas (cold: ~30 s, ~60 MB download)"
+  rm -rf "$tmp" && mkdir -p "$d" "$tmp" || return 1
+  for entry in "${TF_SCHEMA_PACKAGES[@]}"; do
+    read -r provider package _ <<<"$entry"
+    if ! mkdir -p "$d/$provider" ||
+      ! run_logged "$d/$provider-pack.log" npm pack --silent --pack-destination "$d" "$package" ||
+      ! tarball="$d/$(tail -n 1 "$d/$provider-pack.log")" ||
+      ! run_logged "$d/$provider-tar.log" tar -xzf "$tarball" -C "$d/$provider" package/.jsii ||
+      ! run_logged "$d/$provider-extract.log" node "$TF_SCHEMAS_SRC/extract.mjs" "$provider" \
+        "$d/$provider/package/.jsii" "$package" "$tmp/$provider.json"; then
+      rm -rf "$tmp"
+      return 1
+    fi
+    # (~30 MB tarball and ~100 MB manifest per provider: not kept)
+    rm -rf "$tarball" "${d:?}/$provider"
+    log "$(cat "$d/$provider-extract.log")"
+  done
+  printf '%s\n' "$want" >"$tmp/.stamp" || return 1
+  rm -rf "$TF_SCHEMAS_DIR" && mv "$tmp" "$TF_SCHEMAS_DIR" || return 1
+  log "Terraform provider schemas extracted in $((SECONDS - start)) s -> $TF_SCHEMAS_DIR"
+}
+
+# One report line per provider schema: its Terraform provider version, read back from the file, which must
+# know its canary resource (a truncated or reshaped file fails here, not in every test).
+report_tf_schemas() {
+  local entry provider package canary version failed=0
+  for entry in "${TF_SCHEMA_PACKAGES[@]}"; do
+    read -r provider package canary <<<"$entry"
+    if version="$(node -e '
+      const [file, source, canary] = process.argv.slice(1);
+      const schema = JSON.parse(require("fs").readFileSync(file, "utf8"));
+      if (schema.source !== source || !schema.resources[canary]) process.exit(1);
+      console.log(schema.providerVersion);' "$TF_SCHEMAS_DIR/$provider.json" "$package" "$canary" 2>/dev/null)" &&
+      [[ -n "$version" ]]; then
+      printf '%-15s %-10s %s\n' "tf-$provider" "$version" "$TF_SCHEMAS_DIR/$provider.json"
+    else
+      log "MISSING or broken: the $provider Terraform provider schema ($TF_SCHEMAS_DIR/$provider.json from $package)"
+      failed=1
+    fi
+  done
+  return "$failed"
+}
+
 main() {
   local failed=0 t v go_bin
   install_apt_tools || failed=1
@@ -711,6 +795,7 @@ main() {
   build_k8s_tools || failed=1
   build_k8s_schemas || failed=1
   build_tflint || failed=1
+  build_tf_schemas || failed=1
 
   for t in "${APT_TOOLS[@]}"; do
     if v="$(tool_version "$t")" && [[ -n "$v" ]]; then
@@ -749,6 +834,7 @@ main() {
   fi
   report_tool trivy trivy_installed_version check_trivy "$TRIVY_BIN" || failed=1
   report_tool tflint tflint_installed_version check_tflint "$TFLINT_BIN" || failed=1
+  report_tf_schemas || failed=1
   return "$failed"
 }
 
