@@ -67,7 +67,7 @@ export const withExported = <T>(name: string, value: string, body: () => T): T =
 export const runTool = (
   name: string,
   args: string[],
-  options: { cwd?: string; input?: string; env?: Record<string, string>; timeout?: number } = {},
+  options: { cwd?: string; input?: string; env?: Record<string, string>; timeout?: number; maxBuffer?: number } = {},
 ): ToolResult => {
   const result = spawnSync(requireTool(name), args, {
     cwd: options.cwd,
@@ -75,7 +75,7 @@ export const runTool = (
     encoding: 'utf8',
     env: minimalEnvironment(options.env),
     timeout: options.timeout ?? 120_000,
-    maxBuffer: 64 * 1024 * 1024,
+    maxBuffer: options.maxBuffer ?? 64 * 1024 * 1024,
   });
   if (result.error) throw result.error;
   return {

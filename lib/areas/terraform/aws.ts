@@ -9,6 +9,7 @@ import type { PlannedFile } from '../../plan/types.js';
 import { deployBranch } from '../../plan/naming.js';
 import { managedFile } from '../../plan/managed-file.js';
 import { hclList, hclString } from '../../render/hcl.js';
+import { wrap } from '../../render/text.js';
 import { connectionTemplate, infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, type InfraService, type SecretKey } from '../../terraform/infrastructure.js';
 import { terraformPins } from '../../versions/index.js';
 import { ciTrust } from './ci-trust.js';
@@ -62,6 +63,9 @@ const connectionExpression = (store: DatastoreModel, key: Extract<SecretKey['sou
     { host: '@HOST@', port: '@PORT@', password: '@PASSWORD@', ...(datastore?.user ? { user: datastore.user } : {}), ...(datastore?.database ? { database: datastore.database } : {}) },
     tls,
   );
+  // A value that is one reference alone is the reference itself (a port as a string, as settings are).
+  const alone = Object.entries(tokens).find(([token]) => template === token);
+  if (alone) return alone[0] === '@PORT@' ? `tostring(${alone[1]})` : alone[1];
   let expression = hclString(template);
   for (const [token, reference] of Object.entries(tokens)) expression = expression.replaceAll(token, `\${${reference}}`);
   return expression;
@@ -209,10 +213,16 @@ export const awsFiles = (model: StackModel): PlannedFile[] => {
     database: facts.database,
     registry: facts.registry,
     environments: facts.environments.map((environment) => environment.name),
-    ciLabel: trust.label,
+    ciSummary: wrap(
+      trust.oidc
+        ? `The identities the pipeline (${trust.label}) signs in as. No keys: each job exchanges its OpenID Connect token for short-lived credentials, and each role trusts only this repository (${facts.repository}) and the branches, tags or environments that may use it.`
+        : `The identities the pipeline (${trust.label}) signs in as. ${trust.label} has no OpenID Connect issuer AWS can trust: the roles trust the IAM roles the agents run as (EKS Pod Identity or an EC2 instance profile), one for the image builds and one per environment's deploy agents.`,
+      110,
+    ),
     oidc: trust.oidc,
     trust: trust.trust,
     ciVariables: trust.variables,
+    deployBranches: trust.deployBranches,
   };
   const bootstrap = [
     file(`${root}/bootstrap/main.tf`, 'bootstrap/main.tf.ejs', bootstrapData),

@@ -27,6 +27,8 @@ export interface CiTrust {
   oidc?: { url: string; audience: string };
   trust: { registry: Trust; deploy: Trust };
   variables: CiVariable[];
+  /** `local.deploy_branches`, when the deploy roles' subjects name each environment's branch. */
+  deployBranches?: string;
 }
 
 const condition = (test: TrustCondition['test'], variable: string, values: string[] | string): TrustCondition => ({
@@ -35,9 +37,9 @@ const condition = (test: TrustCondition['test'], variable: string, values: strin
   values: typeof values === 'string' ? values : hclList(values),
 });
 
-/** `{ staging = "main", ... }[each.value]`: the branch each environment deploys from, in HCL. */
-const branchOf = (branches: Record<string, string>) =>
-  `{ ${Object.entries(branches).map(([environment, branch]) => `${environment} = ${hclString(branch)}`).join(', ')} }[each.value]`;
+/** `{ staging = "main", ... }`: the branch each environment deploys from, as an HCL map (ci.tf's local.deploy_branches). */
+const branchMap = (branches: Record<string, string>) =>
+  `{ ${Object.entries(branches).map(([environment, branch]) => `${environment} = ${hclString(branch)}`).join(', ')} }`;
 
 export const ciTrust = (facts: InfraFacts, branches: Record<string, string>): CiTrust => {
   const repository = facts.repository;
@@ -82,10 +84,11 @@ export const ciTrust = (facts: InfraFacts, branches: Record<string, string>): Ci
           },
           deploy: {
             kind: 'oidc',
-            conditions: [audience, { test: 'StringEquals', variable: hclString(`${issuer}:sub`), values: `["project_path:${repository}:ref_type:branch:ref:\${${branchOf(branches)}}"]` }],
+            conditions: [audience, { test: 'StringEquals', variable: hclString(`${issuer}:sub`), values: `["project_path:${repository}:ref_type:branch:ref:\${local.deploy_branches[each.value]}"]` }],
           },
         },
         variables: [],
+        deployBranches: branchMap(branches),
       };
     }
     case 'circleci': {

@@ -1,9 +1,6 @@
 # Static assets (uploads, build artefacts the application links to) in a private, versioned, encrypted S3
 # bucket, served only through CloudFront with origin access control at assets.<host>, over TLS, behind WAF.
 
-data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
-
 resource "aws_s3_bucket" "assets" {
   bucket_prefix = "${var.name}-assets-"
   force_destroy = false

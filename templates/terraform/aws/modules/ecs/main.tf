@@ -8,8 +8,7 @@ data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  public   = { for name, service in var.services : name => service if service.route != null }
-  servers  = { for name, service in var.services : name => service if service.port != null }
+  public = { for name, service in var.services : name => service if service.route != null }
   # Each (caller, callee) pair that Service Connect lets through.
   calls = merge([
     for name, service in var.services : {

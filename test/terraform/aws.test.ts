@@ -1,0 +1,158 @@
+/**
+ * The AWS Terraform, for every answer shape of aws-cases.ts, through the real tools: terraform fmt, validate
+ * against the AWS provider (the machine's provider mirror) and the generated `terraform test` of each environment,
+ * tflint with every rule, trivy's Terraform checks; then what no tool checks, on the parsed HCL: tags, encryption,
+ * backups, nothing of a datastore open to the internet, typed and described variables, module interfaces, and CI
+ * roles that trust this repository alone.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { terraformArea } from '../../lib/areas/terraform/index.js';
+import { derive } from '../../lib/model/index.js';
+import { parseTerraformDir } from '../validation/validators/terraform-schema.js';
+import { terraformFmt, terraformTest, terraformValidate, terraformValidateAndTest, tflint, trivyTerraform } from '../validation/validators/terraform.js';
+import { awsCases, renderAwsCase } from './aws-cases.js';
+import { awsTaggableTypes } from './aws-schema.js';
+import { labelledBlocks, moduleInterfaceMismatches, untaggedResources, undescribedOutputs, untypedOrUndescribedVariables } from './hcl-assertions.js';
+import { shopAnswers } from '../ci/answers.js';
+
+const datastorePorts = new Set([3306, 5432, 6379, 27017]);
+
+describe('Terraform for AWS', () => {
+  const folders: string[] = [];
+  after(() => folders.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  for (const { label, answers } of awsCases) {
+    describe(label, () => {
+      const { dir, files } = renderAwsCase(answers);
+      folders.push(dir);
+      const infra = path.join(dir, 'infra');
+      const environments = readdirSync(path.join(infra, 'environments'));
+      const texts = new Map<string, string>();
+      for (const file of files) {
+        const folder = path.dirname(file.path).replace(/^infra\/?/, '');
+        texts.set(folder, (texts.get(folder) ?? '') + file.contents);
+      }
+
+      it('writes a root stack per environment, the bootstrap stack, and modules with READMEs', () => {
+        assert.deepEqual(environments.sort(), [...answers.environments].sort());
+        for (const module of readdirSync(path.join(infra, 'modules'))) {
+          for (const name of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'README.md']) assert.ok(files.some((file) => file.path === `infra/modules/${module}/${name}`), `${module}/${name}`);
+          const readme = files.find((file) => file.path === `infra/modules/${module}/README.md`)!.contents;
+          for (const variable of readFileSync(path.join(infra, 'modules', module, 'variables.tf'), 'utf8').matchAll(/^variable "([^"]+)"/gm)) {
+            assert.match(readme, new RegExp(`\\| \`${variable[1]}\`\\s+\\|`), `${module}/README.md documents ${variable[1]}`);
+          }
+        }
+      });
+
+      it('is formatted, and passes tflint (every rule) and trivy (HIGH and CRITICAL, listed exceptions aside)', () => {
+        assert.deepEqual(terraformFmt(infra), []);
+        assert.deepEqual(tflint(infra), []);
+        assert.deepEqual(trivyTerraform(infra), []);
+      });
+
+      it('validates against the AWS provider, and each environment passes its own terraform test', () => {
+        assert.deepEqual(terraformValidate(path.join(infra, 'bootstrap')), []);
+        for (const environment of environments) assert.deepEqual(terraformValidateAndTest(path.join(infra, 'environments', environment)), [], environment);
+      });
+
+      it('tags every resource that takes tags, types and describes every variable, and matches every module interface', async () => {
+        const parsed = await parseTerraformDir(infra);
+        assert.deepEqual(untaggedResources(parsed, await awsTaggableTypes(), 'tags'), []);
+        assert.deepEqual(untypedOrUndescribedVariables(parsed), []);
+        assert.deepEqual(undescribedOutputs(parsed), []);
+        assert.deepEqual(moduleInterfaceMismatches(parsed, texts), []);
+      });
+
+      it('encrypts storage, databases, caches, secrets, logs and state; keeps backups; opens no datastore to the internet', async () => {
+        const resources = labelledBlocks(await parseTerraformDir(infra), 'resource');
+        const of = (type: string) => resources.filter((resource) => resource.type === type);
+        const buckets = of('aws_s3_bucket').map((bucket) => bucket.name);
+        const encrypted = of('aws_s3_bucket_server_side_encryption_configuration').map((config) => String(config.body.bucket).match(/aws_s3_bucket\.([a-z_]+)\.id/)?.[1]);
+        assert.deepEqual(buckets.sort(), encrypted.sort(), 'every bucket has its encryption configuration');
+        for (const config of of('aws_s3_bucket_server_side_encryption_configuration')) {
+          assert.equal(config.body.rule[0].apply_server_side_encryption_by_default[0].sse_algorithm, 'aws:kms', `${config.file} ${config.name}`);
+        }
+        for (const bucket of buckets) assert.ok(of('aws_s3_bucket_public_access_block').some((block) => String(block.body.bucket).includes(`aws_s3_bucket.${bucket}.id`)), `${bucket} blocks public access`);
+        for (const database of of('aws_db_instance')) {
+          assert.equal(database.body.storage_encrypted, true);
+          assert.equal(database.body.publicly_accessible, false);
+        }
+        for (const database of of('aws_db_instance').filter((instance) => instance.name === 'this')) {
+          assert.equal(database.body.backup_retention_period, '${var.backup_retention_days}');
+          assert.equal(database.body.deletion_protection, '${var.deletion_protection}');
+        }
+        for (const cluster of of('aws_docdb_cluster')) assert.equal(cluster.body.storage_encrypted, true);
+        for (const cache of of('aws_elasticache_replication_group')) {
+          assert.equal(cache.body.at_rest_encryption_enabled, true);
+          assert.equal(cache.body.transit_encryption_enabled, true);
+          assert.ok(cache.body.auth_token, 'the cache requires AUTH');
+          assert.ok(cache.body.snapshot_retention_limit, 'the cache keeps snapshots');
+        }
+        for (const type of ['aws_cloudwatch_log_group', 'aws_secretsmanager_secret']) {
+          for (const resource of of(type)) assert.ok(resource.body.kms_key_id, `${resource.file}: ${type}.${resource.name} is encrypted with a customer key`);
+        }
+        for (const rule of of('aws_vpc_security_group_ingress_rule')) {
+          const open = rule.body.cidr_ipv4 === '0.0.0.0/0' || rule.body.cidr_ipv6 === '::/0';
+          if (!open) continue;
+          assert.ok(!datastorePorts.has(Number(rule.body.from_port)), `${rule.file}: ${rule.name} opens a datastore port to the internet`);
+          assert.match(rule.file, /modules\/ecs\//, 'only the public load balancer takes traffic from the internet');
+        }
+        // The environments' backup windows: 30 days in production, 7 elsewhere; trivy's and tflint's checks pass them too.
+        for (const environment of environments) {
+          const main = readFileSync(path.join(infra, 'environments', environment, 'main.tf'), 'utf8');
+          const production = environment === answers.environments[answers.environments.length - 1];
+          if (answers.database !== 'none') assert.match(main, new RegExp(`backup_retention_days\\s+= ${production ? 30 : 7}\\n`));
+          assert.match(main, new RegExp(`production\\s+= ${production}\\n`));
+        }
+      });
+
+      it('trusts this repository alone in the CI roles, for the branches and environments that deploy', () => {
+        const ci = readFileSync(path.join(infra, 'bootstrap', 'ci.tf'), 'utf8');
+        const subjects = [...ci.matchAll(/values\s+= \[([^\]]*)\]/g)].flatMap((match) => [...match[1].matchAll(/"([^"]*)"/g)].map((value) => value[1]));
+        const repository = answers.repository;
+        switch (answers.ci) {
+          case 'github-actions':
+            assert.ok(subjects.includes(`repo:${repository}:environment:\${each.value}`));
+            assert.ok(subjects.includes(`repo:${repository}:ref:refs/tags/v*`));
+            for (const subject of subjects.filter((value) => value.startsWith('repo:'))) assert.ok(subject.startsWith(`repo:${repository}:`), subject);
+            break;
+          case 'gitlab-ci':
+            for (const subject of subjects.filter((value) => value.startsWith('project_path:'))) assert.ok(subject.startsWith(`project_path:${repository}:ref_type:`), subject);
+            assert.match(ci, /deploy_branches = \{ dev = "dev", staging = "main", production = "main" \}/, 'with three environments the first deploys from its own branch');
+            break;
+          case 'circleci':
+            assert.ok(subjects.includes('org/${var.circleci_organization_id}/project/${var.circleci_project_id}/user/*'));
+            break;
+          case 'azure-devops':
+            assert.ok(subjects.includes('sc://${var.azure_devops_organization}/${var.azure_devops_project}/shop-${each.value}'));
+            break;
+          case 'jenkins':
+            assert.match(ci, /identifiers = \[var\.jenkins_deploy_agent_role_arns\[each\.value\]\]/);
+            assert.doesNotMatch(ci, /aws_iam_openid_connect_provider/);
+            break;
+        }
+        assert.ok(!subjects.includes('*'), 'no role trusts every subject');
+      });
+    });
+  }
+
+  it("the generated test fails when production's database loses its standby", () => {
+    const { dir } = renderAwsCase(shopAnswers({ cache: 'none' }));
+    folders.push(dir);
+    const main = path.join(dir, 'infra', 'environments', 'production', 'main.tf');
+    const text = readFileSync(main, 'utf8');
+    assert.match(text, /multi_az\s+= local\.production/);
+    writeFileSync(main, text.replace(/multi_az(\s+)= local\.production/, 'multi_az$1= false'));
+    const problems = terraformTest(path.join(dir, 'infra', 'environments', 'production'));
+    assert.ok(problems.some((problem) => /standby in another zone/.test(problem)), problems.join('\n'));
+  });
+
+  it('is written for AWS only so far: other clouds exit with the option and its fix', () => {
+    const gcp = derive(shopAnswers({ cloud: 'gcp', region: 'europe-west1' })).config;
+    assert.equal(terraformArea.unavailable?.(gcp)?.option, 'cloud');
+    assert.equal(terraformArea.unavailable?.(derive(shopAnswers()).config), undefined);
+  });
+});
