@@ -58,6 +58,8 @@ describe('phase4:app', () => {
       'environments',
       'registry',
       'domain',
+      'region',
+      'repository',
       'ingressClass',
       'coverageThreshold',
       'deployFreeze',
@@ -84,7 +86,7 @@ describe('phase4:app', () => {
   test('a non-interactive run with answers missing fails with the list of missing keys', async () => {
     await assert.rejects(runApp().withOptions(options({ interactive: false, ci: 'circleci' })), (error: Error) => {
       assert.equal(error.name, 'UsageError');
-      assert.match(error.message, /missing answers for cloud, orchestration, monitoring, strategy, database, environments, registry, domain, ingressClass, team/);
+      assert.match(error.message, /missing answers for cloud, orchestration, monitoring, strategy, database, environments, registry, domain, region, repository, ingressClass, team/);
       return true;
     });
   });
@@ -241,7 +243,7 @@ describe('a run that fails before the commit', () => {
           dir = cwd;
           before = snapshot(cwd);
         })
-        .withOptions(options({ defaults: true, team: 'payments', cloud: 'gcp' })),
+        .withOptions(options({ defaults: true, team: 'payments', cloud: 'gcp', region: 'europe-west1' })),
       /failed after writing\(\)/,
     );
     assert.deepEqual(snapshot(dir), before);

@@ -24,7 +24,7 @@ describe('catalog contract', () => {
   test('keys are spelled exactly as published', () => {
     assert.deepEqual(optionNames, [
       'name', 'services', 'ci', 'cloud', 'orchestration', 'monitoring', 'strategy',
-      'database', 'cache', 'environments', 'registry', 'domain', 'ingressClass', 'team', 'coverageThreshold', 'deployFreeze', 'timezone',
+      'database', 'cache', 'environments', 'registry', 'domain', 'region', 'repository', 'ingressClass', 'team', 'coverageThreshold', 'deployFreeze', 'timezone',
     ]);
   });
 
