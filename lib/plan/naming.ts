@@ -47,6 +47,12 @@ export const deployLayout = (config: Config) => ({
   terraform: 'infra',
   cloudWorkload: (service: string) => `${config.name}-${service}`.slice(0, 63).replace(/-+$/, ''),
   migrationWorkload: (service: string) => `${config.name}-${service}-migrate`.slice(0, 63).replace(/-+$/, ''),
+  /**
+   * ECS task definition family of a cloud workload (a service's or its migration's) in one environment: families
+   * are account-wide, so environments that share an account must not share them. The deploy script passes its
+   * own `$environment`.
+   */
+  taskFamily: (workload: string, environment: string) => `${config.name}-${environment}-${workload.slice(config.name.length + 1)}`,
 });
 
 /**

@@ -10,6 +10,11 @@ import { terraformArea } from '../../lib/areas/terraform/index.js';
 import { derive } from '../../lib/model/index.js';
 import { renderAll, type RenderedFile } from '../../lib/render/render.js';
 import { shopAnswers } from '../ci/answers.js';
+import { serviceVariants } from '../validation/matrix.js';
+
+const variant = (name: string) => serviceVariants.find((service) => service.name === name)!;
+/** A front end, and an API that migrates its database with a tool of its own before each deploy. */
+const migratingShop = [variant('web-react'), { ...variant('api-express'), migrations: { tool: 'prisma', command: 'npx prisma migrate deploy' } }];
 
 export interface AwsCase {
   label: string;
@@ -20,7 +25,15 @@ export const awsCases: AwsCase[] = [
   { label: 'eks-postgres-redis-github', answers: shopAnswers() },
   {
     label: 'ecs-mysql-gitlab-three-environments',
-    answers: shopAnswers({ orchestration: 'none', database: 'mysql', cache: 'none', ci: 'gitlab-ci', environments: ['dev', 'staging', 'production'], repository: 'acme/platform/shop' }),
+    answers: shopAnswers({
+      services: migratingShop,
+      orchestration: 'none',
+      database: 'mysql',
+      cache: 'none',
+      ci: 'gitlab-ci',
+      environments: ['dev', 'staging', 'production'],
+      repository: 'acme/platform/shop',
+    }),
   },
   { label: 'eks-mongodb-circleci', answers: shopAnswers({ orchestration: 'kustomize', database: 'mongodb', ci: 'circleci' }) },
   {

@@ -5,8 +5,8 @@
  */
 import { releaseVersion } from '../../kubernetes/workloads.js';
 import type { DatastoreModel, StackModel } from '../../model/types.js';
-import type { PlannedFile } from '../../plan/types.js';
-import { deployBranch } from '../../plan/naming.js';
+import type { Config, PlannedFile } from '../../plan/types.js';
+import { deployBranch, deployLayout } from '../../plan/naming.js';
 import { managedFile } from '../../plan/managed-file.js';
 import { hclList, hclString } from '../../render/hcl.js';
 import { wrap } from '../../render/text.js';
@@ -86,10 +86,11 @@ const secretEntries = (model: StackModel, facts: InfraFacts, environment: InfraE
       })),
     }));
 
-const ecsService = (facts: InfraFacts, service: InfraService, environment: InfraEnvironment, index: number): [string, string][] => {
+const ecsService = (config: Config, service: InfraService, environment: InfraEnvironment, index: number): [string, string][] => {
   const size = service.sizing[environment.name];
   const { cpu, memory } = fargateSize(size.cpuMillis, size.memoryMiB);
   const fields: [string, string | undefined][] = [
+    ['workload', hclString(service.workload)],
     ['image', hclString(`${service.repository}:${releaseVersion}`)],
     ['port', service.port === undefined ? undefined : String(service.port)],
     ['health_path', service.health.kind === 'http' ? hclString(service.health.path) : undefined],
@@ -113,7 +114,7 @@ const ecsService = (facts: InfraFacts, service: InfraService, environment: Infra
     [
       'migration',
       service.migration
-        ? `{ family = ${hclString(service.migration.workload)}, image = ${hclString(`${service.migration.repository}:${releaseVersion}`)}, command = ${hclList(service.migration.argv)} }`
+        ? `{ family = ${hclString(deployLayout(config).taskFamily(service.migration.workload, environment.name))}, image = ${hclString(`${service.migration.repository}:${releaseVersion}`)}, command = ${hclList(service.migration.argv)} }`
         : undefined,
     ],
   ];
@@ -188,7 +189,7 @@ export const awsFiles = (model: StackModel): PlannedFile[] => {
         ...(facts.database ? ['database'] : []),
         ...facts.services.flatMap((service) => service.secretKeys.filter((key) => key.source.kind === 'generated').map((key) => `${service.name}/${key.name}`)),
       ],
-      services: facts.services.map((service, index) => ({ name: service.name, fields: ecsService(facts, service, environment, index) })),
+      services: facts.services.map((service, index) => ({ name: service.name, fields: ecsService(model.config, service, environment, index) })),
       databaseClients: clients((service) => service.usesDatabase),
       cacheClients: clients((service) => service.usesCache),
     };
@@ -232,5 +233,21 @@ export const awsFiles = (model: StackModel): PlannedFile[] => {
     file(`${root}/bootstrap/providers.tf`, 'bootstrap/providers.tf.ejs', bootstrapData),
     versionsFile(`${root}/bootstrap/versions.tf`, []),
   ];
-  return [...modules, ...environments, ...bootstrap];
+  const docs = file('docs/infrastructure.md', 'docs/infrastructure.md.ejs', {
+    project: facts.project,
+    region: facts.region,
+    kubernetes,
+    dnsZone: facts.dnsZone,
+    database: facts.database,
+    cache: facts.cache,
+    registry: facts.registry,
+    disasterRecoveryRegion: disasterRecoveryRegion(facts.region),
+    modules: modulesOf(facts, hasSecrets).map(({ name }) => ({ name, purpose: moduleInterface(`terraform/aws/modules/${name}`).purpose.split('. ')[0].replace(/\.$/, '').replaceAll('<', '\\<') })),
+    environments: facts.environments.map((environment) => {
+      const size = sizing(environment);
+      return { ...environment, sizing: { ...size, database: facts.database?.engine === 'mongodb' ? size.documentdbClass : size.databaseClass } };
+    }),
+    secretEntries: (environmentEntries[0]?.entries ?? []).map((entry) => ({ name: facts.secretEntry('ENVIRONMENT', entry.service), keys: entry.keys.map((key) => key.name) })),
+  });
+  return [...modules, ...environments, ...bootstrap, docs];
 };

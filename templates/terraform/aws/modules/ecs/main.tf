@@ -1,5 +1,6 @@
-# The services on ECS Fargate, without Kubernetes: one task definition and service per application service
-# (named <project>-<service>, as the pipeline's deploy script reads them), in the private subnets, behind an
+# The services on ECS Fargate, without Kubernetes: one service (<project>-<service>) and task definition family
+# (<project>-<environment>-<service>) per application service, the names the pipeline's deploy script uses, in
+# the private subnets, behind an
 # Application Load Balancer for the public ones. Services find each other through ECS Service Connect under
 # their own names, as in compose. The pipeline registers new task definition revisions; Terraform creates
 # the first one and then leaves the image and the desired count to the pipeline and the autoscaler.
@@ -263,7 +264,7 @@ resource "aws_ecs_task_definition" "migration" {
 
 resource "aws_ecs_service" "service" {
   for_each                          = var.services
-  name                              = "${var.name}-${each.key}"
+  name                              = each.value.workload
   cluster                           = aws_ecs_cluster.this.id
   task_definition                   = aws_ecs_task_definition.service[each.key].arn
   desired_count                     = each.value.min_count

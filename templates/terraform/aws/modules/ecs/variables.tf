@@ -1,11 +1,12 @@
 variable "name" {
-  description = "Name of the cluster and prefix of every service (project-environment's project part)."
+  description = "Name of the cluster and prefix of the task definition families and roles (project-environment)."
   type        = string
 }
 
 variable "services" {
   description = "The application's services: image, port, health, size, settings and public route of each."
   type = map(object({
+    workload       = string
     image          = string
     port           = optional(number)
     health_path    = optional(string, "/")
