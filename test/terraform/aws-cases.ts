@@ -38,7 +38,8 @@ export const awsCases: AwsCase[] = [
   { label: 'eks-mongodb-circleci', answers: shopAnswers({ orchestration: 'kustomize', database: 'mongodb', ci: 'circleci' }) },
   {
     label: 'ecs-no-datastores-azure-devops-ghcr',
-    answers: shopAnswers({ orchestration: 'none', database: 'none', cache: 'none', ci: 'azure-devops', registry: 'ghcr.io/acme', region: 'us-east-2' }),
+    // A long project name (as netbox-community/netbox's): names with AWS's length limits are shortened.
+    answers: shopAnswers({ name: 'acme-enterprise-commerce-platform', orchestration: 'none', database: 'none', cache: 'none', ci: 'azure-devops', registry: 'ghcr.io/acme', region: 'us-east-2' }),
   },
   { label: 'eks-jenkins-production-only', answers: shopAnswers({ ci: 'jenkins', environments: ['production'], cache: 'none' }) },
 ];

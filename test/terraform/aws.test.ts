@@ -127,7 +127,7 @@ describe('Terraform for AWS', () => {
             assert.ok(subjects.includes('org/${var.circleci_organization_id}/project/${var.circleci_project_id}/user/*'));
             break;
           case 'azure-devops':
-            assert.ok(subjects.includes('sc://${var.azure_devops_organization}/${var.azure_devops_project}/shop-${each.value}'));
+            assert.ok(subjects.includes(`sc://\${var.azure_devops_organization}/\${var.azure_devops_project}/${answers.name}-\${each.value}`));
             break;
           case 'jenkins':
             assert.match(ci, /identifiers = \[var\.jenkins_deploy_agent_role_arns\[each\.value\]\]/);

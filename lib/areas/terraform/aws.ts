@@ -23,6 +23,15 @@ const sizing = (environment: InfraEnvironment) =>
     ? { nodeTypes: ['m7i.large'], nodes: { min: 3, max: 9 }, databaseClass: 'db.r7g.large', documentdbClass: 'db.r6g.large', cacheNode: 'cache.r7g.large' }
     : { nodeTypes: ['t3.large'], nodes: { min: 2, max: 4 }, databaseClass: 'db.t4g.medium', documentdbClass: 'db.t4g.medium', cacheNode: 'cache.t4g.small' };
 
+/**
+ * The name of an environment's resources, `<project>-<environment>`, in at most 32 characters (the limit of load
+ * balancer and target group names; ElastiCache's is 40): a long project name is shortened, the environment kept.
+ */
+export const resourceName = (project: string, environment: string): string => {
+  const full = `${project}-${environment}`;
+  return full.length <= 32 ? full : `${project.slice(0, 31 - environment.length).replace(/-+$/, '')}-${environment}`;
+};
+
 /** Where the database's backups are copied for disaster recovery: a region near the primary one. */
 const disasterRecoveryRegion = (region: string): string => {
   const pairs: Record<string, string> = {
@@ -177,7 +186,7 @@ export const awsFiles = (model: StackModel): PlannedFile[] => {
     const data = {
       project: facts.project,
       team: facts.team,
-      name: `${facts.project}-${environment.name}`,
+      name: resourceName(facts.project, environment.name),
       env: environment,
       region: facts.region,
       kubernetes,
@@ -227,6 +236,9 @@ export const awsFiles = (model: StackModel): PlannedFile[] => {
     oidc: trust.oidc,
     trust: trust.trust,
     ciVariables: trust.variables,
+    environmentNames: `{ ${facts.environments.map((environment) => `${environment.name} = ${hclString(resourceName(facts.project, environment.name))}`).join(', ')} }`,
+    // S3 bucket names stop at 63 characters; the account id and the suffix take 30 of them.
+    bucketPrefix: facts.project.slice(0, 33).replace(/-+$/, ''),
     deployBranches: trust.deployBranches,
   };
   const bootstrap = [

@@ -20,6 +20,13 @@ const attribute = (body: string, name: string): string | undefined => body.match
 
 const unquote = (value: string | undefined): string => (value === undefined ? '' : value.startsWith('"') ? (JSON.parse(value) as string) : value);
 
+/** A type written over several lines (`map(object({`) as its outline on one line: `map(object)`. */
+const multiLineType = (type: string): string => {
+  if (!/[({]$/.test(type)) return type;
+  const outline = type.replace(/\(?\{$/, '').replace(/\($/, '');
+  return outline + ')'.repeat((outline.match(/\(/g) ?? []).length - (outline.match(/\)/g) ?? []).length);
+};
+
 const cache = new Map<string, ModuleInterface>();
 
 export const moduleInterface = (templateFolder: string): ModuleInterface => {
@@ -38,7 +45,7 @@ export const moduleInterface = (templateFolder: string): ModuleInterface => {
       const type = attribute(body, 'type') ?? 'any';
       return {
         name,
-        type: type.endsWith('(') || type.endsWith('({') ? `${type.replace(/\($|\(\{$/, '')}(object)` : type,
+        type: multiLineType(type),
         description: unquote(attribute(body, 'description')),
         required: attribute(body, 'default') === undefined,
       };

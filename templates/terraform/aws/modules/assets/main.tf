@@ -2,7 +2,7 @@
 # bucket, served only through CloudFront with origin access control at assets.<host>, over TLS, behind WAF.
 
 resource "aws_s3_bucket" "assets" {
-  bucket_prefix = "${var.name}-assets-"
+  bucket_prefix = "${trim(substr(var.name, 0, 24), "-")}-assets-"
   force_destroy = false
   tags          = var.tags
 }
@@ -64,7 +64,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "assets" {
 
 # Access logs of the bucket and the distribution, kept for investigations.
 resource "aws_s3_bucket" "logs" {
-  bucket_prefix = "${var.name}-assets-logs-"
+  bucket_prefix = "${trim(substr(var.name, 0, 19), "-")}-assets-logs-"
   force_destroy = false
   tags          = var.tags
 }

@@ -17,6 +17,8 @@ locals {
     }
   ]...)
   migrations = { for name, service in var.services : name => service if service.migration != null }
+  # Target group names stop at 32 characters.
+  target_groups = { for name, _ in local.public : name => trim(substr("${var.name}-${name}", 0, 32), "-") }
 }
 
 resource "aws_service_discovery_http_namespace" "this" {
@@ -92,7 +94,7 @@ resource "aws_iam_role_policy" "execution_reads_secrets" {
 # Each service's own role, with no permissions: add the AWS APIs a service calls here, for it alone.
 resource "aws_iam_role" "task" {
   for_each           = var.services
-  name               = "${var.name}-${each.key}-task"
+  name               = "${trim(substr("${var.name}-${each.key}", 0, 59), "-")}-task"
   assume_role_policy = data.aws_iam_policy_document.tasks_assume.json
   tags               = merge(var.tags, { Service = each.key })
 }
@@ -383,7 +385,7 @@ resource "aws_vpc_security_group_egress_rule" "load_balancer_to_service" {
 }
 
 resource "aws_lb" "this" {
-  name                       = substr(var.name, 0, 32)
+  name                       = var.name
   load_balancer_type         = "application"
   internal                   = false
   subnets                    = var.public_subnet_ids
@@ -396,7 +398,7 @@ resource "aws_lb" "this" {
 
 resource "aws_lb_target_group" "service" {
   for_each             = local.public
-  name                 = substr("${var.name}-${each.key}", 0, 32)
+  name                 = local.target_groups[each.key]
   port                 = each.value.port
   protocol             = "HTTP"
   target_type          = "ip"
@@ -411,6 +413,14 @@ resource "aws_lb_target_group" "service" {
     timeout             = 5
     healthy_threshold   = 2
     unhealthy_threshold = 3
+  }
+
+  # Shortened names must still tell the services apart.
+  lifecycle {
+    precondition {
+      condition     = length(distinct(values(local.target_groups))) == length(local.target_groups)
+      error_message = "Two public services have the same first 32 characters of <name>-<service>: shorten the service names."
+    }
   }
 }
 

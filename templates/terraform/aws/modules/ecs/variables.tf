@@ -1,6 +1,11 @@
 variable "name" {
-  description = "Name of the cluster and prefix of the task definition families and roles (project-environment)."
+  description = "Name of the cluster and load balancer, prefix of the task definition families and roles (project-environment)."
   type        = string
+
+  validation {
+    condition     = length(var.name) <= 32
+    error_message = "name must be at most 32 characters (the load balancer's limit)."
+  }
 }
 
 variable "services" {
