@@ -77,10 +77,18 @@ const keyExpression = (model: StackModel, facts: InfraFacts, service: InfraServi
  * name (what the External Secrets Operator reads); on Container Apps one per setting, as an app references a
  * whole secret. `key` is the module's map key, `value` its first value as HCL.
  */
-const secretsOf = (model: StackModel, facts: InfraFacts, environment: InfraEnvironment) =>
+interface VaultSecret {
+  key: string;
+  name: string;
+  /** A JSON object's fields (Kubernetes), or the whole value (Container Apps). */
+  fields?: { name: string; expression: string }[];
+  expression?: string;
+}
+
+const secretsOf = (model: StackModel, facts: InfraFacts, environment: InfraEnvironment): VaultSecret[] =>
   facts.services
     .filter((service) => service.secretKeys.length > 0)
-    .flatMap((service) => {
+    .flatMap((service): VaultSecret[] => {
       const entry = facts.secretEntry(environment.name, service.name);
       if (facts.platform === 'kubernetes') {
         return [{ key: service.name, name: entry, fields: service.secretKeys.map((key) => ({ name: key.name, expression: keyExpression(model, facts, service, key) })) }];
@@ -91,7 +99,8 @@ const secretsOf = (model: StackModel, facts: InfraFacts, environment: InfraEnvir
 const containerApp = (service: InfraService, environment: InfraEnvironment): [string, string][] => {
   const size = service.sizing[environment.name];
   const { cpu, memory } = containerAppSize(size.cpuMillis, size.memoryMiB);
-  const secrets = service.secretKeys.map((key) => `${key.name} = module.key_vault.secret_ids[${hclString(`${service.name}/${key.name}`)}]`);
+  // One line per setting: the map is long (every datastore setting of the service).
+  const secrets = service.secretKeys.map((key) => `        ${key.name} = module.key_vault.secret_ids[${hclString(`${service.name}/${key.name}`)}]`);
   const fields: [string, string | undefined][] = [
     ['name', hclString(service.workload)],
     ['image', hclString(`${service.repository}:${releaseVersion}`)],
@@ -104,7 +113,7 @@ const containerApp = (service: InfraService, environment: InfraEnvironment): [st
     ['max_replicas', String(size.maxReplicas)],
     ['command', service.command ? hclList(service.command) : undefined],
     ['environment', service.environment.length > 0 ? `{ ${service.environment.map(({ name, value }) => `${name} = ${hclString(value)}`).join(', ')} }` : '{}'],
-    ['secrets', secrets.length > 0 ? `{ ${secrets.join(', ')} }` : '{}'],
+    ['secrets', secrets.length > 0 ? `{\n${secrets.join('\n')}\n      }` : '{}'],
     [
       'migration',
       service.migration
@@ -126,6 +135,15 @@ const modulesOf = (facts: InfraFacts): string[] =>
     ...(facts.database ? [facts.database.engine === 'mongodb' ? 'cosmos-mongodb' : 'database'] : []),
     ...(facts.cache ? ['cache'] : []),
   ].sort();
+
+/** A comment's text in lines of at most `width` characters. */
+const wrap = (text: string, width = 114): string[] =>
+  text.split(' ').reduce<string[]>((lines, word) => {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && `${last} ${word}`.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+    return lines;
+  }, []);
 
 /** The Azure Container Registry's resource name: the first label of `<name>.azurecr.io`. */
 const registryName = (host: string): string => host.split('.')[0];
@@ -220,6 +238,7 @@ export const azureFiles = (model: StackModel): PlannedFile[] => {
     sharedResourceGroup,
     environments: facts.environments.map((environment) => environment.name),
     trust,
+    note: wrap(trust.note),
     audience: federatedAudience,
     signing: signing ? { role: facts.ci === 'jenkins' ? 'Key Vault Crypto User' : 'Key Vault Secrets User', jenkins: facts.ci === 'jenkins' } : undefined,
   };
