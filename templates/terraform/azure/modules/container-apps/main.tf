@@ -28,8 +28,10 @@ resource "azurerm_container_app_environment" "main" {
   internal_load_balancer_enabled = true
   zone_redundancy_enabled        = var.zone_redundant
   mutual_tls_enabled             = true
-  log_analytics_workspace_id     = var.log_analytics_workspace_id
-  tags                           = var.tags
+  # Logs go through the diagnostic setting below: the workspace takes no shared keys, which the
+  # log-analytics destination would need.
+  logs_destination = "azure-monitor"
+  tags             = var.tags
 
   workload_profile {
     name                  = "Consumption"
