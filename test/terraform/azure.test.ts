@@ -40,12 +40,17 @@ const shapes: Shape[] = [
   { name: 'Container Apps, GHCR registry, no cache, Jenkins', overrides: { orchestration: 'none', registry: 'ghcr.io/acme', cache: 'none', ci: 'jenkins' }, kubernetes: false, acr: false },
 ];
 
-const render = (shape: Shape) => {
+/** Every shape is written below one folder (`<root>/<index>/infra`), so that each tool starts once for all. */
+const root = tempDir('phase4-azure-');
+
+const render = (shape: Shape, index: number) => {
   const model = derive(shopAnswers({ cloud: 'azure', region: 'westeurope', registry: 'acme.azurecr.io/shop', ...shape.overrides }));
   const files = renderAll(azureFiles(model));
-  const dir = writeTree(tempDir('phase4-azure-'), Object.fromEntries(files.map((file) => [file.path, file.contents])));
-  return { dir, infra: path.join(dir, 'infra'), paths: files.map((file) => file.path), model };
+  const dir = writeTree(path.join(root, String(index)), Object.fromEntries(files.map((file) => [file.path, file.contents])));
+  return { dir, infra: path.join(dir, 'infra'), paths: files.map((file) => file.path) };
 };
+
+const rendered = shapes.map(render);
 
 /** Every block of one kind (`resource`, `data`, `module`, `variable`, `output`) in the parsed files, with its file. */
 const blocksOf = (parsed: ParsedTerraformFile[], kind: 'resource' | 'data') =>
@@ -87,17 +92,17 @@ describe('Azure Terraform', () => {
     assert.equal(providerSchema('azurerm').providerVersion, pins.providers.azurerm.version);
   });
 
-  for (const shape of shapes) {
-    describe(shape.name, () => {
-      const { dir, infra, paths } = render(shape);
-      const parsedOnce = parseTerraformDir(infra);
+  it(`passes terraform fmt, tflint, trivy and the azurerm schema in every shape (${shapes.map((shape, index) => `${index}: ${shape.name}`).join('; ')})`, async () => {
+    assert.deepEqual(terraformFmt(root), []);
+    assert.deepEqual(tflint(root), []);
+    assert.deepEqual(trivyTerraform(root), []);
+    assert.deepEqual(await providerSchemaFindings(root, 'azurerm'), []);
+  });
 
-      it('passes terraform fmt, tflint, trivy and the azurerm schema', async () => {
-        assert.deepEqual(terraformFmt(infra), []);
-        assert.deepEqual(tflint(infra), []);
-        assert.deepEqual(trivyTerraform(infra), []);
-        assert.deepEqual(await providerSchemaFindings(infra, 'azurerm'), []);
-      });
+  shapes.forEach((shape, index) => {
+    describe(shape.name, () => {
+      const { dir, infra, paths } = rendered[index];
+      const parsedOnce = parseTerraformDir(infra);
 
       it('writes modules, one root stack per environment and the bootstrap', () => {
         const environments = (shape.overrides.environments ?? ['staging', 'production']) as string[];
@@ -241,5 +246,5 @@ describe('Azure Terraform', () => {
         if (shape.acr) assert.equal(registries[0].block.admin_enabled, false);
       });
     });
-  }
+  });
 });

@@ -190,10 +190,14 @@ export const azureFiles = (model: StackModel): PlannedFile[] => {
           healthPath: service.health.kind === 'http' ? service.health.path : '/',
         }));
     const assetsHost = `assets.${environment.host}`;
+    const name = `${facts.project}-${environment.name}`;
     const data = {
       project: facts.project,
       team: facts.team,
-      name: `${facts.project}-${environment.name}`,
+      name,
+      // Key Vault names: at most 24 characters, no hyphen before the hash; storage accounts: letters and digits.
+      keyVaultPrefix: name.slice(0, 17).replace(/-+$/, ''),
+      storagePrefix: name.replace(/[^a-z0-9]/g, '').slice(0, 18),
       env: environment,
       location: facts.region,
       kubernetes,
@@ -229,6 +233,8 @@ export const azureFiles = (model: StackModel): PlannedFile[] => {
   const signing = registry !== undefined && (facts.ci === 'azure-devops' || facts.ci === 'jenkins');
   const bootstrapData = {
     project: facts.project,
+    // Storage account and Key Vault names take letters and digits (and hyphens, for Key Vault) only.
+    compactName: facts.project.replace(/[^a-z0-9]/g, ''),
     team: facts.team,
     location: facts.region,
     repository: facts.repository,
