@@ -256,15 +256,23 @@ resource "azurerm_container_app_job" "migration" {
 
 # The pipeline's deploy identity may change the apps and jobs of this environment, and nothing else.
 resource "azurerm_role_assignment" "deploy_apps" {
-  for_each             = var.deploy_principal_id == null ? {} : azurerm_container_app.service
-  scope                = each.value.id
+  for_each             = { for key, target in azurerm_container_app.service : key => target.id if var.deploy_principal_id != null }
+  scope                = each.value
   role_definition_name = "Contributor"
   principal_id         = var.deploy_principal_id
 }
 
+# Updating an app or a job hands it its identity again, which takes assign rights on that identity.
+resource "azurerm_role_assignment" "deploy_assigns_identities" {
+  for_each             = { for key, target in azurerm_user_assigned_identity.service : key => target.id if var.deploy_principal_id != null }
+  scope                = each.value
+  role_definition_name = "Managed Identity Operator"
+  principal_id         = var.deploy_principal_id
+}
+
 resource "azurerm_role_assignment" "deploy_jobs" {
-  for_each             = var.deploy_principal_id == null ? {} : azurerm_container_app_job.migration
-  scope                = each.value.id
+  for_each             = { for key, target in azurerm_container_app_job.migration : key => target.id if var.deploy_principal_id != null }
+  scope                = each.value
   role_definition_name = "Contributor"
   principal_id         = var.deploy_principal_id
 }

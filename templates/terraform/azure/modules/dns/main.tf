@@ -7,7 +7,7 @@ data "azurerm_dns_zone" "main" {
 }
 
 resource "azurerm_dns_a_record" "host" {
-  for_each            = var.ingress_ip_address == null ? {} : { for host in var.hosts : host => host == var.zone_name ? "@" : trimsuffix(host, ".${var.zone_name}") }
+  for_each            = { for host in var.hosts : host => host == var.zone_name ? "@" : trimsuffix(host, ".${var.zone_name}") if var.ingress_ip_address != null }
   name                = each.value
   zone_name           = data.azurerm_dns_zone.main.name
   resource_group_name = var.zone_resource_group_name
