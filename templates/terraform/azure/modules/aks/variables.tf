@@ -59,7 +59,7 @@ variable "host_encryption" {
 }
 
 variable "api_authorized_ip_ranges" {
-  description = "Address ranges that may reach the Kubernetes API from the internet; empty makes the cluster private."
+  description = "Address ranges that may reach the Kubernetes API from the internet; empty makes the cluster private (switching between the two replaces the cluster)."
   type        = list(string)
   default     = []
 }
