@@ -182,7 +182,10 @@ resource "azurerm_role_assignment" "external_secrets_reads_secrets" {
   principal_id         = azurerm_user_assigned_identity.external_secrets.principal_id
 }
 
-# The pipeline's deploy identity may fetch a user kubeconfig and change the application's namespace only.
+# The pipeline's deploy identity may fetch a user kubeconfig and change the built-in kinds (workloads, services,
+# config, autoscalers, network policies) of the application's namespace only. Azure RBAC reaches no custom
+# resources (ExternalSecret, Rollout, Certificate, PodMonitor...): a Kubernetes Role and RoleBinding in the
+# namespace, with the identity's principal id (output deploy_principal_id) as subject, grant those.
 resource "azurerm_role_assignment" "deploy_cluster_user" {
   count                = var.deploy_principal_id == null ? 0 : 1
   scope                = azurerm_kubernetes_cluster.main.id
