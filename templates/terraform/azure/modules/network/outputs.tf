@@ -1,0 +1,28 @@
+output "virtual_network_id" {
+  description = "Id of the virtual network (private DNS zones link to it)."
+  value       = azurerm_virtual_network.main.id
+}
+
+output "workload_subnet_id" {
+  description = "Subnet of the AKS nodes or of the Container Apps environment."
+  value       = azurerm_subnet.workload.id
+  # AKS and Container Apps send outbound traffic through the NAT gateway from their first start.
+  depends_on = [azurerm_subnet_nat_gateway_association.workload, azurerm_subnet_network_security_group_association.workload]
+}
+
+output "private_endpoint_subnet_id" {
+  description = "Subnet of the private endpoints."
+  value       = azurerm_subnet.private_endpoints.id
+  depends_on  = [azurerm_subnet_network_security_group_association.private_endpoints]
+}
+
+output "database_subnet_id" {
+  description = "Subnet delegated to the flexible server; null without one."
+  value       = one(azurerm_subnet.database[*].id)
+  depends_on  = [azurerm_subnet_network_security_group_association.database]
+}
+
+output "nat_public_ip" {
+  description = "The address the environment's outbound traffic comes from."
+  value       = azurerm_public_ip.nat.ip_address
+}
