@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Answers } from '../../lib/catalog/option.js';
+import type { Service } from '../../lib/catalog/service.js';
 import { terraformArea } from '../../lib/areas/terraform/index.js';
 import { derive } from '../../lib/model/index.js';
 import { renderAll, type RenderedFile } from '../../lib/render/render.js';
@@ -14,7 +15,7 @@ import { serviceVariants } from '../validation/matrix.js';
 
 const variant = (name: string) => serviceVariants.find((service) => service.name === name)!;
 /** A front end, and an API that migrates its database with a tool of its own before each deploy. */
-const migratingShop = [variant('web-react'), { ...variant('api-express'), migrations: { tool: 'prisma', command: 'npx prisma migrate deploy' } }];
+const migratingShop: Service[] = [variant('web-react'), { ...variant('api-express'), migrations: { tool: 'prisma', command: 'npx prisma migrate deploy' } }];
 
 export interface AwsCase {
   label: string;
