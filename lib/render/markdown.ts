@@ -110,3 +110,13 @@ export const alignTables = (markdown: string): string => {
   }
   return out.join('\n');
 };
+
+/**
+ * Plain text (a Terraform description, a comment) as Markdown text that renders as written: outside code spans,
+ * `<` would open HTML, `_` and `*` emphasis, and `|` would end a table cell.
+ */
+export const markdownText = (text: string): string =>
+  text
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith('`') ? part : part.replace(/[<_*|]/g, (character) => `\\${character}`)))
+    .join('');

@@ -10,10 +10,12 @@ import { deployBranch, deployLayout } from '../../plan/naming.js';
 import { managedFile } from '../../plan/managed-file.js';
 import { hclList, hclString } from '../../render/hcl.js';
 import { wrap } from '../../render/text.js';
-import { connectionTemplate, infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, type InfraService, type SecretKey } from '../../terraform/infrastructure.js';
+import { infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, type InfraService, type SecretKey } from '../../terraform/infrastructure.js';
 import { terraformPins } from '../../versions/index.js';
 import { ciTrust } from './ci-trust.js';
+import { connectionExpression } from './connection.js';
 import { moduleInterface } from './module-readme.js';
+import { markdownText } from '../../render/markdown.js';
 
 const file = managedFile('terraform', 'terraform/aws');
 
@@ -51,37 +53,20 @@ const fargateSize = (cpuMillis: number, memoryMiB: number): { cpu: number; memor
   return { cpu, memory };
 };
 
-/** A datastore connection as an HCL string template over the database or cache module's outputs. */
-const connectionExpression = (store: DatastoreModel, key: Extract<SecretKey['source'], { kind: 'datastore' }>, facts: InfraFacts): string => {
+/** A datastore connection over the database or cache module's outputs, with TLS as each AWS service requires. */
+const awsConnection = (store: DatastoreModel, key: Extract<SecretKey['source'], { kind: 'datastore' }>, facts: InfraFacts): string => {
   const module = key.role === 'cache' ? 'cache' : 'database';
-  const tokens: Record<string, string> = {
-    '@HOST@': `module.${module}.address`,
-    '@PORT@': `module.${module}.port`,
-    '@PASSWORD@': key.role === 'cache' ? 'module.cache.auth_token' : 'data.aws_secretsmanager_random_password.credentials["database"].random_password',
-  };
   const engine = store.engine.engine;
   const tls =
     engine === 'redis' ? { scheme: 'rediss' }
     : engine === 'postgres' ? { query: 'sslmode=require' }
     : engine === 'mongodb' ? { query: 'tls=true&retryWrites=false' }
     : {};
-  const datastore = key.role === 'cache' ? facts.cache : facts.database;
-  const template = connectionTemplate(
-    store,
-    key.value,
-    { host: '@HOST@', port: '@PORT@', password: '@PASSWORD@', ...(datastore?.user ? { user: datastore.user } : {}), ...(datastore?.database ? { database: datastore.database } : {}) },
-    tls,
-  );
-  // A value that is one reference alone is the reference itself (a port as a string, as settings are).
-  const alone = Object.entries(tokens).find(([token]) => template === token);
-  if (alone) return alone[0] === '@PORT@' ? `tostring(${alone[1]})` : alone[1];
-  // format() rather than an interpolated string: a literal `scheme://user:${password}@host` reads as a
-  // connection string with a password to secret scanners (secretlint), which would fail the repository's scan.
-  const pattern = new RegExp(Object.keys(tokens).join('|'), 'g');
-  const references = [...template.matchAll(pattern)].map((match) => tokens[match[0]]);
-  if (references.length === 0) return hclString(template);
-  const layout = template.replaceAll('%', '%%').replace(pattern, '%s');
-  return `format(${hclString(layout)}, ${references.join(', ')})`;
+  return connectionExpression(store, key.value, key.role === 'cache' ? facts.cache : facts.database, {
+    host: `module.${module}.address`,
+    port: `module.${module}.port`,
+    password: key.role === 'cache' ? 'module.cache.auth_token' : 'data.aws_secretsmanager_random_password.credentials["database"].random_password',
+  }, tls);
 };
 
 const secretEntries = (model: StackModel, facts: InfraFacts, environment: InfraEnvironment) =>
@@ -95,7 +80,7 @@ const secretEntries = (model: StackModel, facts: InfraFacts, environment: InfraE
         expression:
           key.source.kind === 'generated'
             ? `data.aws_secretsmanager_random_password.credentials[${hclString(`${service.name}/${key.name}`)}].random_password`
-            : connectionExpression(key.source.role === 'cache' ? model.cache! : model.database!, key.source, facts),
+            : awsConnection(key.source.role === 'cache' ? model.cache! : model.database!, key.source, facts),
       })),
     }));
 
@@ -169,7 +154,7 @@ export const awsFiles = (model: StackModel): PlannedFile[] => {
       file(`${folder}/variables.tf`, `modules/${name}/variables.tf`, {}),
       file(`${folder}/outputs.tf`, `modules/${name}/outputs.tf`, {}),
       versionsFile(`${folder}/versions.tf`, aliases),
-      file(`${folder}/README.md`, 'shared/module-README.md.ejs', { module: name, ...described, terraform: pins.core.constraint, aws: aws.constraint }),
+      file(`${folder}/README.md`, '../shared/module-README.md.ejs', { module: name, ...described, markdown: markdownText, terraform: pins.core.constraint, provider: { label: 'AWS', constraint: aws.constraint } }),
     ];
   });
 
@@ -258,7 +243,7 @@ export const awsFiles = (model: StackModel): PlannedFile[] => {
     cache: facts.cache,
     registry: facts.registry,
     disasterRecoveryRegion: disasterRecoveryRegion(facts.region),
-    modules: modulesOf(facts, hasSecrets).map(({ name }) => ({ name, purpose: moduleInterface(`terraform/aws/modules/${name}`).purpose.split('. ')[0].replace(/\.$/, '').replaceAll('<', '\\<') })),
+    modules: modulesOf(facts, hasSecrets).map(({ name }) => ({ name, purpose: markdownText(moduleInterface(`terraform/aws/modules/${name}`).purpose.split('. ')[0].replace(/\.$/, '')) })),
     environments: facts.environments.map((environment) => {
       const size = sizing(environment);
       return { ...environment, sizing: { ...size, database: facts.database?.engine === 'mongodb' ? size.documentdbClass : size.databaseClass } };

@@ -9,10 +9,12 @@ import type { PlannedFile } from '../../plan/types.js';
 import { deployBranch } from '../../plan/naming.js';
 import { managedFile } from '../../plan/managed-file.js';
 import { hclList, hclString } from '../../render/hcl.js';
-import { connectionTemplate, infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, type InfraService, type SecretKey } from '../../terraform/infrastructure.js';
+import { infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, type InfraService, type SecretKey } from '../../terraform/infrastructure.js';
 import { terraformPins } from '../../versions/index.js';
 import { azureCiTrust, federatedAudience } from './azure-ci-trust.js';
+import { connectionExpression } from './connection.js';
 import { moduleInterface } from './module-readme.js';
+import { markdownText } from '../../render/markdown.js';
 
 const file = managedFile('terraform', 'terraform/azure');
 
@@ -34,43 +36,29 @@ const containerAppSize = (cpuMillis: number, memoryMiB: number): { cpu: number; 
 /** A Key Vault secret name for one setting: letters, digits and hyphens only. */
 const settingSecretName = (entry: string, setting: string): string => `${entry}-${setting.toLowerCase().replaceAll('_', '-')}`;
 
-/** The HCL of a datastore connection, over the database or cache module's outputs and the generated password. */
-const connectionExpression = (store: DatastoreModel, key: Extract<SecretKey['source'], { kind: 'datastore' }>, facts: InfraFacts): string => {
+/** A datastore connection over the database or cache module's outputs and the generated password, with TLS. */
+const azureConnection = (store: DatastoreModel, key: Extract<SecretKey['source'], { kind: 'datastore' }>, facts: InfraFacts): string => {
   const engine = store.engine.engine;
   const cache = key.role === 'cache';
   const module = cache ? 'cache' : 'database';
-  const tokens: Record<string, string> = {
-    '@HOST@': `module.${module}.address`,
-    '@PORT@': `module.${module}.port`,
-    '@PASSWORD@': cache ? 'module.cache.access_key' : engine === 'mongodb' ? 'module.database.primary_key' : 'ephemeral.random_password.credentials["database"].result',
-    '@USER@': 'module.database.username',
-  };
   const tls =
     engine === 'redis' ? { scheme: 'rediss' }
     : engine === 'postgres' ? { query: 'sslmode=require' }
     : engine === 'mongodb' ? { query: 'tls=true&replicaSet=globaldb&retryWrites=false&maxIdleTimeMS=120000' }
     : {};
-  const datastore = cache ? facts.cache : facts.database;
-  // Cosmos DB's MongoDB user is the account itself.
-  const user = engine === 'mongodb' ? '@USER@' : datastore?.user;
-  const template = connectionTemplate(
-    store,
-    key.value,
-    { host: '@HOST@', port: '@PORT@', password: '@PASSWORD@', ...(user ? { user } : {}), ...(datastore?.database ? { database: datastore.database } : {}) },
-    tls,
-  );
-  // A setting that is one attribute and nothing else is that attribute (as a string, like every setting).
-  const whole = tokens[template];
-  if (whole) return template === '@PORT@' ? `tostring(${whole})` : whole;
-  let expression = hclString(template);
-  for (const [token, reference] of Object.entries(tokens)) expression = expression.replaceAll(token, `\${${reference}}`);
-  return expression;
+  return connectionExpression(store, key.value, cache ? facts.cache : facts.database, {
+    host: `module.${module}.address`,
+    port: `module.${module}.port`,
+    password: cache ? 'module.cache.access_key' : engine === 'mongodb' ? 'module.database.primary_key' : 'ephemeral.random_password.credentials["database"].result',
+    // Cosmos DB's MongoDB user is the account itself.
+    ...(engine === 'mongodb' ? { user: 'module.database.username' } : {}),
+  }, tls);
 };
 
 const keyExpression = (model: StackModel, facts: InfraFacts, service: InfraService, key: SecretKey): string =>
   key.source.kind === 'generated'
     ? `ephemeral.random_password.credentials[${hclString(`${service.name}/${key.name}`)}].result`
-    : connectionExpression(key.source.role === 'cache' ? model.cache! : model.database!, key.source, facts);
+    : azureConnection(key.source.role === 'cache' ? model.cache! : model.database!, key.source, facts);
 
 /**
  * The Key Vault secrets of one environment: on Kubernetes one per service holding a JSON object keyed by setting
@@ -169,7 +157,7 @@ export const azureFiles = (model: StackModel): PlannedFile[] => {
       file(`${folder}/variables.tf`, `modules/${name}/variables.tf`, {}),
       file(`${folder}/outputs.tf`, `modules/${name}/outputs.tf`, {}),
       versionsFile(`${folder}/versions.tf`, { random: false }),
-      file(`${folder}/README.md`, 'shared/module-README.md.ejs', { module: name, ...described, terraform: pins.core.constraint, azurerm: azurerm.constraint }),
+      file(`${folder}/README.md`, '../shared/module-README.md.ejs', { module: name, ...described, markdown: markdownText, terraform: pins.core.constraint, provider: { label: 'AzureRM', constraint: azurerm.constraint } }),
     ];
   });
 

@@ -1,14 +1,17 @@
 /**
  * terraform: the cloud infrastructure under infra/ (modules, one root stack per environment, and the
- * bootstrap stack), derived from /lib/terraform/infrastructure.ts. One file per cloud renders those facts;
- * AWS is the one written so far.
+ * bootstrap stack), derived from /lib/terraform/infrastructure.ts. One file per cloud renders those facts.
  */
 import type { StackModel } from '../../model/types.js';
 import { byPath } from '../../order.js';
 import type { Area, PlannedFile } from '../../plan/types.js';
 import { awsFiles } from './aws.js';
+import { azureFiles } from './azure.js';
 
-const plan = (model: StackModel): PlannedFile[] => (model.config.cloud === 'aws' ? awsFiles(model).sort(byPath) : []);
+/** The clouds phase4 writes Terraform for, each rendering the same infrastructure facts. */
+const byCloud: Partial<Record<StackModel['config']['cloud'], (model: StackModel) => PlannedFile[]>> = { aws: awsFiles, azure: azureFiles };
+
+const plan = (model: StackModel): PlannedFile[] => (byCloud[model.config.cloud]?.(model) ?? []).sort(byPath);
 
 export const terraformArea: Area = {
   name: 'terraform',
@@ -16,9 +19,9 @@ export const terraformArea: Area = {
     'Terraform for the cloud: network, Kubernetes cluster or container services, registry, database with backups and point-in-time recovery, cache, assets behind a CDN, DNS and certificates, WAF, CI identities, secrets and remote state',
   reads: ['name', 'services', 'cloud', 'region', 'orchestration', 'database', 'cache', 'environments', 'registry', 'domain', 'team', 'ci', 'repository'],
   unavailable: (config) =>
-    config.cloud === 'aws'
+    byCloud[config.cloud]
       ? undefined
-      : { option: 'cloud', fix: `is ${config.cloud}; phase4 writes Terraform for aws so far (run with --cloud aws, or write the ${config.cloud} infrastructure by hand)` },
+      : { option: 'cloud', fix: `is ${config.cloud}; phase4 writes Terraform for ${Object.keys(byCloud).join(' and ')} so far (run with --cloud aws, or write the ${config.cloud} infrastructure by hand)` },
   plan,
   nextSteps: (model) =>
     model.config.cloud === 'aws'
