@@ -15,6 +15,7 @@ import { gcpFiles } from '../../lib/areas/terraform/gcp.js';
 import { derive } from '../../lib/model/index.js';
 import { renderAll } from '../../lib/render/render.js';
 import { shopAnswers } from '../ci/answers.js';
+import { serviceVariants } from '../validation/matrix.js';
 import { tempDir, writeTree } from '../helpers/folders.js';
 import { terraformFmt, tflint, trivyTerraform } from '../validation/validators/terraform.js';
 import { parseTerraformDir, providerSchema, providerSchemaFindings, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
@@ -28,7 +29,14 @@ const gcp = (overrides: Partial<Answers>): Partial<Answers> => ({
 
 const shapes: Record<string, Partial<Answers>> = {
   'gke-postgres-redis': gcp({ orchestration: 'helm', database: 'postgres', cache: 'redis', environments: ['staging', 'production'] }),
-  'cloud-run-mysql': gcp({ orchestration: 'none', database: 'mysql', environments: ['dev', 'staging', 'production'], ci: 'gitlab-ci' }),
+  // A worker (a Cloud Run worker pool) and a migration (a Cloud Run job) besides the web services.
+  'cloud-run-mysql': gcp({
+    orchestration: 'none',
+    database: 'mysql',
+    environments: ['dev', 'staging', 'production'],
+    ci: 'gitlab-ci',
+    services: [serviceVariants[0], { ...serviceVariants[5], migrations: { tool: 'prisma', command: 'npx prisma migrate deploy' } }, serviceVariants[8], serviceVariants[10]],
+  }),
   mongodb: gcp({ orchestration: 'kustomize', database: 'mongodb', ci: 'circleci' }),
   'azure-devops': gcp({ orchestration: 'none', ci: 'azure-devops' }),
   jenkins: gcp({ orchestration: 'helm', ci: 'jenkins' }),
@@ -43,11 +51,15 @@ interface Rendered {
 
 const rendered = new Map<string, Rendered>();
 
+/** Every shape under one folder (<shape>/infra/...), so that each tool runs once over all of them. */
+let root = '';
+
 before(async () => {
+  root = tempDir('phase4-gcp-');
   await Promise.all(
     Object.entries(shapes).map(async ([name, overrides]) => {
       const files = Object.fromEntries(renderAll(gcpFiles(derive(shopAnswers(overrides)))).map((file) => [file.path, file.contents]));
-      const dir = writeTree(tempDir(`phase4-gcp-${name}-`), files);
+      const dir = writeTree(path.join(root, name), files);
       rendered.set(name, { dir, files, parsed: await parseTerraformDir(dir) });
     }),
   );
@@ -68,17 +80,12 @@ const blocksOf = (parsed: ParsedTerraformFile[], kind: string) =>
     Object.entries((body[kind] ?? {}) as Record<string, Record<string, unknown>[]>).flatMap(([name, bodies]) => bodies.map((block) => ({ file, name, block }))),
   );
 
-describe('gcp terraform: the validators', () => {
-  for (const name of Object.keys(shapes)) {
-    test(`${name}: terraform fmt, tflint, trivy and the google 6.50 schema find nothing`, async () => {
-      const { dir } = shape(name);
-      const infra = path.join(dir, 'infra');
-      assert.deepEqual(terraformFmt(infra), []);
-      assert.deepEqual(tflint(infra), []);
-      assert.deepEqual(await providerSchemaFindings(infra, 'google'), []);
-      assert.deepEqual(trivyTerraform(infra), []);
-    });
-  }
+describe('gcp terraform: the validators, over every shape at once', () => {
+  test('terraform fmt -check', () => assert.deepEqual(terraformFmt(root), []));
+  test('tflint (every rule of the terraform ruleset)', () => assert.deepEqual(tflint(root), []));
+  test('trivy (HIGH and CRITICAL, minus test/validation/terraform-exceptions.yaml)', () => assert.deepEqual(trivyTerraform(root), []));
+  test('the google 6.50 schema: resource types, arguments and blocks exist, required ones are given', async () =>
+    assert.deepEqual(await providerSchemaFindings(root, 'google'), []));
 });
 
 describe('gcp terraform: what a reviewer checks', () => {
@@ -196,11 +203,21 @@ describe('gcp terraform: what a reviewer checks', () => {
     assert.ok(!Object.entries(shape('foreign-registry').files).some(([file, contents]) => file.includes('environments/') && contents.includes('registry_project_id')));
   });
 
-  test('Cloud Run: the pipeline owns the image; public services only through the load balancer', () => {
-    const { parsed } = shape('cloud-run-mysql');
-    const service = resources(parsed).find((resource) => resource.type === 'google_cloud_run_v2_service')!;
+  test('Cloud Run: the pipeline owns the images; public services only through the load balancer; migrations as jobs', () => {
+    const { parsed, files } = shape('cloud-run-mysql');
+    const cloudRun = resources(parsed);
+    const service = cloudRun.find((resource) => resource.type === 'google_cloud_run_v2_service')!;
     assert.match(JSON.stringify(service.block.lifecycle), /template\[0\]\.containers\[0\]\.image/);
     assert.match(String(service.block.ingress), /INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER/);
+    const job = cloudRun.find((resource) => resource.type === 'google_cloud_run_v2_job')!;
+    assert.match(JSON.stringify(job.block.lifecycle), /template\[0\]\.template\[0\]\.containers\[0\]\.image/);
+    const production = files['infra/environments/production/main.tf'];
+    assert.match(production, /migration\s+= \{ name = "shop-api-express-migrate", image = "europe-west1-docker\.pkg\.dev\/acme-prod\/shop\/[^"]+", command = \[/);
+    // The worker has no port: a worker pool, not a service.
+    assert.match(production, /jobs-node = \{\n\s+workload\s+= "shop-jobs-node"\n\s+image/);
+    assert.ok(cloudRun.some((resource) => resource.type === 'google_cloud_run_v2_worker_pool'));
+    // Each setting is its own secret, read by environment variable.
+    assert.match(production, /one_secret_per_setting = true/);
   });
 
   test('versions.tf pins google ~> 6.50 everywhere, and every environment keeps its state under its own prefix', () => {

@@ -169,7 +169,7 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
   name                = each.value.workload
   location            = var.region
   deletion_protection = var.deletion_protection
-  launch_stage        = "GA"
+  launch_stage        = "BETA"
   labels              = merge(var.labels, { service = each.key })
 
   scaling {
