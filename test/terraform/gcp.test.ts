@@ -177,6 +177,29 @@ describe('gcp terraform: what a reviewer checks', () => {
     }
   });
 
+  test('every var., local., resource and data source a configuration references is declared in it (what terraform validate would say first)', () => {
+    for (const { parsed } of rendered.values()) {
+      for (const folder of new Set(parsed.map((file) => path.dirname(file.file)))) {
+        const files = parsed.filter((file) => path.dirname(file.file) === folder);
+        const declared = new Set<string>();
+        for (const { body } of files) {
+          for (const name of Object.keys(body.variable ?? {})) declared.add(`var.${name}`);
+          for (const locals of (body.locals ?? []) as Record<string, unknown>[]) for (const name of Object.keys(locals)) declared.add(`local.${name}`);
+          for (const [type, byName] of Object.entries((body.resource ?? {}) as Record<string, object>)) for (const name of Object.keys(byName)) declared.add(`${type}.${name}`);
+          for (const [type, byName] of Object.entries((body.data ?? {}) as Record<string, object>)) for (const name of Object.keys(byName)) declared.add(`data.${type}.${name}`);
+          for (const [type, byName] of Object.entries((body.ephemeral ?? {}) as Record<string, object>)) for (const name of Object.keys(byName)) declared.add(`ephemeral.${type}.${name}`);
+        }
+        const text = JSON.stringify(files.map((file) => file.body));
+        // Every JSON string that holds an expression (hcl2json writes them as "${...}").
+        const expressions = [...text.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) => match[1]).filter((value) => value.includes('${'));
+        const references = expressions.flatMap((expression) => [
+          ...expression.matchAll(/(?<![\w.])((?:var|local)\.[a-z_][a-z0-9_]*|(?:data\.|ephemeral\.)?(?:google|random)_[a-z0-9_]+\.[a-z_][a-z0-9_]*)/g),
+        ]);
+        for (const [reference] of references) assert.ok(declared.has(reference), `${folder}: ${reference} is not declared`);
+      }
+    }
+  });
+
   test('the Workload Identity provider admits tokens of this repository only, and deploys per environment', () => {
     const conditions: Record<string, RegExp> = {
       'gke-postgres-redis': /^assertion\.repository == "acme\/shop"$/,

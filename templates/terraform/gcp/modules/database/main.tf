@@ -7,18 +7,18 @@ locals {
   postgres = startswith(var.database_version, "POSTGRES")
 
   # Connections, checkpoints and lock waits in the logs (PostgreSQL); MySQL's slow query log goes to Cloud Logging.
-  flags = local.postgres ? {
+  flags = local.postgres ? tomap({
     log_checkpoints            = "on"
     log_connections            = "on"
     log_disconnections         = "on"
     log_lock_waits             = "on"
     log_temp_files             = "0"
     log_min_duration_statement = "1000"
-    } : {
+    }) : tomap({
     slow_query_log  = "on"
     long_query_time = "1"
     log_output      = "FILE"
-  }
+  })
 }
 
 resource "google_sql_database_instance" "main" {

@@ -6,11 +6,11 @@
 locals {
   hosts = distinct(concat([for route in values(var.routes) : route.host], [var.assets_host]))
 
-  # Per host: the service answering `/` and the services answering a path prefix (`/api`).
+  # Per host: what answers `/` (its service, else the assets) and the services answering a path prefix (`/api`).
   matchers = {
     for host in local.hosts : host => {
       name     = replace(host, ".", "-")
-      fallback = one([for service, route in var.routes : service if route.host == host && route.path == "/"])
+      fallback = coalesce(one([for service, route in var.routes : google_compute_backend_service.service[service].id if route.host == host && route.path == "/"]), var.assets_backend_bucket_id)
       prefixes = { for service, route in var.routes : service => route.path if route.host == host && route.path != "/" }
     }
   }
@@ -155,7 +155,7 @@ resource "google_compute_url_map" "https" {
     for_each = local.matchers
     content {
       name            = path_matcher.value.name
-      default_service = path_matcher.value.fallback == null ? var.assets_backend_bucket_id : google_compute_backend_service.service[path_matcher.value.fallback].id
+      default_service = path_matcher.value.fallback
 
       dynamic "path_rule" {
         for_each = path_matcher.value.prefixes

@@ -8,13 +8,13 @@
 # value for each of the application's own secrets until someone adds a version with the real one.
 
 locals {
-  secrets = var.one_secret_per_setting ? merge([
+  secrets = var.one_secret_per_setting ? tomap(merge([
     for service, entry in var.entries : {
       for key in entry.keys : "${service}/${key}" => { service = service, key = key, name = "${entry.name}-${key}" }
     }
-    ]...) : {
+    ]...)) : tomap({
     for service, entry in var.entries : service => { service = service, key = null, name = entry.name }
-  }
+  })
 }
 
 resource "google_secret_manager_secret" "setting" {
@@ -45,7 +45,7 @@ resource "google_secret_manager_secret_version" "initial" {
 
 # Whoever reads every entry (the External Secrets Operator's Kubernetes service account, on GKE).
 resource "google_secret_manager_secret_iam_member" "reader" {
-  for_each = { for pair in setproduct(keys(local.secrets), var.readers) : "${pair[0]} ${pair[1]}" => { secret = pair[0], member = pair[1] } }
+  for_each = { for pair in setproduct(keys(local.secrets), keys(var.readers)) : "${pair[0]} ${pair[1]}" => { secret = pair[0], member = var.readers[pair[1]] } }
 
   project   = var.project_id
   secret_id = google_secret_manager_secret.setting[each.value.secret].secret_id

@@ -34,9 +34,9 @@ variable "values_version" {
 }
 
 variable "readers" {
-  description = "IAM members that may read every secret (roles/secretmanager.secretAccessor)."
-  type        = list(string)
-  default     = []
+  description = "IAM members that may read every secret (roles/secretmanager.secretAccessor), by a name."
+  type        = map(string)
+  default     = {}
 }
 
 variable "recovery_days" {
