@@ -18,7 +18,8 @@ import { shopAnswers } from '../ci/answers.js';
 import { serviceVariants } from '../validation/matrix.js';
 import { tempDir, writeTree } from '../helpers/folders.js';
 import { terraformFmt, tflint, trivyTerraform } from '../validation/validators/terraform.js';
-import { parseTerraformDir, providerSchema, providerSchemaFindings, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
+import { terraformPins } from '../../lib/versions/index.js';
+import { parseTerraformDir, providerSchema, providerSchemaFindings, schemaProviderVersion, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
 
 const gcp = (overrides: Partial<Answers>): Partial<Answers> => ({
   cloud: 'gcp',
@@ -244,6 +245,8 @@ describe('gcp terraform: what a reviewer checks', () => {
   });
 
   test('versions.tf pins google ~> 6.50 everywhere, and every environment keeps its state under its own prefix', () => {
+    // The pin is the release whose schema the checks above read.
+    assert.equal(terraformPins().providers.google.version, schemaProviderVersion('google'));
     for (const { files } of rendered.values()) {
       for (const [file, contents] of Object.entries(files).filter(([file]) => file.endsWith('versions.tf'))) {
         assert.match(contents, /source  = "hashicorp\/google"\n\s+version = "~> 6\.50"/, file);

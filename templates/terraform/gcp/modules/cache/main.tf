@@ -16,7 +16,7 @@ resource "google_redis_instance" "main" {
   auth_enabled            = true
   transit_encryption_mode = "SERVER_AUTHENTICATION"
   replica_count           = var.high_availability ? 1 : null
-  read_replicas_mode      = var.high_availability ? "READ_REPLICAS_ENABLED" : "READ_REPLICAS_DISABLED"
+  read_replicas_mode      = var.high_availability ? "READ_REPLICAS_ENABLED" : null
   labels                  = var.labels
 
   redis_configs = {
