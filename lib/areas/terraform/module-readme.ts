@@ -20,6 +20,17 @@ const attribute = (body: string, name: string): string | undefined => body.match
 
 const unquote = (value: string | undefined): string => (value === undefined ? '' : value.startsWith('"') ? (JSON.parse(value) as string) : value);
 
+/**
+ * A type whose attributes continue on the next lines (`map(object({`) as its outer shape, `map(object)` or
+ * `object`; a one-line type as it is.
+ */
+const readableType = (type: string): string => {
+  if (!type.endsWith('(') && !type.endsWith('({')) return type;
+  const shape = type.replace(/\(\{?$/, '');
+  const unclosed = [...shape].filter((character) => character === '(').length - [...shape].filter((character) => character === ')').length;
+  return `${shape}${')'.repeat(unclosed)}`;
+};
+
 const cache = new Map<string, ModuleInterface>();
 
 export const moduleInterface = (templateFolder: string): ModuleInterface => {
@@ -38,7 +49,7 @@ export const moduleInterface = (templateFolder: string): ModuleInterface => {
       const type = attribute(body, 'type') ?? 'any';
       return {
         name,
-        type: type.endsWith('(') || type.endsWith('({') ? `${type.replace(/\($|\(\{$/, '')}(object)` : type,
+        type: readableType(type),
         description: unquote(attribute(body, 'description')),
         required: attribute(body, 'default') === undefined,
       };
