@@ -1,11 +1,11 @@
-# Secret Manager secrets of the services' secret settings, replicated in the environment's region only. Two
-# layouts, because their readers differ:
-# - one secret per service (`<project>-<environment>-<service>`) holding a JSON object keyed by setting name,
-#   which the External Secrets Operator splits into a Kubernetes Secret (one_secret_per_setting = false);
-# - one secret per setting (`<project>-<environment>-<service>-<SETTING>`), because Cloud Run hands a
-#   container a whole secret version per environment variable and cannot pick a key out of JSON.
-# The first value is written write-only (never in the Terraform state): datastore connections, and a random
-# value for each of the application's own secrets until someone adds a version with the real one.
+# Secret Manager secrets of the services' secret settings, replicated in the environment's region only, in
+# one of two layouts because their readers differ. With one_secret_per_setting = false, one secret per service
+# (`<project>-<environment>-<service>`) holds a JSON object keyed by setting name, which the External Secrets
+# Operator turns into a Kubernetes Secret. With true, each setting is its own secret
+# (`<project>-<environment>-<service>-<SETTING>`), because Cloud Run hands an environment variable a whole
+# secret version and cannot pick a key out of JSON. The first value is written write-only (never in the
+# Terraform state): datastore connections, and a random value for each of the application's own secrets until
+# someone adds a version with the real one.
 
 locals {
   secrets = var.one_secret_per_setting ? tomap(merge([
