@@ -222,7 +222,6 @@ export const gcpFiles = (model: StackModel): PlannedFile[] => {
     repository: facts.repository,
     // Pool and provider ids: 4 to 32 characters.
     poolId: `${facts.project.slice(0, 29).replace(/-+$/, '')}-ci`,
-    kubernetes,
     registry,
     environments: facts.environments.map((environment) => environment.name),
     trust,
