@@ -13,6 +13,7 @@ import { infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, 
 import { terraformPins } from '../../versions/index.js';
 import { azureCiTrust, federatedAudience } from './azure-ci-trust.js';
 import { connectionExpression } from './connection.js';
+import { azureDocs } from './cloud-docs.js';
 import { moduleInterface } from './module-readme.js';
 import { markdownText } from '../../render/markdown.js';
 
@@ -244,5 +245,6 @@ export const azureFiles = (model: StackModel): PlannedFile[] => {
     file(`${root}/bootstrap/providers.tf`, 'bootstrap/providers.tf.ejs', bootstrapData),
     versionsFile(`${root}/bootstrap/versions.tf`, { random: false }),
   ];
-  return [...modules, ...environments, ...bootstrap];
+  const docs = file('docs/infrastructure.md', '../shared/infrastructure.md.ejs', azureDocs(facts, modulesOf(facts)));
+  return [...modules, ...environments, ...bootstrap, docs];
 };

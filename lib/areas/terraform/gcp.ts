@@ -10,10 +10,13 @@ import type { PlannedFile } from '../../plan/types.js';
 import { deployBranch } from '../../plan/naming.js';
 import { managedFile } from '../../plan/managed-file.js';
 import { hclList, hclString } from '../../render/hcl.js';
-import { connectionTemplate, infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, type InfraService, type SecretKey } from '../../terraform/infrastructure.js';
+import { infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, type InfraService, type SecretKey } from '../../terraform/infrastructure.js';
 import { terraformPins } from '../../versions/index.js';
 import { gcpCiTrust } from './gcp-trust.js';
+import { gcpDocs } from './cloud-docs.js';
 import { moduleInterface } from './module-readme.js';
+import { connectionExpression } from './connection.js';
+import { markdownText } from '../../render/markdown.js';
 
 const file = managedFile('terraform', 'terraform/gcp');
 
@@ -48,27 +51,16 @@ const apisOf = (facts: InfraFacts): string[] =>
     ...(facts.cache ? ['redis.googleapis.com'] : []),
   ].sort();
 
-/** A datastore connection as an HCL string template over the database or cache module's outputs. */
-const connectionExpression = (store: DatastoreModel, key: Extract<SecretKey['source'], { kind: 'datastore' }>, facts: InfraFacts): string => {
+/** A datastore connection over the database or cache module's outputs and the generated password, with TLS. */
+const gcpConnection = (store: DatastoreModel, key: Extract<SecretKey['source'], { kind: 'datastore' }>, facts: InfraFacts): string => {
   const module = key.role === 'cache' ? 'cache' : 'database';
-  const tokens: Record<string, string> = {
-    '@HOST@': `module.${module}.address`,
-    '@PORT@': `module.${module}.port`,
-    '@PASSWORD@': key.role === 'cache' ? 'module.cache.auth_string' : 'ephemeral.random_password.credentials["database"].result',
-  };
   const engine = store.engine.engine;
   const tls = engine === 'redis' ? { scheme: 'rediss' } : engine === 'postgres' ? { query: 'sslmode=require' } : {};
-  const datastore = key.role === 'cache' ? facts.cache : facts.database;
-  const template = connectionTemplate(
-    store,
-    key.value,
-    { host: '@HOST@', port: '@PORT@', password: '@PASSWORD@', ...(datastore?.user ? { user: datastore.user } : {}), ...(datastore?.database ? { database: datastore.database } : {}) },
-    tls,
-  );
-  let expression = hclString(template);
-  for (const [token, reference] of Object.entries(tokens)) expression = expression.replaceAll(token, `\${${reference}}`);
-  // A value that is one reference is written as the reference (an interpolation-only string is deprecated).
-  return expression.match(/^"\$\{([^}]*)\}"$/)?.[1] ?? expression;
+  return connectionExpression(store, key.value, key.role === 'cache' ? facts.cache : facts.database, {
+    host: `module.${module}.address`,
+    port: `module.${module}.port`,
+    password: key.role === 'cache' ? 'module.cache.auth_string' : 'ephemeral.random_password.credentials["database"].result',
+  }, tls);
 };
 
 /** MongoDB has no Google-managed service: its connections are not written, and its settings stay the application's. */
@@ -86,7 +78,7 @@ const secretEntries = (model: StackModel, facts: InfraFacts, environment: InfraE
         expression:
           key.source.kind === 'generated' || !managedHere(facts, key)
             ? `ephemeral.random_password.credentials[${hclString(`${service.name}/${key.name}`)}].result`
-            : connectionExpression(key.source.role === 'cache' ? model.cache! : model.database!, key.source, facts),
+            : gcpConnection(key.source.role === 'cache' ? model.cache! : model.database!, key.source, facts),
       })),
     }));
 
@@ -166,7 +158,7 @@ export const gcpFiles = (model: StackModel): PlannedFile[] => {
       file(`${folder}/variables.tf`, `modules/${name}/variables.tf`, {}),
       file(`${folder}/outputs.tf`, `modules/${name}/outputs.tf`, {}),
       versionsFile(`${folder}/versions.tf`, { random: false }),
-      file(`${folder}/README.md`, 'shared/module-README.md.ejs', { module: name, ...described, terraform: pins.core.constraint, google: google.constraint }),
+      file(`${folder}/README.md`, '../shared/module-README.md.ejs', { module: name, ...described, markdown: markdownText, terraform: pins.core.constraint, provider: { label: 'Google', constraint: google.constraint } }),
     ];
   });
 
@@ -234,5 +226,6 @@ export const gcpFiles = (model: StackModel): PlannedFile[] => {
     file(`${root}/bootstrap/providers.tf`, 'bootstrap/providers.tf.ejs', bootstrapData),
     versionsFile(`${root}/bootstrap/versions.tf`, { random: false }),
   ];
-  return [...modules, ...environments, ...bootstrap];
+  const docs = file('docs/infrastructure.md', '../shared/infrastructure.md.ejs', gcpDocs(facts, modulesOf(facts, hasSecrets)));
+  return [...modules, ...environments, ...bootstrap, docs];
 };

@@ -7,9 +7,10 @@ import { byPath } from '../../order.js';
 import type { Area, PlannedFile } from '../../plan/types.js';
 import { awsFiles } from './aws.js';
 import { azureFiles } from './azure.js';
+import { gcpFiles } from './gcp.js';
 
 /** The clouds phase4 writes Terraform for, each rendering the same infrastructure facts. */
-const byCloud: Partial<Record<StackModel['config']['cloud'], (model: StackModel) => PlannedFile[]>> = { aws: awsFiles, azure: azureFiles };
+const byCloud: Partial<Record<StackModel['config']['cloud'], (model: StackModel) => PlannedFile[]>> = { aws: awsFiles, gcp: gcpFiles, azure: azureFiles };
 
 const plan = (model: StackModel): PlannedFile[] => (byCloud[model.config.cloud]?.(model) ?? []).sort(byPath);
 
@@ -24,10 +25,7 @@ export const terraformArea: Area = {
       : { option: 'cloud', fix: `is ${config.cloud}; phase4 writes Terraform for ${Object.keys(byCloud).join(' and ')} so far (run with --cloud aws, or write the ${config.cloud} infrastructure by hand)` },
   plan,
   nextSteps: (model) =>
-    model.config.cloud === 'aws'
-      ? [
-          'infra/bootstrap: `terraform init && terraform apply` once, with administrator rights (state bucket, image repositories, CI roles)',
-          'infra/environments/<env>: `terraform init -backend-config="bucket=$(terraform -chdir=../../bootstrap output -raw state_bucket)"`, then `terraform test` and `terraform apply`',
-        ]
+    byCloud[model.config.cloud]
+      ? ['infra/: apply infra/bootstrap once with administrator rights, then each infra/environments/<env> in promotion order, and copy their outputs into the pipeline\'s variables (docs/infrastructure.md)']
       : [],
 };
