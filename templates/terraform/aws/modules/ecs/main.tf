@@ -17,8 +17,10 @@ locals {
     }
   ]...)
   migrations = { for name, service in var.services : name => service if service.migration != null }
-  # Target group names stop at 32 characters.
-  target_groups = { for name, _ in local.public : name => trim(substr("${var.name}-${name}", 0, 32), "-") }
+  # Target group names stop at 32 characters: the service keeps up to 15 of them, the name the rest.
+  target_groups = {
+    for name, _ in local.public : name => "${trim(substr(var.name, 0, 31 - min(length(name), 15)), "-")}-${trim(substr(name, 0, 15), "-")}"
+  }
 }
 
 resource "aws_service_discovery_http_namespace" "this" {
@@ -419,7 +421,7 @@ resource "aws_lb_target_group" "service" {
   lifecycle {
     precondition {
       condition     = length(distinct(values(local.target_groups))) == length(local.target_groups)
-      error_message = "Two public services have the same first 32 characters of <name>-<service>: shorten the service names."
+      error_message = "Two public services have the same first 15 characters: their target groups need names of their own."
     }
   }
 }
