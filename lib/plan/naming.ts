@@ -35,6 +35,18 @@ export const dockerignorePath = (service: Service): string =>
   buildContextOf(service) === service.path ? inService(service, '.dockerignore') : `${dockerfilePath(service)}.dockerignore`;
 
 /**
+ * `<project>-<service><suffix>` in at most 32 characters, the strictest limit of the clouds' container services
+ * (Azure Container Apps and their jobs; Cloud Run allows 49, ECS 255): a long project name is shortened first,
+ * the service and the suffix are kept.
+ */
+const cloudName = (project: string, service: string, suffix = ''): string => {
+  const full = `${project}-${service}${suffix}`;
+  if (full.length <= 32) return full;
+  const kept = `${service.slice(0, 28 - suffix.length).replace(/-+$/, '')}${suffix}`;
+  return `${project.slice(0, 31 - kept.length).replace(/-+$/, '')}-${kept}`.replace(/-+$/, '');
+};
+
+/**
  * Where the orchestration areas write what the pipeline deploys, and what they name it: the contract between
  * the CI area and the Kubernetes, Helm and Terraform areas. Kubernetes workloads, Services and Secrets carry
  * the service's name in the environment's namespace; Helm values take each image's digest at
@@ -45,8 +57,8 @@ export const deployLayout = (config: Config) => ({
   helmChart: `deploy/helm/${config.name}`,
   kustomizeOverlays: 'deploy/kustomize/overlays',
   terraform: 'infra',
-  cloudWorkload: (service: string) => `${config.name}-${service}`.slice(0, 63).replace(/-+$/, ''),
-  migrationWorkload: (service: string) => `${config.name}-${service}-migrate`.slice(0, 63).replace(/-+$/, ''),
+  cloudWorkload: (service: string) => cloudName(config.name, service),
+  migrationWorkload: (service: string) => cloudName(config.name, service, '-migrate'),
   /**
    * ECS task definition family of a cloud workload (a service's or its migration's) in one environment: families
    * are account-wide, so environments that share an account must not share them. The deploy script passes its

@@ -21,7 +21,8 @@ locals {
 resource "google_service_account" "service" {
   for_each     = var.services
   project      = var.project_id
-  account_id   = trimsuffix(substr("${var.name}-${each.key}", 0, 30), "-")
+  # Account ids stop at 30 characters: a longer name keeps the service's and a hash that tells them apart.
+  account_id   = length("${var.name}-${each.key}") <= 30 ? "${var.name}-${each.key}" : "${trimsuffix(substr(each.key, 0, 21), "-")}-${substr(sha1(each.key), 0, 8)}"
   display_name = "Cloud Run service ${each.value.workload}"
 }
 
