@@ -45,7 +45,7 @@ describe('safe writes', { concurrency: 2 }, () => {
     rmSync(path.join(dir, 'docs', 'local-development.md'));
     mkdirSync(path.join(dir, 'docs', 'local-development.md'));
     const before = snapshot(dir);
-    const result = runCli(['--team', 'payments', '--cloud', 'gcp'], dir);
+    const result = runCli(['--team', 'payments', '--cloud', 'gcp', '--region', 'europe-west1'], dir);
     ok(result, 2);
     assert.match(result.stderr, /docs\/local-development\.md/);
     assert.deepEqual(snapshot(dir), before, '.yo-rc.json, the manifest and every file are as they were');

@@ -63,7 +63,7 @@ describe('phase4 in a terminal', () => {
     keys('C-u', 'Prod,staging', 'Enter');
     await waitFor("'Prod' is not valid; use lowercase letters");
     keys('C-u', 'dev,staging,production', 'Enter');
-    for (const question of ['? Container registry', '? Production domain', '? Ingress class (Kubernetes)', '? Owning team', '? Minimum test coverage', '? Production deploy freeze', '? Time zone of the freeze window']) {
+    for (const question of ['? Container registry', '? Production domain', '? Cloud region', '? Repository path', '? Ingress class (Kubernetes)', '? Owning team', '? Minimum test coverage', '? Production deploy freeze', '? Time zone of the freeze window']) {
       await waitFor(question);
       keys('Enter');
     }
