@@ -23,7 +23,9 @@ const compiled = (template: string): ejs.TemplateFunction => {
   let render = templateCache.get(template);
   if (!render) {
     const filename = path.join(templatesRoot, template);
-    render = ejs.compile(readFileSync(filename, 'utf8'), { filename, strict: true, localsName: 'it', _with: false, cache: true });
+    const source = readFileSync(filename, 'utf8');
+    // A template without EJS tags (a Terraform module, a chart's Go template) is its own output: no compile.
+    render = source.includes('<%') ? ejs.compile(source, { filename, strict: true, localsName: 'it', _with: false, cache: true }) : () => source;
     templateCache.set(template, render);
   }
   return render;

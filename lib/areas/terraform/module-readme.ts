@@ -12,11 +12,28 @@ export interface ModuleInterface {
   outputs: { name: string; description: string; sensitive: boolean }[];
 }
 
-/** Top-level blocks of one kind (`variable "name" { ... }`), with their bodies, in a formatted file. */
-const blocks = (source: string, kind: string): { name: string; body: string }[] =>
-  [...source.matchAll(new RegExp(`^${kind} "([^"]+)" \\{\\n([\\s\\S]*?)^\\}`, 'gm'))].map((match) => ({ name: match[1], body: match[2] }));
-
-const attribute = (body: string, name: string): string | undefined => body.match(new RegExp(`^  ${name}\\s+= (.*)$`, 'm'))?.[1];
+/**
+ * Top-level blocks of one kind (`variable "name" { ... }`) in a formatted file, each with its top-level
+ * attributes (two-space indent; a value that continues on the next lines keeps its first line). One pass over
+ * the lines: the READMEs are planned on every run.
+ */
+const blocks = (source: string, kind: string): { name: string; attributes: Map<string, string> }[] => {
+  const found: { name: string; attributes: Map<string, string> }[] = [];
+  let current: { name: string; attributes: Map<string, string> } | undefined;
+  const opening = `${kind} "`;
+  for (const line of source.split('\n')) {
+    if (!current) {
+      if (line.startsWith(opening) && line.endsWith('" {')) current = { name: line.slice(opening.length, -3), attributes: new Map() };
+    } else if (line === '}') {
+      found.push(current);
+      current = undefined;
+    } else if (line.startsWith('  ') && line[2] !== ' ') {
+      const equals = line.indexOf(' = ');
+      if (equals > 0) current.attributes.set(line.slice(2, equals).trim(), line.slice(equals + 3));
+    }
+  }
+  return found;
+};
 
 const unquote = (value: string | undefined): string => (value === undefined ? '' : value.startsWith('"') ? (JSON.parse(value) as string) : value);
 
@@ -41,19 +58,19 @@ export const moduleInterface = (templateFolder: string): ModuleInterface => {
     .join(' ');
   const described: ModuleInterface = {
     purpose,
-    inputs: blocks(read('variables.tf'), 'variable').map(({ name, body }) => {
-      const type = attribute(body, 'type') ?? 'any';
+    inputs: blocks(read('variables.tf'), 'variable').map(({ name, attributes }) => {
+      const type = attributes.get('type') ?? 'any';
       return {
         name,
         type: multiLineType(type),
-        description: unquote(attribute(body, 'description')),
-        required: attribute(body, 'default') === undefined,
+        description: unquote(attributes.get('description')),
+        required: !attributes.has('default'),
       };
     }),
-    outputs: blocks(read('outputs.tf'), 'output').map(({ name, body }) => ({
+    outputs: blocks(read('outputs.tf'), 'output').map(({ name, attributes }) => ({
       name,
-      description: unquote(attribute(body, 'description')),
-      sensitive: attribute(body, 'sensitive') === 'true',
+      description: unquote(attributes.get('description')),
+      sensitive: attributes.get('sensitive') === 'true',
     })),
   };
   cache.set(templateFolder, described);
