@@ -60,11 +60,11 @@ export const deployLayout = (config: Config) => ({
   cloudWorkload: (service: string) => cloudName(config.name, service),
   migrationWorkload: (service: string) => cloudName(config.name, service, '-migrate'),
   /**
-   * ECS task definition family of a cloud workload (a service's or its migration's) in one environment: families
-   * are account-wide, so environments that share an account must not share them. The deploy script passes its
-   * own `$environment`.
+   * ECS task definition family of a service (or of its migration) in one environment, in full (families take 255
+   * characters): families are account-wide, so environments that share an account must not share them. The
+   * deploy script passes its own `$environment`.
    */
-  taskFamily: (workload: string, environment: string) => `${config.name}-${environment}-${workload.slice(config.name.length + 1)}`,
+  taskFamily: (service: string, environment: string, migration = false) => `${config.name}-${environment}-${service}${migration ? '-migrate' : ''}`,
 });
 
 /**

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { terraformArea } from '../../lib/areas/terraform/index.js';
+import { deployLayout } from '../../lib/plan/naming.js';
 import { derive } from '../../lib/model/index.js';
 import { parseTerraformDir } from '../validation/validators/terraform-schema.js';
 import { terraformFmt, terraformTest, terraformValidate, terraformValidateAndTest, tflint, trivyTerraform } from '../validation/validators/terraform.js';
@@ -106,6 +107,18 @@ describe('Terraform for AWS', () => {
           const production = environment === answers.environments[answers.environments.length - 1];
           if (answers.database !== 'none') assert.match(main, new RegExp(`backup_retention_days\\s+= ${production ? 30 : 7}\\n`));
           assert.match(main, new RegExp(`production\\s+= ${production}\\n`));
+        }
+      });
+
+      it("names ECS services and task definition families as the pipeline's deploy script does", () => {
+        if (answers.orchestration !== 'none') return;
+        const layout = deployLayout(answers);
+        for (const environment of environments) {
+          const main = readFileSync(path.join(infra, 'environments', environment, 'main.tf'), 'utf8');
+          for (const service of answers.services) {
+            assert.match(main, new RegExp(`workload\\s+= "${layout.cloudWorkload(service.name)}"`), `${environment} ${service.name}`);
+            assert.match(main, new RegExp(`family\\s+= "${layout.taskFamily(service.name, environment)}"`), `${environment} ${service.name}`);
+          }
         }
       });
 

@@ -59,10 +59,10 @@ const deployData = (pipeline: Pipeline, model: StackModel) => {
         repository: service.migrations!.target === 'migrate' ? service.image.migrateRepository : service.image.repository,
         digest: digestKey(service),
         argv: service.migrations!.argv,
-        family: layout.taskFamily(layout.migrationWorkload(service.name), '$environment'),
+        family: layout.taskFamily(service.name, '$environment', true),
         job: layout.migrationWorkload(service.name),
       })),
-    ecsServices: running.map((service) => ({ name: layout.cloudWorkload(service.name), family: layout.taskFamily(layout.cloudWorkload(service.name), '$environment'), repository: service.image.repository, digest: service.image.owner })),
+    ecsServices: running.map((service) => ({ name: layout.cloudWorkload(service.name), family: layout.taskFamily(service.name, '$environment'), repository: service.image.repository, digest: service.image.owner })),
     cloudRunServices: running.filter((service) => service.kind !== 'worker').map((service) => ({ name: layout.cloudWorkload(service.name), service: service.name, repository: service.image.repository, digest: service.image.owner })),
     containerApps: running.map((service) => ({ name: layout.cloudWorkload(service.name), service: service.name, repository: service.image.repository, digest: service.image.owner })),
   };

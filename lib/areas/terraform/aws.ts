@@ -89,6 +89,7 @@ const ecsService = (config: Config, service: InfraService, environment: InfraEnv
   const { cpu, memory } = fargateSize(size.cpuMillis, size.memoryMiB);
   const fields: [string, string | undefined][] = [
     ['workload', hclString(service.workload)],
+    ['family', hclString(deployLayout(config).taskFamily(service.name, environment.name))],
     ['image', hclString(`${service.repository}:${releaseVersion}`)],
     ['port', service.port === undefined ? undefined : String(service.port)],
     ['health_path', service.health.kind === 'http' ? hclString(service.health.path) : undefined],
@@ -112,7 +113,7 @@ const ecsService = (config: Config, service: InfraService, environment: InfraEnv
     [
       'migration',
       service.migration
-        ? `{ family = ${hclString(deployLayout(config).taskFamily(service.migration.workload, environment.name))}, image = ${hclString(`${service.migration.repository}:${releaseVersion}`)}, command = ${hclList(service.migration.argv)} }`
+        ? `{ family = ${hclString(deployLayout(config).taskFamily(service.name, environment.name, true))}, image = ${hclString(`${service.migration.repository}:${releaseVersion}`)}, command = ${hclList(service.migration.argv)} }`
         : undefined,
     ],
   ];

@@ -167,7 +167,7 @@ resource "aws_vpc_security_group_egress_rule" "service_in_vpc" {
 
 resource "aws_ecs_task_definition" "service" {
   for_each                 = var.services
-  family                   = "${var.name}-${each.key}"
+  family                   = each.value.family
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = each.value.cpu

@@ -12,6 +12,7 @@ variable "services" {
   description = "The application's services: image, port, health, size, settings and public route of each."
   type = map(object({
     workload       = string
+    family         = string
     image          = string
     port           = optional(number)
     health_path    = optional(string, "/")
