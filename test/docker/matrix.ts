@@ -216,6 +216,14 @@ export const baseConfig = (name: string, services: Service[]): Config =>
     coverageThreshold: '80',
     deployFreeze: 'Fri 12:00 - Mon 06:00',
     timezone: 'UTC',
+    sloObjective: '99.9',
+    errorRateThreshold: '1',
+    latencyThreshold: '1',
+    cpuThreshold: '80',
+    memoryThreshold: '90',
+    diskFreeThreshold: '20',
+    certificateExpiryDays: '14',
+    maintenanceWindow: 'none',
   }) satisfies Config;
 
 /** Every variant in one project (front ends proxy /api to the first back end), plus a front end alone. */

@@ -36,6 +36,14 @@ export const exampleConfig: Answers = {
   coverageThreshold: '80',
   deployFreeze: 'Fri 12:00 - Mon 06:00',
   timezone: 'UTC',
+  sloObjective: '99.9',
+  errorRateThreshold: '1',
+  latencyThreshold: '1',
+  cpuThreshold: '80',
+  memoryThreshold: '90',
+  diskFreeThreshold: '20',
+  certificateExpiryDays: '14',
+  maintenanceWindow: 'none',
 };
 
 describe('naming', () => {
