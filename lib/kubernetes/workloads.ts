@@ -36,6 +36,11 @@ export interface Workload {
   /** The command, only where it differs from the image's own CMD (a worker sharing a web service's image). */
   command?: string[];
   port?: number;
+  /**
+   * Where Prometheus scrapes it on its port (Spring Boot Actuator's `/actuator/prometheus`, `/metrics`
+   * otherwise); none for what serves no metrics: workers without a port and front ends nginx serves.
+   */
+  metricsPath?: string;
   health: HealthModel;
   user: RuntimeUser;
   /** emptyDir volumes for the folders the process writes to (the root filesystem is read-only). */
@@ -114,6 +119,9 @@ const volumeName = (mountPath: string): string =>
  */
 const credentialLike = /pass|pwd|pword|secret|token|key|username|email|phone|iban|sha1|md5/i;
 
+/** The path the metric contract (docs/monitoring.md) asks each framework to serve its metrics at. */
+export const metricsPathOf = (service: Pick<ServiceModel, 'framework'>): string => (service.framework === 'spring-boot' ? '/actuator/prometheus' : '/metrics');
+
 const componentOf = (service: ServiceModel): Workload['component'] =>
   service.kind === 'frontend' ? 'frontend' : service.kind === 'worker' || service.port === undefined ? 'worker' : 'backend';
 
@@ -186,6 +194,7 @@ const deriveWorkloads = (model: StackModel): Workload[] => {
       repository: service.image.repository,
       ...(owner && JSON.stringify(owner.start) !== JSON.stringify(service.start) ? { command: service.start } : {}),
       ...(service.port === undefined || component === 'worker' ? {} : { port: service.port }),
+      ...(service.port === undefined || component === 'worker' || service.servedByNginx ? {} : { metricsPath: metricsPathOf(service) }),
       health: component === 'worker' ? { kind: 'none' } : service.health,
       user: service.user,
       volumes: service.writablePaths.map((mountPath) => ({ name: volumeName(mountPath), mountPath })),

@@ -7,6 +7,7 @@
 import type { DatastoreEngine } from '../catalog/service.js';
 import { routeHost, workloadsOf, type Workload } from '../kubernetes/workloads.js';
 import type { StackModel } from '../model/types.js';
+import { localEnvironment, namespaceFor } from '../plan/naming.js';
 
 /** Where the monitored services run: Kubernetes (kube-prometheus-stack) or compose on a host. */
 export type MonitoringPlatform = 'kubernetes' | 'compose';
@@ -35,6 +36,8 @@ export interface MonitoredService {
    * false for workers without a port and for front ends served by nginx.
    */
   exposesMetrics: boolean;
+  /** Where it serves them (`/actuator/prometheus` for Spring Boot, `/metrics` otherwise). */
+  metricsPath?: string;
   /** The HTTP health route, when it has one. */
   healthPath?: string;
 }
@@ -47,7 +50,10 @@ export interface MonitoredDatastore {
   host: string;
   port: number;
   exporter: { name: string; image: string; port: number; job: string };
-  /** The secret holding the exporter's connection (user and password of the application's user). */
+  /** The database and user the application connects as (engines that have them), which the exporter uses too. */
+  database?: string;
+  user?: string;
+  /** Its secrets (file names under secrets/ locally): the application user's password first. */
   secrets: string[];
 }
 
@@ -80,6 +86,8 @@ export interface MonitoringFacts {
   project: string;
   team: string;
   platform: MonitoringPlatform;
+  /** The compose project (compose.yaml `name:`), which cAdvisor labels the containers with. */
+  composeProject: string;
   environments: MonitoredEnvironment[];
   production: MonitoredEnvironment;
   services: MonitoredService[];
@@ -165,6 +173,7 @@ const deriveFacts = (model: StackModel): MonitoringFacts => {
     project: project.name,
     team: project.team,
     platform: config.orchestration === 'none' ? 'compose' : 'kubernetes',
+    composeProject: namespaceFor(config, localEnvironment),
     environments,
     production: environments.find((environment) => environment.isProduction)!,
     services: workloads.map((workload): MonitoredService => {
@@ -176,7 +185,8 @@ const deriveFacts = (model: StackModel): MonitoringFacts => {
         framework: service.framework,
         job: workload.name,
         ...(workload.port === undefined ? {} : { port: workload.port }),
-        exposesMetrics: workload.port !== undefined && !service.servedByNginx,
+        exposesMetrics: workload.metricsPath !== undefined,
+        ...(workload.metricsPath ? { metricsPath: workload.metricsPath } : {}),
         ...(workload.health.kind === 'http' ? { healthPath: workload.health.path } : {}),
       };
     }),
@@ -187,6 +197,8 @@ const deriveFacts = (model: StackModel): MonitoringFacts => {
       host: store.host,
       port: store.engine.port,
       exporter: { ...store.engine.exporter, job: store.engine.exporter.name.replace(/_/g, '-') },
+      ...(store.database ? { database: store.database } : {}),
+      ...(store.user ? { user: store.user } : {}),
       secrets: store.secrets.map((secret) => secret.name),
     })),
     thresholds: {

@@ -64,7 +64,7 @@ export const namespaceMatcher = (facts: MonitoringFacts): string => `namespace=~
 export const containerSelector = (facts: MonitoringFacts): string =>
   facts.platform === 'kubernetes'
     ? `${namespaceMatcher(facts)}, container!="", container!="POD"`
-    : `container_label_com_docker_compose_project="${facts.project}"`;
+    : `container_label_com_docker_compose_project="${facts.composeProject}"`;
 
 /** What identifies one container in cAdvisor's and kube-state-metrics' series. */
 export const containerLabels = (facts: MonitoringFacts): string =>

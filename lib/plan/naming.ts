@@ -11,6 +11,9 @@ export const imageRepository = (config: Config, service: Service): string =>
   `${config.registry}/${service.name === config.name ? config.name : `${config.name}-${service.name}`}`;
 
 /** Kubernetes namespace (and compose project) of one environment. */
+/** The "environment" of compose (local development, a single host): compose project `<name>-local`, like `<name>-staging` elsewhere. */
+export const localEnvironment = 'local';
+
 export const namespaceFor = (config: Config, environment: string): string =>
   `${config.name}-${environment}`.slice(0, 63).replace(/-+$/, '');
 

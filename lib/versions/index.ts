@@ -31,6 +31,14 @@ interface VersionsFile {
   runtimes: { node: RuntimeTrack[]; bun: RuntimeTrack[]; python: RuntimeTrack[]; go: RuntimeTrack[]; java: JavaTrack[] };
   images: Record<string, PinnedImage>;
   tools: Record<string, { package: string; version: string; datasource: string }>;
+  charts: Record<string, PinnedChart>;
+}
+
+/** A Helm chart users install beside the generated files, and the repository that serves it. */
+export interface PinnedChart {
+  chart: string;
+  repository: string;
+  version: string;
 }
 
 // Read at run time rather than imported, so the file stays plain JSON at one path in sources and builds.
@@ -50,6 +58,15 @@ export const toolVersion = (key: string): string => {
   if (!entry) throw new Error(`internal: no pinned tool '${key}' in lib/versions/versions.json`);
   return entry.version;
 };
+
+/** A pinned Helm chart; an unknown key is a programming error. */
+export const chartPin = (key: string): PinnedChart => {
+  const entry = versions.charts[key];
+  if (!entry) throw new Error(`internal: no pinned chart '${key}' in lib/versions/versions.json`);
+  return entry;
+};
+
+export const allCharts = () => versions.charts;
 
 /** The tracks of a runtime, newest first. */
 export const runtimeTracks = <R extends RuntimeName>(runtime: R): VersionsFile['runtimes'][R] => versions.runtimes[runtime];

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { allImageRefs, allTools, runtimeTracks } from '../../lib/versions/index.js';
+import { allCharts, allImageRefs, allTools, runtimeTracks } from '../../lib/versions/index.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const versionsText = readFileSync(path.join(repoRoot, 'lib', 'versions', 'versions.json'), 'utf8');
@@ -24,6 +24,16 @@ describe('versions.json', () => {
     assert.deepEqual(foundImages.sort(), allImageRefs().sort());
     const foundTools = [...versionsText.matchAll(tools)].map((match) => match.groups!.depName);
     assert.deepEqual(foundTools.sort(), Object.values(allTools()).map((tool) => tool.package).sort());
+  });
+
+  test("Renovate's regex manager finds every Helm chart, with its repository and an exact version", () => {
+    const manager = renovate.customManagers.find((candidate: { description: string }) => /Helm charts/.test(candidate.description));
+    assert.equal(manager.datasourceTemplate, 'helm');
+    const found = [...versionsText.matchAll(new RegExp(manager.matchStrings[0], 'g'))].map((match) => `${match.groups!.depName}@${match.groups!.currentValue} ${match.groups!.registryUrl}`);
+    const charts = Object.values(allCharts());
+    assert.ok(charts.length > 0);
+    assert.deepEqual(found.sort(), charts.map((chart) => `${chart.chart}@${chart.version} ${chart.repository}`).sort());
+    for (const chart of charts) assert.match(chart.version, /^\d+\.\d+\.\d+$/, chart.chart);
   });
 
   test("Renovate's regex manager finds every Azure Pipelines task, each pinned to a major", () => {

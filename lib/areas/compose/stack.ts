@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { DatastoreModel, ServiceModel, StackModel } from '../../model/index.js';
-import { namespaceFor } from '../../plan/naming.js';
+import { localEnvironment, namespaceFor } from '../../plan/naming.js';
 import { localSettingsOf, type LocalSettings, type SecretLine } from './environment.js';
 import { HostPorts, type PublishedPort, type Variable } from './ports.js';
 import { envPrefix, literalDollars, wrap } from './text.js';
@@ -13,8 +13,6 @@ import { relativePath } from '../../repo-paths.js';
 
 /** The tag of images built by compose: never pushed, never confused with a release tag. */
 export const localTag = 'local';
-/** The "environment" of local development: compose project `<name>-local`, like `<name>-staging` elsewhere. */
-export const localEnvironment = 'local';
 
 /** Networks: `app` carries front end <-> back end traffic and egress; `data` is internal to the data stores. */
 export const appNetwork = 'app';

@@ -55,6 +55,7 @@ const workload = (names: string[]) => object(
     image: nonEmpty,
     command: list(string, { minItems: 1 }),
     port,
+    metricsPath: { type: 'string', pattern: '^/' },
     health,
     user,
     volumes: list(object({ name, mountPath: { type: 'string', pattern: '^/' } })),

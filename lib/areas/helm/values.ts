@@ -32,6 +32,7 @@ export interface WorkloadValues {
   image: string;
   command?: string[];
   port?: number;
+  metricsPath?: string;
   health: { kind: 'http'; path: string } | { kind: 'tcp' } | { kind: 'none' };
   user: { uid: number; gid: number };
   volumes: { name: string; mountPath: string }[];
@@ -78,6 +79,7 @@ const workloadValues = (workload: Workload): WorkloadValues => ({
   image: workload.image,
   ...(workload.command ? { command: workload.command } : {}),
   ...(workload.port !== undefined ? { port: workload.port } : {}),
+  ...(workload.metricsPath !== undefined ? { metricsPath: workload.metricsPath } : {}),
   health: healthValues(workload),
   user: workload.user,
   volumes: workload.volumes,

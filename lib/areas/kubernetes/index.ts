@@ -37,7 +37,7 @@ const workloadFiles = (workload: WorkloadData, prometheus: boolean): [string, st
   ['disruption-budget.yaml', 'base/disruption-budget.yaml.ejs'],
   ['network-policy.yaml', 'base/network-policy.yaml.ejs'],
   ...(workload.route ? ([['ingress.yaml', 'base/ingress.yaml.ejs']] as [string, string][]) : []),
-  ...(prometheus && workload.port !== undefined ? ([['pod-monitor.yaml', 'base/pod-monitor.yaml.ejs']] as [string, string][]) : []),
+  ...(prometheus && workload.metricsPath !== undefined ? ([['pod-monitor.yaml', 'base/pod-monitor.yaml.ejs']] as [string, string][]) : []),
 ];
 
 const planKustomize = (model: StackModel): PlannedFile[] => {
