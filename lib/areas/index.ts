@@ -8,9 +8,10 @@ import { dockerArea } from './docker/index.js';
 import { docsArea } from './docs.js';
 import { helmArea } from './helm/index.js';
 import { kubernetesArea } from './kubernetes/index.js';
+import { monitoringArea } from './monitoring/index.js';
 import { terraformArea } from './terraform/index.js';
 import type { Area } from '../plan/types.js';
 
-export const areas: readonly Area[] = [dockerArea, composeArea, kubernetesArea, helmArea, terraformArea, ciArea, docsArea];
+export const areas: readonly Area[] = [dockerArea, composeArea, kubernetesArea, helmArea, terraformArea, monitoringArea, ciArea, docsArea];
 
 export const areaNames = areas.map((area) => area.name);
