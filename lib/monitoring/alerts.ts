@@ -232,7 +232,7 @@ export const alerts: AlertDefinition[] = [
     expr: () => 'probe_success{job="blackbox"} == 0',
     summary: '{{ $labels.instance }} does not answer from outside',
     description: () => 'The blackbox probe of {{ $labels.instance }} ({{ $labels.service }}) has failed for 5 minutes: users cannot reach it, or its certificate or DNS is broken.',
-    fire: (facts) => ({ series: [{ series: `probe_success{job="blackbox", instance="${facts.production.probes[0]?.url}", service="${facts.production.probes[0]?.service}"}`, values: '1x5 0x15' }], at: '15m', fires: [{ instance: facts.production.probes[0]?.url ?? '', service: facts.production.probes[0]?.service ?? '' }] }),
+    fire: (facts) => ({ series: [{ series: `probe_success{job="blackbox", instance="${facts.production.probes[0]?.url}", service="${facts.production.probes[0]?.service}"}`, values: '1x5 0x15' }], at: '15m', fires: [{ job: 'blackbox', instance: facts.production.probes[0]?.url ?? '', service: facts.production.probes[0]?.service ?? '' }] }),
     quiet: (facts) => ({ series: [{ series: `probe_success{job="blackbox", instance="${facts.production.probes[0]?.url}", service="${facts.production.probes[0]?.service}"}`, values: '1x5 0x2 1x13' }], at: '15m', fires: [] }),
   },
   {
@@ -257,7 +257,8 @@ export const alerts: AlertDefinition[] = [
     summary: 'The certificate of {{ $labels.instance }} is about to expire',
     description: (facts) => `The TLS certificate served at {{ $labels.instance }} expires in less than ${facts.thresholds.certificateCriticalDays} days: browsers and clients will refuse the site when it does.`,
     fire: (facts) => certificateCase(facts, facts.thresholds.certificateCriticalDays - 0.5, true, true),
-    quiet: (facts) => certificateCase(facts, facts.thresholds.certificateCriticalDays + 1, false),
+    // Between the two lines only the warning of the same name fires.
+    quiet: (facts) => certificateCase(facts, (facts.thresholds.certificateWarningDays + facts.thresholds.certificateCriticalDays) / 2, false, true),
   },
   {
     name: 'HighCpuUsage',
@@ -426,11 +427,11 @@ const connectionsCase = (facts: MonitoringFacts, used: number, fires: boolean): 
 /** A probe whose certificate expires `days` after the test's start (promtool's time() starts at 0). */
 const certificateCase = (facts: MonitoringFacts, days: number, fires: boolean, alsoWarning = false): AlertCase => {
   const probe = facts.production.probes[0] ?? { service: 'web', url: 'https://example.invalid/' };
-  const labels = { instance: probe.url, service: probe.service };
+  const labels = { job: 'blackbox', instance: probe.url, service: probe.service };
   return {
-    series: [{ series: `probe_ssl_earliest_cert_expiry{job="blackbox", ${labelText(labels)}}`, values: `${Math.round(days * 86400)}x90` }],
+    series: [{ series: `probe_ssl_earliest_cert_expiry{${labelText(labels)}}`, values: `${Math.round(days * 86400)}x90` }],
     at: '80m',
-    fires: fires ? [labels, ...(alsoWarning ? [{ ...labels, severity: 'warning' }] : [])] : [],
+    fires: [...(fires ? [labels] : []), ...(alsoWarning ? [{ ...labels, severity: 'warning' }] : [])],
   };
 };
 
@@ -496,10 +497,10 @@ const crashLoopCase = (facts: MonitoringFacts, fires: boolean): AlertCase => {
       fires: fires ? [{ ...labels, reason: 'CrashLoopBackOff' }] : [],
     };
   }
-  // A start every two minutes keeps at least five starts in any 15-minute window.
-  const starts = Array.from({ length: 15 }, (_, index) => String(Math.floor((index + 1) / 2) * 120)).join(' ');
+  // A new start every two minutes: seven starts in any 15-minute window, from the start to the evaluation.
+  const starts = Array.from({ length: 27 }, (_, index) => String(Math.floor(index / 2) * 120)).join(' ');
   return {
-    series: [{ series: `container_start_time_seconds{${selector}}`, values: fires ? `0x2 ${starts} 960x10` : '0x2 60x25' }],
+    series: [{ series: `container_start_time_seconds{${selector}}`, values: fires ? `0x2 ${starts}` : '0x2 60x25' }],
     at: '25m',
     fires: fires ? [seriesLabels] : [],
   };

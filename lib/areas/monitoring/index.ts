@@ -15,7 +15,7 @@ import { chartPin } from '../../versions/index.js';
 import { alertmanagerData, receivers, receiverSecret } from './alertmanager.js';
 import { composeData, prometheusConfig } from './compose.js';
 import { grafanaFiles } from './grafana.js';
-import { expandAnnotation, ruleGroups, ruleTests, runbookAnchor } from './rules.js';
+import { expandAnnotation, ruleGroups, ruleTests, runbookAnchor, yamlEntry } from './rules.js';
 
 const file = managedFile('monitoring');
 
@@ -49,12 +49,12 @@ const ruleFiles = (facts: MonitoringFacts): PlannedFile[] => {
   const groups = ruleGroups(facts);
   const rulesPath = monitoringLayout.rules(facts.project);
   const files = [
-    file(rulesPath, 'prometheus/rules.yaml.ejs', { groups, runbook: facts.runbook.path }),
-    file(monitoringLayout.tests(facts.project), 'prometheus/rules.test.yaml.ejs', { ruleFile: `../rules/${facts.project}.rules.yaml`, tests: ruleTests(facts) }),
+    file(rulesPath, 'prometheus/rules.yaml.ejs', { groups, runbook: facts.runbook.path, entry: yamlEntry }),
+    file(monitoringLayout.tests(facts.project), 'prometheus/rules.test.yaml.ejs', { ruleFile: `../rules/${facts.project}.rules.yaml`, tests: ruleTests(facts), entry: yamlEntry }),
     file(monitoringLayout.runbook, 'docs/alerts.md.ejs', { facts, kubernetes: facts.platform === 'kubernetes', sections: runbookSections(facts), rulesPath, percent }),
   ];
   if (facts.platform === 'kubernetes') {
-    files.push(file('monitoring/kubernetes/prometheus-rule.yaml', 'kubernetes/prometheus-rule.yaml.ejs', { name: facts.project, namespace: monitoringNamespace, project: facts.project, rulesFile: `${facts.project}.rules.yaml`, groups }));
+    files.push(file('monitoring/kubernetes/prometheus-rule.yaml', 'kubernetes/prometheus-rule.yaml.ejs', { name: facts.project, namespace: monitoringNamespace, project: facts.project, rulesFile: `${facts.project}.rules.yaml`, groups, entry: yamlEntry }));
   }
   return files;
 };

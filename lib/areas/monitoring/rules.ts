@@ -3,6 +3,8 @@
  * the alerts of lib/monitoring/alerts.ts with their labels and annotations; plus the promtool unit tests that
  * make each alert fire and keep it quiet. The rule file, the PrometheusRule object and the tests render these.
  */
+import { yaml as quoteYaml } from '../../render/quote.js';
+import { wrap } from '../../render/text.js';
 import { alertsFor, type AlertDefinition } from '../../monitoring/alerts.js';
 import type { MonitoringFacts } from '../../monitoring/facts.js';
 import { appSelector, httpMetricSchemes, leMatcher, recorded, sloWindows, type HttpMetricScheme } from '../../monitoring/metrics.js';
@@ -28,6 +30,35 @@ const fiveHundreds = (scheme: HttpMetricScheme) => `${scheme.statusLabel}=~"5.."
 const anyScheme = (expression: (scheme: HttpMetricScheme) => string): string => httpMetricSchemes.map(expression).join('\nor\n');
 
 const indent = (text: string) => text.replace(/^/gm, '  ');
+
+/** Splits a selector's matchers at the commas between them (never inside a quoted value). */
+const matchersOf = (selector: string): string[] => {
+  const parts: string[] = [];
+  let [current, quoted] = ['', false];
+  for (let index = 0; index < selector.length; index += 1) {
+    const char = selector[index];
+    if (char === '"' && selector[index - 1] !== '\\') quoted = !quoted;
+    if (char === ',' && !quoted) {
+      parts.push(current.trim());
+      current = '';
+    } else current += char;
+  }
+  return [...parts, current.trim()].filter(Boolean);
+};
+
+/** Lines longer than this put each matcher of their selectors on a line of its own. */
+const maxLine = 110;
+
+/** Keeps rule files readable (and under yamllint's line length) however many services and namespaces they name. */
+export const wrapSelectors = (expr: string): string =>
+  expr
+    .split('\n')
+    .map((line) => {
+      if (line.length <= maxLine) return line;
+      const lead = /^\s*/.exec(line)![0];
+      return line.replace(/\{([^{}]+)\}/g, (_, selector: string) => `{\n${matchersOf(selector).map((matcher) => `${lead}  ${matcher}`).join(',\n')}\n${lead}}`);
+    })
+    .join('\n');
 
 const requestRate = (facts: MonitoringFacts, window: string, status?: (scheme: HttpMetricScheme) => string) =>
   anyScheme((scheme) => `${by} (rate(${scheme.count}{${appSelector(facts)}${status ? `, ${status(scheme)}` : ''}}[${window}]))`);
@@ -89,7 +120,10 @@ export const ruleGroups = (facts: MonitoringFacts): RuleGroup[] => {
   const alertGroups = (Object.keys(groupTitles) as AlertDefinition['group'][])
     .map((group) => ({ name: `${facts.project}-${groupTitles[group]}`, rules: applicable.filter((alert) => alert.group === group).map((alert) => alertRule(facts, alert)) }))
     .filter((group) => group.rules.length > 0);
-  return [...(hasHttp ? recordingGroups(facts) : []), ...alertGroups];
+  return [...(hasHttp ? recordingGroups(facts) : []), ...alertGroups].map((group) => ({
+    ...group,
+    rules: group.rules.map((rule) => ({ ...rule, expr: wrapSelectors(rule.expr) })),
+  }));
 };
 
 /**
@@ -100,6 +134,19 @@ export const expandAnnotation = (template: string, labels: Record<string, string
   template
     .replace(/\{\{ if \$labels\.(\w+) \}\}(.*?)(?:\{\{ else \}\}(.*?))?\{\{ end \}\}/g, (_, name: string, then: string, otherwise = '') => (labels[name] ? then : otherwise))
     .replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, name: string) => labels[name] ?? '');
+
+/** An annotation's text in lines for a folded YAML scalar, never breaking inside a `{{ … }}` action. */
+export const foldedLines = (text: string): string[] =>
+  wrap(text.replace(/\{\{.*?\}\}/g, (action) => action.replace(/ /g, '\u0001')), 100).map((line) => line.replace(/\u0001/g, ' '));
+
+/**
+ * `key: value` for a YAML mapping at this indentation (its first line may start a list item instead): quoted, or folded (`>-`) when the line would be long. A
+ * folded scalar reads back as the same text: its line breaks become the spaces they replaced.
+ */
+export const yamlEntry = (indentation: string, key: string, value: string, firstLine = indentation): string =>
+  indentation.length + key.length + value.length <= 120
+    ? `${firstLine}${key}: ${quoteYaml(value)}`
+    : [`${firstLine}${key}: >-`, ...foldedLines(value).map((line) => `${indentation}  ${line}`)].join('\n');
 
 export interface RuleTest {
   name: string;
