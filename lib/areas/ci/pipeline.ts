@@ -166,7 +166,28 @@ const generatedChecks = (model: StackModel, otherFiles: PlannedFile[], pipelineF
   }
   const rules = paths.filter((path) => /(^|\/)(rules|alerts)\/.*\.ya?ml$|\.rules\.ya?ml$/.test(path));
   if (rules.length > 0) {
-    checks.push({ id: 'check-alert-rules', title: 'Alert rules (promtool)', image: imageRef('prometheus'), command: `promtool check rules ${rules.join(' ')}` });
+    // The rules' own unit tests (promtool test rules) run from their folder, where their rule_files resolve.
+    const tests = paths.filter((path) => /(^|\/)prometheus\/tests\/[^/]+\.test\.ya?ml$/.test(path));
+    const configs = paths.filter((path) => /(^|\/)prometheus\/prometheus\.ya?ml$/.test(path));
+    checks.push({
+      id: 'check-alert-rules',
+      title: 'Alert rules (promtool check and unit tests)',
+      image: imageRef('prometheus'),
+      command: [
+        `promtool check rules ${rules.join(' ')}`,
+        ...tests.map((test) => `(cd ${test.slice(0, test.lastIndexOf('/'))} && promtool test rules ${test.slice(test.lastIndexOf('/') + 1)})`),
+        ...configs.map((config) => `promtool check config ${config}`),
+      ].join(' && '),
+    });
+  }
+  const alertmanagerConfigs = paths.filter((path) => /(^|\/)alertmanager\/alertmanager\.ya?ml$/.test(path));
+  if (alertmanagerConfigs.length > 0) {
+    checks.push({
+      id: 'check-alertmanager',
+      title: 'Alertmanager configuration (amtool)',
+      image: imageRef('alertmanager'),
+      command: alertmanagerConfigs.map((config) => `amtool check-config ${config}`).join(' && '),
+    });
   }
   return checks;
 };
