@@ -102,3 +102,25 @@ interface TerraformPins {
 
 /** Terraform's version constraint, each provider's source and constraint, and the managed services' versions. */
 export const terraformPins = (): TerraformPins => (versions as unknown as { terraform: TerraformPins }).terraform;
+
+/** A Helm chart pinned in versions.json: its name, chart repository and version. */
+export interface PinnedChart {
+  chart: string;
+  repository: string;
+  version: string;
+}
+
+/** A pinned Helm chart; an unknown key is a programming error. */
+export const helmChart = (key: string): PinnedChart => {
+  const entry = (versions as unknown as { helmCharts?: Record<string, PinnedChart | string> }).helmCharts?.[key];
+  if (!entry || typeof entry !== 'object') throw new Error(`internal: no pinned Helm chart '${key}' in lib/versions/versions.json`);
+  return entry;
+};
+
+/** Every pinned Helm chart (for tests). */
+export const allHelmCharts = (): Record<string, PinnedChart> =>
+  Object.fromEntries(
+    Object.entries((versions as unknown as { helmCharts?: Record<string, PinnedChart | string> }).helmCharts ?? {}).filter(
+      (entry): entry is [string, PinnedChart] => typeof entry[1] === 'object',
+    ),
+  );
