@@ -514,14 +514,20 @@ export const loggingGuides = (facts: MonitoringFacts): LoggingGuide[] =>
 
 export interface LoggingDocs {
   platform: MonitoringFacts['platform'];
+  errorLinesPerMinute: number;
   fields: typeof logFields;
   guides: LoggingGuide[];
   labels: string[];
   lokiUrl: string;
   retention: { environment: string; days: number }[];
   alerts: LogAlert[];
-  /** Example LogQL queries for the docs and runbooks. */
+  /** Example LogQL queries for the docs. */
   queries: { purpose: string; query: string }[];
+  /**
+   * What the runbook sections of the log alerts (templates/monitoring/runbooks/Log*.md.ejs) show: the label that
+   * says where (namespace or environment), and LogQL queries with <service> and <where> to fill in from the alert.
+   */
+  runbook: { where: string; queries: Record<'errors' | 'errorsByMessage' | 'errorRate' | 'crashes' | 'beforeCrash' | 'allLines', string> };
   /** Kubernetes: the charts and the commands that install them, in order. */
   charts?: { fluentBit: PinnedChart; loki: PinnedChart; commands: string[] };
   /** compose: what each application service needs. */
@@ -529,6 +535,8 @@ export interface LoggingDocs {
   /** What runs with which rights (the DaemonSet reads the nodes' log files). */
   privileges: string[];
   files: string[];
+  /** The rule file of the log alerts. */
+  rulesFile: string;
 }
 
 /** What the docs say about logs: per-service advice, labels, retention, alerts, install commands. */
@@ -536,10 +544,12 @@ export const loggingDocs = (facts: MonitoringFacts): LoggingDocs => {
   const kubernetes = facts.platform === 'kubernetes';
   const any = facts.services[0]?.name ?? 'api';
   const scope = kubernetes ? `namespace="${facts.production.namespace}", ` : '';
+  const where = kubernetes ? 'namespace' : 'environment';
   const fluentBit = helmChart('fluent-bit');
   const loki = helmChart('loki');
   return {
     platform: facts.platform,
+    errorLinesPerMinute,
     fields: logFields,
     guides: loggingGuides(facts),
     labels: streamLabels(facts),
@@ -554,6 +564,18 @@ export const loggingDocs = (facts: MonitoringFacts): LoggingDocs => {
       { purpose: 'One request across services (by its id inside the JSON line)', query: `{${scope.replace(/, $/, '')}${kubernetes ? ', ' : ''}service=~".+"} | json | request_id="<id>"` },
       { purpose: 'Error lines a minute, by service', query: `sum by (service) (count_over_time({${scope}level=~"${errorLevels}"} [1m]))` },
     ],
+    runbook: {
+      where: kubernetes ? 'namespace' : 'environment',
+      queries: {
+        allLines: `{${where}="<where>", service="<service>"}`,
+        errors: `{${where}="<where>", service="<service>", level=~"${errorLevels}"} | json`,
+        // pino and slog write msg, the others message; lines that are not JSON are left out of the count.
+        errorsByMessage: `topk(10, sum by (message, msg) (count_over_time({${where}="<where>", service="<service>", level=~"${errorLevels}"} | json | __error__="" [30m])))`,
+        errorRate: `sum by (level) (count_over_time({${where}="<where>", service="<service>"} [1m]))`,
+        crashes: `{${where}="<where>", service="<service>"} |~ \`${crashPattern}\``,
+        beforeCrash: `{${where}="<where>", service="<service>"} | json | level=~"(?i)(warn|warning|error)"`,
+      },
+    },
     ...(kubernetes
       ? {
           charts: {
@@ -579,6 +601,7 @@ export const loggingDocs = (facts: MonitoringFacts): LoggingDocs => {
       : [
           "Fluent Bit runs as an unprivileged user (65532) with a read-only root filesystem and no capabilities: Docker's fluentd logging driver sends it each container's output over TCP, so it needs neither the Docker socket nor the host's log files.",
         ],
+    rulesFile: kubernetes ? loggingPaths.kubernetesRules : loggingPaths.composeRules,
     files: kubernetes
       ? [loggingPaths.kubernetesFluentBitValues, loggingPaths.kubernetesLokiValues, loggingPaths.kubernetesRules]
       : [loggingPaths.composeFluentBit, loggingPaths.composeLoki, loggingPaths.composeRules],
