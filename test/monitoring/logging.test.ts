@@ -135,6 +135,23 @@ const producedTags = (result: Rendered, config: FluentBitConfig): string[] => {
   );
 };
 
+/**
+ * Properties Fluent Bit 5.1 knows, per section and plugin (from its plugins' configuration maps and the
+ * properties every input and output takes): a misspelt key would only be found at start-up.
+ */
+const fluentBitKeys: Record<string, string[]> = {
+  service: ['flush', 'log_level', 'http_server', 'http_listen', 'http_port', 'health_check', 'daemon', 'parsers_file'],
+  input: ['name', 'tag', 'listen', 'host', 'port', 'mem_buf_limit', 'storage.type'],
+  'input:tail': ['path', 'exclude_path', 'refresh_interval', 'skip_long_lines', 'db', 'db.locking', 'db.sync', 'multiline.parser', 'read_from_head', 'buffer_chunk_size', 'buffer_max_size'],
+  'input:forward': ['tag_prefix', 'buffer_chunk_size', 'buffer_max_size', 'unix_path'],
+  filter: ['name', 'match', 'match_regex', 'alias'],
+  'filter:kubernetes': ['merge_log', 'merge_log_key', 'keep_log', 'kube_tag_prefix', 'kube_url', 'labels', 'annotations', 'k8s-logging.parser', 'k8s-logging.exclude', 'use_kubelet', 'buffer_size'],
+  'filter:parser': ['key_name', 'parser', 'preserve_key', 'reserve_data', 'unescape_key'],
+  'filter:modify': ['set', 'add', 'remove', 'rename', 'hard_rename', 'copy', 'hard_copy', 'condition'],
+  output: ['name', 'match', 'match_regex', 'host', 'port', 'retry_limit', 'tls', 'tls.verify', 'workers'],
+  'output:loki': ['uri', 'tenant_id', 'labels', 'label_keys', 'remove_keys', 'structured_metadata', 'structured_metadata_map_keys', 'line_format', 'auto_kubernetes_labels', 'drop_single_key', 'compress', 'http_user', 'http_passwd', 'bearer_token', 'header'],
+};
+
 /** `key=value, key=$accessor` of the loki output's labels. */
 const lokiLabels = (text: string): Record<string, string> =>
   Object.fromEntries(
@@ -239,6 +256,22 @@ describe('logging: the Fluent Bit pipeline', () => {
       // Every parser a filter names is defined (compose) or built in.
       for (const filter of config.pipeline.filters.filter((step) => step.name === 'parser')) {
         assert.ok(config.parsers?.some((parser) => parser.name === filter.parser), `${label}: parser ${filter.parser} is defined`);
+      }
+    }
+  });
+
+  test('every section and plugin property is one Fluent Bit knows', () => {
+    for (const [label, result] of rendered) {
+      const config = fluentBitConfigOf(result);
+      assert.deepEqual(Object.keys(config).filter((key) => !['service', 'parsers', 'pipeline'].includes(key)), [], label);
+      for (const key of Object.keys(config.service)) assert.ok(fluentBitKeys.service.includes(key), `${label}: service.${key}`);
+      const sections = [['input', config.pipeline.inputs], ['filter', config.pipeline.filters], ['output', config.pipeline.outputs]] as const;
+      for (const [kind, entries] of sections) {
+        for (const entry of entries) {
+          const known = [...fluentBitKeys[kind], ...(fluentBitKeys[`${kind}:${entry.name}`] ?? [])];
+          assert.ok(fluentBitKeys[`${kind}:${entry.name}`], `${label}: ${kind} plugin ${entry.name} is one this test knows`);
+          for (const key of Object.keys(entry)) assert.ok(known.includes(key), `${label}: ${kind} ${entry.name}: ${key}`);
+        }
       }
     }
   });
