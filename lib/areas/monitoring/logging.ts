@@ -372,13 +372,17 @@ const pythonGuide = (service: MonitoredService): LoggingGuide => {
   const base = { service: service.name, language: 'python', framework: service.framework, library: 'python-json-logger (a formatter for the standard logging module, which uvicorn, gunicorn, Django and Celery all use)', install: 'pip install python-json-logger', snippetLanguage: 'python' };
   const formatter = [
     'JsonFormatter(',
-    '    "{asctime}{levelname}{name}{message}",',
+    '    "{levelname}{name}{message}",',
     '    style="{",',
-    '    rename_fields={"asctime": "timestamp", "levelname": "level"},',
+    '    timestamp=True,',
+    '    rename_fields={"levelname": "level"},',
     `    static_fields={"service": "${service.name}"},`,
     ')',
   ];
-  const notes = ['With OpenTelemetry, opentelemetry-instrumentation-logging puts otelTraceID and otelSpanID on every record: add them to the format string.'];
+  const notes = [
+    'timestamp=True adds an ISO 8601 `timestamp` field in UTC.',
+    'With OpenTelemetry, opentelemetry-instrumentation-logging puts otelTraceID and otelSpanID on every record: add them to the format string.',
+  ];
   if (service.framework === 'django') {
     return {
       ...base,
@@ -390,9 +394,10 @@ const pythonGuide = (service: MonitoredService): LoggingGuide => {
         '    "formatters": {',
         '        "json": {',
         '            "()": "pythonjsonlogger.json.JsonFormatter",',
-        '            "format": "{asctime}{levelname}{name}{message}",',
+        '            "format": "{levelname}{name}{message}",',
         '            "style": "{",',
-        '            "rename_fields": {"asctime": "timestamp", "levelname": "level"},',
+        '            "timestamp": True,',
+        '            "rename_fields": {"levelname": "level"},',
         `            "static_fields": {"service": "${service.name}"},`,
         '        },',
         '    },',
@@ -542,7 +547,8 @@ export interface LoggingDocs {
 /** What the docs say about logs: per-service advice, labels, retention, alerts, install commands. */
 export const loggingDocs = (facts: MonitoringFacts): LoggingDocs => {
   const kubernetes = facts.platform === 'kubernetes';
-  const any = facts.services[0]?.name ?? 'api';
+  // The examples name a service that writes JSON (not an nginx front end) when there is one.
+  const any = (facts.services.find((service) => service.exposesMetrics && service.component !== 'frontend') ?? facts.services[0]).name;
   const scope = kubernetes ? `namespace="${facts.production.namespace}", ` : '';
   const where = kubernetes ? 'namespace' : 'environment';
   const fluentBit = helmChart('fluent-bit');
