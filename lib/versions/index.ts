@@ -31,14 +31,6 @@ interface VersionsFile {
   runtimes: { node: RuntimeTrack[]; bun: RuntimeTrack[]; python: RuntimeTrack[]; go: RuntimeTrack[]; java: JavaTrack[] };
   images: Record<string, PinnedImage>;
   tools: Record<string, { package: string; version: string; datasource: string }>;
-  charts: Record<string, PinnedChart>;
-}
-
-/** A Helm chart users install beside the generated files, and the repository that serves it. */
-export interface PinnedChart {
-  chart: string;
-  repository: string;
-  version: string;
 }
 
 // Read at run time rather than imported, so the file stays plain JSON at one path in sources and builds.
@@ -58,15 +50,6 @@ export const toolVersion = (key: string): string => {
   if (!entry) throw new Error(`internal: no pinned tool '${key}' in lib/versions/versions.json`);
   return entry.version;
 };
-
-/** A pinned Helm chart; an unknown key is a programming error. */
-export const chartPin = (key: string): PinnedChart => {
-  const entry = versions.charts[key];
-  if (!entry) throw new Error(`internal: no pinned chart '${key}' in lib/versions/versions.json`);
-  return entry;
-};
-
-export const allCharts = () => versions.charts;
 
 /** The tracks of a runtime, newest first. */
 export const runtimeTracks = <R extends RuntimeName>(runtime: R): VersionsFile['runtimes'][R] => versions.runtimes[runtime];
@@ -119,3 +102,25 @@ interface TerraformPins {
 
 /** Terraform's version constraint, each provider's source and constraint, and the managed services' versions. */
 export const terraformPins = (): TerraformPins => (versions as unknown as { terraform: TerraformPins }).terraform;
+
+/** A Helm chart pinned in versions.json: its name, chart repository and version. */
+export interface PinnedChart {
+  chart: string;
+  repository: string;
+  version: string;
+}
+
+/** A pinned Helm chart; an unknown key is a programming error. */
+export const helmChart = (key: string): PinnedChart => {
+  const entry = (versions as unknown as { helmCharts?: Record<string, PinnedChart | string> }).helmCharts?.[key];
+  if (!entry || typeof entry !== 'object') throw new Error(`internal: no pinned Helm chart '${key}' in lib/versions/versions.json`);
+  return entry;
+};
+
+/** Every pinned Helm chart (for tests). */
+export const allHelmCharts = (): Record<string, PinnedChart> =>
+  Object.fromEntries(
+    Object.entries((versions as unknown as { helmCharts?: Record<string, PinnedChart | string> }).helmCharts ?? {}).filter(
+      (entry): entry is [string, PinnedChart] => typeof entry[1] === 'object',
+    ),
+  );

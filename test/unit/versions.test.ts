@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { allCharts, allImageRefs, allTools, runtimeTracks } from '../../lib/versions/index.js';
+import { allHelmCharts, allImageRefs, allTools, runtimeTracks } from '../../lib/versions/index.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const versionsText = readFileSync(path.join(repoRoot, 'lib', 'versions', 'versions.json'), 'utf8');
@@ -30,7 +30,7 @@ describe('versions.json', () => {
     const manager = renovate.customManagers.find((candidate: { description: string }) => /Helm charts/.test(candidate.description));
     assert.equal(manager.datasourceTemplate, 'helm');
     const found = [...versionsText.matchAll(new RegExp(manager.matchStrings[0], 'g'))].map((match) => `${match.groups!.depName}@${match.groups!.currentValue} ${match.groups!.registryUrl}`);
-    const charts = Object.values(allCharts());
+    const charts = Object.values(allHelmCharts());
     assert.ok(charts.length > 0);
     assert.deepEqual(found.sort(), charts.map((chart) => `${chart.chart}@${chart.version} ${chart.repository}`).sort());
     for (const chart of charts) assert.match(chart.version, /^\d+\.\d+\.\d+$/, chart.chart);

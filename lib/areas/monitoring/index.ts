@@ -11,7 +11,7 @@ import { byPath } from '../../order.js';
 import { managedFile } from '../../plan/managed-file.js';
 import { secretStoreName } from '../../plan/naming.js';
 import type { Area, PlannedFile } from '../../plan/types.js';
-import { chartPin } from '../../versions/index.js';
+import { helmChart } from '../../versions/index.js';
 import { alertmanagerData, receivers, receiverSecret } from './alertmanager.js';
 import { composeData, prometheusConfig } from './compose.js';
 import { grafanaFiles } from './grafana.js';
@@ -81,8 +81,8 @@ const kubernetesFiles = (model: StackModel, facts: MonitoringFacts): PlannedFile
       urls: facts.environments.flatMap((environment) => environment.probes.filter((probe) => probe.service === service.name).map((probe) => probe.url)),
     }))
     .filter((probe) => probe.urls.length > 0);
-  const stack = chartPin('kube-prometheus-stack');
-  const blackbox = chartPin('prometheus-blackbox-exporter');
+  const stack = helmChart('kube-prometheus-stack');
+  const blackbox = helmChart('prometheus-blackbox-exporter');
   const common = { namespace: monitoringNamespace, project: facts.project };
   return [
     file('monitoring/kustomization.yaml', 'kustomization.yaml.ejs', {
