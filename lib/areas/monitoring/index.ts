@@ -11,10 +11,13 @@ import { byPath } from '../../order.js';
 import { managedFile } from '../../plan/managed-file.js';
 import { secretStoreName } from '../../plan/naming.js';
 import type { Area, PlannedFile } from '../../plan/types.js';
+import { wrap } from '../../render/text.js';
 import { helmChart } from '../../versions/index.js';
 import { alertmanagerData, receivers, receiverSecret } from './alertmanager.js';
 import { composeData, prometheusConfig } from './compose.js';
+import { monitoringDocs } from './docs.js';
 import { grafanaFiles } from './grafana.js';
+import { loggingComposeServices, loggingDocs, loggingFiles } from './logging.js';
 import { expandAnnotation, ruleGroups, ruleTests, runbookAnchor, yamlEntry } from './rules.js';
 
 const file = managedFile('monitoring');
@@ -51,7 +54,14 @@ const ruleFiles = (facts: MonitoringFacts): PlannedFile[] => {
   const files = [
     file(rulesPath, 'prometheus/rules.yaml.ejs', { groups, runbook: facts.runbook.path, entry: yamlEntry }),
     file(monitoringLayout.tests(facts.project), 'prometheus/rules.test.yaml.ejs', { ruleFile: `../rules/${facts.project}.rules.yaml`, tests: ruleTests(facts), entry: yamlEntry }),
-    file(monitoringLayout.runbook, 'docs/alerts.md.ejs', { facts, kubernetes: facts.platform === 'kubernetes', sections: runbookSections(facts), rulesPath, percent }),
+    file(monitoringLayout.runbook, 'docs/alerts.md.ejs', {
+      facts,
+      kubernetes: facts.platform === 'kubernetes',
+      sections: runbookSections(facts),
+      rulesPath,
+      percent,
+      logging: loggingDocs(facts),
+    }),
   ];
   if (facts.platform === 'kubernetes') {
     files.push(file('monitoring/kubernetes/prometheus-rule.yaml', 'kubernetes/prometheus-rule.yaml.ejs', { name: facts.project, namespace: monitoringNamespace, project: facts.project, rulesFile: `${facts.project}.rules.yaml`, groups, entry: yamlEntry }));
@@ -67,7 +77,13 @@ const composeFiles = (facts: MonitoringFacts): PlannedFile[] => {
   return [
     file(monitoringLayout.prometheus, 'prometheus/prometheus.yml.ejs', { prometheus: prometheusConfig(facts) }),
     file('monitoring/blackbox/blackbox.yml', 'blackbox/blackbox.yml.ejs', {}),
-    file('compose.monitoring.yaml', 'compose/compose.monitoring.yaml.ejs', { compose, receiverDirectory: receiverSecret.directory }),
+    file('compose.monitoring.yaml', 'compose/compose.monitoring.yaml.ejs', {
+      compose,
+      receiverDirectory: receiverSecret.directory,
+      logging: loggingComposeServices(facts),
+      shipped: loggingDocs(facts).composeLogging ?? [],
+      wrap,
+    }),
     { ...file('scripts/monitoring-secrets.sh', 'compose/monitoring-secrets.sh.ejs', { compose, receiverFiles: Object.values(receiverSecret.keys) }), executable: true },
   ];
 };
@@ -116,12 +132,19 @@ const writtenStacks: StackModel['config']['monitoring'][] = ['prometheus-grafana
 
 const plan = (model: StackModel): PlannedFile[] => {
   const facts = monitoringOf(model);
-  return [
+  const files = [
     ...ruleFiles(facts),
     alertmanagerFile(model, facts),
     ...grafanaFiles(facts),
+    ...loggingFiles(facts),
     ...(facts.platform === 'compose' ? composeFiles(facts) : kubernetesFiles(model, facts)),
-  ].sort(byPath);
+  ];
+  const layout = { rules: monitoringLayout.rules(facts.project), tests: monitoringLayout.tests(facts.project) };
+  const docs = file(monitoringLayout.docs, 'docs/monitoring.md.ejs', {
+    ...monitoringDocs(facts, model.project.domain, files.map((planned) => planned.path).sort(), layout),
+    percent,
+  });
+  return [...files, docs].sort(byPath);
 };
 
 export const monitoringArea: Area = {

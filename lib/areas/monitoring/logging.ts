@@ -299,13 +299,13 @@ const nodeGuide = (service: MonitoredService): LoggingGuide => {
         install: 'npm install pino',
         file: 'src/server.js',
         snippet: [
-          "import Fastify from 'fastify';",
-          "import pino from 'pino';",
+          'import Fastify from "fastify";',
+          'import pino from "pino";',
           '',
           'const app = Fastify({',
           '  logger: {',
-          "    level: process.env.LOG_LEVEL ?? 'info',",
-          `    base: { service: '${service.name}' },`,
+          '    level: process.env.LOG_LEVEL ?? "info",',
+          `    base: { service: "${service.name}" },`,
           ...levelFormatter.map((line) => `  ${line}`),
           '  },',
           '});',
@@ -320,16 +320,16 @@ const nodeGuide = (service: MonitoredService): LoggingGuide => {
         file: 'src/app.module.ts',
         snippetLanguage: 'ts',
         snippet: [
-          "import { Module } from '@nestjs/common';",
-          "import { LoggerModule } from 'nestjs-pino';",
-          "import pino from 'pino';",
+          'import { Module } from "@nestjs/common";',
+          'import { LoggerModule } from "nestjs-pino";',
+          'import pino from "pino";',
           '',
           '@Module({',
           '  imports: [',
           '    LoggerModule.forRoot({',
           '      pinoHttp: {',
-          "        level: process.env.LOG_LEVEL ?? 'info',",
-          `        base: { service: '${service.name}' },`,
+          '        level: process.env.LOG_LEVEL ?? "info",',
+          `        base: { service: "${service.name}" },`,
           ...levelFormatter.map((line) => `      ${line}`),
           '      },',
           '    }),',
@@ -340,18 +340,18 @@ const nodeGuide = (service: MonitoredService): LoggingGuide => {
         notes: ["In main.ts: `NestFactory.create(AppModule, { bufferLogs: true })`, then `app.useLogger(app.get(Logger))` (Logger from nestjs-pino).", ...notes],
       };
     default: {
-      const http = service.framework === 'express' ? ['', '// One line per request, with its status and duration.', "app.use(pinoHttp({ logger }));"] : [];
+      const http = service.framework === 'express' ? ['', '// One line per request, with its status and duration.', 'app.use(pinoHttp({ logger }));'] : [];
       return {
         ...base,
         library: service.framework === 'express' ? 'pino, with pino-http for request lines' : 'pino',
         install: service.framework === 'express' ? 'npm install pino pino-http' : 'npm install pino',
         snippet: [
-          "import pino from 'pino';",
-          ...(service.framework === 'express' ? ["import pinoHttp from 'pino-http';"] : []),
+          'import pino from "pino";',
+          ...(service.framework === 'express' ? ['import pinoHttp from "pino-http";'] : []),
           '',
           'export const logger = pino({',
-          "  level: process.env.LOG_LEVEL ?? 'info',",
-          `  base: { service: '${service.name}' },`,
+          '  level: process.env.LOG_LEVEL ?? "info",',
+          `  base: { service: "${service.name}" },`,
           ...levelFormatter,
           '});',
           ...http,
@@ -442,7 +442,7 @@ const goGuide = (service: MonitoredService): LoggingGuide => ({
   snippetLanguage: 'go',
   snippet: [
     'logger := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelInfo})).',
-    `\tWith("service", "${service.name}")`,
+    `    With("service", "${service.name}")`,
     'slog.SetDefault(logger)',
   ].join('\n'),
   notes: [
