@@ -16,6 +16,7 @@ import {
   prometheusTool,
   promtoolCheckConfig,
   promtoolCheckRules,
+  promtoolParseQueries,
   promtoolTestRules,
 } from './validators/prometheus.js';
 
@@ -180,6 +181,16 @@ describe('Prometheus validators', () => {
     assert.notDeepEqual(amtoolRoutes(config, { alertname: 'ApiErrors', severity: 'warning', team: 'search' }), ['pager']);
     assert.deepEqual(amtoolRoutes(config, { alertname: 'ApiErrors', severity: 'warning', team: 'search' }), ['default']);
     assert.throws(() => amtoolRoutes(path.join(dir, 'missing.yml'), { alertname: 'x' }), /no such file/);
+  });
+
+  test('promtoolParseQueries: dashboard queries parse for Prometheus 3.16, offline', () => {
+    assert.deepEqual(promtoolParseQueries(['sum by (job) (rate(http_requests_total[5m]))', 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))']), []);
+    assertFinds(promtoolParseQueries(['sum(rate(http_requests_total[5m]) by (job)']), /does not parse[\s\S]*unexpected <by>/);
+    // Grafana's variables are not PromQL: callers substitute them first.
+    assertFinds(promtoolParseQueries(['rate(http_requests_total[$__rate_interval])']), /\$__rate_interval/);
+    // Experimental functions need the image's feature flag, as Prometheus itself would.
+    assertFinds(promtoolParseQueries(['info(up)']), /not enabled/);
+    assert.deepEqual(promtoolParseQueries(['info(up)'], { enableFeatures: ['promql-experimental-functions'] }), []);
   });
 
   test('prometheusRuleSpec: the groups of a PrometheusRule object, which promtool then checks', () => {

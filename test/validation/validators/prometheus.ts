@@ -151,3 +151,19 @@ export const prometheusRuleSpec = (yamlText: string, name?: string): string => {
   if (!Array.isArray(rule.spec?.groups) || rule.spec.groups.length === 0) throw new Error(`prometheusRuleSpec: PrometheusRule ${rule.metadata?.name} has no spec.groups`);
   return stringify(rule.spec, { lineWidth: 0 });
 };
+
+/**
+ * Whether each PromQL query parses for Prometheus 3.16 (the pinned image), offline: `promtool --experimental promql
+ * format QUERY` (the parser alone; experimental only as a command). A problem per query that does not parse, with
+ * promtool's message. Functions behind a feature flag (info(), limitk()... need promql-experimental-functions) fail
+ * as they would on the image's defaults unless `enableFeatures` names the flags the generated Prometheus sets.
+ * Grafana's variables ($__rate_interval, $job) are not PromQL: the caller substitutes them first. The live harness
+ * (../live-monitoring.ts) asks Debian's Prometheus 2.42 the same question, for what both must accept.
+ */
+export const promtoolParseQueries = (queries: string[], options: { enableFeatures?: string[] } = {}): string[] => {
+  const features = options.enableFeatures?.length ? [`--enable-feature=${options.enableFeatures.join(',')}`] : [];
+  return queries.flatMap((query) => {
+    const result = run('promtool', ['--experimental', ...features, 'promql', 'format', query]);
+    return result.status === 0 ? [] : [`PromQL does not parse (promtool ${expectedVersions().promtool}): ${query}\n${result.output}`];
+  });
+};
