@@ -110,6 +110,9 @@ export interface AlertmanagerAlert {
 }
 
 export interface MonitoringStack extends MonitoringAddresses {
+  /** The files both servers loaded (after substitution and interval rewriting): for the offline validators too. */
+  prometheusConfigFile: string;
+  alertmanagerConfigFile: string;
   webhook: {
     url: string;
     requests: () => WebhookRequest[];
@@ -441,6 +444,8 @@ export const startMonitoringStack = async (options: MonitoringStackOptions): Pro
 
     return {
       ...addresses,
+      prometheusConfigFile: prometheusFile,
+      alertmanagerConfigFile: alertmanagerFile,
       webhook: {
         url: addresses.webhookUrl,
         requests: () => [...received],
@@ -463,6 +468,6 @@ export const startMonitoringStack = async (options: MonitoringStackOptions): Pro
   } catch (error) {
     const message = `${(error as Error).message}\n${logs()}`;
     await stop();
-    throw new Error(`startMonitoringStack: ${message}`);
+    throw new Error(`startMonitoringStack (in ${root}, now removed): ${message}`);
   }
 };
