@@ -3,8 +3,17 @@
 # The npm validators are devDependencies (installed by `npm ci`), not handled here.
 #
 # Debian packages (apt, only when one is missing; `apt-get update` only then):
-#   packages: shellcheck yamllint nginx rsync wget iproute2 util-linux (nginx: the binary only; its service
-#   is never started nor left enabled). Seen on Debian 12: shellcheck 0.9.0, yamllint 1.29.0, nginx 1.22.1, rsync 3.5.0 (3.5.0+ds1-0+deb12u1).
+#   packages: shellcheck yamllint nginx rsync wget iproute2 util-linux prometheus prometheus-alertmanager (nginx,
+#   prometheus and prometheus-alertmanager: the binaries only; their services are never started nor left enabled).
+#   Seen on Debian 12: shellcheck 0.9.0, yamllint 1.29.0, nginx 1.22.1, rsync 3.5.0 (3.5.0+ds1-0+deb12u1),
+#   prometheus 2.42.0+ds-5+deb12u1, prometheus-alertmanager 0.25.0-1+b4 (both, cold: ~19 s with apt-get update).
+#   The two Prometheus packages serve the live monitoring test only (test/validation/live-monitoring.ts runs
+#   /usr/bin/prometheus and /usr/bin/prometheus-alertmanager on loopback). Their postinst scripts enable
+#   prometheus.service and prometheus-alertmanager.service (symlinks in multi-user.target.wants) and ask
+#   invoke-rc.d to start them, which policy-rc.d denies here: the script disables both and stops any that runs.
+#   They also install Debian's promtool and amtool (2.42, 0.25) in /usr/bin: too old for what the generated
+#   files target, and never used (the Go builds below come first on PATH: scripts/validator-path.sh's folder is
+#   prepended; the validators take them from that folder by absolute path and check their versions).
 #
 # Docker Compose v2, built from source with the machine's Go (no Docker engine needed for `config`):
 #   module:  github.com/docker/compose/v2   version: v2.40.3 (the last v2.x release; go.mod says go 1.24.9)
@@ -74,6 +83,29 @@
 #       Google Cloud storage clients), ~700 MB of build cache.
 #     Warm caches, binary deleted: 10 s (links only).  Already installed: a version check and two tflint runs (~0.1 s).
 #
+# promtool and amtool (Prometheus rules, their unit tests, prometheus.yml; alertmanager.yml and its routing), built
+# from source with the machine's Go in ONE `go build` of a throwaway tools module that requires both (their go.mod
+# files have no replace/exclude directives and their graphs resolve together):
+#   github.com/prometheus/prometheus/cmd/promtool@v0.316.0 (= Prometheus v3.16.0, the prom/prometheus image the
+#   generated pipelines run: lib/versions/versions.json images.prometheus), and
+#   github.com/prometheus/alertmanager/cmd/amtool@v0.35.0 (images.alertmanager). test/validation/prometheus-tools.test.ts
+#   holds the binaries to those pins. Each is stamped through github.com/prometheus/common/version (-ldflags given
+#   per main package: one -X for both would make amtool say 3.16.0), so `promtool --version` says 3.16.0 and
+#   `amtool --version` 0.35.0, and that is what decides whether to rebuild.
+#   Together vs apart (`go list -deps` of each command in the tools module and in a module of its own): promtool
+#   links 198 modules, 2 of them one step newer together (alertmanager v0.34.1 -> v0.35.0, which promtool imports
+#   for its notifier types, and go-openapi/analysis v1.0.0 -> v1.0.1); amtool links 112, 7 of them newer by a minor or
+#   patch (memberlist 0.5.4 -> 0.6.0, go-metrics 0.5.4 -> 0.6.0, grpc-gateway 2.30 -> 2.32, x/time, strfmt, genproto).
+#   Nothing goes older. amtool's modules are nearly all among promtool's, so the shared build saves amtool's compile.
+#   Measured on a 2-core machine of this project's kind, Go 1.26.8 (wall clock):
+#     COLD (fresh GOCACHE=$(mktemp -d) GOMODCACHE=$(mktemp -d)) while another helper's Go build kept the load
+#       average at 9-11 (an upper bound): `go get` 137 s (~1.9 GB of modules: promtool links every service
+#       discovery, so the AWS, Azure, GCP and Kubernetes clients), `go build` 1401 s; 1538 s (26 min) in all, CPU
+#       17 min user + 4 min sys, i.e. ~11 min of wall clock on an idle 2-core machine (VALIDATORS.md saw ~5 min and
+#       2.4 min for each built alone); 1.9 GB of build cache. Binaries: promtool 88 MB, amtool 21 MB.
+#     Warm caches, both binaries deleted: 29 s (links only).  Already installed: two version checks and the offline
+#       checks below, ~1.5 s.
+#
 # Terraform provider schemas for google and azurerm (test/validation/validators/terraform-schema.ts), offline:
 #   npm packages @cdktf/provider-google@16.12.1 (Terraform provider hashicorp/google 6.50.0) and
 #   @cdktf/provider-azurerm@14.23.1 (hashicorp/azurerm 4.55.0), fetched with `npm pack` (no install); only their
@@ -87,7 +119,7 @@
 # Usage:  bash scripts/setup-validators.sh
 #   stdout: one line per tool with its version, nothing else (progress and errors go to stderr).
 #   exit:   non-zero if any tool is missing (or broken) after the install.
-#   The compose, actionlint, helm, kubeconform, trivy and tflint binaries go to "$BIN_DIR" (default $HOME/.local/share/phase4-validators/bin, override with
+#   The compose, actionlint, helm, kubeconform, trivy, tflint, promtool and amtool binaries go to "$BIN_DIR" (default $HOME/.local/share/phase4-validators/bin, override with
 #   PHASE4_VALIDATORS_HOME); callers add it to PATH:  PATH="$(bash scripts/validator-path.sh):$PATH"
 #   The apt tools land in /usr/bin and /usr/sbin as usual.
 set -euo pipefail
@@ -141,8 +173,9 @@ SCHEMAS_DIR="$VALIDATORS_HOME/k8s-schemas"
 # javac/java and python3 compile and run the generated health probes and build helpers (test/docker);
 # tmux gives the interactive CLI test a real terminal (test/tty). The nginx tests run nginx in a private
 # network namespace (unshare, mount: util-linux; ip: iproute2) and the images' health commands with wget.
-APT_TOOLS=(shellcheck yamllint nginx rsync javac java python3 tmux wget ip unshare)
+APT_TOOLS=(shellcheck yamllint nginx rsync javac java python3 tmux wget ip unshare prometheus prometheus-alertmanager)
 declare -A APT_PKG=([shellcheck]=shellcheck [yamllint]=yamllint [nginx]=nginx [rsync]=rsync
+  [prometheus]=prometheus [prometheus-alertmanager]=prometheus-alertmanager
   [javac]=openjdk-17-jdk-headless [java]=openjdk-17-jdk-headless [python3]=python3 [tmux]=tmux
   [wget]=wget [ip]=iproute2 [unshare]=util-linux)
 
@@ -226,8 +259,11 @@ install_apt_tools() {
     printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null || return 1
     $SUDO chmod 755 /usr/sbin/policy-rc.d || return 1
   fi
-  local nginx_was_missing=0
+  local nginx_was_missing=0 services_missing=() service
   find_tool nginx >/dev/null || nginx_was_missing=1
+  for service in prometheus prometheus-alertmanager; do
+    find_tool "$service" >/dev/null || services_missing+=("$service")
+  done
   # (Functions run under `||` in main, where set -e is off: every step checks its own status.)
   run_logged "$WORK_DIR/apt-update.log" $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update ||
     return 1
@@ -247,6 +283,25 @@ install_apt_tools() {
       fi
     fi
   fi
+  # The same for prometheus and prometheus-alertmanager: their postinst enables the unit (and would start it where
+  # invoke-rc.d may); the live test starts its own on loopback ports, never the system's.
+  for service in "${services_missing[@]}"; do
+    if command -v systemctl >/dev/null 2>&1; then
+      $SUDO systemctl disable "$service.service" >/dev/null 2>&1 || true
+      if [[ -d /run/systemd/system ]]; then
+        $SUDO systemctl stop "$service.service" >/dev/null 2>&1 || true
+      fi
+    fi
+    # Debian's init scripts (sysvinit machines) keep their pid in /run/<name>.pid.
+    if [[ -s "/run/$service.pid" ]]; then
+      local pid
+      pid="$(cat "/run/$service.pid")"
+      if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+        log "stopping the $service service that the package started (pid $pid)"
+        $SUDO kill -TERM "$pid" || true
+      fi
+    fi
+  done
 }
 
 # ---------------------------------------------------------------- docker compose v2
@@ -680,6 +735,120 @@ check_tflint() {
 }
 # ---------------------------------------------------------------- end of tflint
 
+# ---------------------------------------------------------------- promtool and amtool (Prometheus, Alertmanager)
+# (Versions and times are in the header.) Both in ONE `go build` of a throwaway tools module, so the packages they
+# share (prometheus/common, client_golang, the Kubernetes and cloud SD clients...) compile once.
+PROMETHEUS_MODULE="github.com/prometheus/prometheus"
+PROMETHEUS_VERSION="v0.316.0"
+PROMTOOL_REPORTS="3.16.0"
+ALERTMANAGER_MODULE="github.com/prometheus/alertmanager"
+ALERTMANAGER_VERSION="v0.35.0"
+AMTOOL_REPORTS="0.35.0"
+PROMTOOL_BIN="$BIN_DIR/promtool"
+AMTOOL_BIN="$BIN_DIR/amtool"
+
+promtool_installed_version() {
+  [[ -x "$PROMTOOL_BIN" ]] || return 1
+  "$PROMTOOL_BIN" --version 2>/dev/null | awk 'NR == 1 && $2 == "version" {print $3}'
+}
+
+amtool_installed_version() {
+  [[ -x "$AMTOOL_BIN" ]] || return 1
+  "$AMTOOL_BIN" --version 2>/dev/null | awk 'NR == 1 && $2 == "version" {print $3}'
+}
+
+# The -X flags that `promtool --version` / `amtool --version` read (upstream's .promu.yml sets the same variables);
+# without them both say "version (branch: , revision: )" and the version check below could never pass.
+prometheus_version_flags() {
+  local reports="$1" tag="$2" v="github.com/prometheus/common/version"
+  printf '%s' "-s -w -X $v.Version=$reports -X $v.Revision=$tag -X $v.Branch=$tag -X $v.BuildUser=phase4-setup-validators"
+}
+
+build_prometheus_tools() {
+  local go_bin start=$SECONDS pkgs=() flags=() out mod_dir
+  [[ "$(promtool_installed_version || true)" == "$PROMTOOL_REPORTS" ]] || pkgs+=("$PROMETHEUS_MODULE/cmd/promtool")
+  [[ "$(amtool_installed_version || true)" == "$AMTOOL_REPORTS" ]] || pkgs+=("$ALERTMANAGER_MODULE/cmd/amtool")
+  if [[ ${#pkgs[@]} -eq 0 ]]; then
+    return 0
+  fi
+  if ! go_bin="$(find_go)"; then
+    log "go not found (expected on PATH or at /usr/local/go/bin/go): cannot build ${pkgs[*]}"
+    return 1
+  fi
+  ensure_work_dir
+  mod_dir="$WORK_DIR/prometheus-tools"
+  out="$WORK_DIR/prometheus-tools-bin"
+  mkdir -p "$mod_dir" "$out" "$BIN_DIR" || return 1
+  log "building ${pkgs[*]} with $("$go_bin" env GOVERSION) (cold: ~11-26 min on 2 cores)"
+  printf 'module phase4-prometheus-tools\n\ngo 1.26\n' >"$mod_dir/go.mod" || return 1
+  # -ldflags per main package (`pattern=flags`): each binary gets its own version.
+  flags=(-ldflags "$PROMETHEUS_MODULE/cmd/promtool=$(prometheus_version_flags "$PROMTOOL_REPORTS" "$PROMETHEUS_VERSION")"
+    -ldflags "$ALERTMANAGER_MODULE/cmd/amtool=$(prometheus_version_flags "$AMTOOL_REPORTS" "$ALERTMANAGER_VERSION")")
+  (
+    cd "$mod_dir" || exit 1
+    export GOWORK=off GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0
+    # Both always required, whichever is rebuilt: the resolved graph (and each binary) is the same either way.
+    run_logged "$WORK_DIR/prometheus-tools-get.log" "$go_bin" get "$PROMETHEUS_MODULE/cmd/promtool@$PROMETHEUS_VERSION" \
+      "$ALERTMANAGER_MODULE/cmd/amtool@$ALERTMANAGER_VERSION" || exit 1
+    run_logged "$WORK_DIR/prometheus-tools-build.log" "$go_bin" build -trimpath "${flags[@]}" -o "$out/" "${pkgs[@]}" || exit 1
+  ) || return 1
+  local pkg
+  for pkg in "${pkgs[@]}"; do
+    mv -f "$out/${pkg##*/}" "$BIN_DIR/${pkg##*/}" || return 1
+  done
+  log "${pkgs[*]##*/} built in $((SECONDS - start)) s -> $BIN_DIR"
+}
+
+# Proves promtool works offline: clean rules and their unit test pass; bad PromQL, and a unit test expecting an
+# alert that does not fire, fail.
+check_promtool() {
+  ensure_work_dir
+  local d="$WORK_DIR/promtool-check"
+  mkdir -p "$d" || return 1
+  printf 'groups:\n  - name: g\n    rules:\n      - alert: High\n        expr: x > 1\n        labels: {severity: page}\n' >"$d/good.yml"
+  printf 'groups:\n  - name: g\n    rules:\n      - alert: High\n        expr: x > > 1\n' >"$d/bad.yml"
+  printf 'rule_files: [good.yml]\ntests:\n  - interval: 1m\n    input_series:\n      - series: x\n        values: 5x3\n    alert_rule_test:\n      - eval_time: 1m\n        alertname: High\n        exp_alerts:\n          - exp_labels: {severity: page, __name__: x}\n' >"$d/wrong-test.yml"
+  sed 's/, __name__: x//' "$d/wrong-test.yml" >"$d/test.yml"
+  if ! "$PROMTOOL_BIN" check rules "$d/good.yml" >"$d/good.log" 2>&1 ||
+    ! (cd "$d" && "$PROMTOOL_BIN" test rules test.yml) >"$d/test.log" 2>&1; then
+    log "promtool rejected valid rules or their unit test:"
+    cat "$d/good.log" "$d/test.log" >&2
+    return 1
+  fi
+  if "$PROMTOOL_BIN" check rules "$d/bad.yml" >/dev/null 2>&1; then
+    log "promtool accepted a rule with bad PromQL (x > > 1)"
+    return 1
+  fi
+  if (cd "$d" && "$PROMTOOL_BIN" test rules wrong-test.yml) >/dev/null 2>&1; then
+    log "promtool passed a unit test expecting the wrong labels"
+    return 1
+  fi
+}
+
+# Proves amtool works offline: a config passes, the same routing to an undefined receiver fails; routing is tested.
+check_amtool() {
+  ensure_work_dir
+  local d="$WORK_DIR/amtool-check" routed
+  mkdir -p "$d" || return 1
+  printf 'route:\n  receiver: a\n  routes:\n    - matchers: [severity="page"]\n      receiver: b\nreceivers:\n  - name: a\n  - name: b\n' >"$d/good.yml"
+  sed 's/receiver: b/receiver: c/' "$d/good.yml" >"$d/bad.yml"
+  if ! "$AMTOOL_BIN" check-config "$d/good.yml" >"$d/good.log" 2>&1; then
+    log "amtool rejected a valid config:"
+    cat "$d/good.log" >&2
+    return 1
+  fi
+  if "$AMTOOL_BIN" check-config "$d/bad.yml" >/dev/null 2>&1; then
+    log "amtool accepted a route to an undefined receiver"
+    return 1
+  fi
+  routed="$("$AMTOOL_BIN" config routes test --config.file="$d/good.yml" severity=page 2>&1)"
+  if [[ "$routed" != b ]]; then
+    log "amtool routed severity=page to '$routed', not b"
+    return 1
+  fi
+}
+# ---------------------------------------------------------------- end of promtool and amtool
+
 # ---------------------------------------------------------------- report
 tool_version() {
   local t="$1" p
@@ -696,6 +865,7 @@ tool_version() {
     wget) "$p" --version | awk 'NR == 1 {print $3}' ;;
     ip) "$p" -V | sed -n 's/.*iproute2-\([^,]*\).*/\1/p' ;;
     unshare) "$p" --version | awk '{print $NF}' ;;
+    prometheus | prometheus-alertmanager) "$p" --version 2>&1 | awk 'NR == 1 {print $3}' ;;
     *) return 1 ;;
   esac
 }
@@ -795,6 +965,7 @@ main() {
   build_k8s_tools || failed=1
   build_k8s_schemas || failed=1
   build_tflint || failed=1
+  build_prometheus_tools || failed=1
   build_tf_schemas || failed=1
 
   for t in "${APT_TOOLS[@]}"; do
@@ -834,6 +1005,8 @@ main() {
   fi
   report_tool trivy trivy_installed_version check_trivy "$TRIVY_BIN" || failed=1
   report_tool tflint tflint_installed_version check_tflint "$TFLINT_BIN" || failed=1
+  report_tool promtool promtool_installed_version check_promtool "$PROMTOOL_BIN" || failed=1
+  report_tool amtool amtool_installed_version check_amtool "$AMTOOL_BIN" || failed=1
   report_tf_schemas || failed=1
   return "$failed"
 }
