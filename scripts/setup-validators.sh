@@ -98,11 +98,11 @@
 #   patch (memberlist 0.5.4 -> 0.6.0, go-metrics 0.5.4 -> 0.6.0, grpc-gateway 2.30 -> 2.32, x/time, strfmt, genproto).
 #   Nothing goes older. amtool's modules are nearly all among promtool's, so the shared build saves amtool's compile.
 #   Measured on a 2-core machine of this project's kind, Go 1.26.8 (wall clock):
-#     COLD (fresh GOCACHE=$(mktemp -d) GOMODCACHE=$(mktemp -d)) while another helper's Go build kept the load
-#       average at 9-11 (an upper bound): `go get` 137 s (~1.9 GB of modules: promtool links every service
-#       discovery, so the AWS, Azure, GCP and Kubernetes clients), `go build` 1401 s; 1538 s (26 min) in all, CPU
-#       17 min user + 4 min sys, i.e. ~11 min of wall clock on an idle 2-core machine (VALIDATORS.md saw ~5 min and
-#       2.4 min for each built alone); 1.9 GB of build cache. Binaries: promtool 88 MB, amtool 21 MB.
+#     COLD (fresh GOCACHE=$(mktemp -d) GOMODCACHE=$(mktemp -d)), with `-tags remove_all_sd` (upstream's build tag
+#       that leaves every service-discovery client out of promtool; nothing we check uses one), while test runs kept
+#       the load average near 5: `go get` 136 s (~1.9 GB of modules: it still fetches the whole graph), `go build`
+#       384 s, 520 s in all. Without the tag the build took 1401 s (26 min in all at a load average of 9-11): the
+#       AWS, Azure, GCP and Kubernetes clients were most of it. Binaries: promtool 77 MB, amtool 30 MB.
 #     Warm caches, both binaries deleted: 29 s (links only).  Already installed: two version checks and the offline
 #       checks below, ~1.5 s.
 #
@@ -779,7 +779,7 @@ build_prometheus_tools() {
   mod_dir="$WORK_DIR/prometheus-tools"
   out="$WORK_DIR/prometheus-tools-bin"
   mkdir -p "$mod_dir" "$out" "$BIN_DIR" || return 1
-  log "building ${pkgs[*]} with $("$go_bin" env GOVERSION) (cold: ~11-26 min on 2 cores)"
+  log "building ${pkgs[*]} with $("$go_bin" env GOVERSION) (cold: ~9 min on 2 cores)"
   printf 'module phase4-prometheus-tools\n\ngo 1.26\n' >"$mod_dir/go.mod" || return 1
   # -ldflags per main package (`pattern=flags`): each binary gets its own version.
   flags=(-ldflags "$PROMETHEUS_MODULE/cmd/promtool=$(prometheus_version_flags "$PROMTOOL_REPORTS" "$PROMETHEUS_VERSION")"
@@ -790,7 +790,9 @@ build_prometheus_tools() {
     # Both always required, whichever is rebuilt: the resolved graph (and each binary) is the same either way.
     run_logged "$WORK_DIR/prometheus-tools-get.log" "$go_bin" get "$PROMETHEUS_MODULE/cmd/promtool@$PROMETHEUS_VERSION" \
       "$ALERTMANAGER_MODULE/cmd/amtool@$ALERTMANAGER_VERSION" || exit 1
-    run_logged "$WORK_DIR/prometheus-tools-build.log" "$go_bin" build -trimpath "${flags[@]}" -o "$out/" "${pkgs[@]}" || exit 1
+    # remove_all_sd leaves out promtool's service-discovery clients (AWS, Azure, GCE, Kubernetes...): the
+    # generated prometheus.yml uses static targets only, and those clients are most of promtool's compile.
+    run_logged "$WORK_DIR/prometheus-tools-build.log" "$go_bin" build -trimpath -tags remove_all_sd "${flags[@]}" -o "$out/" "${pkgs[@]}" || exit 1
   ) || return 1
   local pkg
   for pkg in "${pkgs[@]}"; do

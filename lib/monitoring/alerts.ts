@@ -213,8 +213,9 @@ export const alerts: AlertDefinition[] = [
     group: 'endpoints',
     severity: 'warning',
     for: '10m',
+    appliesTo: (facts) => hasServices(facts) || hasExporters(facts),
     expr: (facts) => {
-      const exporters = facts.datastores.map((store) => store.exporter.job);
+      const exporters = hasExporters(facts) ? facts.datastores.map((store) => store.exporter.job) : [];
       const jobs = [...facts.services.filter((service) => service.exposesMetrics).map((service) => service.job), ...exporters];
       return `up{job=~"${jobs.join('|')}"${kubernetes(facts) ? `, ${namespaceMatcher(facts)}` : ''}} == 0`;
     },
