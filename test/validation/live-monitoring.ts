@@ -200,6 +200,8 @@ export const withIntervals = (prometheusYaml: string, interval: string): string 
   const document = parseDocument(prometheusYaml);
   document.setIn(['global', 'scrape_interval'], interval);
   document.setIn(['global', 'evaluation_interval'], interval);
+  // A timeout longer than the interval is refused: the default (10 s, or the interval when shorter) applies.
+  document.deleteIn(['global', 'scrape_timeout']);
   const jobs = document.get('scrape_configs') as { items?: unknown[] } | undefined;
   for (let index = 0; index < (jobs?.items?.length ?? 0); index += 1) {
     if (document.hasIn(['scrape_configs', index, 'scrape_interval'])) document.setIn(['scrape_configs', index, 'scrape_interval'], interval);
