@@ -165,6 +165,7 @@ CRD_FILES=(
   "$PROMETHEUS_OPERATOR example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml"
   "$PROMETHEUS_OPERATOR example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml"
   "$PROMETHEUS_OPERATOR example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml"
+  "$PROMETHEUS_OPERATOR example/prometheus-operator-crd/monitoring.coreos.com_probes.yaml"
 )
 # kubernetes/<kind><kind suffix>-strict.json and crds/<group>/<kind>_<version>-strict.json, plus VERSIONS.
 SCHEMAS_DIR="$VALIDATORS_HOME/k8s-schemas"
