@@ -64,6 +64,14 @@ describe('phase4:app', () => {
       'coverageThreshold',
       'deployFreeze',
       'timezone',
+      'sloObjective',
+      'errorRateThreshold',
+      'latencyThreshold',
+      'cpuThreshold',
+      'memoryThreshold',
+      'diskFreeThreshold',
+      'certificateExpiryDays',
+      'maintenanceWindow',
     ], 'team came from a flag, so it is not asked');
     const stored = storedAnswers(result.cwd);
     assert.equal(stored.ci, 'jenkins');

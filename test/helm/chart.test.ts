@@ -267,7 +267,7 @@ for (const [shape, overrides] of Object.entries(shapes)) {
               assert.equal(ingress.spec.rules[0].host, host);
               assert.equal(ingress.spec.rules[0].http.paths[0].path, workload.route.path);
             }
-            assert.equal(Boolean(find('PodMonitor', workload.name)), facts.prometheus && workload.port !== undefined);
+            assert.equal(Boolean(find('PodMonitor', workload.name)), facts.prometheus && workload.metricsPath !== undefined);
           }
         });
 
