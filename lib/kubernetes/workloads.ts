@@ -5,6 +5,7 @@
  * compose file and pipeline of the same run.
  */
 import type { HealthModel, RuntimeUser, ServiceModel, StackModel } from '../model/types.js';
+import { httpMetricSchemes } from '../monitoring/metrics.js';
 import { secretManagerEntry, secretStoreName } from '../plan/naming.js';
 
 /** CPU and memory of one container, in Kubernetes quantities. */
@@ -290,43 +291,39 @@ const analysisSelector = `namespace="${arg('namespace')}",pod=~"${arg('service')
 
 /**
  * How a Rollout's analysis (AnalysisTemplate `<project>-health`) judges a new version: with Prometheus, the 5xx
- * share and the p95 latency over 2 minutes, from OpenTelemetry's HTTP server metric or, when the application
- * exports the classic one, `http_requests_total`/`http_request_duration_seconds`; without it, a Job that
- * requests the health route through the preview (blue-green) or canary Service.
+ * share and the p95 latency over 2 minutes against the alert thresholds of the answers (`errorRateThreshold`,
+ * `latencyThreshold`), read from whichever HTTP metric scheme of the metric contract the service exports
+ * (lib/monitoring/metrics.ts); without it, a Job that requests the health route through the preview (blue-green)
+ * or canary Service.
  */
-export const healthAnalysis = {
+export const healthAnalysisOf = (config: Pick<StackModel['config'], 'errorRateThreshold' | 'latencyThreshold'>) => ({
   args: ['service', 'target', 'namespace', 'port', 'path'],
   prometheusAddress: `http://prometheus-operated.${monitoringNamespace}.svc:9090`,
   // Queries are written over several lines (the manifests keep under 160 columns); PromQL ignores the breaks.
   metrics: [
     {
       name: 'error-rate',
-      successCondition: 'len(result) == 0 || isNaN(result[0]) || result[0] < 0.01',
-      query: [
-        '(',
-        `  sum(rate(http_server_request_duration_seconds_count{${analysisSelector},`,
-        `    http_response_status_code=~"5.."}[2m]))`,
-        `  / sum(rate(http_server_request_duration_seconds_count{${analysisSelector}}[2m]))`,
-        ')',
-        'or',
-        '(',
-        `  sum(rate(http_requests_total{${analysisSelector},status=~"5.."}[2m]))`,
-        `  / sum(rate(http_requests_total{${analysisSelector}}[2m]))`,
-        ')',
-      ].join('\n'),
+      successCondition: `len(result) == 0 || isNaN(result[0]) || result[0] < ${Number(config.errorRateThreshold) / 100}`,
+      query: httpMetricSchemes
+        .map((scheme) =>
+          [
+            '(',
+            `  sum(rate(${scheme.count}{${analysisSelector},`,
+            `    ${scheme.statusLabel}=~"5.."}[2m]))`,
+            `  / sum(rate(${scheme.count}{${analysisSelector}}[2m]))`,
+            ')',
+          ].join('\n'),
+        )
+        .join('\nor\n'),
     },
     {
       name: 'p95-latency',
-      successCondition: 'len(result) == 0 || isNaN(result[0]) || result[0] < 1',
-      query: [
-        'histogram_quantile(0.95,',
-        `  sum by (le) (rate(http_server_request_duration_seconds_bucket{${analysisSelector}}[2m])))`,
-        'or',
-        'histogram_quantile(0.95,',
-        `  sum by (le) (rate(http_request_duration_seconds_bucket{${analysisSelector}}[2m])))`,
-      ].join('\n'),
+      successCondition: `len(result) == 0 || isNaN(result[0]) || result[0] < ${config.latencyThreshold}`,
+      query: httpMetricSchemes
+        .map((scheme) => ['histogram_quantile(0.95,', `  sum by (le) (rate(${scheme.bucket}{${analysisSelector}}[2m])))`].join('\n'))
+        .join('\nor\n'),
     },
   ],
   /** The URL the analysis Job requests (without Prometheus). */
   jobUrl: `http://${arg('target')}.${arg('namespace')}.svc:${arg('port')}${arg('path')}`,
-};
+});

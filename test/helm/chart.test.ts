@@ -15,7 +15,7 @@ import type { Answers } from '../../lib/catalog/option.js';
 import { helmArea } from '../../lib/areas/helm/index.js';
 import {
   clusterFacts,
-  healthAnalysis,
+  healthAnalysisOf,
   healthCheckPod,
   hostsOf,
   preStopSeconds,
@@ -325,6 +325,7 @@ for (const [shape, overrides] of Object.entries(shapes)) {
           const template = find('AnalysisTemplate', `${model.project.name}-health`);
           assert.equal(Boolean(template), rollouts.length > 0);
           if (!template) return;
+          const healthAnalysis = healthAnalysisOf(model.config);
           assert.deepEqual(template.spec.args.map((arg: Doc) => arg.name), healthAnalysis.args);
           if (facts.prometheus) {
             assert.deepEqual(

@@ -12,7 +12,9 @@ import { alerts } from '../../lib/monitoring/alerts.js';
 import { monitoringOf } from '../../lib/monitoring/facts.js';
 import { logAlerts } from '../../lib/areas/monitoring/logging.js';
 import { repoRoot } from '../helpers/paths.js';
-import { amtoolCheckConfig, amtoolRoutes, prometheusRuleSpec, promtoolCheckConfig, promtoolCheckRules, promtoolTestRules } from '../validation/validators/prometheus.js';
+import { healthAnalysisOf } from '../../lib/kubernetes/workloads.js';
+import { httpMetricSchemes } from '../../lib/monitoring/metrics.js';
+import { amtoolCheckConfig, amtoolRoutes, prometheusRuleSpec, promtoolCheckConfig, promtoolCheckRules, promtoolParseQueries, promtoolTestRules } from '../validation/validators/prometheus.js';
 import { monitoringCases, renderCase, type RenderedCase } from './cases.js';
 
 interface RuleFile {
@@ -164,5 +166,21 @@ describe('the alert catalog', () => {
       assert.match(body, /Look at|What to check|Check/i, file);
       assert.match(body, /\*\*Do\*\*|### Do|What to do|Mitigat/i, file);
     }
+  });
+});
+
+describe('the rollouts\' analysis', () => {
+  test('judges a new version by the alert thresholds of the answers, over every metric scheme of the contract', () => {
+    const analysis = healthAnalysisOf({ errorRateThreshold: '0.5', latencyThreshold: '0.25' });
+    const [errors, latency] = analysis.metrics;
+    assert.match(errors.successCondition, /result\[0\] < 0\.005$/);
+    assert.match(latency.successCondition, /result\[0\] < 0\.25$/);
+    for (const scheme of httpMetricSchemes) {
+      assert.ok(errors.query.includes(`${scheme.count}{`) && errors.query.includes(`${scheme.statusLabel}=~"5.."`), scheme.source);
+      assert.ok(latency.query.includes(`${scheme.bucket}{`), scheme.source);
+    }
+    // Argo Rollouts fills {{args.x}} before Prometheus reads the query.
+    const filled = analysis.metrics.map((metric) => metric.query.replace(/\{\{args\.(\w+)\}\}/g, (_, name: string) => (name === 'namespace' ? 'shop-production' : 'api')));
+    assert.deepEqual(promtoolParseQueries(filled), []);
   });
 });

@@ -5,7 +5,7 @@
  */
 import {
   clusterFacts,
-  healthAnalysis,
+  healthAnalysisOf,
   healthCheckPod,
   hostsOf,
   ingressControllerNamespace,
@@ -108,6 +108,7 @@ export const sharedValues = (model: StackModel): SharedValues => {
   const workloads = workloadsOf(model);
   const facts = clusterFacts(model);
   const curl = allImages().curl;
+  const analysis = healthAnalysisOf(model.config);
   return {
     team: model.project.team,
     strategy: model.config.strategy,
@@ -116,7 +117,7 @@ export const sharedValues = (model: StackModel): SharedValues => {
     ingress: { className: facts.ingressClass, controllerNamespace: ingressControllerNamespace, tlsSecret: facts.tlsSecret, clusterIssuer: facts.issuers.production },
     externalSecrets: { store: facts.secretStore, refreshInterval: '1h' },
     healthCheck: { image: { repository: curl.image, tag: curl.tag }, user: healthCheckPod.user, resources: healthCheckPod.resources },
-    analysis: { prometheusAddress: healthAnalysis.prometheusAddress, metrics: healthAnalysis.metrics },
+    analysis: { prometheusAddress: analysis.prometheusAddress, metrics: analysis.metrics },
     workloads: workloads.map(workloadValues),
   };
 };

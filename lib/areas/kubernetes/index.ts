@@ -6,7 +6,7 @@ import { clusterFiles } from '../../kubernetes/cluster.js';
 import { kubernetesDocs, kubernetesNextSteps } from '../../kubernetes/docs.js';
 import { identityNote } from '../../kubernetes/identity.js';
 import {
-  healthAnalysis,
+  healthAnalysisOf,
   healthCheckPod,
   ingressControllerNamespace,
   monitoringNamespace,
@@ -49,7 +49,7 @@ const planKustomize = (model: StackModel): PlannedFile[] => {
     terminationGracePeriodSeconds,
     ingressNamespace: ingressControllerNamespace,
     monitoringNamespace,
-    analysis: healthAnalysis,
+    analysis: healthAnalysisOf(model.config),
     healthCheck: healthCheckPod,
     healthCheckLabels: labelsOf(model, `${model.project.name}-health`, healthCheckPod.component),
     identityNote: identityNote(model.config.cloud),
