@@ -11,6 +11,7 @@ import DockerGenerator from '../generators/docker/index.js';
 import DocsGenerator from '../generators/docs/index.js';
 import HelmGenerator from '../generators/helm/index.js';
 import KubernetesGenerator from '../generators/kubernetes/index.js';
+import MonitoringGenerator from '../generators/monitoring/index.js';
 import TerraformGenerator from '../generators/terraform/index.js';
 
 /** Every generator by name; a test keeps this list in step with generators/ and the areas. */
@@ -22,6 +23,7 @@ export const generatorClasses: Record<string, unknown> = {
   docs: DocsGenerator,
   helm: HelmGenerator,
   kubernetes: KubernetesGenerator,
+  monitoring: MonitoringGenerator,
   terraform: TerraformGenerator,
 };
 

@@ -63,7 +63,9 @@ describe('phase4 in a terminal', () => {
     keys('C-u', 'Prod,staging', 'Enter');
     await waitFor("'Prod' is not valid; use lowercase letters");
     keys('C-u', 'dev,staging,production', 'Enter');
-    for (const question of ['? Container registry', '? Production domain', '? Cloud region', '? Repository path', '? Ingress class (Kubernetes)', '? Owning team', '? Minimum test coverage', '? Production deploy freeze', '? Time zone of the freeze window']) {
+    for (const question of ['? Container registry', '? Production domain', '? Cloud region', '? Repository path', '? Ingress class (Kubernetes)', '? Owning team', '? Minimum test coverage', '? Production deploy freeze', '? Time zone of the freeze window',
+      '? SLO objective', '? Error-rate alert threshold', '? Latency alert threshold', '? CPU alert threshold', '? Memory alert threshold',
+      '? Free-disk alert threshold', '? Certificate expiry alert', '? Maintenance window']) {
       await waitFor(question);
       keys('Enter');
     }

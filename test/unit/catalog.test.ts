@@ -25,6 +25,7 @@ describe('catalog contract', () => {
     assert.deepEqual(optionNames, [
       'name', 'services', 'ci', 'cloud', 'orchestration', 'monitoring', 'strategy',
       'database', 'cache', 'environments', 'registry', 'domain', 'region', 'repository', 'ingressClass', 'team', 'coverageThreshold', 'deployFreeze', 'timezone',
+      'sloObjective', 'errorRateThreshold', 'latencyThreshold', 'cpuThreshold', 'memoryThreshold', 'diskFreeThreshold', 'certificateExpiryDays', 'maintenanceWindow',
     ]);
   });
 

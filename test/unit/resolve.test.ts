@@ -64,7 +64,7 @@ describe('precedence: defaults < detection < stored < answers file < flags', () 
 
   test('missing options are listed in catalog order; --defaults-style filling leaves none', () => {
     const resolution = resolveProvided({ detection, flags: { cloud: 'aws' } });
-    assert.deepEqual(missingOptions(resolution), ['orchestration', 'monitoring', 'strategy', 'database', 'environments', 'registry', 'domain', 'region', 'repository', 'ingressClass', 'team', 'coverageThreshold', 'deployFreeze', 'timezone']);
+    assert.deepEqual(missingOptions(resolution), ['orchestration', 'monitoring', 'strategy', 'database', 'environments', 'registry', 'domain', 'region', 'repository', 'ingressClass', 'team', 'coverageThreshold', 'deployFreeze', 'timezone', 'sloObjective', 'errorRateThreshold', 'latencyThreshold', 'cpuThreshold', 'memoryThreshold', 'diskFreeThreshold', 'certificateExpiryDays', 'maintenanceWindow']);
     assert.throws(() => requireComplete(resolution), /missing answers for orchestration, monitoring, strategy, database, environments, registry, domain, region, repository, ingressClass, team, coverageThreshold, deployFreeze, timezone/);
     assert.deepEqual(missingOptions(fillDefaults(resolution, detection)), []);
   });
