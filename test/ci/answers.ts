@@ -5,6 +5,7 @@
  */
 import type { Answers } from '../../lib/catalog/option.js';
 import { serviceVariants } from '../validation/matrix.js';
+import { monitoringAnswers } from '../helpers/monitoring-answers.js';
 
 export const shopAnswers = (overrides: Partial<Answers> = {}): Answers => ({
   name: 'shop',
@@ -26,13 +27,6 @@ export const shopAnswers = (overrides: Partial<Answers> = {}): Answers => ({
   coverageThreshold: '80',
   deployFreeze: 'Fri 12:00 - Mon 06:00',
   timezone: 'Europe/Berlin',
-  sloObjective: '99.9',
-  errorRateThreshold: '1',
-  latencyThreshold: '1',
-  cpuThreshold: '80',
-  memoryThreshold: '90',
-  diskFreeThreshold: '20',
-  certificateExpiryDays: '14',
-  maintenanceWindow: 'none',
+  ...monitoringAnswers,
   ...overrides,
 });

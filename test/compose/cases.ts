@@ -6,6 +6,7 @@
  */
 import type { Service } from '../../lib/catalog/service.js';
 import type { Config } from '../../lib/plan/types.js';
+import { monitoringAnswers } from '../helpers/monitoring-answers.js';
 
 const lockfiles: Record<string, string> = { npm: 'package-lock.json', pnpm: 'pnpm-lock.yaml', yarn: 'yarn.lock', uv: 'uv.lock', poetry: 'poetry.lock' };
 
@@ -42,14 +43,7 @@ export const config = (name: string, fields: Pick<Config, 'services' | 'database
   coverageThreshold: '80',
   deployFreeze: 'Fri 12:00 - Mon 06:00',
   timezone: 'UTC',
-  sloObjective: '99.9',
-  errorRateThreshold: '1',
-  latencyThreshold: '1',
-  cpuThreshold: '80',
-  memoryThreshold: '90',
-  diskFreeThreshold: '20',
-  certificateExpiryDays: '14',
-  maintenanceWindow: 'none',
+  ...monitoringAnswers,
   ...fields,
 });
 

@@ -15,6 +15,7 @@ import {
   type Service,
 } from '../../lib/catalog/service.js';
 import type { Config } from '../../lib/plan/types.js';
+import { monitoringAnswers } from '../helpers/monitoring-answers.js';
 
 const defaultPorts: Record<Language, number> = { node: 3000, python: 8000, go: 8080, java: 8080, static: 8080 };
 
@@ -216,14 +217,7 @@ export const baseConfig = (name: string, services: Service[]): Config =>
     coverageThreshold: '80',
     deployFreeze: 'Fri 12:00 - Mon 06:00',
     timezone: 'UTC',
-    sloObjective: '99.9',
-    errorRateThreshold: '1',
-    latencyThreshold: '1',
-    cpuThreshold: '80',
-    memoryThreshold: '90',
-    diskFreeThreshold: '20',
-    certificateExpiryDays: '14',
-    maintenanceWindow: 'none',
+    ...monitoringAnswers,
   }) satisfies Config;
 
 /** Every variant in one project (front ends proxy /api to the first back end), plus a front end alone. */

@@ -12,6 +12,7 @@ import { renderAll } from '../../lib/render/render.js';
 import { nextManifest, sha256 } from '../../lib/write/manifest.js';
 import { planWrites } from '../../lib/write/status.js';
 import { tempDir } from '../helpers/folders.js';
+import { monitoringAnswers } from '../helpers/monitoring-answers.js';
 
 export const exampleConfig: Answers = {
   name: 'shop',
@@ -36,14 +37,7 @@ export const exampleConfig: Answers = {
   coverageThreshold: '80',
   deployFreeze: 'Fri 12:00 - Mon 06:00',
   timezone: 'UTC',
-  sloObjective: '99.9',
-  errorRateThreshold: '1',
-  latencyThreshold: '1',
-  cpuThreshold: '80',
-  memoryThreshold: '90',
-  diskFreeThreshold: '20',
-  certificateExpiryDays: '14',
-  maintenanceWindow: 'none',
+  ...monitoringAnswers,
 };
 
 describe('naming', () => {

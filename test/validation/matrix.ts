@@ -6,6 +6,7 @@
 import type { AnyOption, Answers } from '../../lib/catalog/option.js';
 import { catalog } from '../../lib/catalog/options.js';
 import type { Service } from '../../lib/catalog/service.js';
+import { monitoringAnswers } from '../helpers/monitoring-answers.js';
 
 const choices = (name: string): string[] => {
   const option = (catalog as readonly AnyOption[]).find((candidate) => candidate.name === name);
@@ -94,14 +95,7 @@ export const matrixCases = (): MatrixCase[] => {
             coverageThreshold: '80',
             deployFreeze: 'Fri 12:00 - Mon 06:00',
             timezone: 'UTC',
-            sloObjective: '99.9',
-            errorRateThreshold: '1',
-            latencyThreshold: '1',
-            cpuThreshold: '80',
-            memoryThreshold: '90',
-            diskFreeThreshold: '20',
-            certificateExpiryDays: '14',
-            maintenanceWindow: 'none',
+            ...monitoringAnswers,
           },
         });
       }
