@@ -14,6 +14,7 @@ import type { Area, PlannedFile } from '../../plan/types.js';
 import { wrap } from '../../render/text.js';
 import { helmChart } from '../../versions/index.js';
 import { alertmanagerData, receivers, receiverSecret } from './alertmanager.js';
+import { datadogDocs, datadogFiles, datadogRunbookSections } from './datadog.js';
 import { composeData, prometheusConfig } from './compose.js';
 import { monitoringDocs } from './docs.js';
 import { grafanaFiles } from './grafana.js';
@@ -128,9 +129,26 @@ const kubernetesFiles = (model: StackModel, facts: MonitoringFacts): PlannedFile
 };
 
 /** The stacks phase4 writes so far; the others are named in `unavailable`. */
-const writtenStacks: StackModel['config']['monitoring'][] = ['prometheus-grafana'];
+const writtenStacks: StackModel['config']['monitoring'][] = ['prometheus-grafana', 'datadog'];
+
+const planDatadog = (model: StackModel): PlannedFile[] => {
+  const facts = monitoringOf(model);
+  const files = datadogFiles(model, facts);
+  const docs = file(monitoringLayout.docs, 'datadog/monitoring.md.ejs', {
+    facts,
+    kubernetes: facts.platform === 'kubernetes',
+    files: [...files.map((planned) => planned.path), monitoringLayout.runbook].sort(),
+    ...datadogDocs(facts),
+    percent,
+  });
+  // The runbook of the prometheus-grafana stack shows PromQL and points at Grafana and Loki: Datadog's has the
+  // same sections (the monitors link to them) with the monitors' queries and where to look in Datadog.
+  const runbook = file(monitoringLayout.runbook, 'datadog/alerts.md.ejs', { facts, sections: datadogRunbookSections(facts), percent });
+  return [...files, runbook, docs].sort(byPath);
+};
 
 const plan = (model: StackModel): PlannedFile[] => {
+  if (model.config.monitoring === 'datadog') return planDatadog(model);
   const facts = monitoringOf(model);
   const files = [
     ...ruleFiles(facts),
