@@ -25,6 +25,7 @@ import { tempDir, writeTree } from '../helpers/folders.js';
 import { runTool } from '../helpers/tools.js';
 import { parseTerraformDir, providerSchemaFindings, schemaProviderVersion, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
 import { terraformFmt, tflint } from '../validation/validators/terraform.js';
+import { markdownlint } from '../validation/validators/markdownlint.js';
 import { prettier } from '../validation/validators/prettier.js';
 import { secretlint } from '../validation/validators/secretlint.js';
 import { yamllint } from '../validation/validators/yamllint.js';
@@ -124,6 +125,15 @@ describe('datadog: the validators', () => {
       assert.ok(files.length > 0);
       assert.deepEqual(yamllint.check(files), []);
       assert.deepEqual(prettier.check(files), []);
+    }
+  });
+
+  test('markdownlint and prettier accept the docs; prettier the dashboards\' JSON', () => {
+    for (const [, entry] of all()) {
+      const docs = filesOf(entry, /^docs\/(monitoring|runbooks\/alerts)\.md$/);
+      assert.equal(docs.length, 2);
+      assert.deepEqual(markdownlint.check(docs), []);
+      assert.deepEqual(prettier.check([...docs, ...filesOf(entry, /^monitoring\/datadog\/dashboards\/.*\.json$/)]), []);
     }
   });
 
