@@ -27,6 +27,7 @@ export const datadogLayout = {
   values: 'monitoring/kubernetes/values/datadog.yaml',
   compose: 'compose.monitoring.yaml',
   httpCheck: 'monitoring/datadog/agent/http_check.yaml',
+  secrets: 'scripts/monitoring-secrets.sh',
   terraform: 'monitoring/datadog',
 } as const;
 
@@ -481,6 +482,7 @@ const composeAgent = (facts: MonitoringFacts): PlannedFile[] => {
       datastores: facts.datastores.map((store) => ({ ...store, check: datadogCheckConfig(store) })),
       indent: (text: string, spaces: number) => text.replace(/^/gm, ' '.repeat(spaces)),
     }),
+    { ...file(datadogLayout.secrets, 'datadog/compose/monitoring-secrets.sh.ejs', {}), executable: true },
     ...(data.httpChecks.length > 0 ? [file(datadogLayout.httpCheck, 'datadog/compose/http_check.yaml.ejs', { httpChecks: data.httpChecks })] : []),
   ];
 };
