@@ -251,7 +251,8 @@ const serviceMonitors = (facts: MonitoringFacts, alert: AlertDefinition): Datado
             type: 'query alert',
             query:
               facts.platform === 'kubernetes'
-                ? `max(${windowOf(alert)}):sum:kubernetes_state.deployment.replicas_available{${projectScope(facts)},kube_deployment:${service.name}} by {kube_namespace} < 1`
+                ? // Ready containers rather than a Deployment's replicas: under blue-green and canary the pods belong to a Rollout.
+                  `max(${windowOf(alert)}):sum:kubernetes_state.container.ready{${projectScope(facts)},kube_container_name:${service.name}} by {kube_namespace} < 1`
                 : `max(${windowOf(alert)}):sum:container.uptime{${projectScope(facts)},service:${service.name}} by {env} < 1`,
             thresholds: { critical: 1 },
             notifyNoData: true,
