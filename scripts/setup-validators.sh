@@ -118,6 +118,8 @@
 #   datadog: @cdktf/provider-datadog@12.15.2 (Terraform provider DataDog/datadog 3.82.0, its package.json `cdktf`
 #   field; 119 resources, 68 data sources, ~0.4 MB of schema). COLD, alone, fresh npm_config_cache: npm pack
 #   3.3 s (~10 MB tarball), unpacking the ~45 MB manifest 0.7 s, extract.mjs 1.9 s: ~6 s more for the block.
+#   The block with all three, fresh npm_config_cache and an empty PHASE4_VALIDATORS_HOME (build_tf_schemas and
+#   report_tf_schemas alone, a quieter machine than the 34 s above): 24 s.
 #
 # Usage:  bash scripts/setup-validators.sh
 #   stdout: one line per tool with its version, nothing else (progress and errors go to stderr).
@@ -920,7 +922,7 @@ build_tf_schemas() {
   fi
   ensure_work_dir
   local d="$WORK_DIR/tf-schemas" tmp="$TF_SCHEMAS_DIR.tmp.$$"
-  log "extracting the google, azurerm and datadog Terraform provider schemas (cold: ~40 s, ~70 MB download)"
+  log "extracting the google, azurerm and datadog Terraform provider schemas (cold: ~25-40 s, ~70 MB download)"
   rm -rf "$tmp" && mkdir -p "$d" "$tmp" || return 1
   for entry in "${TF_SCHEMA_PACKAGES[@]}"; do
     read -r provider package _ <<<"$entry"
