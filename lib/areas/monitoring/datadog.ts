@@ -107,14 +107,59 @@ const snake = (text: string) => text.replace(/([a-z0-9])([A-Z])/g, '$1_$2').repl
 const priorityOf: Record<Severity, number> = { critical: 1, warning: 3 };
 const handleOf: Record<Severity, string> = { critical: '${var.pager_handle}', warning: '${var.chat_handle}' };
 
-/** The alert's description without Prometheus' label templates: `subject` stands for what the labels named. */
-const plainText = (text: string, subject: string): string =>
-  text
-    .replace(/\{\{ if [^}]*\}\}.*?\{\{ end \}\}/g, '')
-    .replace(/\{\{ if [^}]*\}\}(.*?)\{\{ else \}\}.*?\{\{ end \}\}/g, '$1')
-    .replace(/\{\{ \$labels\.\w+ \}\}/g, subject)
-    .replace(/\s+/g, ' ')
-    .trim();
+/**
+ * What each alert says in Datadog's terms (the catalog's descriptions name Prometheus' scrapes, probes and
+ * labels): `subject` is the service, or the Datadog template variables of the monitor's groups.
+ */
+const descriptions: Record<string, (facts: MonitoringFacts, subject: string, severity: Severity) => string> = {
+  HighErrorRate: (facts, subject) => `More than ${percent(facts.thresholds.errorRatio)} of the requests to ${subject} ({{env.name}}) failed (APM errors: 5xx answers and exceptions) over the last 5 minutes.`,
+  HighLatency: (facts, subject) => `The 95th percentile of the request durations of ${subject} ({{env.name}}) has been above ${facts.thresholds.latencySeconds} s over the last 10 minutes.`,
+  ErrorBudgetBurn: (facts, subject, severity) =>
+    severity === 'critical'
+      ? `${subject} fails requests in production at several times the rate its ${percent(facts.thresholds.objective)} availability SLO allows: at this pace the 30-day error budget is gone within days.`
+      : `${subject} fails requests in production faster than its ${percent(facts.thresholds.objective)} availability SLO allows, over hours: the 30-day error budget will not last the month.`,
+  LatencyBudgetBurn: (facts, subject, severity) =>
+    severity === 'critical'
+      ? `${subject}'s p95 latency in production is above ${facts.thresholds.latencySeconds} s in far more five-minute slices than its ${percent(facts.thresholds.objective)} latency SLO allows.`
+      : `${subject}'s p95 latency in production is above ${facts.thresholds.latencySeconds} s in more five-minute slices than its ${percent(facts.thresholds.objective)} latency SLO allows, over hours.`,
+  ServiceDown: (facts, subject) => `No container of ${subject} has been ${facts.platform === 'kubernetes' ? 'ready in {{kube_namespace.name}}' : 'running ({{env.name}})'} for 5 minutes: the service is down.`,
+  TargetDown: (_facts, subject) => `${subject} has not reported for 10 minutes: the metrics, logs and traces of that host are missing, and the monitors that read them stay quiet.`,
+  EndpointDown: (_facts, subject) => `The Agent's HTTP check of ${subject} has failed 5 times in a row: users cannot reach it, or its certificate or DNS is broken.`,
+  CertificateExpiry: (facts, subject, severity) =>
+    severity === 'critical'
+      ? `The TLS certificate served at ${subject} expires in less than ${facts.thresholds.certificateCriticalDays} days: browsers and clients will refuse the site when it does.`
+      : `The TLS certificate served at ${subject} expires in less than ${facts.thresholds.certificateWarningDays} days, and cert-manager or the cloud's certificate service has not renewed it.`,
+  HighCpuUsage: (facts, subject) => `${subject} has used more than ${percent(facts.thresholds.cpuRatio)} of its CPU limit over 5 minutes: it is being throttled and answers slowly.`,
+  HighMemoryUsage: (facts, subject) => `${subject} has used more than ${percent(facts.thresholds.memoryRatio)} of its memory limit over 5 minutes: the kernel kills it when it reaches the limit.`,
+  DiskSpaceLow: (facts, subject) => `A filesystem of ${subject} has had less than ${percent(facts.thresholds.diskFreeRatio)} of its space free for 15 minutes.`,
+  ContainerRestarting: (_facts, subject) => `${subject} restarted more than twice in 15 minutes.`,
+  ContainerCrashLooping: (facts, subject) =>
+    facts.platform === 'kubernetes' ? `${subject} is in CrashLoopBackOff: it exits as soon as it starts.` : `${subject} restarted 5 times or more in 15 minutes: it exits as soon as it starts.`,
+  DatastoreDown: (_facts, subject) => `The Agent's ${subject} check has not connected 5 times in a row: the services that use it fail.`,
+  DatastoreConnectionsNearLimit: (_facts, subject) => `More than 90% of the connections ${subject} allows have been in use for 10 minutes: new connections will soon be refused.`,
+  ConnectionPoolExhausted: (_facts, subject) => `Requests of ${subject} ({{env.name}}) have been waiting for a connection from its pool for 5 minutes: every connection is busy, and requests slow down or time out.`,
+};
+
+const describe = (facts: MonitoringFacts, alert: Pick<AlertDefinition, 'name' | 'severity'>, subject: string): string => {
+  const text = descriptions[alert.name];
+  if (!text) throw new Error(`no Datadog description for the alert ${alert.name}`);
+  const sentence = text(facts, subject, alert.severity);
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+};
+
+/** What the runbook's table calls the subject of each alert (the monitors name it precisely). */
+const runbookSubjects: Record<string, string> = {
+  TargetDown: 'an Agent',
+  EndpointDown: 'an endpoint',
+  CertificateExpiry: 'an endpoint',
+  HighCpuUsage: 'a container',
+  HighMemoryUsage: 'a container',
+  ContainerRestarting: 'a container',
+  ContainerCrashLooping: 'a container',
+  DiskSpaceLow: 'a host',
+  DatastoreDown: 'a datastore',
+  DatastoreConnectionsNearLimit: 'a datastore',
+};
 
 const percent = (ratio: number) => `${Number((ratio * 100).toPrecision(6))}%`;
 
@@ -151,7 +196,7 @@ const monitorFrom = (facts: MonitoringFacts, alert: AlertDefinition, input: Moni
     thresholds: input.thresholds,
     priority: priorityOf[alert.severity],
     handle: handleOf[alert.severity],
-    message: [plainText(alert.description(facts), input.subject), `Runbook: ${runbook}`].join('\n\n'),
+    message: [describe(facts, alert, input.subject), `Runbook: ${runbook}`].join('\n\n'),
     tags: [
       `team:${facts.team}`,
       `project:${facts.project}`,
@@ -281,6 +326,10 @@ const datastoreCheck: Record<MonitoredDatastore['engine'], { check: string; canC
   redis: { check: 'redisdb', canConnect: 'redis.can_connect', connections: (scope) => `max:redis.net.clients{${scope}} by {host} / max:redis.net.maxclients{${scope}} by {host}` },
 };
 
+/** The container of a notification, by the Datadog template variables of the monitor's groups. */
+const containerSubject = (facts: MonitoringFacts) =>
+  facts.platform === 'kubernetes' ? 'The container {{kube_container_name.name}} of {{kube_namespace.name}}/{{pod_name.name}}' : 'The container {{container_name.name}}';
+
 const containerGroup = (facts: MonitoringFacts) => (facts.platform === 'kubernetes' ? '{kube_namespace,pod_name,kube_container_name}' : '{container_name}');
 
 const otherMonitors = (facts: MonitoringFacts, alert: AlertDefinition): DatadogMonitor[] => {
@@ -314,14 +363,14 @@ const otherMonitors = (facts: MonitoringFacts, alert: AlertDefinition): DatadogM
     }
     case 'HighCpuUsage':
       return single({
-        subject: 'a container',
+        subject: containerSubject(facts),
         type: 'query alert',
         query: `avg(${window}):sum:container.cpu.usage{${scope}} by ${containerGroup(facts)} / sum:container.cpu.limit{${scope}} by ${containerGroup(facts)} > ${facts.thresholds.cpuRatio}`,
         thresholds: { critical: facts.thresholds.cpuRatio },
       });
     case 'HighMemoryUsage':
       return single({
-        subject: 'a container',
+        subject: containerSubject(facts),
         type: 'query alert',
         query: `avg(${window}):sum:container.memory.working_set{${scope}} by ${containerGroup(facts)} / sum:container.memory.limit{${scope}} by ${containerGroup(facts)} > ${facts.thresholds.memoryRatio}`,
         thresholds: { critical: facts.thresholds.memoryRatio },
@@ -335,14 +384,14 @@ const otherMonitors = (facts: MonitoringFacts, alert: AlertDefinition): DatadogM
       });
     case 'ContainerRestarting':
       return single({
-        subject: 'a container',
+        subject: containerSubject(facts),
         type: 'query alert',
         query: `change(max(last_15m),last_15m):sum:${restarts(facts)}{${scope}} by ${containerGroup(facts)} > 2`,
         thresholds: { critical: 2 },
       });
     case 'ContainerCrashLooping':
       return single({
-        subject: 'a container',
+        subject: containerSubject(facts),
         type: 'query alert',
         query:
           facts.platform === 'kubernetes'
@@ -532,7 +581,8 @@ export const datadogRunbookSections = (facts: MonitoringFacts): DatadogRunbookSe
       rules: rules.map((alert) => ({
         severity: alert.severity,
         for: alert.for,
-        description: plainText(alert.description(facts), 'the service'),
+        // The monitors' template variables (`{{env.name}}`) mean nothing in the runbook.
+        description: describe(facts, alert, runbookSubjects[alert.name] ?? 'the service').replace(/ \(\{\{[\w.]+\}\}\)| in \{\{[\w.]+\}\}/g, ''),
         monitors: monitors
           .filter((monitor) => monitor.alert === name && monitor.severity === alert.severity)
           .map((monitor) => ({ name: monitor.name, type: monitor.type, query: monitor.query.replace(/\$\{datadog_service_level_objective\.(\w+)\.id\}/, '<id of SLO $1>') })),
