@@ -254,4 +254,23 @@ describe('datadog: what a reviewer checks', () => {
     assert.match(compose, /\/var\/run\/docker\.sock:\/var\/run\/docker\.sock:ro/);
     for (const port of compose.matchAll(/^\s+- "([^"]*:\d+(?:\/udp)?)"$/gm)) assert.ok(port[1].startsWith('127.0.0.1:'), port[1]);
   });
+
+  test('logs by annotation, as the workloads carry it; Prometheus scraping only where a pool metric needs it', () => {
+    const helm = rendered.get('helm-postgres-redis')!;
+    const values = helm.files['monitoring/kubernetes/values/datadog.yaml'];
+    assert.match(values, /containerCollectAll: false/);
+    const workloads = Object.entries(helm.files).filter(([file]) => !file.startsWith('monitoring/') && /\.ya?ml$/.test(file)).map(([, text]) => text).join('\n');
+    for (const service of helm.facts.services) {
+      assert.ok(workloads.includes(`ad.datadoghq.com/${service.name}.logs`), `${service.name}: no logs annotation in the workloads`);
+    }
+    assert.match(values, /prometheusScrape:\n    enabled: true/);
+    assert.match(rendered.get('kustomize-no-datastore')!.files['monitoring/kubernetes/values/datadog.yaml'], /prometheusScrape:\n    enabled: false/);
+  });
+
+  test('deterministic: the same answers give the same bytes', () => {
+    for (const [name, overrides] of Object.entries(shapes)) {
+      const again = Object.fromEntries(renderAll(planModel(derive(shopAnswers(overrides)))).map((file) => [file.path, file.contents]));
+      assert.deepEqual(again, rendered.get(name)!.files, name);
+    }
+  });
 });
