@@ -21,6 +21,7 @@ import { planModel } from '../../lib/plan/plan.js';
 import { renderAll } from '../../lib/render/render.js';
 import { terraformPins } from '../../lib/versions/index.js';
 import { shopAnswers } from '../ci/answers.js';
+import { serviceVariants } from '../validation/matrix.js';
 import { tempDir, writeTree } from '../helpers/folders.js';
 import { parseTerraformDir, providerSchemaFindings, schemaProviderVersion, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
 import { terraformFmt, tflint } from '../validation/validators/terraform.js';
@@ -127,6 +128,15 @@ describe('datadog: the validators', () => {
       assert.deepEqual(yamllint.check(files), []);
       assert.deepEqual(prettier.check(files), []);
     }
+  });
+
+  test('compose for an app without secrets of its own (no dev-secrets.sh): monitoring-secrets.sh creates secrets/, git-ignored', () => {
+    const answers = shopAnswers({ monitoring: 'datadog', orchestration: 'none', database: 'none', cache: 'none', services: [serviceVariants.find((service) => service.name === 'site')!] });
+    const files = Object.fromEntries(renderAll(planModel(derive(answers))).map((file) => [file.path, file.contents]));
+    assert.ok(!files['scripts/dev-secrets.sh'] && files['scripts/monitoring-secrets.sh']);
+    const dir = writeTree(path.join(root, 'compose-static-site'), files);
+    assert.deepEqual(dockerCompose.check([path.join(dir, 'compose.yaml')]), []);
+    assert.equal(readFileSync(path.join(dir, 'secrets', '.gitignore'), 'utf8'), '*\n!.gitignore\n');
   });
 
   test('markdownlint and prettier accept the docs; prettier the dashboards\' JSON', () => {
