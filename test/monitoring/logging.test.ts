@@ -310,13 +310,15 @@ describe('logging: the Fluent Bit pipeline', () => {
       if (result.facts.platform !== 'kubernetes') continue;
       const values = parse(fileOf(result, loggingPaths.kubernetesFluentBitValues));
       const config = fluentBitConfigOf(result);
-      const [tail] = config.pipeline.inputs;
-      assert.equal(tail.name, 'tail');
+      const tails = config.pipeline.inputs;
+      const [tail] = tails;
+      assert.ok(tails.every((input) => input.name === 'tail'));
       assert.deepEqual(
-        String(tail.path).split(','),
+        tails.map((input) => String(input.path)),
         result.facts.environments.map((environment) => `/var/log/containers/*_${environment.namespace}_*.log`),
         label,
       );
+      assert.equal(new Set(tails.map((input) => String(input.db))).size, tails.length, 'each input keeps its own positions');
       const kubernetes = config.pipeline.filters.find((filter) => filter.name === 'kubernetes')!;
       assert.equal(kubernetes.merge_log, true);
       assert.equal(kubernetes.labels, true, 'pod labels are needed for the service label');

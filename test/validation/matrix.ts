@@ -96,6 +96,8 @@ export const matrixCases = (): MatrixCase[] => {
             deployFreeze: 'Fri 12:00 - Mon 06:00',
             timezone: 'UTC',
             ...monitoringAnswers,
+            latencyThreshold: choices('latencyThreshold')[index % choices('latencyThreshold').length] as Answers['latencyThreshold'],
+            ...(index % 5 === 0 ? { maintenanceWindow: 'Sun 02:00 - Sun 04:00' } : {}),
           },
         });
       }

@@ -24,8 +24,9 @@ export interface ExporterService {
   secrets: string[];
   /** A file under secrets/ that monitoring-secrets.sh writes for it, and where it is mounted or read. */
   credentialFile?: { file: string; mount?: string; envFile?: boolean };
-  /** What monitoring-secrets.sh writes into that file from the datastore's password (a shell word list). */
+  /** What monitoring-secrets.sh writes into that file from the datastore's password file (under secrets/). */
   script?: string;
+  passwordFile?: string;
   dependsOn: string;
 }
 
@@ -54,6 +55,7 @@ const exporterService = (store: MonitoredDatastore): ExporterService => {
         command: ['--config.my-cnf=/etc/mysqld-exporter/my.cnf', `--mysqld.address=${store.host}:${store.port}`],
         secrets: [],
         credentialFile: { file: 'mysqld-exporter.cnf', mount: '/etc/mysqld-exporter/my.cnf' },
+        passwordFile: `${password}.txt`,
         script: `write_file mysqld-exporter.cnf "[client]\\nuser=${store.user}\\npassword=$(cat "$dir/${password}.txt")\\n"`,
       };
     case 'mongodb':
@@ -64,6 +66,7 @@ const exporterService = (store: MonitoredDatastore): ExporterService => {
         command: ['--collect-all', '--compatible-mode', `--mongodb.uri=mongodb://${store.host}:${store.port}/admin`],
         secrets: [],
         credentialFile: { file: 'mongodb-exporter.env', envFile: true },
+        passwordFile: `${password}.txt`,
         script: `write_file mongodb-exporter.env "MONGODB_USER=${store.user}\\nMONGODB_PASSWORD=$(cat "$dir/${password}.txt")\\n"`,
       };
     case 'redis':
@@ -74,6 +77,7 @@ const exporterService = (store: MonitoredDatastore): ExporterService => {
         command: ['--redis.password-file=/etc/redis-exporter/passwords.json'],
         secrets: [],
         credentialFile: { file: 'redis-exporter.json', mount: '/etc/redis-exporter/passwords.json' },
+        passwordFile: `${password}.txt`,
         script: `write_file redis-exporter.json "{\\"redis://${store.host}:${store.port}\\": \\"$(cat "$dir/${password}.txt")\\"}\\n"`,
       };
   }

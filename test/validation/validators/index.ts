@@ -10,7 +10,7 @@ import { gitlabCiLocal } from './gitlab-ci-local.js';
 import { helmCharts, kustomizeOverlays } from './kubernetes.js';
 import { groovyLint, jenkinsfileStructure } from './jenkinsfile.js';
 import { markdownlint } from './markdownlint.js';
-import { alertmanagerConfig, prometheusConfig, prometheusRules } from './monitoring.js';
+import { prometheusTools } from './monitoring.js';
 import { prettier } from './prettier.js';
 import { secretlint } from './secretlint.js';
 import { shellcheck } from './shellcheck.js';
@@ -26,7 +26,7 @@ export const validators: Validator[] = [
   // Kubernetes: each overlay built and each chart rendered, then kubeconform (strict) and trivy over the objects.
   kustomizeOverlays, helmCharts,
   // Monitoring: the rules, prometheus.yml and Alertmanager's configuration through promtool and amtool.
-  prometheusRules, prometheusConfig, alertmanagerConfig,
+  prometheusTools,
 ];
 
 /** The validators that have files to check in a run that chose this CI platform. */
