@@ -114,7 +114,12 @@
 #   Measured on a 2-core machine of this project's kind, Node 20.20, npm 11.19 (wall clock, other helpers' runs
 #   sharing the machine): COLD (fresh npm_config_cache, ~61 MB of tarballs): 34 s; warm npm cache, schemas
 #   deleted: 37 s (unpacking and parsing the ~100 MB manifests is most of it, not the download).
-#   Already there: 0.2 s, plus ~1 s for the report (it reads both schemas back).
+#   Already there: 0.2 s, plus ~1 s for the report (it reads the schemas back).
+#   datadog: @cdktf/provider-datadog@12.15.2 (Terraform provider DataDog/datadog 3.82.0, its package.json `cdktf`
+#   field; 119 resources, 68 data sources, ~0.4 MB of schema). COLD, alone, fresh npm_config_cache: npm pack
+#   3.3 s (~10 MB tarball), unpacking the ~45 MB manifest 0.7 s, extract.mjs 1.9 s: ~6 s more for the block.
+#   The block with all three, fresh npm_config_cache and an empty PHASE4_VALIDATORS_HOME (build_tf_schemas and
+#   report_tf_schemas alone, a quieter machine than the 34 s above): 24 s.
 #
 # Usage:  bash scripts/setup-validators.sh
 #   stdout: one line per tool with its version, nothing else (progress and errors go to stderr).
@@ -885,8 +890,8 @@ report_tool() {
   fi
 }
 
-# ---------------------------------------------------------------- Terraform provider schemas (google, azurerm)
-# No google or azurerm provider binary can be downloaded here; their resource schemas ship in the CDKTF prebuilt
+# ---------------------------------------------------------------- Terraform provider schemas (google, azurerm, datadog)
+# No google, azurerm or datadog provider binary can be downloaded here; their resource schemas ship in the CDKTF prebuilt
 # provider packages as a jsii type manifest (package/.jsii, ~90-100 MB each). `npm pack` fetches each pinned
 # tarball (no install, no scripts), only package/.jsii is unpacked, and test/validation/tf-schemas/extract.mjs
 # (plain Node: this script runs before `npm ci`) writes a compact schema per provider. Redone only when a pin or
@@ -896,6 +901,7 @@ report_tool() {
 TF_SCHEMA_PACKAGES=(
   "google @cdktf/provider-google@16.12.1 google_sql_database_instance"
   "azurerm @cdktf/provider-azurerm@14.23.1 azurerm_postgresql_flexible_server"
+  "datadog @cdktf/provider-datadog@12.15.2 datadog_monitor"
 )
 TF_SCHEMAS_DIR="$VALIDATORS_HOME/tf-schemas"
 TF_SCHEMAS_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/test/validation/tf-schemas"
@@ -916,7 +922,7 @@ build_tf_schemas() {
   fi
   ensure_work_dir
   local d="$WORK_DIR/tf-schemas" tmp="$TF_SCHEMAS_DIR.tmp.$$"
-  log "extracting the google and azurerm Terraform provider schemas (cold: ~30 s, ~60 MB download)"
+  log "extracting the google, azurerm and datadog Terraform provider schemas (cold: ~25-40 s, ~70 MB download)"
   rm -rf "$tmp" && mkdir -p "$d" "$tmp" || return 1
   for entry in "${TF_SCHEMA_PACKAGES[@]}"; do
     read -r provider package _ <<<"$entry"

@@ -14,6 +14,7 @@ import type { Area, PlannedFile } from '../../plan/types.js';
 import { wrap } from '../../render/text.js';
 import { helmChart } from '../../versions/index.js';
 import { alertmanagerData, receivers, receiverSecret } from './alertmanager.js';
+import { datadogDocs, datadogFiles, datadogRunbookSections } from './datadog.js';
 import { composeData, prometheusConfig } from './compose.js';
 import { monitoringDocs } from './docs.js';
 import { grafanaFiles } from './grafana.js';
@@ -128,9 +129,26 @@ const kubernetesFiles = (model: StackModel, facts: MonitoringFacts): PlannedFile
 };
 
 /** The stacks phase4 writes so far; the others are named in `unavailable`. */
-const writtenStacks: StackModel['config']['monitoring'][] = ['prometheus-grafana'];
+const writtenStacks: StackModel['config']['monitoring'][] = ['prometheus-grafana', 'datadog'];
+
+const planDatadog = (model: StackModel): PlannedFile[] => {
+  const facts = monitoringOf(model);
+  const files = datadogFiles(model, facts);
+  const docs = file(monitoringLayout.docs, 'datadog/monitoring.md.ejs', {
+    facts,
+    kubernetes: facts.platform === 'kubernetes',
+    files: [...files.map((planned) => planned.path), monitoringLayout.runbook].sort(),
+    ...datadogDocs(facts),
+    percent,
+  });
+  // The runbook of the prometheus-grafana stack shows PromQL and points at Grafana and Loki: Datadog's has the
+  // same sections (the monitors link to them) with the monitors' queries and where to look in Datadog.
+  const runbook = file(monitoringLayout.runbook, 'datadog/alerts.md.ejs', { facts, sections: datadogRunbookSections(facts), percent });
+  return [...files, runbook, docs].sort(byPath);
+};
 
 const plan = (model: StackModel): PlannedFile[] => {
+  if (model.config.monitoring === 'datadog') return planDatadog(model);
   const facts = monitoringOf(model);
   const files = [
     ...ruleFiles(facts),
@@ -150,7 +168,7 @@ const plan = (model: StackModel): PlannedFile[] => {
 export const monitoringArea: Area = {
   name: 'monitoring',
   description:
-    'Monitoring: Prometheus alert rules with unit tests and a runbook section per alert, SLO burn-rate alerts, Alertmanager routing, Grafana dashboards, probes and exporters, on Kubernetes (kube-prometheus-stack) or beside compose',
+    'Monitoring: Prometheus alert rules with unit tests and a runbook section per alert, SLO burn-rate alerts, Alertmanager routing, Grafana dashboards, probes and exporters, on Kubernetes (kube-prometheus-stack) or beside compose; or, for Datadog, the Agent and a Terraform root of the same alerts as monitors, SLOs and dashboards',
   reads: [
     'name', 'services', 'orchestration', 'monitoring', 'cloud', 'environments', 'domain', 'team', 'ci', 'repository', 'database', 'cache',
     'sloObjective', 'errorRateThreshold', 'latencyThreshold', 'cpuThreshold', 'memoryThreshold', 'diskFreeThreshold', 'certificateExpiryDays', 'maintenanceWindow', 'timezone',
@@ -158,10 +176,17 @@ export const monitoringArea: Area = {
   unavailable: (config) =>
     writtenStacks.includes(config.monitoring)
       ? undefined
-      : { option: 'monitoring', fix: `is ${config.monitoring}; phase4 writes the prometheus-grafana stack so far (run with --monitoring prometheus-grafana, or configure ${config.monitoring} by hand)` },
+      : { option: 'monitoring', fix: `is ${config.monitoring}; phase4 writes the prometheus-grafana and datadog stacks so far (run with --monitoring prometheus-grafana or datadog, or configure ${config.monitoring} by hand)` },
   plan,
   nextSteps: (model) =>
-    model.config.orchestration === 'none'
+    model.config.monitoring === 'datadog'
+      ? [
+          model.config.orchestration === 'none'
+            ? 'monitoring: put the Datadog API key into secrets/datadog-api-key.txt, then start compose.monitoring.yaml with DD_SITE and DD_ENV set (docs/monitoring.md)'
+            : 'monitoring: create the datadog-secret Secret (key api-key) in the monitoring namespace, then install the datadog chart with monitoring/kubernetes/values/datadog.yaml and your datadog.site (docs/monitoring.md)',
+          'monitoring: with TF_VAR_datadog_api_key, TF_VAR_datadog_app_key, TF_VAR_pager_handle and TF_VAR_chat_handle set, run terraform -chdir=monitoring/datadog init and apply (docs/monitoring.md)',
+        ]
+      : model.config.orchestration === 'none'
       ? ['monitoring: run scripts/monitoring-secrets.sh, put the Slack webhook URL, PagerDuty routing key and SMTP password into secrets/alertmanager/, then start compose.monitoring.yaml (docs/monitoring.md)']
       : [`monitoring: install kube-prometheus-stack and the blackbox exporter with the values in monitoring/kubernetes/values/, store the Alertmanager receivers' credentials in the secret manager entry ${model.config.name}-monitoring-alertmanager, then kubectl apply -k monitoring (docs/monitoring.md)`],
 };

@@ -30,7 +30,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The providers extracted (compact-schema.ts's schemaProviders). */
-const schemaProviders = ['google', 'azurerm'];
+const schemaProviders = ['google', 'azurerm', 'datadog'];
 
 /**
  * What the real provider schema requires that the manifest cannot say (its provider config is all optional).
