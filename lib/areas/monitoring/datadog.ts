@@ -19,7 +19,9 @@ import type { StackModel } from '../../model/types.js';
 import { managedFile } from '../../plan/managed-file.js';
 import type { PlannedFile } from '../../plan/types.js';
 import { helmChart, imageRef, terraformPins } from '../../versions/index.js';
+import { byPath } from '../../order.js';
 import { runbookAnchor } from './rules.js';
+import { monitoringLayout, percent, type MonitoringStack } from './stack.js';
 
 const file = managedFile('monitoring');
 
@@ -161,7 +163,6 @@ const runbookSubjects: Record<string, string> = {
   DatastoreConnectionsNearLimit: 'a datastore',
 };
 
-const percent = (ratio: number) => `${Number((ratio * 100).toPrecision(6))}%`;
 
 const minutes = (duration: string): number => {
   const match = /^(\d+)([mhd])$/.exec(duration);
@@ -556,7 +557,7 @@ const datadogCheckConfig = (store: MonitoredDatastore) => {
 const datadogCheck = (store: MonitoredDatastore) => datastoreCheck[store.engine].check;
 
 /** The files of `monitoring: datadog`: the Agent for the platform, and the Terraform root of monitors, SLOs and dashboards. */
-export const datadogFiles = (_model: StackModel, facts: MonitoringFacts): PlannedFile[] => [
+const datadogFiles = (facts: MonitoringFacts): PlannedFile[] => [
   ...(facts.platform === 'kubernetes' ? kubernetesAgent(facts) : composeAgent(facts)),
   ...terraformFiles(facts),
 ];
@@ -569,7 +570,7 @@ export interface DatadogRunbookSection {
 }
 
 /** The runbook's sections: one per alert name, with the monitors that stand for each of its severities. */
-export const datadogRunbookSections = (facts: MonitoringFacts): DatadogRunbookSection[] => {
+const datadogRunbookSections = (facts: MonitoringFacts): DatadogRunbookSection[] => {
   const monitors = datadogMonitors(facts);
   const applicable = alertsFor(facts);
   return [...new Set(applicable.map((alert) => alert.name))].map((name) => {
@@ -592,7 +593,7 @@ export const datadogRunbookSections = (facts: MonitoringFacts): DatadogRunbookSe
 };
 
 /** What docs/monitoring.md says for Datadog: the files' roles and what the reader installs and creates. */
-export const datadogDocs = (facts: MonitoringFacts) => ({
+const datadogDocs = (facts: MonitoringFacts) => ({
   chart: facts.platform === 'kubernetes' ? helmChart('datadog') : undefined,
   image: facts.platform === 'compose' ? imageRef('datadog-agent') : undefined,
   provider: terraformPins().providers.datadog,
@@ -602,3 +603,30 @@ export const datadogDocs = (facts: MonitoringFacts) => ({
   namespace: monitoringNamespace,
   spans: tracedServices(facts).map((service) => ({ service: service.name, span: spanName(service) })),
 });
+
+const planDatadog = (model: StackModel, facts: MonitoringFacts): PlannedFile[] => {
+  const files = datadogFiles(facts);
+  const docs = file(monitoringLayout.docs, 'datadog/monitoring.md.ejs', {
+    facts,
+    kubernetes: facts.platform === 'kubernetes',
+    files: [...files.map((planned) => planned.path), monitoringLayout.runbook].sort(),
+    ...datadogDocs(facts),
+    percent,
+  });
+  // The runbook of the prometheus-grafana stack shows PromQL and points at Grafana and Loki: Datadog's has the
+  // same sections (the monitors link to them) with the monitors' queries and where to look in Datadog.
+  const runbook = file(monitoringLayout.runbook, 'datadog/alerts.md.ejs', { facts, sections: datadogRunbookSections(facts), percent });
+  return [...files, runbook, docs].sort(byPath);
+};
+
+
+export const datadog: MonitoringStack = {
+  summary: 'the Datadog Agent (Helm values or a compose service) with APM and logs, and a Terraform root of the same alerts as monitors, SLOs with burn-rate monitors, and dashboards',
+  plan: planDatadog,
+  nextSteps: (model) => [
+    model.config.orchestration === 'none'
+      ? 'monitoring: put the Datadog API key into secrets/datadog-api-key.txt, then start compose.monitoring.yaml with DD_SITE and DD_ENV set (docs/monitoring.md)'
+      : 'monitoring: create the datadog-secret Secret (key api-key) in the monitoring namespace, then install the datadog chart with monitoring/kubernetes/values/datadog.yaml and your datadog.site (docs/monitoring.md)',
+    'monitoring: with TF_VAR_datadog_api_key, TF_VAR_datadog_app_key, TF_VAR_pager_handle and TF_VAR_chat_handle set, run terraform -chdir=monitoring/datadog init and apply (docs/monitoring.md)',
+  ],
+};
