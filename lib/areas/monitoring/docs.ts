@@ -2,6 +2,7 @@
  * docs/monitoring.md: how the stack runs on this platform, the metric contract with the lines each service needs,
  * the thresholds from the answers, routing and muting, log shipping, and how changes are checked.
  */
+import { alertsFor } from '../../monitoring/alerts.js';
 import type { MonitoringFacts } from '../../monitoring/facts.js';
 import { httpMetricSchemes } from '../../monitoring/metrics.js';
 import { monitoringNamespace } from '../../kubernetes/workloads.js';
@@ -74,5 +75,7 @@ export const monitoringDocs = (facts: MonitoringFacts, domain: string, paths: st
     testsFolder: layout.tests.slice(0, layout.tests.lastIndexOf('/')),
     testsFile: layout.tests.slice(layout.tests.lastIndexOf('/') + 1),
     logging: loggingDocs(facts),
+    // The silence example names alerts this run has: the datastore ones exist beside compose only.
+    datastoreAlerts: alertsFor(facts).some((alert) => alert.name === 'DatastoreDown'),
   };
 };

@@ -37,6 +37,24 @@ const runbookSections = (facts: MonitoringFacts) => {
   });
 };
 
+/**
+ * How a runbook section names the other alerts it sends the reader to, keeping to those this run has (on
+ * Kubernetes the datastores are the cloud's and have no exporter alerts): `see` gives ` (see A, B)` or
+ * nothing, `either` gives `A, B or C`.
+ */
+const alertReferences = (facts: MonitoringFacts) => {
+  const names = new Set(alertsFor(facts).map((alert) => alert.name));
+  const present = (wanted: string[]) => wanted.filter((name) => names.has(name));
+  return {
+    has: (name: string) => names.has(name),
+    see: (...wanted: string[]) => (present(wanted).length > 0 ? ` (see ${present(wanted).join(', ')})` : ''),
+    either: (...wanted: string[]) => {
+      const found = present(wanted);
+      return found.length <= 1 ? found.join('') : `${found.slice(0, -1).join(', ')} or ${found.at(-1)}`;
+    },
+  };
+};
+
 const ruleFiles = (facts: MonitoringFacts): PlannedFile[] => {
   const groups = ruleGroups(facts);
   const rulesPath = monitoringLayout.rules(facts.project);
@@ -47,6 +65,7 @@ const ruleFiles = (facts: MonitoringFacts): PlannedFile[] => {
       facts,
       kubernetes: facts.platform === 'kubernetes',
       sections: runbookSections(facts),
+      ...alertReferences(facts),
       rulesPath,
       percent,
       logging: loggingDocs(facts),
