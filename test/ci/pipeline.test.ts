@@ -325,3 +325,26 @@ esac
     assert.match(spawnSync('cat', [path.join(digests, 'api-express')], { encoding: 'utf8' }).stdout, /^sha256:[0-9a-f]{64}$/m);
   });
 });
+
+describe('the Terraform checks', () => {
+  const checkScript = (answers: Partial<Answers>) => render(answers).get('scripts/ci/check.sh');
+  const section = (script: string, id: string) => script.slice(script.indexOf(`  ${id})`), script.indexOf(';;', script.indexOf(`  ${id})`)));
+
+  test('a monitoring stack managed as Terraform is formatted, validated and linted like infra/', () => {
+    const script = checkScript({ monitoring: 'datadog' });
+    const terraform = section(script, 'check-terraform');
+    assert.match(terraform, /terraform fmt -check -recursive infra /);
+    assert.match(terraform, /terraform fmt -check -recursive monitoring\/datadog /);
+    assert.match(terraform, /terraform -chdir=monitoring\/datadog init -backend=false -input=false && terraform -chdir=monitoring\/datadog validate/);
+    // Modules are validated through the roots that call them, never initialised on their own.
+    assert.doesNotMatch(terraform, /-chdir=infra\/modules\//);
+    const tflint = section(script, 'check-tflint');
+    assert.match(tflint, /tflint --chdir=infra --recursive/);
+    assert.match(tflint, /tflint --chdir=monitoring\/datadog --recursive/);
+  });
+
+  test('with the Prometheus stack, only infra/ is Terraform', () => {
+    const terraform = section(checkScript({ monitoring: 'prometheus-grafana' }), 'check-terraform');
+    assert.doesNotMatch(terraform, /monitoring\//);
+  });
+});

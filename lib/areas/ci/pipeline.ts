@@ -149,20 +149,31 @@ const generatedChecks = (model: StackModel, otherFiles: PlannedFile[], pipelineF
       command: overlays.map((env) => `kubectl kustomize ${layout.kustomizeOverlays}/${env.name} >/dev/null`).join(' && '),
     });
   }
-  if (paths.some((path) => path.endsWith('.tf') && isWithin(path, layout.terraform))) {
-    // Every root stack (bootstrap and each environment) is initialised without its backend, validated and
-    // tested: the generated tests mock the provider, so no cloud credentials are involved.
-    const roots = [...new Set(paths.filter((path) => /\/(bootstrap|environments\/[^/]+)\/versions\.tf$/.test(path)).map((path) => path.slice(0, -'/versions.tf'.length)))].sort();
+  // Terraform lives in infra/ and, for a monitoring stack managed as code (Datadog, New Relic, CloudWatch), in
+  // its own root under monitoring/: each top folder is formatted and linted, each root stack (a folder with
+  // versions.tf outside modules/) initialised without its backend, validated and tested. The generated tests
+  // mock the provider, so no cloud credentials are involved.
+  const terraformFiles = paths.filter((path) => path.endsWith('.tf'));
+  if (terraformFiles.length > 0) {
+    const folders = [...new Set(terraformFiles.map((path) => (isWithin(path, layout.terraform) ? layout.terraform : path.slice(0, path.lastIndexOf('/')))))]
+      .filter((folder, _, all) => !all.some((other) => other !== folder && isWithin(folder, other)))
+      .sort();
+    const roots = [...new Set(terraformFiles.filter((path) => path.endsWith('/versions.tf') && !/(^|\/)modules\//.test(path)).map((path) => path.slice(0, -'/versions.tf'.length)))].sort();
     checks.push({
       id: 'check-terraform',
       title: 'Terraform (fmt, validate, test)',
       image: imageRef('terraform'),
       command: [
-        `terraform fmt -check -recursive ${layout.terraform}`,
+        ...folders.map((folder) => `terraform fmt -check -recursive ${folder}`),
         ...roots.map((root) => `terraform -chdir=${root} init -backend=false -input=false && terraform -chdir=${root} validate${paths.some((path) => path.startsWith(`${root}/tests/`)) ? ` && terraform -chdir=${root} test` : ''}`),
       ].join(' && '),
     });
-    checks.push({ id: 'check-tflint', title: 'Terraform (tflint)', image: imageRef('tflint'), command: `tflint --chdir=${layout.terraform} --init && tflint --chdir=${layout.terraform} --recursive` });
+    checks.push({
+      id: 'check-tflint',
+      title: 'Terraform (tflint)',
+      image: imageRef('tflint'),
+      command: folders.map((folder) => `tflint --chdir=${folder} --init && tflint --chdir=${folder} --recursive`).join(' && '),
+    });
   }
   const rules = paths.filter((path) => /(^|\/)(rules|alerts)\/.*\.ya?ml$|\.rules\.ya?ml$/.test(path));
   if (rules.length > 0) {
