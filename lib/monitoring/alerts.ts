@@ -65,10 +65,14 @@ const sampleContainer = (facts: MonitoringFacts): { selector: string; labels: Re
 };
 
 /**
- * Whether the datastores' exporters run beside the stack: in compose, yes; on Kubernetes the datastores are the
- * cloud's managed services, which its own monitoring watches (docs/monitoring.md), and no exporter runs yet.
+ * Whether datastore exporters run: beside compose, next to each datastore; on Kubernetes, in each environment's
+ * namespace, reaching the cloud's managed instances (monitoring/kubernetes/exporters).
  */
-const hasExporters = (facts: MonitoringFacts) => facts.datastores.length > 0 && facts.platform === 'compose';
+const hasExporters = (facts: MonitoringFacts) => facts.datastores.length > 0;
+
+/** An exporter's series: by its job, and on Kubernetes only in this project's namespaces. */
+const exporterSelector = (facts: MonitoringFacts, job: string): string =>
+  facts.platform === 'kubernetes' ? `job="${job}", ${namespaceMatcher(facts)}` : `job="${job}"`;
 
 const hasServices = (facts: MonitoringFacts) => facts.services.some((service) => service.exposesMetrics);
 
@@ -338,7 +342,7 @@ export const alerts: AlertDefinition[] = [
     severity: 'critical',
     for: '5m',
     appliesTo: hasExporters,
-    expr: (facts) => facts.datastores.map((store) => `${upMetric[store.engine]}{job="${store.exporter.job}"} == 0`).join('\nor\n'),
+    expr: (facts) => facts.datastores.map((store) => `${upMetric[store.engine]}{${exporterSelector(facts, store.exporter.job)}} == 0`).join('\nor\n'),
     summary: 'The {{ $labels.job }} exporter cannot reach its datastore',
     description: () => 'The exporter {{ $labels.job }}{{ if $labels.namespace }} in {{ $labels.namespace }}{{ end }} has reported the datastore unreachable for 5 minutes: the services that use it fail.',
     fire: (facts) => datastoreUpCase(facts, true),
@@ -350,7 +354,7 @@ export const alerts: AlertDefinition[] = [
     severity: 'warning',
     for: '10m',
     appliesTo: hasExporters,
-    expr: (facts) => facts.datastores.map((store) => connectionsRatio[store.engine](store.exporter.job)).join('\nor\n'),
+    expr: (facts) => facts.datastores.map((store) => connectionsRatio[store.engine](exporterSelector(facts, store.exporter.job))).join('\nor\n'),
     summary: '{{ $labels.job }} reports connections close to the datastore\'s limit',
     description: () => 'More than 90% of the connections the datastore allows have been in use for 10 minutes ({{ $labels.job }}{{ if $labels.namespace }} in {{ $labels.namespace }}{{ end }}): new connections will soon be refused.',
     fire: (facts) => connectionsCase(facts, 95, true),
@@ -376,11 +380,11 @@ const poolPending = ['db_client_connection_pending_requests', 'db_client_connect
 
 const upMetric: Record<MonitoringFacts['datastores'][number]['engine'], string> = { postgres: 'pg_up', mysql: 'mysql_up', mongodb: 'mongodb_up', redis: 'redis_up' };
 
-const connectionsRatio: Record<MonitoringFacts['datastores'][number]['engine'], (job: string) => string> = {
-  postgres: (job) => `sum by (namespace, job) (pg_stat_activity_count{job="${job}"})\n/\nmax by (namespace, job) (pg_settings_max_connections{job="${job}"}) > 0.9`,
-  mysql: (job) => `max by (namespace, job) (mysql_global_status_threads_connected{job="${job}"})\n/\nmax by (namespace, job) (mysql_global_variables_max_connections{job="${job}"}) > 0.9`,
-  mongodb: (job) => `sum by (namespace, job) (mongodb_ss_connections{job="${job}", conn_type="current"})\n/\nsum by (namespace, job) (mongodb_ss_connections{job="${job}", conn_type=~"current|available"}) > 0.9`,
-  redis: (job) => `max by (namespace, job) (redis_connected_clients{job="${job}"})\n/\nmax by (namespace, job) (redis_config_maxclients{job="${job}"}) > 0.9`,
+const connectionsRatio: Record<MonitoringFacts['datastores'][number]['engine'], (selector: string) => string> = {
+  postgres: (selector) => `sum by (namespace, job) (pg_stat_activity_count{${selector}})\n/\nmax by (namespace, job) (pg_settings_max_connections{${selector}}) > 0.9`,
+  mysql: (selector) => `max by (namespace, job) (mysql_global_status_threads_connected{${selector}})\n/\nmax by (namespace, job) (mysql_global_variables_max_connections{${selector}}) > 0.9`,
+  mongodb: (selector) => `sum by (namespace, job) (mongodb_ss_connections{${selector}, conn_type="current"})\n/\nsum by (namespace, job) (mongodb_ss_connections{${selector}, conn_type=~"current|available"}) > 0.9`,
+  redis: (selector) => `max by (namespace, job) (redis_connected_clients{${selector}})\n/\nmax by (namespace, job) (redis_config_maxclients{${selector}}) > 0.9`,
 };
 
 /** The first datastore's exporter series, in production. */

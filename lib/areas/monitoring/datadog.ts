@@ -432,10 +432,20 @@ const restarts = (facts: MonitoringFacts) => (facts.platform === 'kubernetes' ? 
 
 const serviceAlerts = new Set(['HighErrorRate', 'HighLatency', 'ErrorBudgetBurn', 'LatencyBudgetBurn', 'ServiceDown', 'ConnectionPoolExhausted']);
 
+/** The alerts of the exporters that Prometheus runs next to the datastores. */
+const exporterAlerts = new Set(['DatastoreDown', 'DatastoreConnectionsNearLimit']);
+
+/**
+ * The catalog's alerts this stack writes: all of them beside compose, where the Agent checks each datastore
+ * container; on Kubernetes the datastores are the cloud's managed instances, which Datadog watches through its
+ * cloud integration (docs/monitoring.md), so the exporter alerts have no monitor here.
+ */
+const datadogAlerts = (facts: MonitoringFacts) => alertsFor(facts).filter((alert) => facts.platform === 'compose' || !exporterAlerts.has(alert.name));
+
 /** One or more monitors per applicable alert of the catalog, in catalog order. */
 export const datadogMonitors = (facts: MonitoringFacts): DatadogMonitor[] => {
-  const monitors = alertsFor(facts).flatMap((alert) => (serviceAlerts.has(alert.name) ? serviceMonitors(facts, alert) : otherMonitors(facts, alert)));
-  const missing = alertsFor(facts).filter((alert) => !monitors.some((monitor) => monitor.alert === alert.name && monitor.severity === alert.severity));
+  const monitors = datadogAlerts(facts).flatMap((alert) => (serviceAlerts.has(alert.name) ? serviceMonitors(facts, alert) : otherMonitors(facts, alert)));
+  const missing = datadogAlerts(facts).filter((alert) => !monitors.some((monitor) => monitor.alert === alert.name && monitor.severity === alert.severity));
   if (missing.length > 0) throw new Error(`no Datadog monitor for ${missing.map((alert) => `${alert.name} (${alert.severity})`).join(', ')}`);
   return monitors;
 };
@@ -572,7 +582,7 @@ export interface DatadogRunbookSection {
 /** The runbook's sections: one per alert name, with the monitors that stand for each of its severities. */
 const datadogRunbookSections = (facts: MonitoringFacts): DatadogRunbookSection[] => {
   const monitors = datadogMonitors(facts);
-  const applicable = alertsFor(facts);
+  const applicable = datadogAlerts(facts);
   return [...new Set(applicable.map((alert) => alert.name))].map((name) => {
     const rules = applicable.filter((alert) => alert.name === name);
     return {

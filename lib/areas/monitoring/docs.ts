@@ -8,6 +8,7 @@ import { httpMetricSchemes } from '../../monitoring/metrics.js';
 import { monitoringNamespace } from '../../kubernetes/workloads.js';
 import { helmChart, toolVersion } from '../../versions/index.js';
 import { alertmanagerData, receiverSecret } from './alertmanager.js';
+import { kubernetesExporters } from './exporters.js';
 import { instrumentationOf } from './instrumentation.js';
 import { loggingDocs } from './logging.js';
 
@@ -28,6 +29,9 @@ const purposes: [RegExp, string][] = [
   [/logging\/fluent-bit\.yaml$/, "Fluent Bit's pipeline (log shipping)"],
   [/logging\/loki\.yaml$/, "Loki's configuration"],
   [/logging\/rules\//, "The log alerts, for Loki's ruler"],
+  [/exporters\/base\/kustomization\.yaml$/, 'The datastore exporters, one file each'],
+  [/exporters\/base\/[^/]+\.yaml$/, 'A datastore exporter: Deployment, NetworkPolicy, PodMonitor and the ExternalSecret of its connection'],
+  [/exporters\/[^/]+\/kustomization\.yaml$/, "The exporters in one environment's namespace (`kubectl apply -k`)"],
   [/monitoring\/kustomization\.yaml$/, 'Everything for the cluster in one `kubectl apply -k monitoring`'],
   [/grafana\/kustomization\.yaml$/, "The dashboards as ConfigMaps for Grafana's sidecar"],
   [/grafana\/provisioning\/datasources/, "Grafana's data sources"],
@@ -39,7 +43,7 @@ const purposes: [RegExp, string][] = [
   [/runbooks\/alerts\.md$/, 'The runbook: one section per alert'],
 ];
 
-export const monitoringDocs = (facts: MonitoringFacts, domain: string, paths: string[], layout: { rules: string; tests: string }) => {
+export const monitoringDocs = (facts: MonitoringFacts, domain: string, paths: string[], layout: { rules: string; tests: string }, entryOf: (environment: string, job: string) => string) => {
   const kubernetes = facts.platform === 'kubernetes';
   const measured = facts.services.filter((service) => service.exposesMetrics);
   const byLabel = new Map<string, ReturnType<typeof instrumentationOf> & { services: string[]; metricsPath: string }>();
@@ -77,5 +81,9 @@ export const monitoringDocs = (facts: MonitoringFacts, domain: string, paths: st
     logging: loggingDocs(facts),
     // The silence example names alerts this run has: the datastore ones exist beside compose only.
     datastoreAlerts: alertsFor(facts).some((alert) => alert.name === 'DatastoreDown'),
+    exporters: kubernetes
+      ? kubernetesExporters(facts).map((exporter) => ({ ...exporter, entries: facts.environments.map((environment) => entryOf(environment.name, exporter.job)) }))
+      : [],
+    environments: facts.environments.map((environment) => environment.name),
   };
 };

@@ -4,7 +4,7 @@
  * beside compose.
  */
 import { alertsFor } from '../../monitoring/alerts.js';
-import type { MonitoringFacts } from '../../monitoring/facts.js';
+import { monitoringOf, type MonitoringFacts } from '../../monitoring/facts.js';
 import { monitoringNamespace } from '../../kubernetes/workloads.js';
 import type { StackModel } from '../../model/types.js';
 import { byPath } from '../../order.js';
@@ -15,6 +15,7 @@ import { wrap } from '../../render/text.js';
 import { helmChart } from '../../versions/index.js';
 import { alertmanagerData, receivers, receiverSecret } from './alertmanager.js';
 import { composeData, prometheusConfig } from './compose.js';
+import { exporterEntry, exportersLayout, kubernetesExporters } from './exporters.js';
 import { monitoringDocs } from './docs.js';
 import { grafanaFiles } from './grafana.js';
 import { loggingComposeServices, loggingDocs, loggingFiles } from './logging.js';
@@ -132,6 +133,40 @@ const kubernetesFiles = (model: StackModel, facts: MonitoringFacts): PlannedFile
       retention: `${facts.production.logRetentionDays}d`,
     }),
     file('monitoring/kubernetes/values/prometheus-blackbox-exporter.yaml', 'kubernetes/values/prometheus-blackbox-exporter.yaml.ejs', { ...common, chartVersion: blackbox.version }),
+    ...exporterFiles(model, facts),
+  ];
+};
+
+/** Every exporter's secret manager entry, in every environment. */
+const exporterEntries = (model: StackModel): string[] => {
+  const facts = monitoringOf(model);
+  return facts.environments.flatMap((environment) => facts.datastores.map((store) => exporterEntry(model, environment.name, store.exporter.job)));
+};
+
+/** The datastore exporters: a base with one file per exporter, an overlay per environment. */
+const exporterFiles = (model: StackModel, facts: MonitoringFacts): PlannedFile[] => {
+  const exporters = kubernetesExporters(facts);
+  if (exporters.length === 0) return [];
+  const secretStore = secretStoreName(model.config);
+  return [
+    file(`${exportersLayout.base}/kustomization.yaml`, 'kubernetes/exporters/base-kustomization.yaml.ejs', { project: facts.project, exporters }),
+    ...exporters.map((exporter) =>
+      file(`${exportersLayout.base}/${exporter.job}.yaml`, 'kubernetes/exporters/exporter.yaml.ejs', {
+        exporter,
+        project: facts.project,
+        team: facts.team,
+        secretStore,
+        monitoringNamespace,
+        entry: exporterEntry(model, facts.production.name, exporter.job),
+      }),
+    ),
+    ...facts.environments.map((environment) =>
+      file(`${exportersLayout.overlay(environment.name)}/kustomization.yaml`, 'kubernetes/exporters/overlay-kustomization.yaml.ejs', {
+        environment: environment.name,
+        namespace: environment.namespace,
+        exporters: exporters.map((exporter) => ({ job: exporter.job, entry: exporterEntry(model, environment.name, exporter.job) })),
+      }),
+    ),
   ];
 };
 
@@ -145,7 +180,7 @@ const plan = (model: StackModel, facts: MonitoringFacts): PlannedFile[] => {
   ];
   const layout = { rules: monitoringLayout.rules(facts.project), tests: monitoringLayout.tests(facts.project) };
   const docs = file(monitoringLayout.docs, 'docs/monitoring.md.ejs', {
-    ...monitoringDocs(facts, model.project.domain, files.map((planned) => planned.path).sort(), layout),
+    ...monitoringDocs(facts, model.project.domain, files.map((planned) => planned.path).sort(), layout, (environment, job) => exporterEntry(model, environment, job)),
     percent,
   });
   return [...files, docs].sort(byPath);
@@ -159,5 +194,10 @@ export const prometheusGrafana: MonitoringStack = {
   nextSteps: (model) =>
     model.config.orchestration === 'none'
       ? ['monitoring: run scripts/monitoring-secrets.sh, put the Slack webhook URL, PagerDuty routing key and SMTP password into secrets/alertmanager/, then start compose.monitoring.yaml (docs/monitoring.md)']
-      : [`monitoring: install kube-prometheus-stack and the blackbox exporter with the values in monitoring/kubernetes/values/, store the Alertmanager receivers' credentials in the secret manager entry ${model.config.name}-monitoring-alertmanager, then kubectl apply -k monitoring (docs/monitoring.md)`],
+      : [
+          `monitoring: install kube-prometheus-stack and the blackbox exporter with the values in monitoring/kubernetes/values/, store the Alertmanager receivers' credentials in the secret manager entry ${model.config.name}-monitoring-alertmanager, then kubectl apply -k monitoring (docs/monitoring.md)`,
+          ...(model.datastores.length > 0
+            ? [`monitoring: create a monitoring user on each managed datastore, store its connection in the secret manager entries ${exporterEntries(model).join(', ')}, then kubectl apply -k monitoring/kubernetes/exporters/<environment> (docs/monitoring.md)`]
+            : []),
+        ],
 };

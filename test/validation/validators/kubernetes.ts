@@ -124,7 +124,8 @@ export const checkRenders = (manifests: string[], sources = new Map<string, stri
 const kustomizationPath = (file: string): boolean =>
   /(^|\/)deploy\/cluster\/kustomization\.yaml$/.test(file) ||
   /(^|\/)deploy\/kustomize\/overlays\/[^/]+\/(migrations\/)?kustomization\.yaml$/.test(file) ||
-  /^monitoring\/kustomization\.yaml$/.test(file);
+  /^monitoring\/kustomization\.yaml$/.test(file) ||
+  /^monitoring\/kubernetes\/exporters\/[^/]+\/kustomization\.yaml$/.test(file);
 
 /** What rendering one input gave: its problems, and each rendered manifest with what it was rendered from. */
 interface Rendered {
