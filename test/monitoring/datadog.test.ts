@@ -24,7 +24,7 @@ import { shopAnswers } from '../ci/answers.js';
 import { serviceVariants } from '../validation/matrix.js';
 import { tempDir, writeTree } from '../helpers/folders.js';
 import { parseTerraformDir, providerSchemaFindings, schemaProviderVersion, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
-import { terraformFmt, tflint } from '../validation/validators/terraform.js';
+import { terraformFmt, tflint, trivyTerraform } from '../validation/validators/terraform.js';
 import { dockerCompose } from '../validation/validators/compose.js';
 import { markdownlint } from '../validation/validators/markdownlint.js';
 import { prettier } from '../validation/validators/prettier.js';
@@ -101,6 +101,10 @@ describe('datadog: the validators', () => {
 
   test('tflint (every rule of the terraform ruleset)', () => {
     for (const [, entry] of all()) assert.deepEqual(tflint(path.join(entry.dir, 'monitoring', 'datadog')), []);
+  });
+
+  test('trivy config: no HIGH or CRITICAL misconfiguration', () => {
+    for (const [, entry] of all()) assert.deepEqual(trivyTerraform(path.join(entry.dir, 'monitoring', 'datadog')), []);
   });
 
   test('the datadog provider schema: resource types, arguments and blocks exist, required ones are given', async () => {
