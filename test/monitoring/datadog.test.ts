@@ -248,6 +248,36 @@ describe('datadog: what a reviewer checks', () => {
     }
   });
 
+  test('dashboards: one per traced service, the resources, the datastores beside compose, the SLOs; every widget has a query or an SLO', () => {
+    for (const [name, entry] of all()) {
+      const dashboards = resources(entry.parsed, 'datadog_dashboard_json');
+      const traced = entry.facts.services.filter((service) => service.exposesMetrics);
+      const expected = [
+        ...traced.map((service) => `service_${service.name.replace(/-/g, '_')}`),
+        'resources',
+        ...(entry.facts.platform === 'compose' && entry.facts.datastores.length > 0 ? ['datastores'] : []),
+        ...(traced.length > 0 ? ['slos'] : []),
+      ];
+      assert.deepEqual(dashboards.map(({ name: resource }) => resource).sort(), expected.sort(), name);
+      const slos = resources(entry.parsed, 'datadog_service_level_objective').map(({ name: resource }) => resource);
+      for (const file of Object.keys(entry.files).filter((path) => path.startsWith('monitoring/datadog/dashboards/'))) {
+        // The SLO dashboard is a templatefile(): its ${id} variables are the SLOs' resource names.
+        const variables = [...entry.files[file].matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]);
+        assert.deepEqual(variables.filter((variable) => !slos.includes(variable)), [], `${name}: ${file} names an SLO that does not exist`);
+        const json = JSON.parse(entry.files[file]) as { template_variables: { name: string }[]; widgets: { definition: any }[] };
+        const widgets = json.widgets.flatMap((widget) => (widget.definition.type === 'group' ? widget.definition.widgets : [widget]));
+        assert.ok(widgets.length > 0, `${name}: ${file} is empty`);
+        for (const widget of widgets) {
+          const queries = (widget.definition.requests ?? []).map((request: { q: string }) => request.q);
+          assert.ok(queries.length > 0 || widget.definition.slo_id, `${name}: ${file}: ${widget.definition.title} has no query`);
+          if (!file.endsWith('.tftpl')) for (const query of queries) assert.match(query, /\$env/, `${name}: ${file}: ${widget.definition.title} ignores the env variable`);
+        }
+        if (file.endsWith('.tftpl')) assert.deepEqual([...variables].sort(), [...slos].sort(), `${name}: the SLO dashboard shows every SLO`);
+        else assert.deepEqual(json.template_variables.map((variable) => variable.name), ['env'], `${name}: ${file}`);
+      }
+    }
+  });
+
   test('provider pinned exactly to the version the schema describes; keys only as sensitive variables', () => {
     for (const [name, entry] of all()) {
       const versions = entry.parsed.find(({ file }) => file === 'versions.tf')!.body;

@@ -20,6 +20,7 @@ import { managedFile } from '../../plan/managed-file.js';
 import type { PlannedFile } from '../../plan/types.js';
 import { helmChart, imageRef, terraformPins } from '../../versions/index.js';
 import { byPath } from '../../order.js';
+import { datastoresDashboard, resourcesDashboard, serviceDashboard, sloDashboard, type DatadogDashboard } from './datadog-dashboards.js';
 import { runbookAnchor } from './rules.js';
 import { monitoringLayout, percent, type MonitoringStack } from './stack.js';
 
@@ -460,48 +461,30 @@ const httpChecks = (facts: MonitoringFacts) =>
     })),
   );
 
-/** A service's dashboard (datadog_dashboard_json's JSON): requests, errors, p95 latency, CPU and memory. */
-const dashboardJson = (facts: MonitoringFacts, service: MonitoredService): string => {
-  const span = spanName(service);
-  const scope = `service:${service.name},$env`;
-  const timeseries = (title: string, query: string, display = 'line') => ({
-    definition: { title, type: 'timeseries', requests: [{ q: query, display_type: display }] },
-  });
-  const dashboard = {
-    title: `${facts.project} ${service.name}`,
-    description: `${service.name}: traffic, errors, latency against the ${facts.thresholds.latencySeconds} s threshold, and its containers. Managed by phase4 (monitoring/datadog).`,
-    layout_type: 'ordered',
-    template_variables: [{ name: 'env', prefix: 'env', default: facts.production.name }],
-    widgets: [
-      timeseries('Requests per second', `sum:trace.${span}.hits{${scope}}.as_rate()`, 'bars'),
-      timeseries('Error ratio', `sum:trace.${span}.errors{${scope}}.as_count() / sum:trace.${span}.hits{${scope}}.as_count()`),
-      timeseries('p95 latency (s)', `p95:trace.${span}{${scope}}`),
-      timeseries('CPU used / limit', `sum:container.cpu.usage{${scope}} by {container_name} / sum:container.cpu.limit{${scope}} by {container_name}`),
-      timeseries('Memory used / limit', `sum:container.memory.working_set{${scope}} by {container_name} / sum:container.memory.limit{${scope}} by {container_name}`),
-    ],
-  };
-  return JSON.stringify(dashboard, null, 2);
-};
+/** Per traced service, the resources, the datastores (beside compose) and the SLOs. */
+const datadogDashboards = (facts: MonitoringFacts): DatadogDashboard[] =>
+  [
+    ...tracedServices(facts).map((service) => serviceDashboard(facts, service, spanName(service))),
+    resourcesDashboard(facts),
+    datastoresDashboard(facts),
+    sloDashboard(facts, datadogSlos(facts)),
+  ].filter((dashboard): dashboard is DatadogDashboard => dashboard !== undefined);
 
 const terraformFiles = (facts: MonitoringFacts): PlannedFile[] => {
   const dir = datadogLayout.terraform;
   const pins = terraformPins();
   const slos = datadogSlos(facts);
   const monitors = datadogMonitors(facts);
-  const services = tracedServices(facts);
+  const dashboards = datadogDashboards(facts);
   return [
     file(`${dir}/versions.tf`, 'datadog/terraform/versions.tf.ejs', { core: pins.core.constraint, provider: pins.providers.datadog }),
     file(`${dir}/main.tf`, 'datadog/terraform/main.tf.ejs', {}),
     file(`${dir}/variables.tf`, 'datadog/terraform/variables.tf.ejs', {}),
     file(`${dir}/monitors.tf`, 'datadog/terraform/monitors.tf.ejs', { monitors: monitors.filter((monitor) => monitor.type !== 'slo alert') }),
     ...(slos.length > 0 ? [file(`${dir}/slos.tf`, 'datadog/terraform/slos.tf.ejs', { slos, monitors: monitors.filter((monitor) => monitor.type === 'slo alert') })] : []),
-    ...(services.length > 0
-      ? [
-          file(`${dir}/dashboards.tf`, 'datadog/terraform/dashboards.tf.ejs', { dashboards: services.map((service) => ({ resource: snake(service.name), file: `dashboards/${service.name}.json` })) }),
-          ...services.map((service) => file(`${dir}/dashboards/${service.name}.json`, 'datadog/terraform/dashboard.json.ejs', { json: dashboardJson(facts, service) })),
-        ]
-      : []),
-    file(`${dir}/outputs.tf`, 'datadog/terraform/outputs.tf.ejs', { slos, monitors, hasDashboards: services.length > 0 }),
+    file(`${dir}/dashboards.tf`, 'datadog/terraform/dashboards.tf.ejs', { dashboards }),
+    ...dashboards.map((dashboard) => file(`${dir}/${dashboard.file}`, 'datadog/terraform/dashboard.json.ejs', { json: dashboard.json })),
+    file(`${dir}/outputs.tf`, 'datadog/terraform/outputs.tf.ejs', { slos, monitors, dashboards }),
   ];
 };
 
@@ -612,6 +595,7 @@ const datadogDocs = (facts: MonitoringFacts) => ({
   httpChecks: httpChecks(facts),
   namespace: monitoringNamespace,
   spans: tracedServices(facts).map((service) => ({ service: service.name, span: spanName(service) })),
+  dashboards: datadogDashboards(facts),
 });
 
 const planDatadog = (model: StackModel, facts: MonitoringFacts): PlannedFile[] => {
