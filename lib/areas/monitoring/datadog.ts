@@ -147,7 +147,8 @@ const describe = (facts: MonitoringFacts, alert: Pick<AlertDefinition, 'name' | 
   const text = descriptions[alert.name];
   if (!text) throw new Error(`no Datadog description for the alert ${alert.name}`);
   const sentence = text(facts, subject, alert.severity);
-  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+  // A sentence that opens with a service's name keeps its case (`api-go fails ...`).
+  return sentence.startsWith(subject) && facts.services.some((service) => service.name === subject) ? sentence : sentence.charAt(0).toUpperCase() + sentence.slice(1);
 };
 
 /** What the runbook's table calls the subject of each alert (the monitors name it precisely). */
@@ -284,7 +285,7 @@ const serviceMonitors = (facts: MonitoringFacts, alert: AlertDefinition): Datado
           monitorFrom(facts, alert, {
             ...common,
             key: `${service.name}_${window.long}`,
-            subject: `${service.name} (${window.long}/${window.short} burn rate over ${window.factor})`,
+            name: `${alert.name} (${alert.severity}): ${service.name} (${window.long}/${window.short} burn rate over ${window.factor})`,
             type: 'slo alert',
             query: `burn_rate("\${datadog_service_level_objective.${slo}.id}").over("30d").long_window("${window.long}").short_window("${window.short}") > ${window.factor}`,
             thresholds: { critical: window.factor },
