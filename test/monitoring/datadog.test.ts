@@ -183,11 +183,29 @@ describe('datadog: what a reviewer checks', () => {
         }
       }
       // And no monitor for an alert that does not apply.
-      const applicable = new Set(alertsFor(entry.facts).map((alert) => alert.name));
+      const applicable = new Set([...alertsFor(entry.facts).map((alert) => alert.name), 'LogErrorsHigh', 'LogCrashDetected']);
       for (const { name: resource, block } of monitors) {
         const alertTag = (block.tags as string[]).find((tag) => tag.startsWith('alert:'))!;
         assert.ok(applicable.has(alertTag.slice('alert:'.length)), `${name}: ${resource} watches ${alertTag}, which does not apply`);
       }
+    }
+  });
+
+  test('the log alerts of the Loki ruler are log monitors per service and env, routed by severity, with a runbook section', () => {
+    for (const [name, entry] of all()) {
+      const logMonitors = resources(entry.parsed, 'datadog_monitor').filter(({ block }) => block.type === 'log alert');
+      assert.deepEqual(logMonitors.map(({ block }) => block.name).sort(), ['LogCrashDetected (critical)', 'LogErrorsHigh (warning)'], name);
+      const runbook = entry.files['docs/runbooks/alerts.md'];
+      for (const { block } of logMonitors) {
+        assert.match(block.query, /\.by\("service,env"\)/, name);
+        const scope = entry.facts.platform === 'kubernetes' ? `kube_namespace:(${entry.facts.environments.map((environment) => environment.namespace).join(' OR ')})` : `project:${entry.facts.project}`;
+        assert.ok(block.query.startsWith(`logs("${scope} `), `${name}: ${block.query}`);
+        const alert = block.name.split(' ')[0];
+        assert.ok(block.message.includes(block.priority === 1 ? '${var.pager_handle}' : '${var.chat_handle}'), name);
+        assert.ok(runbook.includes(`\n## ${alert}\n`), `${name}: no runbook section for ${alert}`);
+      }
+      const errors = logMonitors.find(({ block }) => block.name.startsWith('LogErrorsHigh'))!.block;
+      assert.equal(errors.monitor_thresholds[0].critical, 100, 'ten error lines a minute over 10 minutes');
     }
   });
 

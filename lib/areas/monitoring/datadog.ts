@@ -21,6 +21,7 @@ import type { PlannedFile } from '../../plan/types.js';
 import { helmChart, imageRef, terraformPins } from '../../versions/index.js';
 import { byPath } from '../../order.js';
 import { datastoresDashboard, resourcesDashboard, serviceDashboard, sloDashboard, type DatadogDashboard } from './datadog-dashboards.js';
+import { errorLinesPerMinute } from './logging.js';
 import { runbookAnchor } from './rules.js';
 import { monitoringLayout, percent, type MonitoringStack } from './stack.js';
 
@@ -78,7 +79,7 @@ export interface DatadogMonitor {
   /** The catalog alert it stands for. */
   alert: string;
   severity: Severity;
-  type: 'query alert' | 'service check' | 'slo alert';
+  type: 'query alert' | 'service check' | 'slo alert' | 'log alert';
   query: string;
   /** `critical` and `ok` for service checks (consecutive results), the threshold for the others. */
   thresholds: Record<string, number>;
@@ -452,6 +453,52 @@ export const datadogMonitors = (facts: MonitoringFacts): DatadogMonitor[] => {
   return monitors;
 };
 
+/** The log statuses that count as errors, and as a crash (Datadog's status facet, from each line's level). */
+const errorStatuses = 'status:(error OR critical OR alert OR emergency)';
+/** Crash lines whatever the logger: Go's panics, Node's uncaught exceptions, Python's tracebacks, the JVM's OOM. */
+const crashTerms = '(status:(critical OR alert OR emergency) OR panic OR Traceback OR OutOfMemoryError OR (fatal error) OR (uncaught exception) OR (unhandled rejection))';
+
+export interface DatadogLogAlert {
+  name: 'LogErrorsHigh' | 'LogCrashDetected';
+  severity: Severity;
+  summary: string;
+}
+
+/** The Loki ruler's log alerts of the Prometheus stack (logging.ts), as Datadog log monitors per service and env. */
+export const datadogLogMonitors = (facts: MonitoringFacts): DatadogMonitor[] => {
+  const scope = facts.platform === 'kubernetes' ? `kube_namespace:(${facts.environments.map((environment) => environment.namespace).join(' OR ')})` : `project:${facts.project}`;
+  const monitor = (name: DatadogLogAlert['name'], severity: Severity, query: string, threshold: number, sentence: string): DatadogMonitor => ({
+    resource: snake(`${name}_${severity}`),
+    name: `${name} (${severity})`,
+    alert: name,
+    severity,
+    type: 'log alert',
+    query,
+    thresholds: { critical: threshold },
+    priority: priorityOf[severity],
+    handle: handleOf[severity],
+    message: [sentence, `Runbook: ${facts.runbook.url}#${name.toLowerCase()}`].join('\n\n'),
+    tags: [`team:${facts.team}`, `project:${facts.project}`, `alert:${name}`, `severity:${severity}`, ...facts.environments.map((environment) => `env:${environment.name}`), 'managed-by:phase4'],
+    notifyNoData: false,
+  });
+  return [
+    monitor(
+      'LogErrorsHigh',
+      'warning',
+      `logs("${scope} ${errorStatuses}").index("*").rollup("count").by("service,env").last("10m") > ${errorLinesPerMinute * 10}`,
+      errorLinesPerMinute * 10,
+      `{{service.name}} ({{env.name}}) has logged more than ${errorLinesPerMinute} lines a minute at status error or worse for 10 minutes.`,
+    ),
+    monitor(
+      'LogCrashDetected',
+      'critical',
+      `logs("${scope} ${crashTerms}").index("*").rollup("count").by("service,env").last("5m") > 0`,
+      0,
+      '{{service.name}} ({{env.name}}) logged a panic, an uncaught exception, a traceback or a fatal error in the last 5 minutes.',
+    ),
+  ];
+};
+
 /** The endpoints the Agent's http_check probes (the blackbox probes of the Prometheus stack). */
 const httpChecks = (facts: MonitoringFacts) =>
   facts.environments.flatMap((environment) =>
@@ -481,11 +528,11 @@ const terraformFiles = (facts: MonitoringFacts): PlannedFile[] => {
     file(`${dir}/versions.tf`, 'datadog/terraform/versions.tf.ejs', { core: pins.core.constraint, provider: pins.providers.datadog }),
     file(`${dir}/main.tf`, 'datadog/terraform/main.tf.ejs', {}),
     file(`${dir}/variables.tf`, 'datadog/terraform/variables.tf.ejs', {}),
-    file(`${dir}/monitors.tf`, 'datadog/terraform/monitors.tf.ejs', { monitors: monitors.filter((monitor) => monitor.type !== 'slo alert') }),
+    file(`${dir}/monitors.tf`, 'datadog/terraform/monitors.tf.ejs', { monitors: [...monitors.filter((monitor) => monitor.type !== 'slo alert'), ...datadogLogMonitors(facts)] }),
     ...(slos.length > 0 ? [file(`${dir}/slos.tf`, 'datadog/terraform/slos.tf.ejs', { slos, monitors: monitors.filter((monitor) => monitor.type === 'slo alert') })] : []),
     file(`${dir}/dashboards.tf`, 'datadog/terraform/dashboards.tf.ejs', { dashboards }),
     ...dashboards.map((dashboard) => file(`${dir}/${dashboard.file}`, 'datadog/terraform/dashboard.json.ejs', { json: dashboard.json })),
-    file(`${dir}/outputs.tf`, 'datadog/terraform/outputs.tf.ejs', { slos, monitors, dashboards }),
+    file(`${dir}/outputs.tf`, 'datadog/terraform/outputs.tf.ejs', { slos, monitors: [...monitors, ...datadogLogMonitors(facts)], dashboards }),
   ];
 };
 
@@ -597,6 +644,7 @@ const datadogDocs = (facts: MonitoringFacts) => ({
   namespace: monitoringNamespace,
   spans: tracedServices(facts).map((service) => ({ service: service.name, span: spanName(service) })),
   dashboards: datadogDashboards(facts),
+  errorLinesPerMinute,
 });
 
 const planDatadog = (model: StackModel, facts: MonitoringFacts): PlannedFile[] => {
@@ -610,7 +658,7 @@ const planDatadog = (model: StackModel, facts: MonitoringFacts): PlannedFile[] =
   });
   // The runbook of the prometheus-grafana stack shows PromQL and points at Grafana and Loki: Datadog's has the
   // same sections (the monitors link to them) with the monitors' queries and where to look in Datadog.
-  const runbook = file(monitoringLayout.runbook, 'datadog/alerts.md.ejs', { facts, sections: datadogRunbookSections(facts), percent });
+  const runbook = file(monitoringLayout.runbook, 'datadog/alerts.md.ejs', { facts, sections: datadogRunbookSections(facts), logMonitors: datadogLogMonitors(facts), errorLinesPerMinute, percent });
   return [...files, runbook, docs].sort(byPath);
 };
 
