@@ -78,8 +78,16 @@ for (const entry of rendered) {
       // The project's namespaces (Kubernetes) or compose project select the containers: never another project's.
       const scope = kubernetes(entry) ? entry.model.project.environments.map((environment) => environment.namespace).join('|') : `${entry.model.project.name}-local`;
       assert.ok(expr('HighCpuUsage').includes(scope), expr('HighCpuUsage'));
+      // Every datastore has an exporter (a compose service, or a Deployment per namespace on Kubernetes), whose
+      // series the datastore alerts select, on Kubernetes in this project's namespaces only.
       const datastoreAlerts = ['DatastoreDown', 'DatastoreConnectionsNearLimit'].filter((name) => expr(name));
-      assert.deepEqual(datastoreAlerts, !kubernetes(entry) && entry.model.datastores.length > 0 ? ['DatastoreDown', 'DatastoreConnectionsNearLimit'] : []);
+      assert.deepEqual(datastoreAlerts, entry.model.datastores.length > 0 ? ['DatastoreDown', 'DatastoreConnectionsNearLimit'] : []);
+      for (const name of datastoreAlerts) {
+        for (const store of facts.datastores) {
+          const selector = kubernetes(entry) ? `job="${store.exporter.job}", namespace=~"${scope}"` : `job="${store.exporter.job}"`;
+          assert.ok(expr(name).replace(/\s+/g, ' ').includes(selector), `${name}: ${expr(name)}`);
+        }
+      }
     });
 
     test('the unit tests make every alert rule fire, and keep it quiet', () => {
