@@ -348,3 +348,17 @@ describe('the Terraform checks', () => {
     assert.doesNotMatch(terraform, /monitoring\//);
   });
 });
+
+describe('the Kubernetes checks', () => {
+  const section = (script: string, id: string) => script.slice(script.indexOf(`  ${id})`), script.indexOf(';;', script.indexOf(`  ${id})`)));
+
+  test('kubectl kustomize builds the monitoring objects and every environment\'s datastore exporters, with the Helm chart as with Kustomize', () => {
+    for (const orchestration of ['helm', 'kustomize'] as const) {
+      const script = render({ orchestration, monitoring: 'prometheus-grafana', database: 'postgres' }).get('scripts/ci/check.sh');
+      const kustomize = section(script, 'check-kustomize');
+      assert.match(kustomize, /kubectl kustomize monitoring >\/dev\/null/, orchestration);
+      for (const environment of base.environments) assert.match(kustomize, new RegExp(`kubectl kustomize monitoring/kubernetes/exporters/${environment} >/dev/null`), orchestration);
+      assert.doesNotMatch(kustomize, /exporters\/base/, 'a base is built through its overlays');
+    }
+  });
+});

@@ -140,13 +140,19 @@ const generatedChecks = (model: StackModel, otherFiles: PlannedFile[], pipelineF
       command: model.project.environments.map((env) => `helm lint --strict ${layout.helmChart} --values ${layout.helmChart}/values-${env.name}.yaml`).join(' && '),
     });
   }
-  const overlays = model.project.environments.filter((env) => paths.includes(`${layout.kustomizeOverlays}/${env.name}/kustomization.yaml`));
-  if (overlays.length > 0) {
+  // Every kustomization someone applies: the application's overlays, and the monitoring stack's objects and
+  // datastore exporters per environment (bases are built through them).
+  const kustomizations = [
+    ...model.project.environments.map((env) => `${layout.kustomizeOverlays}/${env.name}`),
+    'monitoring',
+    ...model.project.environments.map((env) => `monitoring/kubernetes/exporters/${env.name}`),
+  ].filter((dir) => paths.includes(`${dir}/kustomization.yaml`));
+  if (kustomizations.length > 0) {
     checks.push({
       id: 'check-kustomize',
-      title: 'Kustomize overlays (kubectl kustomize)',
+      title: 'Kustomizations (kubectl kustomize)',
       image: imageRef('kubectl'),
-      command: overlays.map((env) => `kubectl kustomize ${layout.kustomizeOverlays}/${env.name} >/dev/null`).join(' && '),
+      command: kustomizations.map((dir) => `kubectl kustomize ${dir} >/dev/null`).join(' && '),
     });
   }
   // Terraform lives in infra/ and, for a monitoring stack managed as code (Datadog, New Relic, CloudWatch), in
