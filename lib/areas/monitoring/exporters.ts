@@ -66,7 +66,16 @@ const engineSpec = (store: MonitoredDatastore): Pick<KubernetesExporter, 'args' 
         keys: [{ name: 'MONGODB_URI', example: `mongodb://monitoring:PASSWORD@HOST:${store.port}/admin?tls=true` }],
         grants: {
           language: 'javascript',
-          lines: ['db.getSiblingDB("admin").createUser({', '  user: "monitoring",', '  pwd: "PASSWORD",', '  roles: [{ role: "clusterMonitor", db: "admin" }, { role: "read", db: "local" }],', '});'],
+          lines: [
+            'db.getSiblingDB("admin").createUser({',
+            '  user: "monitoring",',
+            '  pwd: "PASSWORD",',
+            '  roles: [',
+            '    { role: "clusterMonitor", db: "admin" },',
+            '    { role: "read", db: "local" },',
+            '  ],',
+            '});',
+          ],
         },
       };
     case 'redis':
