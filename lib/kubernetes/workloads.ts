@@ -242,6 +242,12 @@ export interface ClusterFacts {
   /** The Secret cert-manager writes each environment's certificate to. */
   tlsSecret: string;
   prometheus: boolean;
+  /**
+   * Whether the monitoring stack's agent, in the monitoring namespace, scrapes the services' /metrics, so their
+   * NetworkPolicy must admit it: Prometheus; the OpenTelemetry Collectors of New Relic and CloudWatch; Datadog's
+   * Agent for the connection-pool metrics, which it reads only when there is a database.
+   */
+  scrapesMetrics: boolean;
 }
 
 export const clusterFacts = (model: StackModel): ClusterFacts => ({
@@ -251,7 +257,21 @@ export const clusterFacts = (model: StackModel): ClusterFacts => ({
   secretEntry: (environment, workload) => secretManagerEntry(model.config, environment, workload),
   tlsSecret: `${model.project.name}-tls`,
   prometheus: model.config.monitoring === 'prometheus-grafana',
+  scrapesMetrics: scrapesMetrics(model),
 });
+
+const scrapesMetrics = (model: StackModel): boolean => {
+  switch (model.config.monitoring) {
+    case 'prometheus-grafana':
+    case 'newrelic':
+    case 'cloudwatch':
+      return true;
+    case 'datadog':
+      return model.datastores.some((store) => store.engine.role === 'database');
+    default:
+      return false;
+  }
+};
 
 /** The host of a workload's route in an environment with this host: its own, or `<workload>.<host>` (a second front end). */
 export const routeHost = (workload: Pick<Workload, 'name' | 'route'>, host: string): string | undefined =>

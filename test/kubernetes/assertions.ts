@@ -56,7 +56,6 @@ export const assertHardenedContainers = (objects: KubernetesObject[], where: str
  */
 export const assertEnvironment = (objects: KubernetesObject[], model: StackModel, environment: EnvironmentModel, where: string): void => {
   assertHardenedContainers(objects, where);
-  const prometheus = model.config.monitoring === 'prometheus-grafana';
   const defaultDeny = named(objects, 'NetworkPolicy', 'default-deny');
   assert.ok(defaultDeny, `${where}: default-deny NetworkPolicy`);
   assert.deepEqual(defaultDeny.spec.podSelector, {});
@@ -107,11 +106,16 @@ export const assertEnvironment = (objects: KubernetesObject[], model: StackModel
     const budget = named(objects, 'PodDisruptionBudget', service.name);
     assert.ok(budget, `${label}: PDB`);
     assert.deepEqual(budget.spec.selector.matchLabels, workload.spec.selector.matchLabels, `${label}: PDB selects the workload's pods`);
-    assertNetworkPolicy(objects, model, service, workload, prometheus, label);
+    assertNetworkPolicy(objects, model, service, workload, label);
   }
 };
 
-const assertNetworkPolicy = (objects: KubernetesObject[], model: StackModel, service: ServiceModel, workload: KubernetesObject, prometheus: boolean, label: string): void => {
+/** The stacks whose agent scrapes the services' /metrics from the monitoring namespace (Datadog's only for the database pool). */
+const scrapesMetrics = (model: StackModel): boolean =>
+  ['prometheus-grafana', 'newrelic', 'cloudwatch'].includes(model.config.monitoring) ||
+  (model.config.monitoring === 'datadog' && model.datastores.some((store) => store.engine.role === 'database'));
+
+const assertNetworkPolicy = (objects: KubernetesObject[], model: StackModel, service: ServiceModel, workload: KubernetesObject, label: string): void => {
   const policy = named(objects, 'NetworkPolicy', service.name);
   assert.ok(policy, `${label}: NetworkPolicy`);
   assert.deepEqual(policy.spec.podSelector.matchLabels, workload.spec.selector.matchLabels);
@@ -125,7 +129,7 @@ const assertNetworkPolicy = (objects: KubernetesObject[], model: StackModel, ser
         ...(isPublic ? [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] : []),
         ...callers.map((caller) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/instance': model.project.name, 'app.kubernetes.io/name': caller.name } } })),
         { podSelector: { matchLabels: { 'app.kubernetes.io/instance': model.project.name, 'app.kubernetes.io/component': 'health-check' } } },
-        ...(prometheus ? [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] : []),
+        ...(scrapesMetrics(model) ? [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] : []),
       ]
     : [];
   assert.deepEqual(peers.sort(), expected.map((peer) => canonical(peer)).sort(), `${label}: exactly the ingress the model implies`);

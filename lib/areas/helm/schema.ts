@@ -106,9 +106,10 @@ export const valuesSchema = (values: SharedValues): Schema => {
           {
             stack: { enum: ['prometheus-grafana', 'datadog', 'newrelic', 'elk', 'cloudwatch'] },
             namespace: name,
+            scrapesMetrics: { type: 'boolean' },
             prometheusRules: object({ groups: list(ruleGroup) }),
           },
-          ['stack', 'namespace'],
+          ['stack', 'namespace', 'scrapesMetrics'],
         ),
         images: keyed(Object.keys(values.images), image),
         ingress: object({ className: nonEmpty, controllerNamespace: name, tlsSecret: name, clusterIssuer: nonEmpty }),

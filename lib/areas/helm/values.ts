@@ -50,7 +50,7 @@ export interface WorkloadValues {
 export interface SharedValues {
   team: string;
   strategy: StackModel['config']['strategy'];
-  monitoring: { stack: StackModel['config']['monitoring']; namespace: string };
+  monitoring: { stack: StackModel['config']['monitoring']; namespace: string; scrapesMetrics: boolean };
   images: Record<string, ImageValues>;
   ingress: { className: string; controllerNamespace: string; tlsSecret: string; clusterIssuer: string };
   externalSecrets: { store: string; refreshInterval: string };
@@ -112,7 +112,7 @@ export const sharedValues = (model: StackModel): SharedValues => {
   return {
     team: model.project.team,
     strategy: model.config.strategy,
-    monitoring: { stack: model.config.monitoring, namespace: monitoringNamespace },
+    monitoring: { stack: model.config.monitoring, namespace: monitoringNamespace, scrapesMetrics: facts.scrapesMetrics },
     images: imagesOf(workloads),
     ingress: { className: facts.ingressClass, controllerNamespace: ingressControllerNamespace, tlsSecret: facts.tlsSecret, clusterIssuer: facts.issuers.production },
     externalSecrets: { store: facts.secretStore, refreshInterval: '1h' },
