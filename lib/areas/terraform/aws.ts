@@ -245,6 +245,7 @@ export const awsFiles = (model: StackModel): PlannedFile[] => {
     region: facts.region,
     kubernetes,
     dnsZone: facts.dnsZone,
+    frontEndProxies: facts.services.some((service) => service.apiProxy),
     database: facts.database,
     cache: facts.cache,
     registry: facts.registry,
