@@ -4,3 +4,4 @@ export { usesBuildWrapper } from './images.js';
 export { connectionValue, type Endpoint } from './connection.js';
 export { engines } from './engines/index.js';
 export type * from './types.js';
+export { apiProxyOf, apiUpstreamOff, apiUpstreamVariable } from './api-proxy.js';

@@ -4,6 +4,7 @@
  * routes, secret entries and datastores here are the ones the Dockerfiles, manifests and pipeline of the same
  * run use.
  */
+import { apiProxyOf, apiUpstreamVariable } from '../model/api-proxy.js';
 import { connectionValue } from '../model/connection.js';
 import type { DatastoreModel, HealthModel, RuntimeUser, SettingValue, StackModel } from '../model/types.js';
 import { hostsOf, routeHost, workloadsOf, type Workload } from '../kubernetes/workloads.js';
@@ -68,6 +69,11 @@ export interface InfraService {
   route?: { host: 'root' | 'own'; path: string };
   /** Services it sends requests to, by name and port (service discovery names them the same). */
   calls: { name: string; port: number }[];
+  /**
+   * A front end whose nginx forwards /api/ to the API back end (`service`, listening on `port`): where to is read
+   * at start from API_UPSTREAM, which each platform sets (see containerEnvironment).
+   */
+  apiProxy?: { service: string; port: number };
   usesDatabase: boolean;
   usesCache: boolean;
   /** Its entry in the secret manager (per environment) and the keys it holds. */
@@ -185,6 +191,7 @@ const deriveInfrastructure = (model: StackModel): InfraFacts => {
   const registryHost = cloudRegistryHost(model);
   const services = workloads.map((workload): InfraService => {
     const service = model.services.find((candidate) => candidate.name === workload.name)!;
+    const proxy = apiProxyOf(model, service);
     return {
       name: workload.name,
       workload: layout.cloudWorkload(workload.name),
@@ -199,6 +206,7 @@ const deriveInfrastructure = (model: StackModel): InfraFacts => {
       environment: [...workload.env, ...workload.config],
       ...(workload.route ? { route: workload.route } : {}),
       calls: workload.calls,
+      ...(proxy ? { apiProxy: { service: proxy.service, port: proxy.port } } : {}),
       usesDatabase: service.uses.some((store) => store.engine.role === 'database'),
       usesCache: service.uses.some((store) => store.engine.role === 'cache'),
       secretKeys: secretKeysOf(model, workload),
@@ -266,3 +274,15 @@ export const connectionTemplate = (
   const withPort = rendered.replaceAll(String(placeholderPort), endpoint.port);
   return value.part === 'url' && tls.query ? `${withPort}${withPort.includes('?') ? '&' : '?'}${tls.query}` : withPort;
 };
+
+/**
+ * A service's environment on a container platform: its own variables and, for a front end that proxies /api/,
+ * API_UPSTREAM set to what `target` says reaches the API back end there (HOST:PORT, or `off` where the
+ * platform's load balancer routes /api itself). The image's default is the compose and Kubernetes name, which
+ * resolves on no container platform unless that platform gives the back end the same name.
+ */
+export const containerEnvironment = (
+  service: InfraService,
+  target: (proxy: NonNullable<InfraService['apiProxy']>) => string,
+): { name: string; value: string }[] =>
+  service.apiProxy ? [...service.environment, { name: apiUpstreamVariable, value: target(service.apiProxy) }] : service.environment;

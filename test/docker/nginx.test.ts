@@ -2,9 +2,11 @@
  * The front-end nginx configuration, run by the real nginx exactly as generated (nginx-sandbox.ts: a private
  * network namespace and private mounts, every file at the container path its Dockerfile copies it to, nginx on
  * the port the files name) and checked over HTTP: deep links, cache headers, security headers, gzip,
- * /healthz, /api to a fake back end reached under its compose name, and API_URL. The entrypoint script runs
- * inside first, with API_URL set as a deployment would; the refusal cases run it again outside, with its /tmp
- * mapped onto the sandbox's /tmp folder (the only rewrite, of the script, not of nginx's configuration).
+ * /healthz, /api to a fake back end reached under its compose name, API_URL and API_UPSTREAM (where /api goes:
+ * another HOST:PORT, or `off` on a platform whose load balancer routes /api, where nginx must start although the
+ * back end's name resolves nowhere). The entrypoint script runs inside first, with the image's ENV and the
+ * variables a deployment sets; the refusal cases run it again outside, with its /tmp mapped onto the sandbox's
+ * /tmp folder (the only rewrite, of the script, not of nginx's configuration).
  * Every other configuration of the matrices runs in nginx-matrix.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -54,11 +56,15 @@ const get = (urlPath: string, headers: Record<string, string> = {}): Promise<Ans
 const html = (file: string) => readFileSync(path.join(sandbox.root, 'html', file));
 const runtimeFile = (name: string) => readFileSync(path.join(sandbox.root, 'tmp', 'runtime-config', name), 'utf8');
 
-/** The entrypoint script again, outside the sandbox: its /tmp is the sandbox's /tmp folder. */
-const runEntrypoint = (apiUrl: string | undefined) => {
+/**
+ * The entrypoint script again, outside the sandbox: its /tmp is the sandbox's /tmp folder. The environment is the
+ * image's ENV with `env` over it (undefined: the variable unset).
+ */
+const runEntrypoint = (env: Record<string, string | undefined>) => {
   const script = path.join(sandbox.root, '40-runtime-config.sh');
   writeFileSync(script, image.files['/docker-entrypoint.d/40-runtime-config.sh'].replaceAll('/tmp/', `${sandbox.root}/tmp/`));
-  return spawnSync('sh', [script], { env: minimalEnvironment(apiUrl === undefined ? {} : { API_URL: apiUrl }), encoding: 'utf8' });
+  const merged = Object.fromEntries(Object.entries({ ...image.env, ...env }).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return spawnSync('sh', [script], { env: minimalEnvironment(merged), encoding: 'utf8' });
 };
 
 /** A built SPA in miniature: index.html, hashed assets large enough to be compressed, an unhashed file. */
@@ -77,7 +83,7 @@ describe('front-end nginx configuration on the real nginx', () => {
     sandbox = await startSandbox({
       files: image.files,
       port: web.port!,
-      env: { API_URL: 'https://api.shop.example.com/v1' },
+      env: { ...image.env, API_URL: 'https://api.shop.example.com/v1' },
       backend: { name: api.name, port: api.port!, socket: backend.socket },
       html: spa,
       commands: image.commands,
@@ -190,18 +196,102 @@ describe('front-end nginx configuration on the real nginx', () => {
     assert.match(String(config.headers['content-security-policy']), /connect-src 'self' https:\/\/api\.shop\.example\.com;/);
   });
 
+  test('the image proxies /api to the compose and Kubernetes name by default', () => {
+    assert.equal(image.env.API_UPSTREAM, `${api.name}:${api.port}`);
+    assert.match(runtimeFile('http.d/api-upstream.conf'), /^upstream api_backend \{\n {4}server api:3000;\n/);
+    assert.equal(runtimeFile('api.d/api-proxy.conf'), 'proxy_pass http://api_backend;\n');
+  });
+
   test('the entrypoint script writes a same-origin API URL, and refuses unsafe ones', () => {
-    const relative = runEntrypoint('/api');
+    const relative = runEntrypoint({ API_URL: '/api' });
     assert.equal(relative.status, 0, relative.stderr);
     assert.match(runtimeFile('config.js'), /apiUrl: "\/api"/);
     assert.equal(runtimeFile('api-origin.conf'), 'set $api_origin "";\n');
     for (const unsafe of ['https://x.example.com/"};alert(1)//', 'javascript:alert(1)', 'ftp://files.example.com', 'api.example.com']) {
-      const refused = runEntrypoint(unsafe);
+      const refused = runEntrypoint({ API_URL: unsafe });
       assert.equal(refused.status, 1, `API_URL=${unsafe} was accepted`);
       assert.match(refused.stderr, /API_URL/);
     }
     // The configuration on disk is still the last good one.
     assert.match(runtimeFile('config.js'), /apiUrl: "\/api"/);
+  });
+
+  test('the entrypoint script accepts HOST:PORT and off for API_UPSTREAM, and refuses anything else', () => {
+    const other = runEntrypoint({ API_UPSTREAM: 'shop-api.internal:8443' });
+    assert.equal(other.status, 0, other.stderr);
+    assert.match(runtimeFile('http.d/api-upstream.conf'), /server shop-api\.internal:8443;/);
+    const off = runEntrypoint({ API_UPSTREAM: 'off' });
+    assert.equal(off.status, 0, off.stderr);
+    assert.doesNotMatch(runtimeFile('http.d/api-upstream.conf'), /upstream|server/);
+    assert.equal(runtimeFile('api.d/api-proxy.conf'), 'return 404;\n');
+    const refusals = [undefined, '', 'api', 'api:', ':3000', 'api:0', 'api:08', 'api:65536', 'api:123456', 'http://api:3000', 'api:3000;', 'api:3000 ', 'a b:1', '-api:3000', 'api;evil:1', 'OFF', '[::1]:3000'];
+    for (const value of refusals) {
+      const refused = runEntrypoint({ API_URL: '/api', API_UPSTREAM: value });
+      assert.equal(refused.status, 1, `API_UPSTREAM=${JSON.stringify(value)} was accepted`);
+      assert.match(refused.stderr, /API_UPSTREAM must be HOST:PORT \(such as api:3000\) or off/, String(value));
+    }
+    // A refusal writes nothing: the last good configuration (off) stays, config.js included.
+    assert.equal(runtimeFile('api.d/api-proxy.conf'), 'return 404;\n');
+    assert.match(runtimeFile('config.js'), /apiUrl: "\/api"/);
+  });
+});
+
+describe('the /api proxy target is chosen at container start', () => {
+  const site = (env: Record<string, string>, withBackend?: { name: string; port: number; socket: string }) =>
+    startSandbox({ files: image.files, port: web.port!, env: { ...image.env, ...env }, ...(withBackend ? { backend: withBackend } : {}), html: spa, commands: [] });
+
+  test("with the default and the back end's name resolving nowhere (Cloud Run), nginx refuses to start", async () => {
+    const nowhere = await site({});
+    try {
+      assert.equal(nowhere.report.entrypoint?.status, 0, nowhere.report.entrypoint?.output);
+      assert.notEqual(nowhere.report.test?.status, 0, 'nginx -t accepted an upstream whose name does not resolve');
+      assert.match(String(nowhere.report.test?.output), /host not found in upstream "api:3000"/);
+    } finally {
+      await nowhere.stop();
+    }
+  });
+
+  test('API_UPSTREAM=off: nginx starts without the name resolving, serves the application and proxies nothing', async () => {
+    const fake = await startFakeBackend();
+    const off = await site({ API_UPSTREAM: 'off' });
+    try {
+      const { report } = off;
+      assert.equal(report.entrypoint?.status, 0, report.entrypoint?.output);
+      assert.equal(report.test?.status, 0, `nginx -t failed:\n${report.test?.output}`);
+      assert.equal(report.error, null, `${report.error}\n${report.nginxOutput}`);
+      assert.deepEqual(report.listening, [web.port]);
+      assert.equal((await off.get('/healthz')).status, 200);
+      const page = await off.get('/orders/42');
+      assert.equal(page.status, 200);
+      assert.match(page.body.toString(), /<div id="root">/);
+      const apiAnswer = await off.get('/api/items?limit=5');
+      assert.equal(apiAnswer.status, 404, 'a request for /api/ that reaches the front end is not its business');
+      assert.doesNotMatch(apiAnswer.body.toString(), /<div id="root">|fake-api/);
+      assert.match(String(apiAnswer.headers['content-security-policy']), /default-src 'self'/);
+      assert.equal(apiAnswer.headers['x-content-type-options'], 'nosniff');
+      assert.equal(fake.requests.length, 0);
+    } finally {
+      await off.stop();
+      await fake.close();
+    }
+  });
+
+  test('API_UPSTREAM=HOST:PORT: /api/ goes to that name and port, not to the default', async () => {
+    const fake = await startFakeBackend();
+    const other = await site({ API_UPSTREAM: 'shop-api.internal:4100' }, { name: 'shop-api.internal', port: 4100, socket: fake.socket });
+    try {
+      const { report } = other;
+      assert.equal(report.entrypoint?.status, 0, report.entrypoint?.output);
+      assert.equal(report.test?.status, 0, `nginx -t failed:\n${report.test?.output}`);
+      assert.equal(report.error, null, `${report.error}\n${report.nginxOutput}`);
+      const answer = await other.get('/api/items?limit=5');
+      assert.equal(answer.status, 200, answer.body.toString());
+      assert.deepEqual(JSON.parse(answer.body.toString()), { from: 'fake-api', url: '/api/items?limit=5' });
+      assert.equal(fake.requests.length, 1);
+    } finally {
+      await other.stop();
+      await fake.close();
+    }
   });
 });
 

@@ -18,8 +18,18 @@ import { awsCases, renderAwsCase } from './aws-cases.js';
 import { awsTaggableTypes } from './aws-schema.js';
 import { labelledBlocks, moduleInterfaceMismatches, untaggedResources, undescribedOutputs, untypedOrUndescribedVariables } from './hcl-assertions.js';
 import { shopAnswers } from '../ci/answers.js';
+import { renderAll } from '../../lib/render/render.js';
+import { serviceVariants } from '../validation/matrix.js';
+import { evaluateWithRoutes, type EdgeRoute } from './edge-routes.js';
 
 const datastorePorts = new Set([3306, 5432, 6379, 27017]);
+
+/** The body of one service's entry in an environment's ECS services map. */
+const ecsServiceBlock = (main: string, name: string): string => {
+  const body = main.match(new RegExp(`\\n(\\s+)${name} = \\{\\n([\\s\\S]*?)\\n\\1\\}\\n`))?.[2];
+  assert.ok(body, name);
+  return body;
+};
 
 describe('Terraform for AWS', () => {
   const folders: string[] = [];
@@ -122,6 +132,18 @@ describe('Terraform for AWS', () => {
         }
       });
 
+      it('sets API_UPSTREAM=off on every front end, as the load balancer routes /api to the API', () => {
+        if (answers.orchestration !== 'none') return;
+        for (const environment of environments) {
+          const main = readFileSync(path.join(infra, 'environments', environment, 'main.tf'), 'utf8');
+          for (const service of answers.services) {
+            const block = ecsServiceBlock(main, service.name);
+            if (service.kind === 'frontend') assert.match(block, /environment\s+= \{[^}\n]*\bAPI_UPSTREAM = "off"/, `${environment}: ${service.name}`);
+            else assert.doesNotMatch(block, /API_UPSTREAM/, `${environment}: ${service.name}`);
+          }
+        }
+      });
+
       it('trusts this repository alone in the CI roles, for the branches and environments that deploy', () => {
         const ci = readFileSync(path.join(infra, 'bootstrap', 'ci.tf'), 'utf8');
         const subjects = [...ci.matchAll(/values\s+= \[([^\]]*)\]/g)].flatMap((match) => [...match[1].matchAll(/"([^"]*)"/g)].map((value) => value[1]));
@@ -151,6 +173,31 @@ describe('Terraform for AWS', () => {
       });
     });
   }
+
+  it("routes /api to the API on every front end's host, each host its own rule ahead of the catch-alls", () => {
+    // Two front ends, the second on a host of its own, and the API.
+    const answers = shopAnswers({ orchestration: 'none', database: 'none', cache: 'none', services: [serviceVariants[0], serviceVariants[1], serviceVariants[5]] });
+    const files = new Map(renderAll(terraformArea.plan(derive(answers), { otherFiles: [] })).map((file) => [file.path, file.contents]));
+    const ecs = files.get('infra/modules/ecs/main.tf')!;
+    const locals = ecs.slice(ecs.indexOf('  front_end_hosts = '), ecs.indexOf('  ]...)\n', ecs.indexOf('  prefix_routes = ')) + 8);
+    for (const environment of answers.environments) {
+      const main = files.get(`infra/environments/${environment}/main.tf`)!;
+      const routes: Record<string, EdgeRoute & { priority: number }> = {};
+      for (const service of answers.services) {
+        const route = ecsServiceBlock(main, service.name).match(/route\s+= \{ host = "([^"]+)", path = "([^"]+)", priority = (\d+) \}/);
+        if (route) routes[service.name] = { host: route[1], path: route[2], priority: Number(route[3]) };
+      }
+      assert.deepEqual(Object.keys(routes).sort(), ['api-express', 'web-react', 'web-vue'], environment);
+      const publicServices = `  public = { for name, route in var.routes : name => { route = route } }\n${locals}`;
+      const prefixRoutes = evaluateWithRoutes('routes', routes, publicServices, 'local.prefix_routes') as Record<string, { service: string; host: string; path: string; priority: number }>;
+      // The API's own rule covers its host (the first front end's); the second front end's host gets one more.
+      assert.equal(routes['api-express'].host, routes['web-react'].host);
+      assert.deepEqual(Object.values(prefixRoutes), [{ service: 'api-express', host: routes['web-vue'].host, path: '/api', priority: 50 }], environment);
+      const catchAlls = Object.values(routes).filter((route) => route.path === '/').map((route) => route.priority);
+      assert.ok(Object.values(prefixRoutes).every((rule) => catchAlls.every((priority) => rule.priority < priority) && rule.priority !== routes['api-express'].priority));
+    }
+    assert.match(ecs, /resource "aws_lb_listener_rule" "prefix_on_front_end_host" \{\n\s+for_each\s+= local\.prefix_routes\n/);
+  });
 
   it("the generated test fails when production's database loses its standby", () => {
     const { dir } = renderAwsCase(shopAnswers({ cache: 'none' }));

@@ -16,6 +16,8 @@ import { renderAll } from '../../lib/render/render.js';
 import { terraformPins } from '../../lib/versions/index.js';
 import { shopAnswers } from '../ci/answers.js';
 import { tempDir, writeTree } from '../helpers/folders.js';
+import { serviceVariants } from '../validation/matrix.js';
+import { evaluateWithRoutes, localDefinition, routesIn } from './edge-routes.js';
 import { terraformFmt, tflint, trivyTerraform } from '../validation/validators/terraform.js';
 import { parseTerraformDir, providerSchema, providerSchemaFindings, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
 
@@ -38,6 +40,12 @@ const shapes: Shape[] = [
   { name: 'AKS (helm), MongoDB on Cosmos DB, Azure DevOps', overrides: { orchestration: 'helm', database: 'mongodb', ci: 'azure-devops' }, kubernetes: true, acr: true },
   { name: 'AKS (kustomize), no database, CircleCI', overrides: { orchestration: 'kustomize', database: 'none', ci: 'circleci' }, kubernetes: true, acr: true },
   { name: 'Container Apps, GHCR registry, no cache, Jenkins', overrides: { orchestration: 'none', registry: 'ghcr.io/acme', cache: 'none', ci: 'jenkins' }, kubernetes: false, acr: false },
+  {
+    name: 'Container Apps, two front ends (the second on a host of its own), no datastores',
+    overrides: { orchestration: 'none', database: 'none', cache: 'none', services: [serviceVariants[0], serviceVariants[1], serviceVariants[5]] },
+    kubernetes: false,
+    acr: true,
+  },
 ];
 
 /** Every shape is written below one folder (`<root>/<index>/infra`), so that each tool starts once for all. */
@@ -103,6 +111,34 @@ describe('Azure Terraform', () => {
     describe(shape.name, () => {
       const { dir, infra, paths } = rendered[index];
       const parsedOnce = parseTerraformDir(infra);
+
+      if (!shape.kubernetes) {
+        it("sets API_UPSTREAM=off on every front end, as Front Door routes /api to the API's app on every front end's host", () => {
+          const { services } = derive(shopAnswers({ cloud: 'azure', ...shape.overrides })).config;
+          const api = services.find((service) => service.kind === 'backend' && service.port !== undefined)!;
+          const frontEnds = services.filter((service) => service.kind === 'frontend');
+          const frontDoor = readFileSync(path.join(infra, 'modules', 'front-door', 'main.tf'), 'utf8');
+          // Each app route takes the custom domains of local.route_hosts.
+          assert.match(frontDoor, /cdn_frontdoor_custom_domain_ids = \[for host in local\.route_hosts\[each\.key\] : azurerm_cdn_frontdoor_custom_domain\.host\[host\]\.id\]/);
+          const environments = (shape.overrides.environments ?? ['staging', 'production']) as string[];
+          for (const environment of environments) {
+            const main = readFileSync(path.join(infra, 'environments', environment, 'main.tf'), 'utf8');
+            for (const service of services) {
+              const block = main.match(new RegExp(`\\n(\\s+)${service.name} = \\{\\n([\\s\\S]*?)\\n\\1\\}\\n`))?.[2];
+              assert.ok(block, `${environment}: ${service.name}`);
+              if (service.kind === 'frontend') assert.match(block, /environment\s+= \{[^}\n]*\bAPI_UPSTREAM = "off"/, `${environment}: ${service.name}`);
+              else assert.doesNotMatch(block, /API_UPSTREAM/, `${environment}: ${service.name}`);
+            }
+            const routes = routesIn(main, 'app_routes');
+            const hosts = evaluateWithRoutes('app_routes', routes, localDefinition(frontDoor, 'route_hosts'), 'local.route_hosts') as Record<string, string[]>;
+            const frontEndHosts = frontEnds.map((frontEnd) => routes[frontEnd.name].host);
+            assert.equal(new Set(frontEndHosts).size, frontEnds.length, 'each front end on a host of its own');
+            assert.deepEqual(Object.keys(hosts).sort(), Object.keys(routes).sort(), environment);
+            assert.deepEqual([...hosts[api.name]].sort(), [...frontEndHosts].sort(), environment);
+            for (const frontEnd of frontEnds) assert.deepEqual(hosts[frontEnd.name], [routes[frontEnd.name].host], `${environment}: ${frontEnd.name}`);
+          }
+        });
+      }
 
       it('writes modules, one root stack per environment and the bootstrap', () => {
         const environments = (shape.overrides.environments ?? ['staging', 'production']) as string[];

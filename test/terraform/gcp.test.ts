@@ -19,6 +19,7 @@ import { serviceVariants } from '../validation/matrix.js';
 import { tempDir, writeTree } from '../helpers/folders.js';
 import { terraformFmt, tflint, trivyTerraform } from '../validation/validators/terraform.js';
 import { terraformPins } from '../../lib/versions/index.js';
+import { evaluateWithRoutes, localDefinition, routesIn } from './edge-routes.js';
 import { parseTerraformDir, providerSchema, providerSchemaFindings, schemaProviderVersion, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
 
 const gcp = (overrides: Partial<Answers>): Partial<Answers> => ({
@@ -42,6 +43,8 @@ const shapes: Record<string, Partial<Answers>> = {
   'azure-devops': gcp({ orchestration: 'none', ci: 'azure-devops' }),
   jenkins: gcp({ orchestration: 'helm', ci: 'jenkins' }),
   'foreign-registry': gcp({ orchestration: 'none', registry: 'ghcr.io/acme' }),
+  // A second front end, on a host of its own: it calls the API on its own origin too.
+  'cloud-run-two-front-ends': gcp({ orchestration: 'none', database: 'postgres', cache: 'none', services: [serviceVariants[0], serviceVariants[1], serviceVariants[5]] }),
 };
 
 interface Rendered {
@@ -242,6 +245,36 @@ describe('gcp terraform: what a reviewer checks', () => {
     assert.ok(cloudRun.some((resource) => resource.type === 'google_cloud_run_v2_worker_pool'));
     // Each setting is its own secret, read by environment variable.
     assert.match(production, /one_secret_per_setting = true/);
+  });
+
+  test("Cloud Run: front ends proxy nothing (API_UPSTREAM=off), as the load balancer routes /api to the API on every front end's host", () => {
+    const cloudRunShapes = Object.keys(shapes).filter((name) => shapes[name].orchestration === 'none');
+    assert.ok(cloudRunShapes.includes('cloud-run-two-front-ends'));
+    for (const name of cloudRunShapes) {
+      const { files } = shape(name);
+      const { services } = derive(shopAnswers(shapes[name])).config;
+      const api = services.find((service) => service.kind === 'backend' && service.port !== undefined)!;
+      const frontEnds = services.filter((service) => service.kind === 'frontend');
+      const balancer = files['infra/modules/load-balancer/main.tf'];
+      const prefixes = balancer.match(/\n\s+prefixes = (.*)\n/)![1];
+      const environments = Object.keys(files).filter((file) => /^infra\/environments\/[^/]+\/main\.tf$/.test(file));
+      assert.ok(environments.length > 0, name);
+      for (const file of environments) {
+        const main = files[file];
+        for (const service of services) {
+          const block = main.match(new RegExp(`\\n(\\s+)${service.name} = \\{\\n([\\s\\S]*?)\\n\\1\\}\\n`))?.[2];
+          assert.ok(block, `${name} ${file}: ${service.name}`);
+          if (service.kind === 'frontend') assert.match(block, /environment\s+= \{[^}\n]*\bAPI_UPSTREAM = "off"/, `${name} ${file}: ${service.name}`);
+          else assert.doesNotMatch(block, /API_UPSTREAM/, `${name} ${file}: ${service.name}`);
+        }
+        // The URL map's path rules per host, as terraform computes them from the module's own expressions.
+        const routes = routesIn(main, 'routes');
+        const byHost = evaluateWithRoutes('routes', routes, `  ${localDefinition(balancer, 'service_hosts')}`, `{ for host in local.hosts : host => ${prefixes} }`);
+        const frontEndHosts = frontEnds.map((frontEnd) => routes[frontEnd.name].host);
+        assert.equal(new Set(frontEndHosts).size, frontEnds.length, `${name}: each front end on a host of its own`);
+        assert.deepEqual(byHost, Object.fromEntries(frontEndHosts.map((host) => [host, { [api.name]: '/api' }])), `${name} ${file}`);
+      }
+    }
   });
 
   test('versions.tf pins google ~> 6.50 everywhere, and every environment keeps its state under its own prefix', () => {

@@ -32,6 +32,9 @@ const deployData = (pipeline: Pipeline, model: StackModel) => {
   const running = model.services;
   const workloads = workloadsOf(model);
   // What the orchestrators pin by digest: each image, and the migrate image of a service whose migrations need one.
+  const worker = new Set(workloads.filter((workload) => workload.component === 'worker').map((workload) => workload.name));
+  const isWorker = (service: ServiceModel) => worker.has(service.name);
+  const cloudWorkload = (service: ServiceModel) => ({ name: layout.cloudWorkload(service.name), service: service.name, repository: service.image.repository, digest: service.image.owner });
   const deployedImages = [
     ...pipeline.images.map((image) => ({ name: image.name, repository: image.repository })),
     ...pipeline.images.flatMap((image) => (image.migrateRepository ? [{ name: `${image.name}-migrate`, repository: image.migrateRepository }] : [])),
@@ -63,8 +66,11 @@ const deployData = (pipeline: Pipeline, model: StackModel) => {
         job: layout.migrationWorkload(service.name),
       })),
     ecsServices: running.map((service) => ({ name: layout.cloudWorkload(service.name), family: layout.taskFamily(service.name, '$environment'), repository: service.image.repository, digest: service.image.owner })),
-    cloudRunServices: running.filter((service) => service.kind !== 'worker').map((service) => ({ name: layout.cloudWorkload(service.name), service: service.name, repository: service.image.repository, digest: service.image.owner })),
-    containerApps: running.map((service) => ({ name: layout.cloudWorkload(service.name), service: service.name, repository: service.image.repository, digest: service.image.owner })),
+    // Cloud Run runs a workload without a port as a worker pool (Terraform's modules/cloud-run), the others as services.
+    cloudRunServices: running.filter((service) => !isWorker(service)).map(cloudWorkload),
+    cloudRunWorkerPools: running.filter(isWorker).map(cloudWorkload),
+    // A Container App without ingress (a worker) takes no traffic: its new revision replaces the others.
+    containerApps: running.map((service) => ({ ...cloudWorkload(service), worker: isWorker(service) })),
   };
 };
 

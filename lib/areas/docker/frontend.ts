@@ -74,7 +74,7 @@ export const planFrontend = (model: StackModel, image: ImageModel) => {
       { from: inContext(image, files.entrypointScript), to: nginxPaths.entrypointScript, chmod: '0755' },
     ],
     html: nginxPaths.html,
-    env: [`API_URL=${nginx.defaultApiUrl === '' ? '""' : nginx.defaultApiUrl}`],
+    env: [`API_URL=${nginx.defaultApiUrl === '' ? '""' : nginx.defaultApiUrl}`, ...(nginx.upstream ? [`${nginx.upstream.variable}=${nginx.upstream.server}`] : [])],
   };
   const nginxData = {
     service: service.name,
@@ -83,6 +83,8 @@ export const planFrontend = (model: StackModel, image: ImageModel) => {
     hashedPattern: hashedAssetPattern(service.framework),
     hashedNote: (hashedFolders[service.framework] ?? hashedFolders.static).note,
     runtimeConfig: nginxPaths.runtimeConfig,
+    apiUpstreamConfig: nginxPaths.apiUpstreamConfig,
+    apiLocationConfig: nginxPaths.apiLocationConfig,
     defaultApiUrl: nginx.defaultApiUrl,
   };
   return {

@@ -1,11 +1,12 @@
 /**
  * The nginx configuration of a front-end image (nginx-unprivileged): SPA fallback, caching by file kind,
  * gzip, security headers, a quiet health path, same-origin /api proxying to the first back end, and the
- * runtime configuration (API_URL) written at container start. Everything writable lives under /tmp, so
- * the container runs with a read-only root filesystem and a /tmp volume.
+ * runtime configuration (API_URL, and API_UPSTREAM: where /api goes, or `off`) written at container start.
+ * Everything writable lives under /tmp, so the container runs with a read-only root filesystem and a /tmp
+ * volume.
  */
 import { createHash } from 'node:crypto';
-import type { ServiceModel, StackModel } from '../../model/index.js';
+import { apiProxyOf, apiUpstreamOff, apiUpstreamVariable, type ServiceModel, type StackModel } from '../../model/index.js';
 import { inService } from '../../plan/naming.js';
 
 /** Where the files live in the image; the nginx test maps each of these to its temp folder. */
@@ -17,6 +18,9 @@ export const nginxPaths = {
   html: '/usr/share/nginx/html',
   /** Written at start by the entrypoint script: config.js for the browser, api-origin.conf for nginx. */
   runtimeConfig: '/tmp/runtime-config',
+  /** Written at start from API_UPSTREAM: the upstream block (http level) and the /api location's handler. */
+  apiUpstreamConfig: '/tmp/runtime-config/http.d',
+  apiLocationConfig: '/tmp/runtime-config/api.d',
 } as const;
 
 /** The repository files, inside the service folder so that the Dockerfile can COPY them. */
@@ -52,16 +56,17 @@ const contentSecurityPolicy = (service: ServiceModel): string => {
 };
 
 export const planNginx = (model: StackModel, service: ServiceModel) => {
-  const backend = model.apiBackend;
+  const proxy = apiProxyOf(model, service);
   if (service.health.kind !== 'http') throw new Error(`internal: front end ${service.name} has no HTTP health route`);
   return {
     paths: nginxPaths,
     port: service.port,
     healthPath: service.health.path,
-    upstream: backend ? { service: backend.name, server: `${backend.name}:${backend.port}` } : undefined,
+    /** The /api proxy: its target comes from `variable` at start; `server` (compose's and Kubernetes' name) is the image's default. */
+    upstream: proxy ? { service: proxy.service, server: proxy.server, variable: apiUpstreamVariable, off: apiUpstreamOff } : undefined,
     contentSecurityPolicy: contentSecurityPolicy(service),
     /** The API_URL the browser gets when the container sets none: the same-origin proxy, if there is one. */
-    defaultApiUrl: backend ? '/api' : '',
+    defaultApiUrl: proxy ? '/api' : '',
   };
 };
 

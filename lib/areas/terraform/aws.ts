@@ -4,13 +4,14 @@
  * bootstrap stack (state bucket, image repositories, CI identities).
  */
 import { releaseVersion } from '../../kubernetes/workloads.js';
+import { apiUpstreamOff } from '../../model/api-proxy.js';
 import type { DatastoreModel, StackModel } from '../../model/types.js';
 import type { Config, PlannedFile } from '../../plan/types.js';
 import { deployBranch, deployLayout } from '../../plan/naming.js';
 import { managedFile } from '../../plan/managed-file.js';
 import { hclList, hclString } from '../../render/hcl.js';
 import { wrap } from '../../render/text.js';
-import { infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, type InfraService, type SecretKey } from '../../terraform/infrastructure.js';
+import { containerEnvironment, infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, type InfraService, type SecretKey } from '../../terraform/infrastructure.js';
 import { terraformPins } from '../../versions/index.js';
 import { ciTrust } from './ci-trust.js';
 import { connectionExpression } from './connection.js';
@@ -85,6 +86,10 @@ const secretEntries = (model: StackModel, facts: InfraFacts, environment: InfraE
     }));
 
 const ecsService = (config: Config, service: InfraService, environment: InfraEnvironment, index: number): [string, string][] => {
+  // The load balancer routes /api to the API on every front end's host (modules/ecs), so a front end's nginx
+  // proxies nothing. Its Service Connect alias would resolve too, but only in tasks started after the API's
+  // endpoint exists: nginx's start would then depend on the order the services come up in.
+  const variables = containerEnvironment(service, () => apiUpstreamOff);
   const size = service.sizing[environment.name];
   const { cpu, memory } = fargateSize(size.cpuMillis, size.memoryMiB);
   const fields: [string, string | undefined][] = [
@@ -101,7 +106,7 @@ const ecsService = (config: Config, service: InfraService, environment: InfraEnv
     ['min_count', String(size.minReplicas)],
     ['max_count', String(size.maxReplicas)],
     ['writable_paths', service.writablePaths.length > 0 ? hclList(service.writablePaths) : undefined],
-    ['environment', service.environment.length > 0 ? `{ ${service.environment.map(({ name, value }) => `${name} = ${hclString(value)}`).join(', ')} }` : undefined],
+    ['environment', variables.length > 0 ? `{ ${variables.map(({ name, value }) => `${name} = ${hclString(value)}`).join(', ')} }` : undefined],
     ['secret_keys', service.secretKeys.length > 0 ? hclList(service.secretKeys.map((key) => key.name)) : undefined],
     ['calls', service.calls.length > 0 ? hclList(service.calls.map((call) => call.name)) : undefined],
     [
@@ -240,6 +245,7 @@ export const awsFiles = (model: StackModel): PlannedFile[] => {
     region: facts.region,
     kubernetes,
     dnsZone: facts.dnsZone,
+    frontEndProxies: facts.services.some((service) => service.apiProxy),
     database: facts.database,
     cache: facts.cache,
     registry: facts.registry,

@@ -4,12 +4,13 @@
  * the bootstrap stack (state storage account, Azure Container Registry, CI identities).
  */
 import { releaseVersion } from '../../kubernetes/workloads.js';
+import { apiUpstreamOff } from '../../model/api-proxy.js';
 import type { DatastoreModel, StackModel } from '../../model/types.js';
 import type { PlannedFile } from '../../plan/types.js';
 import { deployBranch } from '../../plan/naming.js';
 import { managedFile } from '../../plan/managed-file.js';
 import { hclList, hclString } from '../../render/hcl.js';
-import { infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, type InfraService, type SecretKey } from '../../terraform/infrastructure.js';
+import { containerEnvironment, infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, type InfraService, type SecretKey } from '../../terraform/infrastructure.js';
 import { terraformPins } from '../../versions/index.js';
 import { azureCiTrust, federatedAudience } from './azure-ci-trust.js';
 import { connectionExpression } from './connection.js';
@@ -86,6 +87,9 @@ const secretsOf = (model: StackModel, facts: InfraFacts, environment: InfraEnvir
     });
 
 const containerApp = (service: InfraService, environment: InfraEnvironment): [string, string][] => {
+  // Front Door routes /api (on every front end's host) to the API's app itself; apps reach each other only
+  // by app name through ingress over HTTPS, which the front end's nginx proxy does not speak: it proxies nothing.
+  const variables = containerEnvironment(service, () => apiUpstreamOff);
   const size = service.sizing[environment.name];
   const { cpu, memory } = containerAppSize(size.cpuMillis, size.memoryMiB);
   // One line per setting: the map is long (every datastore setting of the service).
@@ -101,7 +105,7 @@ const containerApp = (service: InfraService, environment: InfraEnvironment): [st
     ['min_replicas', String(size.minReplicas)],
     ['max_replicas', String(size.maxReplicas)],
     ['command', service.command ? hclList(service.command) : undefined],
-    ['environment', service.environment.length > 0 ? `{ ${service.environment.map(({ name, value }) => `${name} = ${hclString(value)}`).join(', ')} }` : '{}'],
+    ['environment', variables.length > 0 ? `{ ${variables.map(({ name, value }) => `${name} = ${hclString(value)}`).join(', ')} }` : '{}'],
     ['secrets', secrets.length > 0 ? `{\n${secrets.join('\n')}\n      }` : '{}'],
     [
       'migration',

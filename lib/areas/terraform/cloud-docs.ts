@@ -90,6 +90,9 @@ export const azureDocs = (facts: InfraFacts, modules: string[]): InfrastructureD
             bullets: [
               `One Container App per service, \`${facts.project}-SERVICE\`, in multiple-revision mode: the pipeline sets the image, revision and traffic weights, which Terraform then leaves alone; migrations are the Container App jobs \`${facts.project}-SERVICE-migrate\`.`,
               'The environment is internal: Front Door reaches the public services over private link, each on its host and path; the others are reached by app name inside the environment.',
+              ...(facts.services.some((service) => service.apiProxy)
+                ? ['Front Door routes `/api` to the API\'s app on every front end\'s host, so the front ends\' nginx proxies nothing (`API_UPSTREAM=off`): apps reach one another only through ingress, by app name, which that proxy does not speak.']
+                : []),
               'Each app has its own identity, which may pull from the registry and read its own secrets only.',
             ],
           },
@@ -150,7 +153,10 @@ export const gcpDocs = (facts: InfraFacts, modules: string[]): InfrastructureDoc
         : {
             title: 'The Cloud Run services',
             bullets: [
-              `One service per web service, \`${facts.project}-SERVICE\`: the public ones take traffic from the load balancer only, the others from the network only; migrations are the jobs \`${facts.project}-SERVICE-migrate\`. The pipeline sets the image, revision and traffic, which Terraform then leaves alone.`,
+              `One service per web service, \`${facts.project}-SERVICE\`: the public ones take traffic from the load balancer only, the others from the network only; a worker pool per worker; migrations are the jobs \`${facts.project}-SERVICE-migrate\`. The pipeline sets the images, revisions, traffic and instance splits, which Terraform then leaves alone.`,
+              ...(facts.services.some((service) => service.apiProxy)
+                ? ['Cloud Run services have no DNS names of one another: the load balancer routes `/api` to the API service on every front end\'s host, and the front ends\' nginx proxies nothing (`API_UPSTREAM=off`).']
+                : []),
               'Each service runs as a service account of its own, which may read its own secrets only.',
             ],
           },

@@ -5,12 +5,13 @@
  * project's services and sizes, and the bootstrap stack (state bucket, Artifact Registry, CI identities).
  */
 import { releaseVersion } from '../../kubernetes/workloads.js';
+import { apiUpstreamOff } from '../../model/api-proxy.js';
 import type { DatastoreModel, StackModel } from '../../model/types.js';
 import type { PlannedFile } from '../../plan/types.js';
 import { deployBranch } from '../../plan/naming.js';
 import { managedFile } from '../../plan/managed-file.js';
 import { hclList, hclString } from '../../render/hcl.js';
-import { infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, type InfraService, type SecretKey } from '../../terraform/infrastructure.js';
+import { containerEnvironment, infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, type InfraService, type SecretKey } from '../../terraform/infrastructure.js';
 import { terraformPins } from '../../versions/index.js';
 import { gcpCiTrust } from './gcp-trust.js';
 import { gcpDocs } from './cloud-docs.js';
@@ -83,6 +84,9 @@ const secretEntries = (model: StackModel, facts: InfraFacts, environment: InfraE
     }));
 
 const cloudRunService = (facts: InfraFacts, service: InfraService, environment: InfraEnvironment): [string, string][] => {
+  // Cloud Run services have no DNS names of their own: the load balancer routes /api (on every front end's host)
+  // to the API service itself, so the front end's nginx proxies nothing.
+  const variables = containerEnvironment(service, () => apiUpstreamOff);
   const size = service.sizing[environment.name];
   const { cpu, memory } = cloudRunSize(size.cpuMillis, size.memoryMiB);
   const fields: [string, string | undefined][] = [
@@ -97,7 +101,7 @@ const cloudRunService = (facts: InfraFacts, service: InfraService, environment: 
     ['max_instances', String(size.maxReplicas)],
     ['public', String(service.route !== undefined)],
     ['writable_paths', service.writablePaths.length > 0 ? hclList(service.writablePaths) : undefined],
-    ['environment', service.environment.length > 0 ? `{ ${service.environment.map(({ name, value }) => `${name} = ${hclString(value)}`).join(', ')} }` : undefined],
+    ['environment', variables.length > 0 ? `{ ${variables.map(({ name, value }) => `${name} = ${hclString(value)}`).join(', ')} }` : undefined],
     ['secret_keys', service.secretKeys.length > 0 ? hclList(service.secretKeys.map((key) => key.name)) : undefined],
     [
       'migration',

@@ -17,6 +17,16 @@ locals {
     }
   ]...)
   migrations = { for name, service in var.services : name => service if service.migration != null }
+  # A service on a path prefix (the API at /api) answers it on its own host and on every other host a front end
+  # serves at `/`, so each front end calls it on its own origin and the front ends' nginx proxies nothing
+  # (API_UPSTREAM=off). One rule per host, ahead of every catch-all (priorities 50 to 99).
+  front_end_hosts = distinct([for service in values(local.public) : service.route.host if service.route.path == "/"])
+  other_hosts     = { for name, service in local.public : name => [for host in local.front_end_hosts : host if host != service.route.host] }
+  prefix_routes = merge([
+    for name, service in local.public : {
+      for index, host in local.other_hosts[name] : "${name}-${index}" => { service = name, host = host, path = service.route.path, priority = 50 + index }
+    } if service.route.path != "/"
+  ]...)
   # Target group names stop at 32 characters: the service keeps up to 15 of them, the name the rest.
   target_groups = {
     for name, _ in local.public : name => "${trim(substr(var.name, 0, 31 - min(length(name), 15)), "-")}-${trim(substr(name, 0, 15), "-")}"
@@ -489,6 +499,37 @@ resource "aws_lb_listener_rule" "service" {
       path_pattern {
         values = [condition.value, "${condition.value}/*"]
       }
+    }
+  }
+}
+
+resource "aws_lb_listener_rule" "prefix_on_front_end_host" {
+  for_each     = local.prefix_routes
+  listener_arn = aws_lb_listener.https.arn
+  priority     = each.value.priority
+  tags         = merge(var.tags, { Service = each.value.service })
+
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.service[each.value.service].arn
+  }
+
+  condition {
+    host_header {
+      values = [each.value.host]
+    }
+  }
+
+  condition {
+    path_pattern {
+      values = [each.value.path, "${each.value.path}/*"]
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = length(local.prefix_routes) <= 50
+      error_message = "At most 50 front end hosts can share the API's path prefix (rule priorities 50 to 99)."
     }
   }
 }

@@ -8,6 +8,12 @@
 locals {
   relative_name = { for host in var.hosts : host => host == var.dns_zone_name ? "@" : trimsuffix(host, ".${var.dns_zone_name}") }
   domain_key    = { for host in var.hosts : host => replace(host, ".", "-") }
+  # The custom domains of each app route: its own host; for a service on a path prefix (the API at /api), also
+  # every host a front end serves at `/`, so each front end calls the API on its own origin and their nginx
+  # proxies nothing (API_UPSTREAM=off).
+  route_hosts = {
+    for name, route in var.app_routes : name => route.path == "/" ? [route.host] : distinct(concat([route.host], [for other in values(var.app_routes) : other.host if other.path == "/"]))
+  }
 }
 
 data "azurerm_dns_zone" "main" {
@@ -197,7 +203,7 @@ resource "azurerm_cdn_frontdoor_route" "app" {
   cdn_frontdoor_endpoint_id       = azurerm_cdn_frontdoor_endpoint.main.id
   cdn_frontdoor_origin_group_id   = azurerm_cdn_frontdoor_origin_group.app[each.key].id
   cdn_frontdoor_origin_ids        = [azurerm_cdn_frontdoor_origin.app[each.key].id]
-  cdn_frontdoor_custom_domain_ids = [azurerm_cdn_frontdoor_custom_domain.host[each.value.host].id]
+  cdn_frontdoor_custom_domain_ids = [for host in local.route_hosts[each.key] : azurerm_cdn_frontdoor_custom_domain.host[host].id]
   patterns_to_match               = each.value.path == "/" ? ["/*"] : [each.value.path, "${each.value.path}/*"]
   supported_protocols             = ["Http", "Https"]
   https_redirect_enabled          = true

@@ -6,12 +6,17 @@
 locals {
   hosts = distinct(concat([for route in values(var.routes) : route.host], [var.assets_host]))
 
+  # The hosts a service answers at `/`: the front ends' (and, without a front end, the API's).
+  service_hosts = [for route in values(var.routes) : route.host if route.path == "/"]
+
   # Per host: what answers `/` (its service, else the assets) and the services answering a path prefix (`/api`).
+  # A prefixed service answers on its own host and on every host a front end serves, so each front end calls
+  # the API on its own origin: the front ends' nginx proxies nothing here (API_UPSTREAM=off).
   matchers = {
     for host in local.hosts : host => {
       name     = replace(host, ".", "-")
       fallback = coalesce(one([for service, route in var.routes : google_compute_backend_service.service[service].id if route.host == host && route.path == "/"]), var.assets_backend_bucket_id)
-      prefixes = { for service, route in var.routes : service => route.path if route.host == host && route.path != "/" }
+      prefixes = { for service, route in var.routes : service => route.path if route.path != "/" && (route.host == host || contains(local.service_hosts, host)) }
     }
   }
 }
