@@ -890,8 +890,8 @@ report_tool() {
   fi
 }
 
-# ---------------------------------------------------------------- Terraform provider schemas (google, azurerm, datadog)
-# No google, azurerm or datadog provider binary can be downloaded here; their resource schemas ship in the CDKTF prebuilt
+# ---------------------------------------------------------------- Terraform provider schemas (google, azurerm, datadog, newrelic)
+# No google, azurerm, datadog or newrelic provider binary can be downloaded here; their resource schemas ship in the CDKTF prebuilt
 # provider packages as a jsii type manifest (package/.jsii, ~90-100 MB each). `npm pack` fetches each pinned
 # tarball (no install, no scripts), only package/.jsii is unpacked, and test/validation/tf-schemas/extract.mjs
 # (plain Node: this script runs before `npm ci`) writes a compact schema per provider. Redone only when a pin or
@@ -902,6 +902,7 @@ TF_SCHEMA_PACKAGES=(
   "google @cdktf/provider-google@16.12.1 google_sql_database_instance"
   "azurerm @cdktf/provider-azurerm@14.23.1 azurerm_postgresql_flexible_server"
   "datadog @cdktf/provider-datadog@12.15.2 datadog_monitor"
+  "newrelic @cdktf/provider-newrelic@13.12.2 newrelic_nrql_alert_condition"
 )
 TF_SCHEMAS_DIR="$VALIDATORS_HOME/tf-schemas"
 TF_SCHEMAS_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/test/validation/tf-schemas"
@@ -922,7 +923,7 @@ build_tf_schemas() {
   fi
   ensure_work_dir
   local d="$WORK_DIR/tf-schemas" tmp="$TF_SCHEMAS_DIR.tmp.$$"
-  log "extracting the google, azurerm and datadog Terraform provider schemas (cold: ~25-40 s, ~70 MB download)"
+  log "extracting the google, azurerm, datadog and newrelic Terraform provider schemas (cold: ~25-40 s, ~70 MB download)"
   rm -rf "$tmp" && mkdir -p "$d" "$tmp" || return 1
   for entry in "${TF_SCHEMA_PACKAGES[@]}"; do
     read -r provider package _ <<<"$entry"
