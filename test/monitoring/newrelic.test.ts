@@ -308,26 +308,27 @@ describe('newrelic: what a reviewer checks', () => {
 
   test('the agents: the license key from a Secret or a secret file, never inline; compose ports on loopback', () => {
     const values = rendered.get('helm-postgres-redis')!.files['monitoring/kubernetes/values/nri-bundle.yaml'];
-    assert.match(values, /customSecretName: newrelic-license\n  customSecretLicenseKey: license-key/);
-    assert.match(values, /cluster: shop/);
+    assert.match(values, /customSecretName: "newrelic-license"\n  customSecretLicenseKey: "license-key"/);
+    assert.match(values, /cluster: "shop"/);
     assert.match(values, /lowDataMode: true/);
     assert.doesNotMatch(values, /licenseKey: /);
     const collector = rendered.get('helm-postgres-redis')!.files['monitoring/kubernetes/values/otel-collector.yaml'];
-    assert.match(collector, /secretKeyRef:\n        name: newrelic-license\n        key: license-key/);
+    assert.match(collector, /secretKeyRef:\n        name: "newrelic-license"\n        key: "license-key"/);
     assert.match(collector, /api-key: \$\{env:NEW_RELIC_LICENSE_KEY\}/);
     const compose = rendered.get('compose-mysql')!;
     assert.match(compose.files['monitoring/newrelic/collector/config.yaml'], /api-key: \$\{file:\/run\/secrets\/newrelic-license\}/);
-    for (const port of compose.files['compose.monitoring.yaml'].matchAll(/^\s+- "([^"]*:\d+(?:\/udp)?)"$/gm)) assert.ok(port[1].startsWith('127.0.0.1:'), port[1]);
+    const ports = [...compose.files['compose.monitoring.yaml'].matchAll(/^\s+- "((?:[\d.]+:)?\d+:\d+(?:\/udp)?)"$/gm)].map((match) => match[1]);
+    assert.deepEqual(ports, ['127.0.0.1:24224:24224']);
   });
 
   test('the Collector scrapes each traced service where the metric contract serves it, and the NRQL reads the name it gives', () => {
     for (const [name, entry] of all()) {
       const config = entry.files['monitoring/newrelic/collector/config.yaml'] ?? entry.files['monitoring/kubernetes/values/otel-collector.yaml'];
       for (const service of entry.facts.services.filter((candidate) => candidate.exposesMetrics)) {
-        assert.ok(config.includes(`job_name: ${service.job}\n`), `${name}: no scrape job for ${service.name}`);
-        assert.ok(config.includes(`metrics_path: ${service.metricsPath}\n`), `${name}: ${service.metricsPath}`);
+        assert.ok(config.includes(`job_name: "${service.job}"\n`), `${name}: no scrape job for ${service.name}`);
+        assert.ok(config.includes(`metrics_path: "${service.metricsPath}"\n`), `${name}: ${service.metricsPath}`);
       }
-      assert.match(config, /new_name: http\.server\.request\.duration/);
+      assert.match(config, /new_name: "http\.server\.request\.duration"/);
       const [errorRate] = conditions(entry).filter(({ block }) => block.name.startsWith('HighErrorRate'));
       assert.match(errorRate.block.nrql[0].query, /count\(http\.server\.request\.duration\)/);
     }
