@@ -46,6 +46,8 @@ const shapes: Record<string, Partial<Answers>> = {
     memoryThreshold: '85',
     diskFreeThreshold: '10',
     certificateExpiryDays: '21',
+    maintenanceWindow: 'Sat 22:00 - Sun 04:00',
+    timezone: 'Europe/Berlin',
   },
   'kustomize-no-datastore': { monitoring: 'newrelic', orchestration: 'kustomize', database: 'none', cache: 'none' },
 };
@@ -342,6 +344,19 @@ describe('newrelic: what a reviewer checks', () => {
     }
     const values = rendered.get('helm-postgres-redis')!.files['monitoring/kubernetes/values/nri-bundle.yaml'];
     for (const environment of rendered.get('helm-postgres-redis')!.facts.environments) assert.ok(values.includes(`/var/log/containers/*_${environment.namespace}_*.log`));
+  });
+
+  test('the maintenance window mutes warnings only, every week, in the answers\' time zone', () => {
+    const [rule] = resources(rendered.get('compose-mysql')!.parsed, 'newrelic_alert_muting_rule').map(({ block }) => block);
+    assert.deepEqual(rule.condition[0].conditions[0].values, ['${newrelic_alert_policy.warning.id}']);
+    assert.deepEqual(rule.schedule[0], {
+      start_time: '2026-01-10T22:00:00',
+      end_time: '2026-01-11T04:00:00',
+      time_zone: 'Europe/Berlin',
+      repeat: 'WEEKLY',
+      weekly_repeat_days: ['SATURDAY'],
+    });
+    assert.equal(resources(rendered.get('helm-postgres-redis')!.parsed, 'newrelic_alert_muting_rule').length, 0, 'no window answered, no muting rule');
   });
 
   test('deterministic: the same answers give the same bytes', () => {

@@ -623,7 +623,7 @@ const terraformFiles = (facts: MonitoringFacts): PlannedFile[] => {
     file(`${dir}/versions.tf`, 'newrelic/terraform/versions.tf.ejs', { core: pins.core.constraint, provider: pins.providers.newrelic }),
     file(`${dir}/main.tf`, 'newrelic/terraform/main.tf.ejs', { facts }),
     file(`${dir}/variables.tf`, 'newrelic/terraform/variables.tf.ejs', { facts }),
-    file(`${dir}/notifications.tf`, 'newrelic/terraform/notifications.tf.ejs', { facts }),
+    file(`${dir}/notifications.tf`, 'newrelic/terraform/notifications.tf.ejs', { facts, maintenance: facts.maintenance ? maintenanceSchedule(facts.maintenance) : undefined }),
     file(`${dir}/conditions.tf`, 'newrelic/terraform/conditions.tf.ejs', { conditions: conditions.filter((condition) => !condition.serviceLevel), hclQuery: hcl }),
     ...(levels.length > 0
       ? [file(`${dir}/service-levels.tf`, 'newrelic/terraform/service-levels.tf.ejs', { facts, levels, periodDays: sloPeriodDays, conditions: conditions.filter((condition) => condition.serviceLevel), hclQuery: hcl })]
@@ -662,6 +662,31 @@ export const logPartitions = (facts: MonitoringFacts) => {
     days: environment.logRetentionDays,
     environment: environment.name,
   }));
+};
+
+const weekdayNames = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+/**
+ * The weekly maintenance window as a muting rule's schedule: New Relic takes the first occurrence as dates and
+ * repeats it weekly, so the window is placed in a fixed week (starting Monday 2026-01-05) for stable output.
+ */
+export const maintenanceSchedule = (window: NonNullable<MonitoringFacts['maintenance']>) => {
+  const first = window.days[0];
+  const last = window.days[window.days.length - 1];
+  const at = (dayOffset: number, time: string) => {
+    const [hours, mins] = time.split(':').map(Number);
+    const date = new Date(Date.UTC(2026, 0, 5 + dayOffset, hours, mins));
+    return date.toISOString().slice(0, 19);
+  };
+  const startDay = weekdayNames.indexOf(first.weekday);
+  return {
+    text: window.text,
+    timeZone: window.timezone,
+    start: at(startDay, first.start),
+    // The window's days are consecutive, one entry per day it touches (an end of 24:00 is the next midnight).
+    end: at(startDay + window.days.length - 1, last.end),
+    weekday: first.weekday.toUpperCase(),
+  };
 };
 
 /** The Collector's scrape jobs: one per traced service (and per datastore exporter beside compose). */
