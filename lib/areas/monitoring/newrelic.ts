@@ -621,7 +621,7 @@ const terraformFiles = (facts: MonitoringFacts): PlannedFile[] => {
   const hcl = (hclString: (value: string) => string) => (condition: NewRelicCondition) => hclQuery(hclString, condition);
   return [
     file(`${dir}/versions.tf`, 'newrelic/terraform/versions.tf.ejs', { core: pins.core.constraint, provider: pins.providers.newrelic }),
-    file(`${dir}/main.tf`, 'newrelic/terraform/main.tf.ejs', { facts }),
+    file(`${dir}/main.tf`, 'newrelic/terraform/main.tf.ejs', { facts, services: services.map((service) => service.name) }),
     file(`${dir}/variables.tf`, 'newrelic/terraform/variables.tf.ejs', { facts }),
     file(`${dir}/notifications.tf`, 'newrelic/terraform/notifications.tf.ejs', { facts, maintenance: facts.maintenance ? maintenanceSchedule(facts.maintenance) : undefined }),
     file(`${dir}/conditions.tf`, 'newrelic/terraform/conditions.tf.ejs', { conditions: conditions.filter((condition) => !condition.serviceLevel), hclQuery: hcl }),
