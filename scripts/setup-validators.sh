@@ -120,6 +120,9 @@
 #   3.3 s (~10 MB tarball), unpacking the ~45 MB manifest 0.7 s, extract.mjs 1.9 s: ~6 s more for the block.
 #   The block with all three, fresh npm_config_cache and an empty PHASE4_VALIDATORS_HOME (build_tf_schemas and
 #   report_tf_schemas alone, a quieter machine than the 34 s above): 24 s.
+#   newrelic: @cdktf/provider-newrelic@13.12.2 (Terraform provider newrelic/newrelic 3.76.3, its package.json `cdktf`
+#   field; 50 resources, 16 data sources: a small provider, see extract.mjs's minimumTypes). npm pack 1.4 s
+#   (1.5 MB tarball, ~6 MB manifest). The block with all four, warm npm cache, on a busy machine: 45 s.
 #
 # Usage:  bash scripts/setup-validators.sh
 #   stdout: one line per tool with its version, nothing else (progress and errors go to stderr).
@@ -890,8 +893,8 @@ report_tool() {
   fi
 }
 
-# ---------------------------------------------------------------- Terraform provider schemas (google, azurerm, datadog)
-# No google, azurerm or datadog provider binary can be downloaded here; their resource schemas ship in the CDKTF prebuilt
+# ---------------------------------------------------------------- Terraform provider schemas (google, azurerm, datadog, newrelic)
+# No google, azurerm, datadog or newrelic provider binary can be downloaded here; their resource schemas ship in the CDKTF prebuilt
 # provider packages as a jsii type manifest (package/.jsii, ~90-100 MB each). `npm pack` fetches each pinned
 # tarball (no install, no scripts), only package/.jsii is unpacked, and test/validation/tf-schemas/extract.mjs
 # (plain Node: this script runs before `npm ci`) writes a compact schema per provider. Redone only when a pin or
@@ -902,6 +905,7 @@ TF_SCHEMA_PACKAGES=(
   "google @cdktf/provider-google@16.12.1 google_sql_database_instance"
   "azurerm @cdktf/provider-azurerm@14.23.1 azurerm_postgresql_flexible_server"
   "datadog @cdktf/provider-datadog@12.15.2 datadog_monitor"
+  "newrelic @cdktf/provider-newrelic@13.12.2 newrelic_nrql_alert_condition"
 )
 TF_SCHEMAS_DIR="$VALIDATORS_HOME/tf-schemas"
 TF_SCHEMAS_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/test/validation/tf-schemas"
@@ -922,7 +926,7 @@ build_tf_schemas() {
   fi
   ensure_work_dir
   local d="$WORK_DIR/tf-schemas" tmp="$TF_SCHEMAS_DIR.tmp.$$"
-  log "extracting the google, azurerm and datadog Terraform provider schemas (cold: ~25-40 s, ~70 MB download)"
+  log "extracting the google, azurerm, datadog and newrelic Terraform provider schemas (cold: ~25-40 s, ~70 MB download)"
   rm -rf "$tmp" && mkdir -p "$d" "$tmp" || return 1
   for entry in "${TF_SCHEMA_PACKAGES[@]}"; do
     read -r provider package _ <<<"$entry"

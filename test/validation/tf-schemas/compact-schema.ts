@@ -5,7 +5,7 @@
  */
 
 /** The providers whose schemas we carry; their Terraform type names start with `<provider>_`. */
-export const schemaProviders = ['google', 'azurerm', 'datadog'] as const;
+export const schemaProviders = ['google', 'azurerm', 'datadog', 'newrelic'] as const;
 export type SchemaProvider = (typeof schemaProviders)[number];
 
 /** A block body: a resource, a data source, the provider block or a nested block. */
