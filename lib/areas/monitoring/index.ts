@@ -6,6 +6,7 @@
 import { monitoringOf } from '../../monitoring/facts.js';
 import type { StackModel } from '../../model/types.js';
 import type { Area } from '../../plan/types.js';
+import { cloudwatch } from './cloudwatch.js';
 import { datadog } from './datadog.js';
 import { prometheusGrafana } from './prometheus-grafana.js';
 import type { MonitoringStack } from './stack.js';
@@ -16,6 +17,7 @@ type Monitoring = StackModel['config']['monitoring'];
 const stacks: Partial<Record<Monitoring, MonitoringStack>> = {
   'prometheus-grafana': prometheusGrafana,
   datadog,
+  cloudwatch,
 };
 
 const written = Object.keys(stacks);
