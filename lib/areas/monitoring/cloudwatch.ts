@@ -191,8 +191,8 @@ const descriptions: Record<string, (facts: MonitoringFacts, subject: string, sev
 const describe = (facts: MonitoringFacts, alert: Pick<StackAlert, 'name' | 'severity'>, subject: string): string => {
   const text = descriptions[alert.name];
   if (!text) throw new Error(`no CloudWatch description for the alert ${alert.name}`);
-  const sentence = text(facts, subject, alert.severity);
-  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+  // Service names keep their case, even at the start of a sentence.
+  return text(facts, subject, alert.severity);
 };
 
 const runbookLink = (facts: MonitoringFacts, alert: Pick<StackAlert, 'name'>) => `${facts.runbook.url}#${runbookAnchor(alert)}`;
@@ -914,7 +914,8 @@ const dashboardBody = (target: Target): string => {
       [{ expression: `SEARCH('{AWS/ElastiCache,CacheClusterId} MetricName="CurrConnections" ${target.name}', 'Maximum', 300)`, label: 'connections', id: 'connections', yAxis: 'right' }],
     ]);
   }
-  return JSON.stringify({ widgets }, null, 2);
+  // References stay Terraform interpolations inside the heredoc: their quotes must not be JSON-escaped.
+  return JSON.stringify({ widgets }, null, 2).replace(/\$\{[^}]*\}/g, (reference) => reference.replaceAll('\\"', '"'));
 };
 
 /** The collector's configuration (EKS): scrape each HTTP service's metrics, publish them with the EMF exporter. */
