@@ -991,9 +991,58 @@ const notificationFiles = (): PlannedFile[] => {
   return ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf'].map((name) => file(`${dir}/${name}`, `cloudwatch/notifications/${name}.ejs`, data));
 };
 
+/** What the runbook's table calls the subject of each alert (the alarms name it precisely). */
+const runbookSubject = (facts: MonitoringFacts, alert: string): string =>
+  ({
+    EndpointDown: 'a public health route',
+    CertificateExpiry: "the environment's hosts",
+    DiskSpaceLow: facts.platform === 'kubernetes' ? 'a node filesystem' : "the ephemeral storage of a service's tasks",
+    DatastoreDown: 'a datastore',
+    DatastoreConnectionsNearLimit: 'a datastore',
+    DatastoreCpuHigh: 'the database',
+    DatabaseStorageLow: 'the database',
+    CacheMemoryHigh: 'a cache node',
+  })[alert] ?? 'a service';
+
+/** The first thing to open for each alert, on the platform the alarms watch. */
+const firstLook = (facts: MonitoringFacts, alert: string): string => {
+  const eks = facts.platform === 'kubernetes';
+  const hints: Record<string, string> = {
+    HighErrorRate: eks
+      ? "The service's error-rate widget on the dashboard, then its 5xx lines in the application log group."
+      : "The target group's HTTPCode_Target_5XX_Count next to HTTPCode_ELB_5XX_Count (EC2 > Target groups > Monitoring): target 5xx come from the service, ELB 5xx from no healthy target.",
+    HighLatency: eks ? "The service's latency widget, and the datastore's widgets: a slow query slows every request." : "TargetResponseTime p50/p95/p99 on the dashboard: a rising p50 is load or a dependency, a rising p99 alone a few slow requests.",
+    ErrorBudgetBurn: 'The composite alarm names the pair that fired; its window alarms show the 5xx share over each window.',
+    LatencyBudgetBurn: 'The composite alarm names the pair that fired; its window alarms show the share of slow requests over each window.',
+    ServiceDown: eks ? '`kubectl get pods -n <namespace>` and the events of the failing pods (`kubectl describe pod`).' : "ECS > the cluster > the service > Events and Tasks > Stopped, for the stopped tasks' reasons.",
+    TargetDown: eks
+      ? `The collector's own logs (\`kubectl logs -n ${monitoringNamespace} deploy/cloudwatch-collector\`) and the pod's metrics endpoint.`
+      : "EC2 > Target groups > the service's group > Targets, for the failing health check's reason.",
+    EndpointDown: 'Route 53 > Health checks > the check > Monitoring and Latest observations, for what each checker region got.',
+    CertificateExpiry: 'Certificate Manager > the certificate > Renewal status, and its DNS validation records in the Route 53 zone.',
+    HighCpuUsage: eks ? 'Container Insights > Performance monitoring > EKS pods, sorted by CPU.' : 'Container Insights > Performance monitoring > ECS services, CPU utilisation of the service.',
+    HighMemoryUsage: eks ? 'Container Insights > Performance monitoring > EKS pods, sorted by memory.' : 'Container Insights > Performance monitoring > ECS services, memory utilisation of the service.',
+    DiskSpaceLow: eks ? 'Container Insights > EKS nodes, filesystem utilisation; `kubectl describe node` for disk pressure.' : "Container Insights > ECS tasks, ephemeral storage: what the service writes to its writable paths.",
+    ContainerRestarting: eks ? '`kubectl describe pod` (last state, exit code) and `kubectl logs --previous`.' : `The exited tasks' events in \`/aws/events/<name>/ecs-tasks\` (stoppedReason, the containers' exitCode).`,
+    ContainerCrashLooping: eks ? '`kubectl logs --previous` of the crash-looping pod: its last lines say why it exits.' : `The exited tasks' events in \`/aws/events/<name>/ecs-tasks\` and the service's log group, for the last lines before each exit.`,
+    DatastoreDown: 'The datastore\'s Events page in its console (failover, maintenance, reboot, storage full).',
+    DatastoreConnectionsNearLimit: "Performance Insights (database) or CurrConnections (cache) by client: which service holds the connections, and each pool's size.",
+    DatastoreCpuHigh: 'Performance Insights > Top SQL, for the statements that use the CPU.',
+    DatabaseStorageLow: 'FreeStorageSpace on the dashboard; storage autoscaling grows the volume up to its maximum, then stops.',
+    CacheMemoryHigh: 'DatabaseMemoryUsagePercentage and Evictions of the node; keys without a TTL grow without bound.',
+    ConnectionPoolExhausted: "The pool timeout lines in the service's logs, next to the database's connections and slow queries.",
+    LogErrorsHigh: "The service's error lines in Logs Insights (the query below), grouped by message.",
+    LogCrashDetected: "The crash line and the stack under it in the service's log group (the query below).",
+  };
+  return hints[alert] ?? '';
+};
+
+const capitalised = (sentence: string) => sentence.charAt(0).toUpperCase() + sentence.slice(1);
+
 export interface CloudWatchRunbookSection {
   name: string;
   anchor: string;
+  firstLook: string;
   group: StackAlert['group'];
   rules: { severity: Severity; description: string; alarms: string[] }[];
 }
@@ -1009,10 +1058,11 @@ const runbookSections = (model: StackModel, facts: MonitoringFacts): CloudWatchR
     return {
       name,
       anchor: runbookAnchor({ name }),
+      firstLook: firstLook(facts, name),
       group: rules[0].group,
       rules: rules.map((alert) => ({
         severity: alert.severity,
-        description: describe(facts, alert, 'the service'),
+        description: capitalised(describe(facts, alert, runbookSubject(facts, alert.name))),
         alarms: [...composites, ...alarms.filter((alarm) => alarm.topic !== 'none')]
           .filter((alarm) => alarm.alert === name && alarm.severity === alert.severity)
           .map((alarm) => unquote(alarm.name)),
