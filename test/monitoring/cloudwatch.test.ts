@@ -350,6 +350,15 @@ describe('cloudwatch: what a reviewer checks', () => {
     }
   });
 
+  test('a static site on ECS (no service serves metrics): no request alarms, the rest still written', () => {
+    const files = renderShape({ monitoring: 'cloudwatch', orchestration: 'none', database: 'none', cache: 'none', services: [variant('site')] });
+    const alarms = files['monitoring/cloudwatch/environments/production/alarms.tf'];
+    assert.ok(alarms && !alarms.includes('HighErrorRate') && !alarms.includes('aws_cloudwatch_composite_alarm'));
+    assert.match(alarms, /-EndpointDown-critical-site"/);
+    assert.match(alarms, /-HighCpuUsage-warning-site"/);
+    assert.ok(!files['monitoring/cloudwatch/environments/production/main.tf'].includes('data "aws_lb"'));
+  });
+
   test('deterministic: the same answers give the same bytes', () => {
     for (const [name, overrides] of Object.entries(shapes)) assert.deepEqual(renderShape(overrides), rendered.get(name)!.files, name);
   });

@@ -329,6 +329,11 @@ const burnRate = (target: Target, alert: StackAlert, service: MonitoredService):
   const windowAlarm = (window: string): CloudWatchAlarm => {
     const period = windowSeconds(window);
     const line = Number((factorOf(window) * budget).toPrecision(6));
+    const description = availability
+      ? `5xx share of ${service.name}'s requests over ${window}`
+      : target.kubernetes
+        ? `whether ${service.name}'s mean request duration over ${window} is above ${target.facts.thresholds.latencySeconds} s (1) or not (0)`
+        : `share of ${service.name}'s requests slower than ${target.facts.thresholds.latencySeconds} s over ${window}`;
     const queries = availability
       ? [...trafficQueries(target, service.name, period), { id: 'ratio', expression: 'IF(requests > 0, errors / requests, 0)', label: `5xx share over ${window}`, returnData: true }]
       : target.kubernetes
@@ -346,7 +351,7 @@ const burnRate = (target: Target, alert: StackAlert, service: MonitoredService):
         queries,
       }),
       name: quoted(`${target.name}-${alert.name}-${service.name}-${window}`),
-      description: `${window} window of ${alert.name} (${alert.severity}) for ${service.name}: above ${factorOf(window)} times the error budget (${line}). Notifies through its composite alarm. Runbook: ${runbookLink(target.facts, alert)}`,
+      description: `${window} window of ${alert.name} (${alert.severity}): the ${description}, against ${factorOf(window)} times the error budget (${line}). Notifies through its composite alarm. Runbook: ${runbookLink(target.facts, alert)}`,
       topic: 'none',
     };
   };
@@ -793,6 +798,8 @@ const logAlarms = (target: Target, alert: StackAlert): CloudWatchAlarm[] => {
   }
 };
 
+/** The alerts that read the services' request metrics. */
+const httpAlertNames = new Set(['HighErrorRate', 'HighLatency', 'ErrorBudgetBurn', 'LatencyBudgetBurn', 'TargetDown']);
 const serviceAlertNames = new Set(['HighErrorRate', 'HighLatency', 'ErrorBudgetBurn', 'LatencyBudgetBurn', 'ServiceDown', 'TargetDown']);
 const resourceAlertNames = new Set(['HighCpuUsage', 'HighMemoryUsage', 'DiskSpaceLow', 'ContainerRestarting', 'ContainerCrashLooping']);
 const endpointAlertNames = new Set(['EndpointDown', 'CertificateExpiry']);
@@ -825,8 +832,12 @@ export const cloudwatchAlarms = (target: Target): Built => {
   }
   const notifying = [...built.alarms.filter((alarm) => alarm.topic !== 'none'), ...built.composites];
   const missing = wanted.filter((alert) => !notifying.some((alarm) => alarm.alert === alert.name && alarm.severity === alert.severity));
-  // An environment without public health routes has no endpoint to probe; every other alert must have an alarm.
-  const excused = missing.filter((alert) => !(endpointAlertNames.has(alert.name) && target.environment.probes.length === 0));
+  // An environment without public health routes has no endpoint to probe, and on ECS the request metrics are the
+  // load balancer's, so services without a public route have none; every other alert must have an alarm.
+  const unwatchable = (alert: StackAlert) =>
+    (endpointAlertNames.has(alert.name) && target.environment.probes.length === 0) ||
+    (!target.kubernetes && httpAlertNames.has(alert.name) && httpServices(target).length === 0);
+  const excused = missing.filter((alert) => !unwatchable(alert));
   if (excused.length > 0) throw new Error(`no CloudWatch alarm for ${excused.map((alert) => `${alert.name} (${alert.severity})`).join(', ')} in ${target.environment.name}`);
   return built;
 };
@@ -962,6 +973,7 @@ const environmentFiles = (model: StackModel, facts: MonitoringFacts, environment
     host: target.infra.environments.find((candidate) => candidate.name === environment.name)!.host,
     database: database ? { engine: database.engine, label: database.label } : undefined,
     cache: facts.datastores.some((store) => store.role === 'cache'),
+    certificate: alarms.some((alarm) => alarm.alert === 'CertificateExpiry'),
     collectorServiceAccount,
     kubernetesCollector: cloudwatchLayout.collector(environment.name),
     monitoringNamespace,
