@@ -3,7 +3,7 @@
  * Redis, EKS (Helm) with MySQL and changed thresholds, EKS (Kustomize) without a datastore, and ECS with
  * DocumentDB and one environment. Each whole app is planned and written to a temp folder; every environment's
  * Terraform root must pass terraform fmt, `terraform validate` against the real AWS provider (5.100.0 from the
- * machine's mirror), tflint (every rule) and trivy (HIGH and CRITICAL); the docs markdownlint and prettier, the
+ * machine's mirror) and its generated `terraform test` (mocked provider), tflint (every rule) and trivy (HIGH and CRITICAL); the docs markdownlint and prettier, the
  * collector manifests yamllint, everything secretlint. The parsed HCL then answers what a reviewer checks: an
  * alarm per alert and severity, critical to the pager topic and warnings to chat, runbook sections that exist,
  * thresholds that are the answers, burn rates as composites of two windows, tags, and the names infra/ gives
@@ -26,7 +26,7 @@ import { shopAnswers } from '../ci/answers.js';
 import { serviceVariants } from '../validation/matrix.js';
 import { tempDir, writeTree } from '../helpers/folders.js';
 import { parseTerraformDir, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
-import { terraformFmt, terraformValidate, tflint, trivyTerraform } from '../validation/validators/terraform.js';
+import { terraformFmt, terraformValidate, terraformValidateAndTest, tflint, trivyTerraform } from '../validation/validators/terraform.js';
 import { markdownlint } from '../validation/validators/markdownlint.js';
 import { prettier } from '../validation/validators/prettier.js';
 import { secretlint } from '../validation/validators/secretlint.js';
@@ -142,7 +142,7 @@ describe('cloudwatch: the validators', () => {
   test('the plan has a root per environment, the notifications module, the runbook and docs; on EKS the collector', () => {
     for (const [name, entry] of all()) {
       for (const environment of entry.answers.environments) {
-        for (const file of ['versions.tf', 'providers.tf', 'main.tf', 'alarms.tf', 'logs.tf', 'dashboards.tf', 'variables.tf', 'outputs.tf']) {
+        for (const file of ['versions.tf', 'providers.tf', 'main.tf', 'alarms.tf', 'logs.tf', 'dashboards.tf', 'variables.tf', 'outputs.tf', 'tests/alarms.tftest.hcl']) {
           assert.ok(entry.files[`monitoring/cloudwatch/environments/${environment}/${file}`], `${name}: ${environment}/${file}`);
         }
       }
@@ -159,9 +159,9 @@ describe('cloudwatch: the validators', () => {
 
   test('terraform fmt -check', () => assert.deepEqual(terraformFmt(root), []));
 
-  test('terraform validate against the AWS provider, every environment', () => {
+  test('terraform validate against the AWS provider, then the generated terraform test (mocked provider), every environment', () => {
     for (const [name, entry] of all()) {
-      for (const environment of entry.answers.environments) assert.deepEqual(terraformValidate(path.join(cloudwatchDir(entry), 'environments', environment)), [], `${name}: ${environment}`);
+      for (const environment of entry.answers.environments) assert.deepEqual(terraformValidateAndTest(path.join(cloudwatchDir(entry), 'environments', environment)), [], `${name}: ${environment}`);
     }
   });
 

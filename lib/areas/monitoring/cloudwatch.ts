@@ -974,6 +974,9 @@ const environmentFiles = (model: StackModel, facts: MonitoringFacts, environment
     database: database ? { engine: database.engine, label: database.label } : undefined,
     cache: facts.datastores.some((store) => store.role === 'cache'),
     certificate: alarms.some((alarm) => alarm.alert === 'CertificateExpiry'),
+    // What the generated terraform test checks: the first error-rate alarm, each critical composite.
+    testAlarm: alarms.find((alarm) => alarm.alert === 'HighErrorRate'),
+    testComposites: composites.filter((composite) => composite.severity === 'critical'),
     collectorServiceAccount,
     kubernetesCollector: cloudwatchLayout.collector(environment.name),
     monitoringNamespace,
@@ -993,6 +996,7 @@ const environmentFiles = (model: StackModel, facts: MonitoringFacts, environment
     file(`${dir}/dashboards.tf`, 'cloudwatch/environment/dashboards.tf.ejs', data),
     file(`${dir}/variables.tf`, 'cloudwatch/environment/variables.tf.ejs', data),
     file(`${dir}/outputs.tf`, 'cloudwatch/environment/outputs.tf.ejs', data),
+    file(`${dir}/tests/alarms.tftest.hcl`, 'cloudwatch/environment/tests/alarms.tftest.hcl.ejs', data),
   ];
 };
 
