@@ -930,12 +930,13 @@ const dashboardBody = (target: Target): string => {
 };
 
 /** The collector's configuration (EKS): scrape each HTTP service's metrics, publish them with the EMF exporter. */
-const collectorConfig = (facts: MonitoringFacts, environment: MonitoredEnvironment) => {
+const collectorConfig = (facts: MonitoringFacts, environment: MonitoredEnvironment, region: string) => {
   const services = facts.services.filter((service) => service.exposesMetrics);
   const names = httpMetricSchemes.map((scheme) => scheme.count.replace(/_count$/, ''));
   return {
     environment: environment.name,
     cluster: environmentResourceName(facts.project, environment.name),
+    region,
     namespaces: [environment.namespace],
     jobs: services.map((service) => ({ name: service.name, port: service.port!, path: service.metricsPath ?? '/metrics' })),
     metricNames: [...names, 'up'],
@@ -1093,7 +1094,7 @@ const planCloudwatch = (model: StackModel, facts: MonitoringFacts): PlannedFile[
     for (const environment of facts.environments) {
       files.push(
         file(cloudwatchLayout.collector(environment.name), 'cloudwatch/kubernetes/otel-collector.yaml.ejs', {
-          ...collectorConfig(facts, environment),
+          ...collectorConfig(facts, environment, infrastructureOf(model).region),
           monitoringNamespace,
           serviceAccount: collectorServiceAccount,
           project: facts.project,
