@@ -82,6 +82,17 @@ export const secretManagerEntry = (config: Config, environment: string, service:
 export const secretStoreName = (config: Config): string =>
   ({ aws: 'aws-secrets-manager', gcp: 'gcp-secret-manager', azure: 'azure-key-vault' })[config.cloud];
 
+/**
+ * The name of a cloud environment's resources, `<project>-<environment>`, in at most 32 characters (the limit of
+ * load balancer and target group names; ElastiCache's is 40): a long project name is shortened, the environment
+ * kept. The AWS Terraform names its cluster, load balancer, database and cache by it, and the CloudWatch
+ * monitoring looks them up by the same name.
+ */
+export const environmentResourceName = (project: string, environment: string): string => {
+  const full = `${project}-${environment}`;
+  return full.length <= 32 ? full : `${project.slice(0, 31 - environment.length).replace(/-+$/, '')}-${environment}`;
+};
+
 /** The branch every environment deploys from unless it has its own. */
 export const trunkBranch = 'main';
 

@@ -6,6 +6,7 @@
 import { monitoringOf } from '../../monitoring/facts.js';
 import type { StackModel } from '../../model/types.js';
 import type { Area } from '../../plan/types.js';
+import { cloudwatch } from './cloudwatch.js';
 import { datadog } from './datadog.js';
 import { newrelic } from './newrelic.js';
 import { prometheusGrafana } from './prometheus-grafana.js';
@@ -18,6 +19,7 @@ const stacks: Partial<Record<Monitoring, MonitoringStack>> = {
   'prometheus-grafana': prometheusGrafana,
   datadog,
   newrelic,
+  cloudwatch,
 };
 
 const written = Object.keys(stacks);

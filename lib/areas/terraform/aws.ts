@@ -7,7 +7,7 @@ import { releaseVersion } from '../../kubernetes/workloads.js';
 import { apiUpstreamOff } from '../../model/api-proxy.js';
 import type { DatastoreModel, StackModel } from '../../model/types.js';
 import type { Config, PlannedFile } from '../../plan/types.js';
-import { deployBranch, deployLayout } from '../../plan/naming.js';
+import { deployBranch, deployLayout, environmentResourceName } from '../../plan/naming.js';
 import { managedFile } from '../../plan/managed-file.js';
 import { hclList, hclString } from '../../render/hcl.js';
 import { wrap } from '../../render/text.js';
@@ -26,14 +26,8 @@ const sizing = (environment: InfraEnvironment) =>
     ? { nodeTypes: ['m7i.large'], nodes: { min: 3, max: 9 }, databaseClass: 'db.r7g.large', documentdbClass: 'db.r6g.large', cacheNode: 'cache.r7g.large' }
     : { nodeTypes: ['t3.large'], nodes: { min: 2, max: 4 }, databaseClass: 'db.t4g.medium', documentdbClass: 'db.t4g.medium', cacheNode: 'cache.t4g.small' };
 
-/**
- * The name of an environment's resources, `<project>-<environment>`, in at most 32 characters (the limit of load
- * balancer and target group names; ElastiCache's is 40): a long project name is shortened, the environment kept.
- */
-export const resourceName = (project: string, environment: string): string => {
-  const full = `${project}-${environment}`;
-  return full.length <= 32 ? full : `${project.slice(0, 31 - environment.length).replace(/-+$/, '')}-${environment}`;
-};
+/** The name of an environment's resources (lib/plan/naming.ts, which the CloudWatch monitoring reads too). */
+export const resourceName = environmentResourceName;
 
 /** Where the database's backups are copied for disaster recovery: a region near the primary one. */
 const disasterRecoveryRegion = (region: string): string => {
