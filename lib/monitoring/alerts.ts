@@ -513,3 +513,14 @@ const crashLoopCase = (facts: MonitoringFacts, fires: boolean): AlertCase => {
 
 /** The alerts that apply to a project, in catalog order. */
 export const alertsFor = (facts: MonitoringFacts): AlertDefinition[] => alerts.filter((alert) => alert.appliesTo?.(facts) ?? true);
+
+/** The alerts read from the datastore exporters the Prometheus stack runs. */
+export const exporterAlertNames: ReadonlySet<string> = new Set(['DatastoreDown', 'DatastoreConnectionsNearLimit']);
+
+/**
+ * The alerts a vendor's agent stack (Datadog, New Relic) writes: all that apply, except on Kubernetes the
+ * exporters' ones. There the datastores are the cloud's managed instances, which the vendor watches through its
+ * integration with the cloud, set up in the vendor's console; no exporter runs for it.
+ */
+export const agentAlertsFor = (facts: MonitoringFacts): AlertDefinition[] =>
+  alertsFor(facts).filter((alert) => facts.platform === 'compose' || !exporterAlertNames.has(alert.name));

@@ -14,7 +14,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { Answers } from '../../lib/catalog/option.js';
-import { alertsFor } from '../../lib/monitoring/alerts.js';
+import { agentAlertsFor, alertsFor } from '../../lib/monitoring/alerts.js';
 import { monitoringOf, type MonitoringFacts } from '../../lib/monitoring/facts.js';
 import { derive } from '../../lib/model/index.js';
 import { planModel } from '../../lib/plan/plan.js';
@@ -169,7 +169,8 @@ describe('datadog: what a reviewer checks', () => {
       const monitors = resources(entry.parsed, 'datadog_monitor');
       // Beside compose every alert of the catalog; on Kubernetes all but the exporters' (the managed datastores
       // are watched through Datadog's cloud integration).
-      const expected = alertsFor(entry.facts).filter((alert) => entry.facts.platform === 'compose' || !['DatastoreDown', 'DatastoreConnectionsNearLimit'].includes(alert.name));
+      const expected = agentAlertsFor(entry.facts);
+      if (entry.facts.platform === 'kubernetes') assert.ok(!expected.some((alert) => alert.group === 'datastore' && alert.name !== 'ConnectionPoolExhausted'), name);
       for (const alert of expected) {
         const matching = monitors.filter(({ block }) => block.tags.includes(`alert:${alert.name}`) && block.tags.includes(`severity:${alert.severity}`));
         assert.ok(matching.length > 0, `${name}: no monitor for ${alert.name} (${alert.severity})`);

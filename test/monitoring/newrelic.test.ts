@@ -14,7 +14,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { Answers } from '../../lib/catalog/option.js';
-import { alertsFor } from '../../lib/monitoring/alerts.js';
+import { agentAlertsFor } from '../../lib/monitoring/alerts.js';
 import { monitoringOf, type MonitoringFacts } from '../../lib/monitoring/facts.js';
 import { derive } from '../../lib/model/index.js';
 import { planModel } from '../../lib/plan/plan.js';
@@ -193,7 +193,7 @@ describe('newrelic: what a reviewer checks', () => {
     for (const [name, entry] of all()) {
       const runbookAnchors = anchorsOf(entry.files['docs/runbooks/alerts.md']);
       const found = conditions(entry);
-      for (const alert of alertsFor(entry.facts)) {
+      for (const alert of agentAlertsFor(entry.facts)) {
         const matching = found.filter(({ block }) => block.name.startsWith(`${alert.name} (${alert.severity}):`));
         assert.ok(matching.length > 0, `${name}: no condition for ${alert.name} (${alert.severity})`);
       }
@@ -208,7 +208,7 @@ describe('newrelic: what a reviewer checks', () => {
         assert.ok(runbookAnchors.has(anchor), `${name}: ${resource} links to #${anchor}, which the runbook lacks`);
       }
       // No condition for an alert that does not apply (the log alerts of the logging area apply everywhere).
-      const applicable = new Set([...alertsFor(entry.facts).map((alert) => alert.name), 'LogErrorsHigh', 'LogCrashDetected']);
+      const applicable = new Set([...agentAlertsFor(entry.facts).map((alert) => alert.name), 'LogErrorsHigh', 'LogCrashDetected']);
       for (const { name: resource, block } of found) assert.ok(applicable.has(block.name.split(' ')[0]), `${name}: ${resource} watches an alert that does not apply`);
     }
   });

@@ -12,7 +12,7 @@
  * only, as for Prometheus: on Kubernetes they are the cloud's managed services) from the Agent's integrations;
  * the connection pools from the services' own /metrics, which the Agent scrapes for those metrics only.
  */
-import { alertsFor, type AlertDefinition, type Severity } from '../../monitoring/alerts.js';
+import { agentAlertsFor, type AlertDefinition, type Severity } from '../../monitoring/alerts.js';
 import type { MonitoredDatastore, MonitoredService, MonitoringFacts } from '../../monitoring/facts.js';
 import { monitoringNamespace } from '../../kubernetes/workloads.js';
 import type { StackModel } from '../../model/types.js';
@@ -435,20 +435,10 @@ const restarts = (facts: MonitoringFacts) => (facts.platform === 'kubernetes' ? 
 
 const serviceAlerts = new Set(['HighErrorRate', 'HighLatency', 'ErrorBudgetBurn', 'LatencyBudgetBurn', 'ServiceDown', 'ConnectionPoolExhausted']);
 
-/** The alerts of the exporters that Prometheus runs next to the datastores. */
-const exporterAlerts = new Set(['DatastoreDown', 'DatastoreConnectionsNearLimit']);
-
-/**
- * The catalog's alerts this stack writes: all of them beside compose, where the Agent checks each datastore
- * container; on Kubernetes the datastores are the cloud's managed instances, which Datadog watches through its
- * cloud integration (docs/monitoring.md), so the exporter alerts have no monitor here.
- */
-const datadogAlerts = (facts: MonitoringFacts) => alertsFor(facts).filter((alert) => facts.platform === 'compose' || !exporterAlerts.has(alert.name));
-
 /** One or more monitors per applicable alert of the catalog, in catalog order. */
 export const datadogMonitors = (facts: MonitoringFacts): DatadogMonitor[] => {
-  const monitors = datadogAlerts(facts).flatMap((alert) => (serviceAlerts.has(alert.name) ? serviceMonitors(facts, alert) : otherMonitors(facts, alert)));
-  const missing = datadogAlerts(facts).filter((alert) => !monitors.some((monitor) => monitor.alert === alert.name && monitor.severity === alert.severity));
+  const monitors = agentAlertsFor(facts).flatMap((alert) => (serviceAlerts.has(alert.name) ? serviceMonitors(facts, alert) : otherMonitors(facts, alert)));
+  const missing = agentAlertsFor(facts).filter((alert) => !monitors.some((monitor) => monitor.alert === alert.name && monitor.severity === alert.severity));
   if (missing.length > 0) throw new Error(`no Datadog monitor for ${missing.map((alert) => `${alert.name} (${alert.severity})`).join(', ')}`);
   return monitors;
 };
@@ -613,7 +603,7 @@ export interface DatadogRunbookSection {
 /** The runbook's sections: one per alert name, with the monitors that stand for each of its severities. */
 const datadogRunbookSections = (facts: MonitoringFacts): DatadogRunbookSection[] => {
   const monitors = datadogMonitors(facts);
-  const applicable = datadogAlerts(facts);
+  const applicable = agentAlertsFor(facts);
   return [...new Set(applicable.map((alert) => alert.name))].map((name) => {
     const rules = applicable.filter((alert) => alert.name === name);
     return {

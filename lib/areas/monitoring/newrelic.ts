@@ -16,7 +16,7 @@
  * - logs: the nri-bundle's Fluent Bit on Kubernetes, Docker's fluentd driver into the Collector beside compose;
  * - the public endpoints and certificates: New Relic's synthetic monitors (SyntheticCheck).
  */
-import { alertsFor, type AlertDefinition, type Severity } from '../../monitoring/alerts.js';
+import { agentAlertsFor, type AlertDefinition, type Severity } from '../../monitoring/alerts.js';
 import type { MonitoredDatastore, MonitoredService, MonitoringFacts } from '../../monitoring/facts.js';
 import { monitoringNamespace } from '../../kubernetes/workloads.js';
 import type { StackModel } from '../../model/types.js';
@@ -527,7 +527,7 @@ const logConditions = (facts: MonitoringFacts): NewRelicCondition[] => {
 
 /** One or more conditions per applicable alert of the catalog, in catalog order, then the log alerts. */
 export const newrelicConditions = (facts: MonitoringFacts): NewRelicCondition[] => {
-  const applicable = alertsFor(facts);
+  const applicable = agentAlertsFor(facts);
   const conditions = applicable.flatMap((alert) => (serviceAlerts.has(alert.name) ? serviceConditions(facts, alert) : otherConditions(facts, alert)));
   const missing = applicable.filter((alert) => !conditions.some((condition) => condition.alert === alert.name && condition.severity === alert.severity));
   if (missing.length > 0) throw new Error(`no New Relic condition for ${missing.map((alert) => `${alert.name} (${alert.severity})`).join(', ')}`);
@@ -751,7 +751,7 @@ export interface NewRelicRunbookSection {
 const runbookSections = (facts: MonitoringFacts): NewRelicRunbookSection[] => {
   const conditions = newrelicConditions(facts);
   const entries = [
-    ...alertsFor(facts).map((alert) => ({ name: alert.name, severity: alert.severity, for: alert.for, group: alert.group as NewRelicRunbookSection['group'] })),
+    ...agentAlertsFor(facts).map((alert) => ({ name: alert.name, severity: alert.severity, for: alert.for, group: alert.group as NewRelicRunbookSection['group'] })),
     ...logAlerts(facts).map((alert) => ({ name: alert.name, severity: alert.severity, for: alert.for, group: 'logs' as const })),
   ];
   return [...new Set(entries.map((entry) => entry.name))].map((name) => {
