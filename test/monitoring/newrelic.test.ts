@@ -188,6 +188,17 @@ describe('newrelic: the validators', () => {
   });
 });
 
+describe('newrelic: an API without a health route (no public probe)', () => {
+  test('no synthetics, and nothing declared for them: tflint passes', () => {
+    const api = { ...serviceVariants.find((service) => service.name === 'api-express')!, healthPath: undefined };
+    const answers = shopAnswers({ monitoring: 'newrelic', orchestration: 'none', database: 'postgres', cache: 'none', services: [api] });
+    const files = Object.fromEntries(renderAll(planModel(derive(answers))).map((file) => [file.path, file.contents]));
+    assert.equal(files['monitoring/newrelic/synthetics.tf'], undefined);
+    const dir = writeTree(path.join(root, 'api-without-health-route'), files);
+    assert.deepEqual(tflint(path.join(dir, 'monitoring', 'newrelic')), []);
+  });
+});
+
 describe('newrelic: what a reviewer checks', () => {
   test('every applicable alert has a condition of its name and severity, in the policy of its severity, with a runbook link to an existing section', () => {
     for (const [name, entry] of all()) {

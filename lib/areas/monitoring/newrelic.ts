@@ -622,7 +622,7 @@ const terraformFiles = (facts: MonitoringFacts): PlannedFile[] => {
   return [
     file(`${dir}/versions.tf`, 'newrelic/terraform/versions.tf.ejs', { core: pins.core.constraint, provider: pins.providers.newrelic }),
     file(`${dir}/main.tf`, 'newrelic/terraform/main.tf.ejs', { facts, services: services.map((service) => service.name) }),
-    file(`${dir}/variables.tf`, 'newrelic/terraform/variables.tf.ejs', { facts }),
+    file(`${dir}/variables.tf`, 'newrelic/terraform/variables.tf.ejs', { facts, synthetics: synthetics.probes.length > 0 }),
     file(`${dir}/notifications.tf`, 'newrelic/terraform/notifications.tf.ejs', { facts, maintenance: facts.maintenance ? maintenanceSchedule(facts.maintenance) : undefined }),
     file(`${dir}/conditions.tf`, 'newrelic/terraform/conditions.tf.ejs', { conditions: conditions.filter((condition) => !condition.serviceLevel), hclQuery: hcl }),
     ...(levels.length > 0
