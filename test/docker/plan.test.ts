@@ -180,7 +180,7 @@ describe('docker area planning', () => {
     const model = derive(baseConfig('proxy', [variant('node', 'npm', 'react'), variant('go', 'go', 'none'), variant('python', 'uv', 'fastapi'), variant('node', 'npm', 'express')]));
     assert.equal(model.apiBackend?.name, 'python-uv-fastapi');
     const web = model.services[0];
-    assert.deepEqual(planNginx(model, web).upstream, { service: 'python-uv-fastapi', server: 'python-uv-fastapi:8000' });
+    assert.deepEqual(planNginx(model, web).upstream, { service: 'python-uv-fastapi', server: 'python-uv-fastapi:8000', variable: 'API_UPSTREAM', off: 'off' });
     assert.equal(planNginx(solo, serviceOf('web')).upstream, undefined);
     assert.equal(planNginx(solo, serviceOf('web')).defaultApiUrl, '');
   });

@@ -374,7 +374,7 @@ const burnRate = (target: Target, alert: StackAlert, service: MonitoredService):
 const serviceAlarms = (target: Target, alert: StackAlert): Built => {
   const built: Built = { alarms: [], composites: [] };
   const { facts } = target;
-  const services = alert.name === 'ServiceDown' || alert.name === 'TargetDown' ? httpServices(target) : httpServices(target);
+  const services = httpServices(target);
   for (const service of services) {
     const common = { key: service.name, subject: service.name };
     switch (alert.name) {
@@ -833,12 +833,15 @@ export const cloudwatchAlarms = (target: Target): Built => {
   const notifying = [...built.alarms.filter((alarm) => alarm.topic !== 'none'), ...built.composites];
   const missing = wanted.filter((alert) => !notifying.some((alarm) => alarm.alert === alert.name && alarm.severity === alert.severity));
   // An environment without public health routes has no endpoint to probe, and on ECS the request metrics are the
-  // load balancer's, so services without a public route have none; every other alert must have an alarm.
+  // load balancer's, so services without a public route have none. TargetDown also covers the Prometheus stack's
+  // exporters, which this stack does not run: without a service of its own to scrape it watches nothing. Every
+  // other alert must have an alarm.
   const unwatchable = (alert: StackAlert) =>
     (endpointAlertNames.has(alert.name) && target.environment.probes.length === 0) ||
-    (!target.kubernetes && httpAlertNames.has(alert.name) && httpServices(target).length === 0);
-  const excused = missing.filter((alert) => !unwatchable(alert));
-  if (excused.length > 0) throw new Error(`no CloudWatch alarm for ${excused.map((alert) => `${alert.name} (${alert.severity})`).join(', ')} in ${target.environment.name}`);
+    (!target.kubernetes && httpAlertNames.has(alert.name) && httpServices(target).length === 0) ||
+    (alert.name === 'TargetDown' && httpServices(target).length === 0);
+  const unexplained = missing.filter((alert) => !unwatchable(alert));
+  if (unexplained.length > 0) throw new Error(`no CloudWatch alarm for ${unexplained.map((alert) => `${alert.name} (${alert.severity})`).join(', ')} in ${target.environment.name}`);
   return built;
 };
 
