@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { before, describe, test } from 'node:test';
 import type { Answers } from '../../lib/catalog/option.js';
 import { agentAlertsFor } from '../../lib/monitoring/alerts.js';
@@ -354,7 +355,9 @@ describe('newrelic: what a reviewer checks', () => {
       for (const { block } of partitions) assert.match(block.target_data_partition, /^Log_/);
     }
     const values = rendered.get('helm-postgres-redis')!.files['monitoring/kubernetes/values/nri-bundle.yaml'];
-    for (const environment of rendered.get('helm-postgres-redis')!.facts.environments) assert.ok(values.includes(`/var/log/containers/*_${environment.namespace}_*.log`));
+    // One comma-separated value (written over several lines with escaped line breaks, which add nothing).
+    const logPath = (parse(values) as { 'newrelic-logging': { fluentBit: { path: string } } })['newrelic-logging'].fluentBit.path;
+    assert.equal(logPath, rendered.get('helm-postgres-redis')!.facts.environments.map((environment) => `/var/log/containers/*_${environment.namespace}_*.log`).join(','));
   });
 
   test('the maintenance window mutes warnings only, every week, in the answers\' time zone', () => {

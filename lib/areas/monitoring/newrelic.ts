@@ -709,7 +709,7 @@ const kubernetesAgents = (facts: MonitoringFacts): PlannedFile[] => [
     namespace: monitoringNamespace,
     clusterName: facts.project,
     secret: licenseSecret,
-    logPaths: facts.environments.map((environment) => `/var/log/containers/*_${environment.namespace}_*.log`).join(','),
+    logPaths: facts.environments.map((environment) => `/var/log/containers/*_${environment.namespace}_*.log`),
   }),
   file(newrelicLayout.collectorValues, 'newrelic/kubernetes/otel-collector.yaml.ejs', {
     ...collectorData(facts),
