@@ -14,6 +14,13 @@ const list = <const N extends string>(option: Omit<ListOption<N>, 'kind'>) => ({
 const services = <const N extends string>(option: Omit<ServicesOption<N>, 'kind'>) =>
   ({ kind: 'services', ...option }) as ServicesOption<N>;
 
+/** The monitoring stacks that belong to one cloud. */
+const cloudStacks = [
+  { value: 'cloudwatch', cloud: 'aws', vendor: 'AWS' },
+  { value: 'google-cloud-monitoring', cloud: 'gcp', vendor: 'Google Cloud' },
+  { value: 'azure-monitor', cloud: 'azure', vendor: 'Azure' },
+];
+
 export const catalog = [
   text({
     name: 'name',
@@ -82,12 +89,18 @@ export const catalog = [
       { value: 'newrelic', label: 'New Relic' },
       { value: 'elk', label: 'Elasticsearch/OpenSearch, Logstash and Kibana' },
       { value: 'cloudwatch', label: 'Amazon CloudWatch (AWS only)' },
+      { value: 'google-cloud-monitoring', label: 'Google Cloud Monitoring and Logging, with Managed Prometheus (GCP only)' },
+      { value: 'azure-monitor', label: 'Azure Monitor, Log Analytics and managed Prometheus (Azure only)' },
     ],
     default: () => 'prometheus-grafana',
-    check: (value, answers) =>
-      value === 'cloudwatch' && answers.cloud !== 'aws'
-        ? `cloudwatch is AWS's own stack and cloud is ${answers.cloud}; choose prometheus-grafana, datadog, newrelic or elk, or set cloud to aws`
-        : undefined,
+    check: (value, answers) => {
+      // The clouds' own stacks watch only their cloud's resources.
+      const owner = cloudStacks.find((stack) => stack.value === value);
+      const native = cloudStacks.find((stack) => stack.cloud === answers.cloud);
+      return owner && answers.cloud !== owner.cloud
+        ? `${value} is ${owner.vendor}'s own stack and cloud is ${answers.cloud}; choose prometheus-grafana, datadog, newrelic${native ? `, ${native.value}` : ''} or elk, or set cloud to ${owner.cloud}`
+        : undefined;
+    },
   }),
   choice({
     name: 'strategy',

@@ -33,7 +33,7 @@ describe('catalog contract', () => {
     assert.deepEqual(choicesOf('ci'), ['github-actions', 'gitlab-ci', 'jenkins', 'circleci', 'azure-devops']);
     assert.deepEqual(choicesOf('cloud'), ['aws', 'gcp', 'azure']);
     assert.deepEqual(choicesOf('orchestration'), ['kustomize', 'helm', 'none']);
-    assert.deepEqual(choicesOf('monitoring'), ['prometheus-grafana', 'datadog', 'newrelic', 'elk', 'cloudwatch']);
+    assert.deepEqual(choicesOf('monitoring'), ['prometheus-grafana', 'datadog', 'newrelic', 'elk', 'cloudwatch', 'google-cloud-monitoring', 'azure-monitor']);
     assert.deepEqual(choicesOf('strategy'), ['rolling', 'blue-green', 'canary']);
     assert.deepEqual(choicesOf('database'), ['postgres', 'mysql', 'mongodb', 'none']);
     assert.deepEqual(choicesOf('cache'), ['redis', 'none']);

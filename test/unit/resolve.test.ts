@@ -113,6 +113,11 @@ describe('cross-field checks', () => {
     const root = tempDir();
     mkdirSync(path.join(root, 'api'));
     assert.throws(() => checkAnswers(complete({ monitoring: 'cloudwatch', cloud: 'azure' }, root), root), /^UsageError: monitoring: cloudwatch is AWS's own stack/);
+    assert.throws(
+      () => checkAnswers(complete({ monitoring: 'google-cloud-monitoring', cloud: 'aws' }, root), root),
+      /^UsageError: monitoring: google-cloud-monitoring is Google Cloud's own stack and cloud is aws; choose prometheus-grafana, datadog, newrelic, cloudwatch or elk, or set cloud to gcp/,
+    );
+    assert.throws(() => checkAnswers(complete({ monitoring: 'azure-monitor', cloud: 'gcp' }, root), root), /^UsageError: monitoring: azure-monitor is Azure's own stack/);
     assert.doesNotThrow(() => checkAnswers(complete({ monitoring: 'cloudwatch', cloud: 'aws' }, root), root));
   });
 

@@ -60,6 +60,8 @@ export interface MatrixCase {
 const servicesFor = (index: number): Service[] =>
   [0, 1, 2, 3].map((offset) => serviceVariants[(index * 3 + offset) % serviceVariants.length]);
 
+const nativeStacks: Record<string, string> = { aws: 'cloudwatch', gcp: 'google-cloud-monitoring', azure: 'azure-monitor' };
+
 export const matrixCases = (): MatrixCase[] => {
   const cases: MatrixCase[] = [];
   const [monitoring, strategies, databases, caches] = ['monitoring', 'strategy', 'database', 'cache'].map(choices);
@@ -67,9 +69,10 @@ export const matrixCases = (): MatrixCase[] => {
     for (const cloud of choices('cloud')) {
       for (const orchestration of choices('orchestration')) {
         const index = cases.length;
-        // cloudwatch is AWS-only (a checked contradiction elsewhere): rotate it onto AWS cases only.
+        // A cloud's own stack runs on that cloud only (a checked contradiction elsewhere): elsewhere the case takes
+        // the stack of its own cloud.
         const candidate = monitoring[index % monitoring.length];
-        const chosenMonitoring = candidate === 'cloudwatch' && cloud !== 'aws' ? 'prometheus-grafana' : candidate;
+        const chosenMonitoring = Object.values(nativeStacks).includes(candidate) ? nativeStacks[cloud] : candidate;
         const name = `m${String(index).padStart(2, '0')}-${ci.split('-')[0]}-${cloud}-${orchestration}`;
         cases.push({
           label: name,

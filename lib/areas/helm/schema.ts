@@ -104,7 +104,7 @@ export const valuesSchema = (values: SharedValues): Schema => {
         strategy: { enum: ['rolling', 'blue-green', 'canary'] },
         monitoring: object(
           {
-            stack: { enum: ['prometheus-grafana', 'datadog', 'newrelic', 'elk', 'cloudwatch'] },
+            stack: { enum: ['prometheus-grafana', 'datadog', 'newrelic', 'elk', 'cloudwatch', 'google-cloud-monitoring', 'azure-monitor'] },
             namespace: name,
             scrapesMetrics: { type: 'boolean' },
             prometheusRules: object({ groups: list(ruleGroup) }),
