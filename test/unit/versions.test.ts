@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { allHelmCharts, allImageRefs, allTools, runtimeTracks } from '../../lib/versions/index.js';
+import { allHelmCharts, allImageRefs, allTools, imageRef, runtimeTracks, terraformPins, toolVersion } from '../../lib/versions/index.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const versionsText = readFileSync(path.join(repoRoot, 'lib', 'versions', 'versions.json'), 'utf8');
@@ -79,6 +79,18 @@ describe('versions.json', () => {
     for (const name of ['node', 'python', 'golang', 'eclipse-temurin', 'maven', 'gradle']) assert.ok(held(name, 'major'), name);
     for (const name of ['python', 'golang']) assert.ok(held(name, 'minor'), name);
     for (const name of ['postgres', 'mysql', 'mongo', 'redis']) assert.ok(held(name, 'major'), name);
+  });
+
+  test('kubectl is within one minor of every cluster phase4 creates (the supported skew), and Renovate keeps it there', () => {
+    const minor = (version: string) => Number(version.split('.')[1]);
+    const clients = [toolVersion('kubectl'), imageRef('kubectl').split(':')[1]];
+    for (const cloud of ['aws', 'azure'] as const) {
+      const cluster = terraformPins().managed[cloud].kubernetes;
+      for (const client of clients) assert.ok(Math.abs(minor(client) - minor(cluster)) <= 1, `kubectl ${client} against ${cloud}'s Kubernetes ${cluster}`);
+    }
+    const rules = renovate.packageRules as { matchDepNames: string[]; matchUpdateTypes: string[]; enabled: boolean }[];
+    for (const name of ['alpine/k8s', 'kubernetes/kubernetes'])
+      assert.ok(rules.some((rule) => rule.matchDepNames.includes(name) && rule.matchUpdateTypes.includes('minor') && rule.enabled === false), name);
   });
 
   test('no template spells an image or tool version', () => {
