@@ -347,6 +347,29 @@ describe('elk: what a reviewer checks', () => {
     }
   });
 
+  test('the saved objects hang together: every reference names an object of the file, every lens reads a data view', () => {
+    for (const [name, entry] of all()) {
+      const objects = entry.files['monitoring/elk/kibana/dashboards.ndjson'].trim().split('\n').map((line) => JSON.parse(line) as Json);
+      const ids = new Set(objects.map((object) => `${object.type}/${object.id}`));
+      assert.equal(ids.size, objects.length, `${name}: duplicate saved object ids`);
+      for (const object of objects) {
+        for (const reference of object.references as Json[]) assert.ok(ids.has(`${reference.type}/${reference.id}`), `${name}: ${object.attributes.title} references a missing ${reference.type} ${reference.id}`);
+      }
+      const dashboards = objects.filter((object) => object.type === 'dashboard');
+      const traced = entry.facts.services.filter((service) => service.exposesMetrics);
+      for (const service of traced) assert.ok(dashboards.some((dashboard) => dashboard.attributes.title === `${entry.facts.project} ${service.name}`), `${name}: no dashboard for ${service.name}`);
+      assert.ok(dashboards.some((dashboard) => dashboard.attributes.title === `${entry.facts.project} resources`), name);
+      assert.equal(dashboards.some((dashboard) => dashboard.attributes.title === `${entry.facts.project} SLOs`), traced.length > 0, name);
+      for (const dashboard of dashboards) {
+        const panels = JSON.parse(dashboard.attributes.panelsJSON as string) as Json[];
+        assert.deepEqual(panels.map((panel) => panel.panelRefName), (dashboard.references as Json[]).map((reference) => reference.name), `${name}: ${dashboard.attributes.title}`);
+      }
+      for (const lens of objects.filter((object) => object.type === 'lens')) {
+        assert.deepEqual((lens.references as Json[]).map((reference) => reference.type), ['index-pattern'], `${name}: ${lens.attributes.title}`);
+      }
+    }
+  });
+
   test('apply.sh applies exactly the bodies written, under their stable ids; ids are unique UUIDs', () => {
     for (const [name, entry] of all()) {
       const script = entry.files['monitoring/elk/apply.sh'];

@@ -253,6 +253,8 @@ const savedObjectSchema = {
   properties: {
     type: { enum: ['index-pattern', 'lens', 'dashboard'] },
     id: { type: 'string', minLength: 1 },
+    typeMigrationVersion: { type: 'string', pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$' },
+    coreMigrationVersion: { type: 'string' },
     attributes: { type: 'object', required: ['title'] },
     references: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['type', 'id', 'name'], properties: { type: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' } } } },
   },

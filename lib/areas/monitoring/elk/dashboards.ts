@@ -20,7 +20,7 @@ interface Series {
 
 interface Panel {
   title: string;
-  view: 'metrics' | 'logs';
+  view: 'metrics' | 'logs' | 'slos';
   query: string;
   series: Series[];
   splitBy?: string;
@@ -29,6 +29,11 @@ interface Panel {
 interface SavedObject {
   type: string;
   id: string;
+  /**
+   * The version of the object's format, so that Kibana runs only the migrations written after it (without one,
+   * an import runs every migration since the type's first version).
+   */
+  typeMigrationVersion: string;
   attributes: Record<string, unknown>;
   references: { type: string; id: string; name: string }[];
 }
@@ -36,8 +41,9 @@ interface SavedObject {
 const lensPanel = (facts: MonitoringFacts, dashboard: string, index: number, panel: Panel): SavedObject => {
   const layerId = 'layer';
   const metricIds = panel.series.map((_, position) => `metric${position}`);
+  const timeField = panel.view === 'slos' ? dataViews(facts).slos.timeField : '@timestamp';
   const columns: Record<string, unknown> = {
-    time: { label: '@timestamp', dataType: 'date', operationType: 'date_histogram', sourceField: '@timestamp', isBucketed: true, scale: 'interval', params: { interval: 'auto' } },
+    time: { label: timeField, dataType: 'date', operationType: 'date_histogram', sourceField: timeField, isBucketed: true, scale: 'interval', params: { interval: 'auto' } },
   };
   panel.series.forEach((series, position) => {
     columns[metricIds[position]] = {
@@ -67,6 +73,7 @@ const lensPanel = (facts: MonitoringFacts, dashboard: string, index: number, pan
   return {
     type: 'lens',
     id: stableUuid(`${facts.project}/lens/${dashboard}/${index}`),
+    typeMigrationVersion: '8.9.0',
     attributes: {
       title: panel.title,
       visualizationType: 'lnsXY',
@@ -100,6 +107,7 @@ const dashboard = (facts: MonitoringFacts, key: string, title: string, descripti
     {
       type: 'dashboard',
       id: stableUuid(`${facts.project}/dashboard/${key}`),
+      typeMigrationVersion: '8.9.0',
       attributes: {
         title,
         description,
@@ -171,20 +179,39 @@ const datastorePanels = (facts: MonitoringFacts): Panel[] =>
     ];
   });
 
+/** The SLOs' state from Kibana's summaries: the share of good events and the error budget left, per SLO. */
+const sloPanels = (facts: MonitoringFacts): Panel[] => {
+  const scope = `slo.tags : "${facts.project}"`;
+  return [
+    { title: `SLI: share of good events (objective ${facts.thresholds.objective})`, view: 'slos', query: scope, series: [{ label: 'SLI', operation: 'min', field: 'sliValue' }], splitBy: 'slo.name' },
+    { title: 'Error budget remaining (1 = untouched)', view: 'slos', query: scope, series: [{ label: 'budget left', operation: 'min', field: 'errorBudgetRemaining' }], splitBy: 'slo.name' },
+  ];
+};
+
 /** Every saved object, data views first (the panels reference them). */
 export const elkDashboards = (facts: MonitoringFacts): SavedObject[] => {
-  const views = Object.values(dataViews(facts)).map((view) => ({
-    type: 'index-pattern',
-    id: view.id,
-    attributes: { title: view.title, name: view.name, timeFieldName: '@timestamp' },
-    references: [],
-  }));
+  const hasSlos = tracedServices(facts).length > 0;
+  const views = Object.entries(dataViews(facts))
+    .filter(([key]) => key !== 'slos' || hasSlos)
+    .map(([, view]) => ({
+      type: 'index-pattern',
+      id: view.id,
+      typeMigrationVersion: '8.0.0',
+      attributes: {
+        title: view.title,
+        name: view.name,
+        timeFieldName: 'timeField' in view ? view.timeField : '@timestamp',
+        ...('allowHidden' in view ? { allowHidden: view.allowHidden } : {}),
+      },
+      references: [],
+    }));
   return [
     ...views,
     ...tracedServices(facts).flatMap((service) =>
       dashboard(facts, `service/${service.name}`, `${facts.project} ${service.name}`, `${service.name}: traffic, 5xx answers, latency against the ${facts.thresholds.latencySeconds} s threshold, saturation, its containers and error logs. Managed by phase4 (monitoring/elk).`, servicePanels(facts, service)),
     ),
     ...dashboard(facts, 'resources', `${facts.project} resources`, 'Containers against their limits, restarts and free disk. Managed by phase4 (monitoring/elk).', resourcePanels(facts)),
+    ...(hasSlos ? dashboard(facts, 'slos', `${facts.project} SLOs`, `The SLOs of ${facts.project} in ${facts.production.name}: SLI and error budget left, from Kibana's SLO summaries. Managed by phase4 (monitoring/elk).`, sloPanels(facts)) : []),
     ...(kubernetes(facts) || facts.datastores.length === 0
       ? []
       : dashboard(facts, 'datastores', `${facts.project} datastores`, "The datastores' exporters: reachability and connections. Managed by phase4 (monitoring/elk).", datastorePanels(facts))),

@@ -21,6 +21,8 @@ export const dataStream = (facts: MonitoringFacts, type: 'logs' | 'metrics', env
 export const dataViews = (facts: MonitoringFacts) => ({
   metrics: { id: `${facts.project}-metrics`, title: dataStream(facts, 'metrics'), name: `${facts.project} metrics` },
   logs: { id: `${facts.project}-logs`, title: dataStream(facts, 'logs'), name: `${facts.project} logs` },
+  /** Kibana's summaries of the SLOs (hidden indices its SLO transforms write). */
+  slos: { id: `${facts.project}-slos`, title: '.slo-observability.summary-*', name: `${facts.project} SLO summaries`, timeField: 'summaryUpdatedAt', allowHidden: true },
 });
 
 /** OpenTelemetry's names, which the Collector gives the three naming schemes of the metric contract. */

@@ -168,7 +168,7 @@ const planElk = (_model: StackModel, facts: MonitoringFacts): PlannedFile[] => {
     policies: ilmPolicies(facts),
     templates: indexTemplates(facts),
     streams: { logs: dataStream(facts, 'logs'), metrics: dataStream(facts, 'metrics'), production: dataStream(facts, 'metrics', facts.production) },
-    views: dataViews(facts),
+    views: Object.fromEntries(Object.entries(dataViews(facts)).filter(([key]) => key !== 'slos' || elkSlos(facts).length > 0)),
     rules: elkRules(facts),
     slos: elkSlos(facts),
     connectors: connectorsOf(facts),

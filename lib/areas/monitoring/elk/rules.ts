@@ -139,7 +139,7 @@ const thresholdRule = (facts: MonitoringFacts, alert: AlertRef, input: Threshold
     severity: alert.severity,
     subject: input.subject,
     runbookUrl,
-    condition: `${input.equation ?? input.metrics[0].name} ${input.comparator} ${input.threshold} over ${input.timeSize}${input.timeUnit ?? 'm'}${delay > 1 ? `, ${delay} runs in a row` : ''}`,
+    condition: `${input.label} ${input.comparator} ${input.threshold} over ${input.timeSize}${input.timeUnit ?? 'm'}${delay > 1 ? `, ${delay} runs in a row` : ''}`,
     body: {
       name: `${alert.name} (${alert.severity}): ${input.subject}`,
       rule_type_id: 'observability.rules.custom_threshold',
