@@ -50,6 +50,8 @@ const shapes: Record<string, Partial<Answers>> = {
     memoryThreshold: '85',
     diskFreeThreshold: '10',
     certificateExpiryDays: '21',
+    maintenanceWindow: 'Sat 22:00 - Sun 04:00',
+    timezone: 'Europe/Berlin',
   },
   'compose-static-site': { monitoring: 'elk', orchestration: 'none', database: 'none', cache: 'none', services: [serviceVariants.find((service) => service.name === 'site')!] },
 };
@@ -367,6 +369,18 @@ describe('elk: what a reviewer checks', () => {
       for (const lens of objects.filter((object) => object.type === 'lens')) {
         assert.deepEqual((lens.references as Json[]).map((reference) => reference.type), ['index-pattern'], `${name}: ${lens.attributes.title}`);
       }
+    }
+  });
+
+  test("the maintenance window silences the project's warnings every week, in the answers' time zone", () => {
+    const entry = rendered.get('compose-mysql-thresholds')!;
+    const window = JSON.parse(entry.files['monitoring/elk/kibana/maintenance-window.json']) as Json;
+    assert.deepEqual(window.schedule.custom, { start: '2026-01-10T21:00:00.000Z', duration: '6h', timezone: 'Europe/Berlin', recurring: { every: '1w', onWeekDay: ['SA'] } });
+    assert.equal(window.scope.alerting.query.kql, 'kibana.alert.rule.tags : "shop" and kibana.alert.rule.tags : "severity:warning"');
+    assert.match(entry.files['monitoring/elk/apply.sh'], /^maintenance_window$/m);
+    for (const name of ['helm-postgres-redis', 'compose-static-site']) {
+      assert.equal(rendered.get(name)!.files['monitoring/elk/kibana/maintenance-window.json'], undefined, `${name}: no window answered`);
+      assert.doesNotMatch(rendered.get(name)!.files['monitoring/elk/apply.sh'], /maintenance_window/, name);
     }
   });
 

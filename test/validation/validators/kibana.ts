@@ -6,6 +6,7 @@
  *   Kibana's own params schemas declare them (`customThresholdParamsSchema`, `sloBurnRateParamsSchema`) and the
  *   action groups each type defines;
  * - SLOs: `POST /api/observability/slos` (the custom metric and histogram indicators);
+ * - the maintenance window: `POST /api/maintenance_window` (Kibana 9.1's public API);
  * - ILM policies (`PUT _ilm/policy`) and index templates (`PUT _index_template`);
  * - saved objects (NDJSON of `POST /api/saved_objects/_import`): one object a line, with type, id, attributes.
  * No Kibana runs here: this proves the bodies' shape, not that Kibana accepts every value.
@@ -246,6 +247,51 @@ export const indexTemplateSchema = {
   },
 };
 
+export const maintenanceWindowSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['title', 'schedule'],
+  properties: {
+    title: { type: 'string', minLength: 1 },
+    enabled: { type: 'boolean' },
+    schedule: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['custom'],
+      properties: {
+        custom: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['start', 'duration'],
+          properties: {
+            start: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z$' },
+            duration: { type: 'string', pattern: '^[1-9][0-9]*[dhms]$' },
+            timezone: { type: 'string' },
+            recurring: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                end: { type: 'string' },
+                every: { type: 'string', pattern: '^[1-9][0-9]*[dwMy]$' },
+                onWeekDay: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^([+-][1-5])?(MO|TU|WE|TH|FR|SA|SU)$' } },
+                onMonthDay: { type: 'array', items: { type: 'integer' } },
+                onMonth: { type: 'array', items: { type: 'integer' } },
+                occurrences: { type: 'integer', minimum: 1 },
+              },
+            },
+          },
+        },
+      },
+    },
+    scope: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['alerting'],
+      properties: { alerting: { type: 'object', additionalProperties: false, required: ['query'], properties: { query: { type: 'object', additionalProperties: false, required: ['kql'], properties: { kql: { type: 'string' } } } } } },
+    },
+  },
+};
+
 const savedObjectSchema = {
   type: 'object',
   additionalProperties: false,
@@ -270,6 +316,7 @@ const validators = () => {
       ilm: ajv.compile(ilmSchema),
       template: ajv.compile(indexTemplateSchema),
       savedObject: ajv.compile(savedObjectSchema),
+      maintenanceWindow: ajv.compile(maintenanceWindowSchema),
     };
   }
   return compiled;
@@ -280,6 +327,7 @@ const kindOf = (file: string): keyof ReturnType<typeof validators> | 'ndjson' | 
   // Under kibana/rules/, or a lone sample named *.rule.json.
   if (/\/kibana\/rules\/[^/]+\.json$|\.rule\.json$/.test(file)) return 'rule';
   if (/\/kibana\/slos\/[^/]+\.json$/.test(file)) return 'slo';
+  if (/\/kibana\/maintenance-window\.json$/.test(file)) return 'maintenanceWindow';
   if (/\/elasticsearch\/ilm\/[^/]+\.json$/.test(file)) return 'ilm';
   if (/\/elasticsearch\/index-templates\/[^/]+\.json$/.test(file)) return 'template';
   return undefined;
@@ -293,7 +341,7 @@ export const bodyProblems = (kind: keyof ReturnType<typeof validators>, body: un
 
 export const kibanaApiBodies: Validator = {
   name: 'Kibana and Elasticsearch API bodies (JSON Schemas of the documented APIs)',
-  applies: (file) => /^monitoring\/elk\/(kibana\/(rules|slos)\/[^/]+\.json|kibana\/[^/]+\.ndjson|elasticsearch\/(ilm|index-templates)\/[^/]+\.json)$/.test(file),
+  applies: (file) => /^monitoring\/elk\/(kibana\/(rules|slos)\/[^/]+\.json|kibana\/[^/]+\.ndjson|kibana\/maintenance-window\.json|elasticsearch\/(ilm|index-templates)\/[^/]+\.json)$/.test(file),
   mustReject: { path: 'broken.rule.json', contents: '{"name": "x", "rule_type_id": "observability.rules.custom_threshold", "consumer": "logs", "schedule": {"interval": "1m"}, "params": {"criteria": []}}\n' },
   check: (files) =>
     files.flatMap((file) => {

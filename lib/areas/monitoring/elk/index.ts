@@ -23,6 +23,7 @@ import { monitoringLayout, percent, type MonitoringStack } from '../stack.js';
 import { dashboardsNdjson, elkDashboards } from './dashboards.js';
 import { dataStream, dataViews, dataset, errorLevels, fatalLevels, httpMetric, renames, scrapeInterval, streamNamespace } from './data.js';
 import { burnWindows, connectorsOf, elkRules, elkSlos, tracedServices, type KibanaRule } from './rules.js';
+import { maintenanceWindow } from './maintenance.js';
 import { ilmPolicies, indexTemplates } from './retention.js';
 
 const file = managedFile('monitoring');
@@ -33,6 +34,7 @@ export const elkLayout = {
   rules: 'monitoring/elk/kibana/rules',
   slos: 'monitoring/elk/kibana/slos',
   dashboards: 'monitoring/elk/kibana/dashboards.ndjson',
+  maintenanceWindow: 'monitoring/elk/kibana/maintenance-window.json',
   elasticsearch: 'monitoring/elk/elasticsearch',
   agentValues: 'monitoring/kubernetes/values/otel-collector-agent.yaml',
   clusterValues: 'monitoring/kubernetes/values/otel-collector-cluster.yaml',
@@ -106,12 +108,14 @@ const configurationFiles = (facts: MonitoringFacts): PlannedFile[] => {
   const slos = elkSlos(facts);
   const policies = ilmPolicies(facts);
   const templates = indexTemplates(facts);
+  const maintenance = maintenanceWindow(facts);
   return [
     ...policies.map((policy) => json(`${elkLayout.elasticsearch}/${policy.file}`, policy.body)),
     ...templates.map((template) => json(`${elkLayout.elasticsearch}/${template.file}`, template.body)),
     ...slos.map((slo) => json(`${elkLayout.slos}/${slo.file}`, slo.body)),
     ...rules.map((rule) => json(`${elkLayout.rules}/${rule.file}`, rule.body)),
     file(elkLayout.dashboards, 'elk/ndjson.ejs', { ndjson: dashboardsNdjson(facts) }),
+    ...(maintenance ? [json(elkLayout.maintenanceWindow, maintenance)] : []),
     {
       ...file(elkLayout.apply, 'elk/apply.sh.ejs', {
         project: facts.project,
@@ -120,6 +124,7 @@ const configurationFiles = (facts: MonitoringFacts): PlannedFile[] => {
         slos,
         rules,
         connectors: connectorsOf(facts),
+        maintenance,
         dashboards: elkDashboards(facts).filter((object) => object.type === 'dashboard').length,
       }),
       executable: true,
@@ -173,6 +178,7 @@ const planElk = (_model: StackModel, facts: MonitoringFacts): PlannedFile[] => {
     slos: elkSlos(facts),
     connectors: connectorsOf(facts),
     burnWindows,
+    maintenance: maintenanceWindow(facts),
     dashboards: elkDashboards(facts).filter((object) => object.type === 'dashboard').map((object) => object.attributes.title as string),
     percent,
   });
