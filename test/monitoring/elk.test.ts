@@ -337,7 +337,7 @@ describe('elk: what a reviewer checks', () => {
       }
       const agent = parse(entry.files['monitoring/kubernetes/values/otel-collector-agent.yaml']) as Json;
       assert.equal(agent.mode, 'daemonset');
-      assert.deepEqual(agent.config.receivers.filelog.include, entry.facts.environments.map((environment) => `/var/log/pods/${environment.namespace}_*/*/*.log`), name);
+      assert.deepEqual(agent.config.receivers.file_log.include, entry.facts.environments.map((environment) => `/var/log/pods/${environment.namespace}_*/*/*.log`), name);
     }
   });
 
