@@ -24,6 +24,7 @@ import { dashboardsNdjson, elkDashboards } from './dashboards.js';
 import { dataStream, dataViews, dataset, errorLevels, fatalLevels, httpMetric, renames, scrapeInterval, streamNamespace } from './data.js';
 import { burnWindows, connectorsOf, elkRules, elkSlos, tracedServices, type KibanaRule } from './rules.js';
 import { maintenanceWindow } from './maintenance.js';
+import { meaningOf } from './meaning.js';
 import { ilmPolicies, indexTemplates } from './retention.js';
 
 const file = managedFile('monitoring');
@@ -136,7 +137,7 @@ export interface ElkRunbookSection {
   name: string;
   anchor: string;
   group: string;
-  rules: { severity: string; for: string; rules: KibanaRule[] }[];
+  rules: { severity: string; for: string; meaning: string; rules: KibanaRule[] }[];
 }
 
 /** The runbook's sections: one per alert name (the catalog's, then the log alerts), with their rules. */
@@ -152,7 +153,7 @@ const runbookSections = (facts: MonitoringFacts): ElkRunbookSection[] => {
       name,
       anchor: runbookAnchor({ name }),
       group: of[0].group,
-      rules: of.map((entry) => ({ severity: entry.severity, for: entry.for, rules: rules.filter((rule) => rule.alert === name && rule.severity === entry.severity) })),
+      rules: of.map((entry) => ({ severity: entry.severity, for: entry.for, meaning: meaningOf(facts, name, entry.severity), rules: rules.filter((rule) => rule.alert === name && rule.severity === entry.severity) })),
     };
   });
 };
