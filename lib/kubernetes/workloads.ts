@@ -140,9 +140,9 @@ const routesOf = (model: StackModel): Map<string, PublicRoute> => {
 };
 
 /**
- * What the monitoring stack's agent reads from a pod: Datadog's unified service tags and admission label,
- * Elastic's log hints. Prometheus scrapes through a PodMonitor instead; New Relic's and CloudWatch's
- * agents collect every container's output without hints.
+ * What the monitoring stack's agent reads from a pod: Datadog's unified service tags and admission label.
+ * Prometheus scrapes through a PodMonitor instead; the OpenTelemetry Collectors of New Relic, Elastic and
+ * CloudWatch collect every container's output without hints.
  */
 export interface AgentMetadata {
   labels: Record<string, string>;
@@ -160,8 +160,6 @@ const agentMetadata = (model: StackModel, service: ServiceModel, environment: st
         },
         annotations: { [`ad.datadoghq.com/${service.name}.logs`]: JSON.stringify([{ source: service.language, service: service.name }]) },
       };
-    case 'elk':
-      return { labels: {}, annotations: { 'co.elastic.logs/json.keys_under_root': 'true', 'co.elastic.logs/json.add_error_key': 'true' } };
     default:
       return { labels: {}, annotations: {} };
   }
@@ -244,7 +242,7 @@ export interface ClusterFacts {
   prometheus: boolean;
   /**
    * Whether the monitoring stack's agent, in the monitoring namespace, scrapes the services' /metrics, so their
-   * NetworkPolicy must admit it: Prometheus; the OpenTelemetry Collectors of New Relic and CloudWatch; Datadog's
+   * NetworkPolicy must admit it: Prometheus; the OpenTelemetry Collectors of New Relic, Elastic and CloudWatch; Datadog's
    * Agent for the connection-pool metrics, which it reads only when there is a database.
    */
   scrapesMetrics: boolean;
@@ -264,6 +262,7 @@ const scrapesMetrics = (model: StackModel): boolean => {
   switch (model.config.monitoring) {
     case 'prometheus-grafana':
     case 'newrelic':
+    case 'elk':
     case 'cloudwatch':
       return true;
     case 'datadog':

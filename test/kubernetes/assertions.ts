@@ -112,7 +112,7 @@ export const assertEnvironment = (objects: KubernetesObject[], model: StackModel
 
 /** The stacks whose agent scrapes the services' /metrics from the monitoring namespace (Datadog's only for the database pool). */
 const scrapesMetrics = (model: StackModel): boolean =>
-  ['prometheus-grafana', 'newrelic', 'cloudwatch'].includes(model.config.monitoring) ||
+  ['prometheus-grafana', 'newrelic', 'elk', 'cloudwatch'].includes(model.config.monitoring) ||
   (model.config.monitoring === 'datadog' && model.datastores.some((store) => store.engine.role === 'database'));
 
 const assertNetworkPolicy = (objects: KubernetesObject[], model: StackModel, service: ServiceModel, workload: KubernetesObject, label: string): void => {

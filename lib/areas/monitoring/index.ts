@@ -8,6 +8,7 @@ import type { StackModel } from '../../model/types.js';
 import type { Area } from '../../plan/types.js';
 import { cloudwatch } from './cloudwatch.js';
 import { datadog } from './datadog.js';
+import { elk } from './elk/index.js';
 import { newrelic } from './newrelic.js';
 import { prometheusGrafana } from './prometheus-grafana.js';
 import type { MonitoringStack } from './stack.js';
@@ -19,6 +20,7 @@ const stacks: Partial<Record<Monitoring, MonitoringStack>> = {
   'prometheus-grafana': prometheusGrafana,
   datadog,
   newrelic,
+  elk,
   cloudwatch,
 };
 
