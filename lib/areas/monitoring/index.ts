@@ -8,6 +8,7 @@ import type { StackModel } from '../../model/types.js';
 import type { Area } from '../../plan/types.js';
 import { cloudwatch } from './cloudwatch.js';
 import { datadog } from './datadog.js';
+import { googleCloudMonitoring } from './google-cloud-monitoring.js';
 import { newrelic } from './newrelic.js';
 import { prometheusGrafana } from './prometheus-grafana.js';
 import type { MonitoringStack } from './stack.js';
@@ -20,6 +21,7 @@ const stacks: Partial<Record<Monitoring, MonitoringStack>> = {
   datadog,
   newrelic,
   cloudwatch,
+  'google-cloud-monitoring': googleCloudMonitoring,
 };
 
 const written = Object.keys(stacks);
