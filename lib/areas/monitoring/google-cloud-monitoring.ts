@@ -97,6 +97,9 @@ const seconds = (duration: string): string => {
 /** The catalog's exporter alerts; on GCP the managed datastores publish the same facts as system metrics. */
 const datastoreAlertNames = new Set(['DatastoreDown', 'DatastoreConnectionsNearLimit']);
 
+/** What Cloud Run has no counterpart of: a scrape target (its metrics are the platform's) and a node disk. */
+export const cloudRunLacks: ReadonlySet<string> = new Set(['TargetDown', 'DiskSpaceLow']);
+
 /** Datastores Google manages (Cloud SQL, Memorystore); MongoDB has no Google-managed service (infra/ says so). */
 const managedDatastores = (facts: MonitoringFacts) => facts.datastores.filter((store) => store.engine !== 'mongodb');
 const sqlDatabase = (facts: MonitoringFacts) => managedDatastores(facts).find((store) => store.role === 'database');
@@ -120,7 +123,7 @@ const extraAlerts = (facts: MonitoringFacts): StackAlert[] => [
  */
 export const gcmAlerts = (facts: MonitoringFacts): StackAlert[] => {
   const managed = managedDatastores(facts).length > 0;
-  const applicable = alertsFor(facts).filter((alert) => !datastoreAlertNames.has(alert.name) || managed);
+  const applicable = alertsFor(facts).filter((alert) => (!datastoreAlertNames.has(alert.name) || managed) && !(facts.platform === 'compose' && cloudRunLacks.has(alert.name)));
   const datastore = managed ? catalog.filter((alert) => datastoreAlertNames.has(alert.name) && !applicable.includes(alert)) : [];
   return [...applicable, ...datastore, ...extraAlerts(facts)];
 };
@@ -145,6 +148,10 @@ export const targetOf = (model: StackModel, facts: MonitoringFacts, environment:
 
 /** The Cloud Run service of a workload, as the GCP Terraform names it. */
 export const cloudRunServiceOf = (target: Target, service: string): string => target.infra.services.find((infra) => infra.name === service)!.workload;
+
+/** Cloud Run services that keep instances warm (a minimum above zero): one that scales to zero is idle, not down. */
+const warmServices = (target: Target): MonitoredService[] =>
+  target.facts.services.filter((service) => service.port !== undefined && (target.infra.services.find((infra) => infra.name === service.name)?.sizing[target.environment.name]?.minReplicas ?? 0) > 0);
 
 /** Services that answer HTTP: on GKE those that serve metrics, on Cloud Run every one with a port. */
 export const httpServices = (target: Target): MonitoredService[] =>
@@ -268,8 +275,7 @@ const promqlOf = (target: Target, alert: StackAlert): string | undefined => {
       return alert.name === 'ConnectionPoolExhausted' ? `sum by (service) (\n  increase(${logMetric(logMetricNames.poolTimeouts)}{${selectors.logs(target)}}[1m])\n) > 0` : undefined;
     case 'ServiceDown': {
       if (kubernetes) return fromCatalog();
-      // Only services that keep instances warm: one scaled to zero is idle, not down (the uptime checks see it).
-      const warm = facts.services.filter((service) => service.port !== undefined && (target.infra.services.find((infra) => infra.name === service.name)?.sizing[target.environment.name]?.minReplicas ?? 0) > 0);
+      const warm = warmServices(target);
       return warm.length > 0 ? `sum by (service_name) (\n  run_googleapis_com:container_instance_count{${selectors.cloudRun(target, warm)}}\n) < 1` : undefined;
     }
     case 'HighCpuUsage':
@@ -360,8 +366,8 @@ const burnRatePolicies = (target: Target, alert: StackAlert): AlertPolicy[] => {
 /** Alerts that cannot be watched in an environment, and why (the coverage check accepts only these). */
 const unwatchable = (target: Target, alert: StackAlert): boolean =>
   (['EndpointDown', 'CertificateExpiry'].includes(alert.name) && target.environment.probes.length === 0) ||
-  // Cloud Run: no scrape target (its metrics are the platform's), no node disk; a service scaled to zero is idle.
-  (!target.kubernetes && ['TargetDown', 'DiskSpaceLow', 'ServiceDown'].includes(alert.name)) ||
+  // Cloud Run: where every service may scale to zero, none is down for having no instance (the uptime checks watch them).
+  (!target.kubernetes && alert.name === 'ServiceDown' && warmServices(target).length === 0) ||
   (!target.kubernetes && ['ErrorBudgetBurn', 'LatencyBudgetBurn', 'HighErrorRate', 'HighLatency'].includes(alert.name) && httpServices(target).length === 0);
 
 /**
