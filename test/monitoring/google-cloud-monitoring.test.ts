@@ -25,6 +25,7 @@ import { derive } from '../../lib/model/index.js';
 import { gcpEnvironmentName } from '../../lib/plan/naming.js';
 import { planModel } from '../../lib/plan/plan.js';
 import { renderAll } from '../../lib/render/render.js';
+import { alignHclAttributes } from '../../lib/render/hcl-format.js';
 import { infrastructureOf } from '../../lib/terraform/infrastructure.js';
 import { shopAnswers } from '../ci/answers.js';
 import { serviceVariants } from '../validation/matrix.js';
@@ -469,6 +470,12 @@ describe('google-cloud-monitoring: what a reviewer checks', () => {
         }
       }
     }
+  });
+
+  test("HCL alignment leaves heredoc bodies alone (PromQL's `=~` is not an attribute), and aligns the heredoc's attribute with its neighbours", () => {
+    const body = ['    up{', '      job=~"api",', '      namespace=~"shop"', '    } == 0'];
+    const text = ['  duration = "300s"', '  query = <<-EOT', ...body, '  EOT'].join('\n');
+    assert.equal(alignHclAttributes(text), ['  duration = "300s"', '  query    = <<-EOT', ...body, '  EOT'].join('\n'));
   });
 
   test('deterministic: the same answers give the same bytes', () => {
