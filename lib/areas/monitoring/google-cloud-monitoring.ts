@@ -572,7 +572,12 @@ const planGcm = (model: StackModel, facts: MonitoringFacts): PlannedFile[] => {
     percent,
     recorded,
   });
-  const runbook = file(monitoringLayout.runbook, 'google-cloud-monitoring/alerts.md.ejs', { facts, kubernetes, sections: runbookSections(model, facts) });
+  const runbook = file(monitoringLayout.runbook, 'google-cloud-monitoring/alerts.md.ejs', {
+    facts,
+    kubernetes,
+    sections: runbookSections(model, facts),
+    name: gcpEnvironmentName(facts.project, facts.production.name),
+  });
   return [...files, runbook, docs].sort(byPath);
 };
 
