@@ -18,8 +18,8 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import type { Answers } from '../../lib/catalog/option.js';
-import { cloudRunLacks, gcmAlerts } from '../../lib/areas/monitoring/google-cloud-monitoring.js';
-import { alertsFor } from '../../lib/monitoring/alerts.js';
+import { cloudRunLacks, gcmAlerts, gcmPolicies, targetOf } from '../../lib/areas/monitoring/google-cloud-monitoring.js';
+import { alerts as catalog, alertsFor } from '../../lib/monitoring/alerts.js';
 import { monitoringOf, type MonitoringFacts } from '../../lib/monitoring/facts.js';
 import { derive } from '../../lib/model/index.js';
 import { gcpEnvironmentName } from '../../lib/plan/naming.js';
@@ -246,6 +246,19 @@ describe('google-cloud-monitoring: what a reviewer checks', () => {
         assert.equal(names.includes(`${alert.name}/${alert.severity}`), !explained, `${name}: ${alert.name}`);
       }
     }
+  });
+
+  test('an alert of the catalog without a translation stops the run, naming it', () => {
+    const model = derive(rendered.get('run-mysql')!.answers);
+    const facts = monitoringOf(model);
+    const invented = { ...catalog[0], name: 'InventedAlert', severity: 'warning' as const };
+    catalog.push(invented);
+    try {
+      assert.throws(() => gcmPolicies(targetOf(model, facts, facts.production)), /no Google Cloud Monitoring (alert policy|description) for (the alert )?InventedAlert/);
+    } finally {
+      catalog.splice(catalog.indexOf(invented), 1);
+    }
+    assert.ok(gcmPolicies(targetOf(model, facts, facts.production)).length > 0);
   });
 
   test('the reviewer check fails when a policy is missing or on the wrong channels (planted mutations)', () => {
