@@ -153,9 +153,13 @@ export const cloudRunServiceOf = (target: Target, service: string): string => ta
 const warmServices = (target: Target): MonitoredService[] =>
   target.facts.services.filter((service) => service.port !== undefined && (target.infra.services.find((infra) => infra.name === service.name)?.sizing[target.environment.name]?.minReplicas ?? 0) > 0);
 
-/** Services that answer HTTP: on GKE those that serve metrics, on Cloud Run every one with a port. */
+/**
+ * The services the request alerts watch: those phase4 builds to serve the metric contract (the catalog's HTTP
+ * alerts apply to them). On Cloud Run their requests are the platform's metrics; front ends served by nginx stay
+ * out, as they do from the other stacks' request alerts.
+ */
 export const httpServices = (target: Target): MonitoredService[] =>
-  target.facts.services.filter((service) => (target.kubernetes ? service.exposesMetrics : service.port !== undefined && service.exposesMetrics));
+  target.facts.services.filter((service) => service.exposesMetrics && (target.kubernetes || service.port !== undefined));
 
 const alternation = (values: string[]) => values.join('|');
 
@@ -402,7 +406,8 @@ export const gcmPolicies = (target: Target): AlertPolicy[] => {
 };
 
 /** Lines the log-based metrics count: Cloud Logging's severity where the logger sets it, else the text. */
-const crashRegex = '(?i)(panic:|fatal error:|uncaught ?exception|unhandled ?(promise ?)?rejection|traceback \\(most recent call last\\)|outofmemoryerror)';
+// No escaped characters: the Logging query language and RE2 would each read the backslashes (`.` stands for the parentheses).
+const crashRegex = '(?i)(panic:|fatal error:|uncaught ?exception|unhandled ?(promise ?)?rejection|traceback .most recent call last.|outofmemoryerror)';
 const poolRegex = '(?i)(connection is not available|queuepool limit|timeout exceeded when trying to connect|pool timed out|timed out fetching a new connection)';
 
 /** The log-based metrics of one environment, each labelled by the service that wrote the line. */
@@ -415,7 +420,7 @@ export const logMetrics = (target: Target): LogMetric[] => {
   return [
     { name: logMetricNames.errors, description: 'Lines of the services at severity ERROR or above.', filter: `${scope} AND severity>=ERROR` },
     { name: logMetricNames.crashes, description: 'Crash lines of the services: panics, uncaught exceptions, tracebacks, out-of-memory errors.', filter: `${scope} AND ${text(crashRegex)}` },
-    ...(sqlDatabase(facts) || facts.datastores.some((store) => store.role === 'database')
+    ...(facts.datastores.some((store) => store.role === 'database')
       ? [{ name: logMetricNames.poolTimeouts, description: 'Lines saying a request timed out waiting for a pooled database connection.', filter: `${scope} AND ${text(poolRegex)}` }]
       : []),
     ...(kubernetes
