@@ -84,6 +84,14 @@ export const terminationGracePeriodSeconds = 40;
 export const ingressControllerNamespace = 'ingress-nginx';
 /** The namespace Prometheus scrapes from (kube-prometheus-stack's usual one). */
 export const monitoringNamespace = 'monitoring';
+/** Where Google Cloud Managed Service for Prometheus runs its collectors on GKE (managed collection). */
+export const managedPrometheusNamespace = 'gmp-system';
+
+/** The labels that select a workload's pods (the Deployment's selector, in the Kustomize and the Helm output alike). */
+export const workloadSelector = (project: string, workload: string): Record<string, string> => ({
+  'app.kubernetes.io/name': workload,
+  'app.kubernetes.io/instance': project,
+});
 
 const mebibytes = (value: number): string => (value >= 1024 && value % 1024 === 0 ? `${value / 1024}Gi` : `${value}Mi`);
 
@@ -243,9 +251,12 @@ export interface ClusterFacts {
   /**
    * Whether the monitoring stack's agent, in the monitoring namespace, scrapes the services' /metrics, so their
    * NetworkPolicy must admit it: Prometheus; the OpenTelemetry Collectors of New Relic, Elastic and CloudWatch; Datadog's
-   * Agent for the connection-pool metrics, which it reads only when there is a database.
+   * Agent for the connection-pool metrics, which it reads only when there is a database; Google Cloud Managed
+   * Service for Prometheus's collectors (PodMonitoring).
    */
   scrapesMetrics: boolean;
+  /** The namespace of the agent that scrapes them: GMP's collectors in gmp-system, the monitoring namespace otherwise. */
+  scraperNamespace: string;
 }
 
 export const clusterFacts = (model: StackModel): ClusterFacts => ({
@@ -256,6 +267,7 @@ export const clusterFacts = (model: StackModel): ClusterFacts => ({
   tlsSecret: `${model.project.name}-tls`,
   prometheus: model.config.monitoring === 'prometheus-grafana',
   scrapesMetrics: scrapesMetrics(model),
+  scraperNamespace: model.config.monitoring === 'google-cloud-monitoring' ? managedPrometheusNamespace : monitoringNamespace,
 });
 
 const scrapesMetrics = (model: StackModel): boolean => {
@@ -264,6 +276,7 @@ const scrapesMetrics = (model: StackModel): boolean => {
     case 'newrelic':
     case 'elk':
     case 'cloudwatch':
+    case 'google-cloud-monitoring':
       return true;
     case 'datadog':
       return model.datastores.some((store) => store.engine.role === 'database');

@@ -7,9 +7,10 @@ const attributeLine = /^(\s*)([A-Za-z_][\w.-]*|"[^"]*")\s*=\s*(.*)$/;
 
 export const alignHclAttributes = (text: string): string => {
   const lines = text.split('\n');
+  const body = heredocBodies(lines);
   let index = 0;
   while (index < lines.length) {
-    const first = lines[index].match(attributeLine);
+    const first = body.has(index) ? null : lines[index].match(attributeLine);
     // A value that opens lines of its own (`{`, `[`, `(` at the end) is aligned with nothing, as in fmt.
     if (!first || opensLines(lines[index])) {
       index += 1;
@@ -19,7 +20,7 @@ export const alignHclAttributes = (text: string): string => {
     const run: number[] = [index];
     let next = index;
     while (next + 1 < lines.length) {
-      const candidate = lines[next + 1].match(attributeLine);
+      const candidate = body.has(next + 1) ? null : lines[next + 1].match(attributeLine);
       if (!candidate || candidate[1] !== first[1] || opensLines(lines[next + 1])) break;
       next += 1;
       run.push(next);
@@ -35,3 +36,14 @@ export const alignHclAttributes = (text: string): string => {
 };
 
 const opensLines = (line: string): boolean => /[{[(]\s*$/.test(line) && !/^\s*#/.test(line);
+
+/** The lines inside heredocs (`<<-EOT` to `EOT`): text, not attributes, whatever they hold (PromQL has `=` too). */
+const heredocBodies = (lines: string[]): Set<number> => {
+  const inside = new Set<number>();
+  for (let index = 0; index < lines.length; index += 1) {
+    const opener = /<<-?([A-Za-z_]\w*)\s*$/.exec(lines[index]);
+    if (!opener) continue;
+    for (index += 1; index < lines.length && lines[index].trim() !== opener[1]; index += 1) inside.add(index);
+  }
+  return inside;
+};

@@ -9,6 +9,7 @@ import type { Area } from '../../plan/types.js';
 import { cloudwatch } from './cloudwatch.js';
 import { datadog } from './datadog.js';
 import { elk } from './elk/index.js';
+import { googleCloudMonitoring } from './google-cloud-monitoring.js';
 import { newrelic } from './newrelic.js';
 import { prometheusGrafana } from './prometheus-grafana.js';
 import type { MonitoringStack } from './stack.js';
@@ -22,6 +23,7 @@ const stacks: Partial<Record<Monitoring, MonitoringStack>> = {
   newrelic,
   elk,
   cloudwatch,
+  'google-cloud-monitoring': googleCloudMonitoring,
 };
 
 const written = Object.keys(stacks);
