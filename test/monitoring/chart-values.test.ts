@@ -2,7 +2,7 @@
  * The prometheus-grafana stack's values for third-party charts against what those charts and the objects beside
  * them expect. Helm ignores a key it does not know and a label nobody selects goes unnoticed, so these hold the
  * names that tie the files together: each was checked once by rendering the pinned charts with these values
- * (kube-prometheus-stack 88.5.3, prometheus-blackbox-exporter 11.17.2), and is kept here without the charts.
+ * (kube-prometheus-stack 88.5.3, prometheus-blackbox-exporter 11.17.2, loki 18.11.0), and is kept here without the charts.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -61,6 +61,26 @@ for (const rendered of kubernetesCases) {
       assert.equal(stack.grafana.sidecar.datasources.enabled, true);
       assert.equal(stack.grafana.sidecar.datasources.label, undefined, 'the chart default label is kept');
       assert.ok(generated.some((entry) => entry.options.labels.grafana_datasource === '1'), 'the data sources ConfigMap carries grafana_datasource: "1"');
+    });
+
+    test("Grafana's and Loki's rules sidecars read their own namespace under a Role, not every Secret of the cluster", () => {
+      // Both charts bind a ClusterRole with get/list/watch on every ConfigMap and Secret unless rbac.namespaced;
+      // everything the sidecars load (the charts' own dashboards, monitoring/grafana, the Loki rules) is in this namespace.
+      assert.equal(stack.grafana.rbac.namespaced, true);
+      // kube-prometheus-stack sets searchNamespace: ALL; null removes it, and the sidecar watches its own namespace.
+      assert.ok('searchNamespace' in stack.grafana.sidecar.dashboards && stack.grafana.sidecar.dashboards.searchNamespace === null);
+      assert.equal(stack.grafana.sidecar.datasources.searchNamespace, undefined);
+      const loki = yamlOf(rendered, 'monitoring/kubernetes/values/loki.yaml');
+      assert.equal(loki.rbac.namespaced, true);
+      assert.equal(loki.sidecar.rules.searchNamespace, undefined);
+      assert.equal(loki.sidecar.rules.resource, 'configmap');
+      assert.equal(stack.grafana.testFramework.enabled, false, "the chart's root test pod is not installed");
+    });
+
+    test('the blackbox exporter runs as non-root at the pod level too, with the runtime default seccomp profile', () => {
+      const blackbox = yamlOf(rendered, 'monitoring/kubernetes/values/prometheus-blackbox-exporter.yaml');
+      assert.deepEqual(blackbox.podSecurityContext, { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      assert.equal(blackbox.securityContext.runAsNonRoot, true);
     });
 
     test("the Probes use the blackbox chart's Service and a module its values define, with options the exporter knows", () => {
