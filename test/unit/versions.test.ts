@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { allHelmCharts, allImageRefs, allTools, imageRef, runtimeTracks, terraformPins, toolVersion } from '../../lib/versions/index.js';
+import { allHelmCharts, allImageRefs, allImages, allTools, imageRef, runtimeTracks, terraformPins, toolVersion } from '../../lib/versions/index.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const versionsText = readFileSync(path.join(repoRoot, 'lib', 'versions', 'versions.json'), 'utf8');
@@ -104,5 +104,21 @@ describe('versions.json', () => {
         if (/\d/.test(tag)) assert.ok(!text.includes(`:${tag}`), `${file} spells the tag ${tag}`);
       }
     }
+  });
+
+  test('cAdvisor comes from the registry its releases are published to', () => {
+    // From v0.53.0 on, cAdvisor's release workflow pushes only to ghcr.io/google/cadvisor (its README says so);
+    // gcr.io/cadvisor/cadvisor holds older tags only, so a newer tag there does not exist and Renovate finds none.
+    const cadvisor = allImages().cadvisor;
+    assert.equal(cadvisor.image, 'ghcr.io/google/cadvisor');
+  });
+
+  test("kubeconform checks the monitoring CRDs of the Prometheus Operator that the docs name", () => {
+    // The docs name tools.prometheus-operator as the operator kube-prometheus-stack runs (its chart's appVersion);
+    // the PodMonitors, Probes and PrometheusRules are validated against the CRDs of that same release.
+    const script = readFileSync(path.join(repoRoot, 'scripts', 'setup-validators.sh'), 'utf8');
+    const crdModule = /^PROMETHEUS_OPERATOR="github\.com\/prometheus-operator\/prometheus-operator v(\S+)"$/m.exec(script);
+    assert.ok(crdModule, 'setup-validators.sh names the prometheus-operator module of the CRDs');
+    assert.equal(crdModule[1], toolVersion('prometheus-operator'));
   });
 });
