@@ -110,10 +110,13 @@ export const assertEnvironment = (objects: KubernetesObject[], model: StackModel
   }
 };
 
-/** The stacks whose agent scrapes the services' /metrics from the monitoring namespace (Datadog's only for the database pool). */
+/** The stacks whose agent scrapes the services' /metrics (Datadog's only for the database pool). */
 const scrapesMetrics = (model: StackModel): boolean =>
-  ['prometheus-grafana', 'newrelic', 'elk', 'cloudwatch'].includes(model.config.monitoring) ||
+  ['prometheus-grafana', 'newrelic', 'elk', 'cloudwatch', 'google-cloud-monitoring'].includes(model.config.monitoring) ||
   (model.config.monitoring === 'datadog' && model.datastores.some((store) => store.engine.role === 'database'));
+
+/** Where that agent runs: Google's managed collectors in gmp-system, every other agent in the monitoring namespace. */
+const scraperNamespace = (model: StackModel): string => (model.config.monitoring === 'google-cloud-monitoring' ? 'gmp-system' : 'monitoring');
 
 const assertNetworkPolicy = (objects: KubernetesObject[], model: StackModel, service: ServiceModel, workload: KubernetesObject, label: string): void => {
   const policy = named(objects, 'NetworkPolicy', service.name);
@@ -129,7 +132,7 @@ const assertNetworkPolicy = (objects: KubernetesObject[], model: StackModel, ser
         ...(isPublic ? [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] : []),
         ...callers.map((caller) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/instance': model.project.name, 'app.kubernetes.io/name': caller.name } } })),
         { podSelector: { matchLabels: { 'app.kubernetes.io/instance': model.project.name, 'app.kubernetes.io/component': 'health-check' } } },
-        ...(scrapesMetrics(model) ? [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] : []),
+        ...(scrapesMetrics(model) ? [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': scraperNamespace(model) } } }] : []),
       ]
     : [];
   assert.deepEqual(peers.sort(), expected.map((peer) => canonical(peer)).sort(), `${label}: exactly the ingress the model implies`);
