@@ -78,6 +78,12 @@ export const deployLayout = (config: Config) => ({
 export const secretManagerEntry = (config: Config, environment: string, service: string): string =>
   `${config.name}-${environment}-${service}`;
 
+/**
+ * What the pipeline's deploy identity is called inside Kubernetes: the Role of its rights in each environment's
+ * namespace, the RoleBinding that grants it, and on EKS the Kubernetes group its access entry maps it to.
+ */
+export const deployAccessName = (config: Config): string => `${config.name}-deploy`;
+
 /** The External Secrets Operator ClusterSecretStore of the chosen cloud's secret manager (one per cluster). */
 export const secretStoreName = (config: Config): string =>
   ({ aws: 'aws-secrets-manager', gcp: 'gcp-secret-manager', azure: 'azure-key-vault' })[config.cloud];
