@@ -102,7 +102,6 @@ const ecsService = (config: Config, service: InfraService, environment: InfraEnv
     ['writable_paths', service.writablePaths.length > 0 ? hclList(service.writablePaths) : undefined],
     ['environment', variables.length > 0 ? `{ ${variables.map(({ name, value }) => `${name} = ${hclString(value)}`).join(', ')} }` : undefined],
     ['secret_keys', service.secretKeys.length > 0 ? hclList(service.secretKeys.map((key) => key.name)) : undefined],
-    ['calls', service.calls.length > 0 ? hclList(service.calls.map((call) => call.name)) : undefined],
     [
       'route',
       service.route
