@@ -10,7 +10,8 @@ import type { PlannedFile } from '../plan/types.js';
 import { deployAccessRules } from './deploy-access.js';
 import { clusterFacts } from './workloads.js';
 
-export const clusterFolder = 'deploy/cluster';
+export { clusterFolder } from './cluster-folder.js';
+import { clusterFolder } from './cluster-folder.js';
 
 export const clusterFiles = (model: StackModel, area: string): PlannedFile[] => {
   const facts = clusterFacts(model);

@@ -7,7 +7,23 @@
  * Certificate, PodMonitor), so the rights are a Role of our own.
  */
 import type { StackModel } from '../model/types.js';
+import { clusterFolder } from './cluster-folder.js';
 import { workloadsOf } from './workloads.js';
+
+/** Where deploy/cluster holds the deploy's Roles (and, on EKS, their RoleBindings). */
+export const deployAccessFile = `${clusterFolder}/deploy-access.yaml`;
+
+/**
+ * The one Trivy finding the Roles must carry, for the pipeline's allow-list: KSV-0056 (HIGH) flags any Role that
+ * writes Services, NetworkPolicies or Ingresses, which the deploy applies. It is scoped to that file, and reviewed
+ * (expired_at) like every exception of the allow-list.
+ */
+export const deployAccessScanException = {
+  id: 'AVD-KSV-0056',
+  path: deployAccessFile,
+  statement: "The pipeline's deploy Role writes the Services, NetworkPolicies and Ingresses it releases, in its own namespaces only",
+  expiredAt: '2027-12-31',
+};
 
 export interface AccessRule {
   /** Why the deploy needs it, as the Role's comment. */

@@ -6,7 +6,7 @@
  * the RoleBinding their environment stacks print, read back here through the real terraform.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
@@ -183,6 +183,21 @@ describe('the deploy identity inside the cluster', () => {
         const build = kustomizeBuild(path.join(dir, 'deploy/cluster'), { outDir });
         assert.deepEqual(build.problems, []);
         assert.deepEqual(checkRenders([build.manifest!]), []);
+      });
+
+      it("passes the pipeline's own IaC scan (HIGH and CRITICAL) through the allow-list it generates, and fails without it", () => {
+        const scanned = tempDir('phase4-deploy-access-scan-');
+        const cache = tempDir('phase4-deploy-access-cache-');
+        folders.push(scanned, cache);
+        mkdirSync(path.join(scanned, 'deploy/cluster'), { recursive: true });
+        for (const file of ['.trivyignore.yaml', 'deploy/cluster/deploy-access.yaml']) copyFileSync(path.join(dir, file), path.join(scanned, file));
+        // The pipeline's own command (lib/areas/ci/pipeline.ts): --severity HIGH,CRITICAL --ignorefile .trivyignore.yaml.
+        const scan = (ignore: string[]) =>
+          runTool('trivy', ['config', '--quiet', '--skip-check-update', '--skip-version-check', '--cache-dir', cache, '--exit-code', '1', '--severity', 'HIGH,CRITICAL', ...ignore, scanned], { timeout: 300_000 });
+        const allowed = scan(['--ignorefile', path.join(scanned, '.trivyignore.yaml')]);
+        assert.equal(allowed.status, 0, allowed.output);
+        assert.equal(scan([]).status, 1, 'KSV-0056 is what the allow-list accepts');
+        assert.match(readFileSync(path.join(dir, '.trivyignore.yaml'), 'utf8'), /- id: AVD-KSV-0056\n {4}paths:\n {6}- "deploy\/cluster\/deploy-access\.yaml"\n/);
       });
 
       if (answers.cloud === 'aws') {
