@@ -7,11 +7,11 @@ import type { StackModel } from '../model/types.js';
 import { managedFile } from '../plan/managed-file.js';
 import { deployAccessName } from '../plan/naming.js';
 import type { PlannedFile } from '../plan/types.js';
+import { clusterFolder } from './cluster-folder.js';
 import { deployAccessRules } from './deploy-access.js';
 import { clusterFacts } from './workloads.js';
 
-export { clusterFolder } from './cluster-folder.js';
-import { clusterFolder } from './cluster-folder.js';
+export { clusterFolder };
 
 export const clusterFiles = (model: StackModel, area: string): PlannedFile[] => {
   const facts = clusterFacts(model);
