@@ -22,6 +22,7 @@ import { tempDir } from '../helpers/folders.js';
 import { runTool } from '../helpers/tools.js';
 import { labelledBlocks, namedBlocks } from '../terraform/hcl-assertions.js';
 import { serviceVariants } from '../validation/matrix.js';
+import { kubernetesCases } from './cases.js';
 import { checkHelmChart } from '../validation/validators/helm.js';
 import { checkRenders } from '../validation/validators/kubernetes.js';
 import { kustomizeBuild } from '../validation/validators/kustomize.js';
@@ -37,6 +38,11 @@ const cases: { label: string; answers: Answers }[] = [
     label: 'GKE, Helm, blue-green, migrations, MySQL',
     answers: shopAnswers({ services: migratingShop, cloud: 'gcp', strategy: 'blue-green', database: 'mysql', registry: 'europe-west1-docker.pkg.dev/acme/shop', region: 'europe-west1' }),
   },
+  // Plain settings (ConfigMaps), a secret, a worker, a second front end, migrations: both styles.
+  ...(['kustomize', 'helm'] as const).map((style) => ({
+    label: `AKS, ${style}, canary, plain settings and a worker`,
+    answers: kubernetesCases(style).find((candidate) => candidate.label === 'canary-prometheus-azure')!.answers,
+  })),
   {
     label: 'AKS, Kustomize, rolling, no datastore, Datadog',
     answers: shopAnswers({ cloud: 'azure', orchestration: 'kustomize', database: 'none', cache: 'none', monitoring: 'datadog', registry: 'acmeshop.azurecr.io', region: 'westeurope' }),
