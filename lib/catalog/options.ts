@@ -5,6 +5,7 @@
  */
 import type { ChoiceOption, ListOption, ServicesOption, TextOption } from './option.js';
 import { regionOfRegistry } from '../detect/project.js';
+import { namespaceProblem, projectNameHint, projectNameLimit } from './project-name.js';
 import { dnsLabel, dnsLabelHint } from './service.js';
 
 const choice = <const N extends string, const C extends string>(option: Omit<ChoiceOption<N, C>, 'kind'>) =>
@@ -24,13 +25,14 @@ const cloudStacks = [
 export const catalog = [
   text({
     name: 'name',
-    description: 'Project name, used for namespaces, chart and stack names (DNS-1123 label)',
+    description: `Project name, used for namespaces, chart and stack names (DNS-1123 label, at most ${projectNameLimit} characters)`,
     message: 'Project name',
     pattern: dnsLabel,
-    patternHint: dnsLabelHint,
-    maxLength: 63,
+    patternHint: projectNameHint,
+    maxLength: projectNameLimit,
     detect: (detection) => detection.projectName,
     default: ({ detection }) => detection.projectName ?? 'app',
+    check: (value, answers) => namespaceProblem(value, answers.environments ?? []),
   }),
   services({
     name: 'services',

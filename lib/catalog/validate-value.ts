@@ -19,7 +19,10 @@ export const validateValue = (option: AnyOption, raw: unknown, field: string): u
     }
     case 'text': {
       if (typeof raw !== 'string') throw new UsageError(field, `must be a string: ${option.patternHint}`);
-      if (raw.length > option.maxLength || !option.pattern.test(raw)) {
+      if (raw.length > option.maxLength) {
+        throw new UsageError(field, `${describe(raw)} has ${raw.length} characters, more than ${option.maxLength}; use ${option.patternHint}`);
+      }
+      if (!option.pattern.test(raw)) {
         throw new UsageError(field, `${describe(raw)} is not valid; use ${option.patternHint}`);
       }
       return raw;

@@ -4,6 +4,7 @@
  * choices (CI, orchestration, cloud, registry). Read-only and deterministic; never throws on odd repos.
  */
 import path from 'node:path';
+import { fitProjectName } from '../catalog/project-name.js';
 import { isStaticFrontend } from '../catalog/service.js';
 import { isWithin } from '../repo-paths.js';
 import { buildContextOf } from '../plan/naming.js';
@@ -138,7 +139,8 @@ export const detect = (root: string): Detection => {
   const rootName = index.json('package.json')?.name;
   return {
     root,
-    projectName: toServiceName(typeof rootName === 'string' ? rootName : path.basename(path.resolve(root))),
+    // A long folder or package name is cut to the project name's limit, so that --defaults never stops on it.
+    projectName: fitProjectName(toServiceName(typeof rootName === 'string' ? rootName : path.basename(path.resolve(root)))),
     services,
     notServices,
     notes,

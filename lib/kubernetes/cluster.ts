@@ -1,14 +1,17 @@
 /**
  * The cluster-wide pieces both Kubernetes styles need, applied once by a cluster administrator
- * (`deploy/cluster`): the environments' namespaces at the restricted Pod Security Standard, and the
- * Let's Encrypt ClusterIssuers the Certificates name.
+ * (`deploy/cluster`): the environments' namespaces at the restricted Pod Security Standard, the
+ * Let's Encrypt ClusterIssuers the Certificates name, and the Role of the pipeline's deploy in each namespace.
  */
 import type { StackModel } from '../model/types.js';
 import { managedFile } from '../plan/managed-file.js';
+import { deployAccessName } from '../plan/naming.js';
 import type { PlannedFile } from '../plan/types.js';
+import { clusterFolder } from './cluster-folder.js';
+import { deployAccessRules } from './deploy-access.js';
 import { clusterFacts } from './workloads.js';
 
-export const clusterFolder = 'deploy/cluster';
+export { clusterFolder };
 
 export const clusterFiles = (model: StackModel, area: string): PlannedFile[] => {
   const facts = clusterFacts(model);
@@ -17,6 +20,17 @@ export const clusterFiles = (model: StackModel, area: string): PlannedFile[] => 
     team: model.project.team,
     ingressClass: facts.ingressClass,
     namespaces: model.project.environments.map((environment) => ({ name: environment.namespace, environment: environment.name })),
+    name: deployAccessName(model.config),
+    style: model.config.orchestration === 'helm' ? 'chart' : 'overlays',
+    rules: deployAccessRules(model),
+    // EKS maps the deploy role to a Kubernetes group (its access entry), known before anything exists; a GKE
+    // service account's e-mail and an Azure identity's object id exist only once Terraform has run, so their
+    // environment roots print the RoleBinding (output deploy_role_binding).
+    subject:
+      model.config.cloud === 'aws'
+        ? { kind: 'Group', name: deployAccessName(model.config), comment: "The pipeline's deploy role: the cluster's access entry for it (infra/environments) maps it to this group." }
+        : undefined,
+    bindingOutput: model.config.cloud !== 'aws',
     issuers: [
       {
         name: facts.issuers.production,
@@ -31,5 +45,5 @@ export const clusterFiles = (model: StackModel, area: string): PlannedFile[] => 
     ],
   };
   const file = managedFile(area, 'cluster');
-  return ['kustomization.yaml', 'namespaces.yaml', 'cluster-issuers.yaml'].map((name) => file(`${clusterFolder}/${name}`, `${name}.ejs`, data));
+  return ['kustomization.yaml', 'namespaces.yaml', 'cluster-issuers.yaml', 'deploy-access.yaml'].map((name) => file(`${clusterFolder}/${name}`, `${name}.ejs`, data));
 };

@@ -3,7 +3,7 @@
  * how releases, migrations and rollbacks work, and what the network policies allow.
  */
 import type { StackModel } from '../model/types.js';
-import { deployLayout, secretManagerEntry } from '../plan/naming.js';
+import { deployAccessName, deployLayout, secretManagerEntry } from '../plan/naming.js';
 import { managedFile } from '../plan/managed-file.js';
 import type { PlannedFile } from '../plan/types.js';
 import { toolVersion } from '../versions/index.js';
@@ -28,6 +28,8 @@ export const kubernetesDocs = (model: StackModel, style: 'kustomize' | 'helm', a
     monitoring: model.config.monitoring,
     facts,
     clusterFolder,
+    deployAccess: deployAccessName(model.config),
+    cloud: model.config.cloud,
     chart: layout.helmChart,
     overlays: layout.kustomizeOverlays,
     environments: model.project.environments,
@@ -64,7 +66,7 @@ export const kubernetesNextSteps = (model: StackModel): string[] => {
   const withSecrets = workloadsOf(model).filter((workload) => workload.secretKeys.length > 0);
   const entries = model.project.environments.flatMap((environment) => withSecrets.map((workload) => secretManagerEntry(model.config, environment.name, workload.name)));
   return [
-    `A cluster administrator applies ${clusterFolder} once (namespaces at the restricted Pod Security level, Let's Encrypt issuers); docs/kubernetes.md lists the add-ons the cluster needs`,
+    `A cluster administrator applies ${clusterFolder} once (namespaces at the restricted Pod Security level, Let's Encrypt issuers, the deploy's Role in each namespace${model.config.cloud === 'aws' ? '' : ', then the RoleBinding each infra/environments stack prints'}); docs/kubernetes.md lists the add-ons the cluster needs`,
     ...(entries.length > 0 ? [`Create the secret manager entries ${entries.join(', ')}: JSON objects of the settings docs/kubernetes.md lists`] : []),
   ];
 };

@@ -14,8 +14,8 @@ export const imageRepository = (config: Config, service: Service): string =>
 /** The "environment" of compose (local development, a single host): compose project `<name>-local`, like `<name>-staging` elsewhere. */
 export const localEnvironment = 'local';
 
-export const namespaceFor = (config: Config, environment: string): string =>
-  `${config.name}-${environment}`.slice(0, 63).replace(/-+$/, '');
+/** `<name>-<environment>` in full: the catalog refuses a name and environment that would not fit 63 characters. */
+export const namespaceFor = (config: Config, environment: string): string => `${config.name}-${environment}`;
 
 /** Public host of one environment: production gets the domain, the others a sub-domain of it. */
 export const hostFor = (config: Config, environment: string): string =>
@@ -77,6 +77,12 @@ export const deployLayout = (config: Config) => ({
  */
 export const secretManagerEntry = (config: Config, environment: string, service: string): string =>
   `${config.name}-${environment}-${service}`;
+
+/**
+ * What the pipeline's deploy identity is called inside Kubernetes: the Role of its rights in each environment's
+ * namespace, the RoleBinding that grants it, and on EKS the Kubernetes group its access entry maps it to.
+ */
+export const deployAccessName = (config: Config): string => `${config.name}-deploy`;
 
 /** The External Secrets Operator ClusterSecretStore of the chosen cloud's secret manager (one per cluster). */
 export const secretStoreName = (config: Config): string =>

@@ -8,7 +8,7 @@ import { apiProxyOf, apiUpstreamVariable } from '../model/api-proxy.js';
 import { connectionValue } from '../model/connection.js';
 import type { DatastoreModel, HealthModel, RuntimeUser, SettingValue, StackModel } from '../model/types.js';
 import { hostsOf, routeHost, workloadsOf, type Workload } from '../kubernetes/workloads.js';
-import { deployLayout, secretManagerEntry } from '../plan/naming.js';
+import { deployAccessName, deployLayout, secretManagerEntry } from '../plan/naming.js';
 
 /** What differs between environments; production is the one that must survive the loss of a zone. */
 export interface InfraEnvironment {
@@ -110,6 +110,11 @@ export interface InfraFacts {
   /** The image repositories CI pushes to, when the registry is the chosen cloud's own (else none to create). */
   registry?: { host: string; repositories: string[] };
   secretEntry: (environment: string, service: string) => string;
+  /**
+   * The pipeline deploy's Role in each namespace (deploy/cluster), its RoleBinding, and on EKS the Kubernetes
+   * group the deploy role is mapped to.
+   */
+  deployAccess: string;
   /** Where the Terraform lives, as the pipeline's checks read it. */
   root: string;
 }
@@ -243,6 +248,7 @@ const deriveInfrastructure = (model: StackModel): InfraFacts => {
     dnsZone: dnsZoneOf(model.project.domain),
     environments: environmentsOf(model, workloads),
     services,
+    deployAccess: deployAccessName(config),
     ...(model.database ? { database: datastoreOf(model.database) } : {}),
     ...(model.cache ? { cache: datastoreOf(model.cache) } : {}),
     ...(registryHost ? { registry: { host: registryHost, repositories } } : {}),

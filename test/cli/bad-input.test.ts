@@ -41,6 +41,12 @@ const cases: Case[] = [
   { name: 'unknown cache', args: [...defaults, '--cache', 'memcached'], field: '--cache' },
   { name: 'name with underscore and capitals', args: [...defaults, '--name', 'Bad_Name'], field: '--name' },
   { name: 'name too long', args: [...defaults, '--name', 'a'.repeat(64)], field: '--name' },
+  { name: 'name over the 40-character limit', args: [...defaults, '--name', 'a'.repeat(41)], field: '--name' },
+  {
+    name: 'name and environment too long for a namespace',
+    args: [...defaults, '--name', 'a'.repeat(40), '--environments', 'staging,preproduction-europe-west,production'],
+    field: 'name',
+  },
   { name: 'name starting with a digit', args: [...defaults, '--name', '1app'], field: '--name' },
   { name: 'duplicate environment', args: [...defaults, '--environments', 'staging,staging'], field: '--environments' },
   { name: 'environment with capitals', args: [...defaults, '--environments', 'Prod'], field: '--environments[0]' },

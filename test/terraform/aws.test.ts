@@ -144,6 +144,14 @@ describe('Terraform for AWS', () => {
         }
       });
 
+      it('lets no ECS service reach another: the front ends call the API through the load balancer', async () => {
+        if (answers.orchestration !== 'none') return;
+        assert.ok(answers.services.some((service) => service.kind === 'frontend'), 'the shape has a front end calling the API');
+        const rules = labelledBlocks(await parseTerraformDir(path.join(infra, 'modules', 'ecs')), 'resource').filter((block) => block.type === 'aws_vpc_security_group_ingress_rule');
+        const fromServices = rules.filter((rule) => /aws_security_group\.service\b/.test(String(rule.body.referenced_security_group_id)));
+        assert.deepEqual(fromServices.map((rule) => rule.name), []);
+      });
+
       it('trusts this repository alone in the CI roles, for the branches and environments that deploy', () => {
         const ci = readFileSync(path.join(infra, 'bootstrap', 'ci.tf'), 'utf8');
         const subjects = [...ci.matchAll(/values\s+= \[([^\]]*)\]/g)].flatMap((match) => [...match[1].matchAll(/"([^"]*)"/g)].map((value) => value[1]));

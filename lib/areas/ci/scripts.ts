@@ -1,4 +1,5 @@
 /** The shell scripts every platform's pipeline calls: one implementation of each step, checked once. */
+import { deployAccessScanException } from '../../kubernetes/deploy-access.js';
 import { workloadsOf } from '../../kubernetes/workloads.js';
 import type { ServiceModel, StackModel } from '../../model/index.js';
 import { deployLayout } from '../../plan/naming.js';
@@ -154,7 +155,7 @@ export const planScripts = (pipeline: Pipeline, model: StackModel): PlannedFile[
     script(ciScripts.coverage, 'coverage-gate.sh.ejs', {}),
     script(ciScripts.exceptions, 'check-exceptions.sh.ejs', {}),
     script(ciScripts.smoke, 'smoke-test.sh.ejs', smokeData(pipeline, model)),
-    script(allowList, 'trivyignore.yaml.ejs', {}, 'sample'),
+    script(allowList, 'trivyignore.yaml.ejs', { misconfigurations: model.config.orchestration === 'none' ? [] : [deployAccessScanException] }, 'sample'),
   ];
   if (freeze) files.push(script(ciScripts.freeze, 'freeze-check.sh.ejs', freezeData(freeze.window, freeze.timezone)));
   if (pipeline.backup) files.push(script(ciScripts.backup, 'backup.sh.ejs', backupData(model)));

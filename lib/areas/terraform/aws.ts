@@ -102,7 +102,6 @@ const ecsService = (config: Config, service: InfraService, environment: InfraEnv
     ['writable_paths', service.writablePaths.length > 0 ? hclList(service.writablePaths) : undefined],
     ['environment', variables.length > 0 ? `{ ${variables.map(({ name, value }) => `${name} = ${hclString(value)}`).join(', ')} }` : undefined],
     ['secret_keys', service.secretKeys.length > 0 ? hclList(service.secretKeys.map((key) => key.name)) : undefined],
-    ['calls', service.calls.length > 0 ? hclList(service.calls.map((call) => call.name)) : undefined],
     [
       'route',
       service.route
@@ -175,6 +174,7 @@ export const awsFiles = (model: StackModel): PlannedFile[] => {
       env: environment,
       region: facts.region,
       kubernetes,
+      deployAccess: facts.deployAccess,
       dnsZone: facts.dnsZone,
       vpcCidr: `10.${position}.0.0/16`,
       disasterRecoveryRegion: disasterRecoveryRegion(facts.region),
@@ -238,6 +238,7 @@ export const awsFiles = (model: StackModel): PlannedFile[] => {
     project: facts.project,
     region: facts.region,
     kubernetes,
+    deployAccess: facts.deployAccess,
     dnsZone: facts.dnsZone,
     frontEndProxies: facts.services.some((service) => service.apiProxy),
     database: facts.database,

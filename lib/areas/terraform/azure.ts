@@ -192,6 +192,7 @@ export const azureFiles = (model: StackModel): PlannedFile[] => {
       keyVaultPrefix: name.slice(0, 17).replace(/-+$/, ''),
       storagePrefix: name.replace(/[^a-z0-9]/g, '').slice(0, 18),
       env: environment,
+      deployAccess: facts.deployAccess,
       location: facts.region,
       kubernetes,
       dnsZone: facts.dnsZone,

@@ -80,7 +80,7 @@ export const azureDocs = (facts: InfraFacts, modules: string[]): InfrastructureD
             title: 'The cluster',
             bullets: [
               'The API server is private unless `api_authorized_ip_ranges` lists the ranges that may reach it (offices, CI runners); hosted runners without fixed addresses need runners in the virtual network. Switching between the two replaces the cluster.',
-              'Sign-in is Entra ID with Azure RBAC (local accounts off); `cluster_admin_group_object_ids` are the administrators. The deploy identity has Cluster User and RBAC Writer on the application\'s namespace; Azure RBAC cannot grant the custom resources (ExternalSecret, Rollout, Certificate, PodMonitor), so bind `deploy_principal_id` to a Role for them in the namespace once.',
+              'Sign-in is Entra ID with Azure RBAC (local accounts off); `cluster_admin_group_object_ids` are the administrators. In Azure RBAC the deploy identity is only a Cluster User (it may fetch a kubeconfig); inside the cluster it has the deploy\'s Role in the application\'s namespace (`deploy/cluster`), once a cluster administrator applies the RoleBinding this stack prints: `terraform output -raw deploy_role_binding | kubectl apply -f -` (after `kubectl apply --kustomize deploy/cluster`).',
               'The External Secrets Operator\'s service account `external-secrets/external-secrets` signs in with workload identity: annotate it with `azure.workload.identity/client-id` = `external_secrets_client_id`, and point the ClusterSecretStore at `key_vault_uri` (docs/kubernetes.md).',
               'Host encryption is on: register the `Microsoft.Compute/EncryptionAtHost` feature on the subscription once. When the ingress controller\'s load balancer has its address, set `ingress_ip_address` and apply again: the hosts then point at it.',
             ],
@@ -146,7 +146,7 @@ export const gcpDocs = (facts: InfraFacts, modules: string[]): InfrastructureDoc
             title: 'The cluster',
             bullets: [
               'Nodes are private; the control plane admits only `authorized_networks` (empty by default): add the CI runners\' ranges, or run the deploy jobs inside the network.',
-              'The deploy service account may only view the cluster in IAM: bind it to `edit` in the application\'s namespace once (the command is in the environment\'s main.tf).',
+              'In IAM the deploy service account may only find the cluster (`roles/container.clusterViewer`); inside it has the deploy\'s Role in the application\'s namespace (`deploy/cluster`), once a cluster administrator applies the RoleBinding this stack prints: `terraform output -raw deploy_role_binding | kubectl apply -f -` (after `kubectl apply --kustomize deploy/cluster`).',
               'The External Secrets Operator\'s service account `external-secrets/external-secrets` reads the secrets through workload identity (no annotation); the ClusterSecretStore is in docs/kubernetes.md. When the ingress controller has its address, set `ingress_address` and apply again.',
             ],
           }

@@ -177,6 +177,7 @@ export const gcpFiles = (model: StackModel): PlannedFile[] => {
       team: facts.team,
       name: gcpEnvironmentName(facts.project, environment.name),
       env: environment,
+      deployAccess: facts.deployAccess,
       region: facts.region,
       kubernetes,
       managedZone: facts.dnsZone.replaceAll('.', '-'),

@@ -89,7 +89,8 @@ export const trivyOnRenders = (manifests: string[]): string[] => {
     const findings = trivyFindings(dir, result);
     const exceptions = trivyExceptions();
     const kept = findings.filter((finding) => {
-      const about = finding.match(/\[(KSV-\d+) \w+\] .*?: (\w+) '[^']+' in '[^']+' namespace/);
+      // Findings name their object as `Kind 'name' in 'namespace' namespace`, or (RBAC checks) `Role 'name' should...`.
+      const about = finding.match(/\[(KSV-\d+) \w+\] .*?: (\w+) '[^']+' (?:in '[^']+' namespace|should)/);
       if (about && exceptions.some((exception) => exception.check === about[1] && exception.kind === about[2])) return false;
       const match = finding.match(/^(.*?)(?::\d+)? \[(KSV-\d+) \w+\] .*?Container '([^']+)' of (\w+) '([^']+)'/);
       if (!match) return true;

@@ -10,12 +10,6 @@ data "aws_partition" "current" {}
 
 locals {
   public = { for name, service in var.services : name => service if service.route != null }
-  # Each (caller, callee) pair that Service Connect lets through.
-  calls = merge([
-    for name, service in var.services : {
-      for callee in service.calls : "${name}-${callee}" => { caller = name, callee = callee }
-    }
-  ]...)
   migrations = { for name, service in var.services : name => service if service.migration != null }
   # A service on a path prefix (the API at /api) answers it on its own host and on every other host a front end
   # serves at `/`, so each front end calls it on its own origin and the front ends' nginx proxies nothing
@@ -135,17 +129,6 @@ resource "aws_vpc_security_group_ingress_rule" "service_from_load_balancer" {
   from_port                    = each.value.port
   to_port                      = each.value.port
   referenced_security_group_id = aws_security_group.load_balancer.id
-  tags                         = var.tags
-}
-
-resource "aws_vpc_security_group_ingress_rule" "service_from_caller" {
-  for_each                     = local.calls
-  security_group_id            = aws_security_group.service[each.value.callee].id
-  description                  = "HTTP from ${each.value.caller}"
-  ip_protocol                  = "tcp"
-  from_port                    = var.services[each.value.callee].port
-  to_port                      = var.services[each.value.callee].port
-  referenced_security_group_id = aws_security_group.service[each.value.caller].id
   tags                         = var.tags
 }
 

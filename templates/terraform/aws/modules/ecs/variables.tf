@@ -26,7 +26,6 @@ variable "services" {
     writable_paths = optional(list(string), [])
     environment    = optional(map(string), {})
     secret_keys    = optional(list(string), [])
-    calls          = optional(list(string), [])
     route = optional(object({
       host     = string
       path     = string

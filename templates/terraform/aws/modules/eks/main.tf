@@ -87,24 +87,17 @@ resource "aws_eks_access_policy_association" "admin" {
   }
 }
 
-# The pipeline's deploy role: edit rights in the application's namespace only.
+# The pipeline's deploy role joins a Kubernetes group and nothing else: deploy/cluster binds that group to a
+# Role in the application's namespace holding exactly what the deploy applies. EKS's access policies are fixed
+# and reach no custom resource (Rollout, ExternalSecret, Certificate, PodMonitor), and AmazonEKSEditPolicy reads
+# every Secret of the namespace, so no policy is associated.
 resource "aws_eks_access_entry" "deploy" {
-  count         = var.deploy_role_arn == null ? 0 : 1
-  cluster_name  = aws_eks_cluster.this.name
-  principal_arn = var.deploy_role_arn
-  tags          = var.tags
-}
-
-resource "aws_eks_access_policy_association" "deploy" {
-  count         = var.deploy_role_arn == null ? 0 : 1
-  cluster_name  = aws_eks_cluster.this.name
-  principal_arn = aws_eks_access_entry.deploy[0].principal_arn
-  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/AmazonEKSEditPolicy"
-
-  access_scope {
-    type       = "namespace"
-    namespaces = [var.namespace]
-  }
+  count             = var.deploy_role_arn == null ? 0 : 1
+  cluster_name      = aws_eks_cluster.this.name
+  principal_arn     = var.deploy_role_arn
+  type              = "STANDARD"
+  kubernetes_groups = [var.deploy_kubernetes_group]
+  tags              = var.tags
 }
 
 data "aws_iam_policy_document" "node_assume" {

@@ -29,8 +29,8 @@ variable "public_access_cidrs" {
   }
 }
 
-variable "namespace" {
-  description = "Namespace of the application, the only one the deploy role may change."
+variable "deploy_kubernetes_group" {
+  description = "Kubernetes group the deploy role is mapped to: the subject of the RoleBinding in the application's namespace (deploy/cluster)."
   type        = string
 }
 

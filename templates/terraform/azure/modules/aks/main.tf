@@ -182,21 +182,15 @@ resource "azurerm_role_assignment" "external_secrets_reads_secrets" {
   principal_id         = azurerm_user_assigned_identity.external_secrets.principal_id
 }
 
-# The pipeline's deploy identity may fetch a user kubeconfig and change the built-in kinds (workloads, services,
-# config, autoscalers, network policies) of the application's namespace only. Azure RBAC reaches no custom
-# resources (ExternalSecret, Rollout, Certificate, PodMonitor...): a Kubernetes Role and RoleBinding in the
-# namespace, with the identity's principal id (output deploy_principal_id) as subject, grant those.
+# The pipeline's deploy identity may fetch a user kubeconfig, and nothing more through Azure RBAC: what it may do
+# inside is the deploy's Role in the application's namespace (deploy/cluster), bound to its object id by the
+# RoleBinding the environment stack prints (output deploy_role_binding). Azure's built-in Kubernetes roles reach
+# no custom resource (Rollout, ExternalSecret, Certificate, PodMonitor), and RBAC Writer reads every Secret of
+# the namespace; AKS evaluates Kubernetes RBAC beside Azure RBAC.
 resource "azurerm_role_assignment" "deploy_cluster_user" {
   count                = var.deploy_principal_id == null ? 0 : 1
   scope                = azurerm_kubernetes_cluster.main.id
   role_definition_name = "Azure Kubernetes Service Cluster User Role"
-  principal_id         = var.deploy_principal_id
-}
-
-resource "azurerm_role_assignment" "deploy_namespace_writer" {
-  count                = var.deploy_principal_id == null ? 0 : 1
-  scope                = "${azurerm_kubernetes_cluster.main.id}/namespaces/${var.namespace}"
-  role_definition_name = "Azure Kubernetes Service RBAC Writer"
   principal_id         = var.deploy_principal_id
 }
 

@@ -99,11 +99,6 @@ variable "key_vault_id" {
   type        = string
 }
 
-variable "namespace" {
-  description = "Namespace of the application, the only one the deploy identity may change."
-  type        = string
-}
-
 variable "deploy_principal_id" {
   description = "Principal id of the pipeline's deploy identity; null for none."
   type        = string

@@ -1,0 +1,2 @@
+/** What a cluster administrator applies once, before the first deploy (cluster.ts writes it). */
+export const clusterFolder = 'deploy/cluster';
