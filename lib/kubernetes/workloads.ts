@@ -248,6 +248,11 @@ export interface ClusterFacts {
    * Agent for the connection-pool metrics, which it reads only when there is a database.
    */
   scrapesMetrics: boolean;
+  /**
+   * The namespace of that agent, which the NetworkPolicies admit: the monitoring namespace, except with Azure
+   * Monitor's managed Prometheus, whose collectors (ama-metrics) the AKS add-on runs in kube-system.
+   */
+  scraperNamespace: string;
 }
 
 export const clusterFacts = (model: StackModel): ClusterFacts => ({
@@ -258,6 +263,7 @@ export const clusterFacts = (model: StackModel): ClusterFacts => ({
   tlsSecret: `${model.project.name}-tls`,
   prometheus: model.config.monitoring === 'prometheus-grafana',
   scrapesMetrics: scrapesMetrics(model),
+  scraperNamespace: model.config.monitoring === 'azure-monitor' ? 'kube-system' : monitoringNamespace,
 });
 
 const scrapesMetrics = (model: StackModel): boolean => {
@@ -265,6 +271,7 @@ const scrapesMetrics = (model: StackModel): boolean => {
     case 'prometheus-grafana':
     case 'newrelic':
     case 'cloudwatch':
+    case 'azure-monitor':
       return true;
     case 'datadog':
       return model.datastores.some((store) => store.engine.role === 'database');

@@ -9,7 +9,6 @@ import {
   healthCheckPod,
   hostsOf,
   ingressControllerNamespace,
-  monitoringNamespace,
   workloadsOf,
   type Resources,
   type Workload,
@@ -112,7 +111,7 @@ export const sharedValues = (model: StackModel): SharedValues => {
   return {
     team: model.project.team,
     strategy: model.config.strategy,
-    monitoring: { stack: model.config.monitoring, namespace: monitoringNamespace, scrapesMetrics: facts.scrapesMetrics },
+    monitoring: { stack: model.config.monitoring, namespace: facts.scraperNamespace, scrapesMetrics: facts.scrapesMetrics },
     images: imagesOf(workloads),
     ingress: { className: facts.ingressClass, controllerNamespace: ingressControllerNamespace, tlsSecret: facts.tlsSecret, clusterIssuer: facts.issuers.production },
     externalSecrets: { store: facts.secretStore, refreshInterval: '1h' },
