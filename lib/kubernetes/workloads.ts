@@ -354,3 +354,12 @@ export const healthAnalysisOf = (config: Pick<StackModel['config'], 'errorRateTh
   /** The URL the analysis Job requests (without Prometheus). */
   jobUrl: `http://${arg('target')}.${arg('namespace')}.svc:${arg('port')}${arg('path')}`,
 });
+
+/**
+ * The labels that select a workload's pods, in the Kustomize manifests and the Helm chart (whose release is
+ * named after the project): what PodMonitors and NetworkPolicies match.
+ */
+export const podSelector = (project: string, workload: string): Record<string, string> => ({
+  'app.kubernetes.io/name': workload,
+  'app.kubernetes.io/instance': project,
+});

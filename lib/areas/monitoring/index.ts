@@ -6,6 +6,7 @@
 import { monitoringOf } from '../../monitoring/facts.js';
 import type { StackModel } from '../../model/types.js';
 import type { Area } from '../../plan/types.js';
+import { azureMonitor } from './azure-monitor.js';
 import { cloudwatch } from './cloudwatch.js';
 import { datadog } from './datadog.js';
 import { newrelic } from './newrelic.js';
@@ -20,6 +21,7 @@ const stacks: Partial<Record<Monitoring, MonitoringStack>> = {
   datadog,
   newrelic,
   cloudwatch,
+  'azure-monitor': azureMonitor,
 };
 
 const written = Object.keys(stacks);
