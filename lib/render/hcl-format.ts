@@ -24,14 +24,25 @@ export const alignHclAttributes = (text: string): string => {
       next += 1;
       run.push(next);
     }
+    // A heredoc ends the run at its opening line; its body is text (PromQL, KQL), never attributes.
+    const heredoc = run.findIndex((line) => heredocMarker(lines[line]) !== undefined);
+    if (heredoc >= 0) run.splice(heredoc + 1);
     const width = Math.max(...run.map((line) => lines[line].match(attributeLine)![2].length));
     for (const line of run) {
       const [, indent, key, value] = lines[line].match(attributeLine)!;
       lines[line] = `${indent}${key.padEnd(width)} = ${value}`;
     }
-    index = next + 1;
+    index = run[run.length - 1] + 1;
+    const marker = heredocMarker(lines[run[run.length - 1]]);
+    if (marker !== undefined) {
+      while (index < lines.length && lines[index].trim() !== marker) index += 1;
+      index += 1;
+    }
   }
   return lines.join('\n');
 };
 
 const opensLines = (line: string): boolean => /[{[(]\s*$/.test(line) && !/^\s*#/.test(line);
+
+/** The closing marker of a heredoc that this line opens (`<<-EOT`), if it opens one. */
+const heredocMarker = (line: string): string | undefined => /<<-?([A-Za-z_]\w*)\s*$/.exec(line)?.[1];
