@@ -110,9 +110,12 @@ export const assertEnvironment = (objects: KubernetesObject[], model: StackModel
   }
 };
 
-/** The stacks whose agent scrapes the services' /metrics from the monitoring namespace (Datadog's only for the database pool). */
+/**
+ * The stacks whose agent scrapes the services' /metrics (Datadog's only for the database pool): from the
+ * monitoring namespace, or kube-system for Azure Monitor's managed Prometheus collectors.
+ */
 const scrapesMetrics = (model: StackModel): boolean =>
-  ['prometheus-grafana', 'newrelic', 'cloudwatch'].includes(model.config.monitoring) ||
+  ['prometheus-grafana', 'newrelic', 'cloudwatch', 'azure-monitor'].includes(model.config.monitoring) ||
   (model.config.monitoring === 'datadog' && model.datastores.some((store) => store.engine.role === 'database'));
 
 const assertNetworkPolicy = (objects: KubernetesObject[], model: StackModel, service: ServiceModel, workload: KubernetesObject, label: string): void => {
@@ -129,7 +132,7 @@ const assertNetworkPolicy = (objects: KubernetesObject[], model: StackModel, ser
         ...(isPublic ? [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] : []),
         ...callers.map((caller) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/instance': model.project.name, 'app.kubernetes.io/name': caller.name } } })),
         { podSelector: { matchLabels: { 'app.kubernetes.io/instance': model.project.name, 'app.kubernetes.io/component': 'health-check' } } },
-        ...(scrapesMetrics(model) ? [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] : []),
+        ...(scrapesMetrics(model) ? [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': model.config.monitoring === 'azure-monitor' ? 'kube-system' : 'monitoring' } } }] : []),
       ]
     : [];
   assert.deepEqual(peers.sort(), expected.map((peer) => canonical(peer)).sort(), `${label}: exactly the ingress the model implies`);
