@@ -181,6 +181,7 @@ describe('azure-monitor: the validators', () => {
         }
         for (const file of ['prometheus.tf', 'grafana.tf']) assert.equal(Boolean(entry.files[`monitoring/azure-monitor/environments/${environment}/${file}`]), kubernetes(entry), `${name}: ${environment}/${file}`);
         assert.equal(Boolean(entry.files[`monitoring/kubernetes/azure-monitor/${environment}/pod-monitors.yaml`]), kubernetes(entry), `${name}: PodMonitors of ${environment}`);
+        assert.equal(Boolean(entry.files[`monitoring/azure-monitor/environments/${environment}/dashboards.tf`]), !kubernetes(entry), `${name}: the workbook of ${environment}`);
       }
       for (const file of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf']) assert.ok(entry.files[`monitoring/azure-monitor/modules/notifications/${file}`], `${name}: notifications/${file}`);
       assert.ok(entry.files['docs/runbooks/alerts.md'] && entry.files['docs/monitoring.md'], name);
@@ -500,6 +501,51 @@ describe('azure-monitor: what a reviewer checks', () => {
         assert.match(logs, new RegExp(`name\\s+= "${kubernetes(entry) ? 'ContainerLogV2' : 'ContainerAppConsoleLogs'}"`), name);
         assert.match(logs, new RegExp(`retention_in_days = ${environment.logRetentionDays}\\n`), `${name} ${environment.name}`);
         assert.match(logs, /workspace_id\s+= data\.azurerm_log_analytics_workspace\.main\.id/);
+      }
+    }
+  });
+
+  test('dashboards: on Container Apps a workbook of services, SLO, resources and datastores; on AKS the Prometheus dashboards on the Grafana data source', () => {
+    for (const [name, entry] of all()) {
+      if (kubernetes(entry)) {
+        const files = Object.keys(entry.files).filter((file) => file.startsWith('monitoring/azure-monitor/dashboards/'));
+        assert.deepEqual(files.map((file) => path.basename(file, '.json')).sort(), [`${entry.facts.project}-resources`, `${entry.facts.project}-services`, `${entry.facts.project}-slo`], name);
+        for (const file of files) {
+          const dashboard = JSON.parse(entry.files[file]);
+          // Any Prometheus data source serves: the one Managed Grafana adds for the linked workspace.
+          assert.ok(dashboard.templating.list.some((variable: any) => variable.name === 'datasource' && variable.type === 'datasource' && variable.query === 'prometheus'), `${name}: ${file}`);
+          const panels = (dashboard.panels as any[]).filter((panel) => panel.type !== 'row');
+          assert.ok(panels.length > 0, `${name}: ${file}`);
+          for (const panel of panels) {
+            assert.ok(panel.targets.every((target: any) => target.datasource?.uid === '${datasource}'), `${name}: ${file} ${panel.title}`);
+            assert.ok(panel.targets?.length > 0 && panel.targets.every((target: any) => String(target.expr).length > 0), `${name}: ${file} ${panel.title} has a query`);
+          }
+        }
+        continue;
+      }
+      for (const [environment, parsed] of entry.environments) {
+        const [workbook] = resources(parsed, 'azurerm_application_insights_workbook');
+        assert.ok(workbook, `${name} ${environment}`);
+        const references: string[] = [];
+        const json = JSON.parse(String(workbook.body.data_json).replace(/\$\{([^}]*)\}/g, (_, reference: string) => {
+          references.push(reference);
+          return 'reference';
+        }));
+        assert.equal(json.version, 'Notebook/1.0');
+        const items = json.items as any[];
+        for (const item of items.filter((candidate) => candidate.type === 3)) {
+          assert.ok(item.content.query.length > 0 && item.content.resourceType === 'microsoft.operationalinsights/workspaces', `${name}: ${item.name}`);
+        }
+        const routed = infrastructureOf(derive(entry.answers)).services.filter((service) => service.route && entry.facts.services.find((monitored) => monitored.name === service.name)?.exposesMetrics);
+        for (const section of ['requests', 'errors', 'latency', 'slo-budget']) assert.equal(items.some((item) => item.name === section), routed.length > 0, `${name}: ${section}`);
+        for (const section of ['cpu', 'memory', 'replicas', 'restarts']) {
+          const item = items.find((candidate) => candidate.name === section);
+          assert.equal(item?.type, 10, `${name}: ${section}`);
+          assert.equal(item.content.resourceIds.length, entry.facts.services.length, `${name}: ${section} of every app`);
+        }
+        for (const store of entry.facts.datastores) assert.ok(items.some((item) => item.name === `datastore-${store.engine}`), `${name}: ${store.engine}`);
+        for (const service of entry.facts.services) assert.ok(references.includes(`data.azurerm_container_app.service["${service.name}"].id`), `${name}: ${service.name}`);
+        assert.ok(references.every((reference) => /^data\.azurerm_(container_app\.service\["[^"]+"\]|log_analytics_workspace\.main)\.id$/.test(reference)), references.join(', '));
       }
     }
   });

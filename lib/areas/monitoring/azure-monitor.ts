@@ -11,7 +11,8 @@
  *   the PodMonitors of monitoring/kubernetes/azure-monitor/<env> (its own CRD group, azmonitoring.coreos.com).
  *   Dashboards: Azure Managed Grafana linked to the workspace, with the Prometheus stack's dashboards (the
  *   same PromQL over the same recorded series), imported by the docs' command.
- * - Container Apps: the apps' platform metrics and Front Door's access log (every public request passes it).
+ * - Container Apps: the apps' platform metrics and Front Door's access log (every public request passes it);
+ *   the dashboards are one Azure Monitor workbook per environment (azure-monitor-workbook.ts).
  * - Both: the datastores' metrics, Application Insights web tests of the public health routes (availability and
  *   certificate lifetime), log search alerts over the container logs, whose table keeps the environment's log
  *   retention in the Log Analytics workspace infra/ creates.
@@ -27,6 +28,7 @@ import { infrastructureOf } from '../../terraform/infrastructure.js';
 import { terraformPins } from '../../versions/index.js';
 import { byPath } from '../../order.js';
 import { azureAlerts, azureRules, azureSeverity, containerLines, describeAlert, logPatterns, receiverOf, unwatchedOnContainerApps, type AzureAlert, type AzureTarget } from './azure-monitor-alerts.js';
+import { workbookJson } from './azure-monitor-workbook.js';
 import { dashboards } from './grafana/dashboards.js';
 import { dashboardJson } from './grafana/model.js';
 import { runbookAnchor } from './rules.js';
@@ -41,9 +43,6 @@ export const azureMonitorLayout = {
   podMonitors: (environment: string) => `monitoring/kubernetes/azure-monitor/${environment}`,
   dashboards: 'monitoring/azure-monitor/dashboards',
 } as const;
-
-/** The uid the dashboards' Prometheus data source has in Managed Grafana (the docs create it with this uid). */
-export const grafanaPrometheusUid = 'prometheus';
 
 /** The log table of the services' container logs, on each platform. */
 export const containerLogTable = (kubernetes: boolean): string => (kubernetes ? 'ContainerLogV2' : 'ContainerAppConsoleLogs');
@@ -85,6 +84,7 @@ const environmentFiles = (model: StackModel, facts: MonitoringFacts, environment
     services: facts.services.map((service) => ({ name: service.name, app: infra.services.find((candidate) => candidate.name === service.name)!.workload })),
     thresholds: facts.thresholds,
     logTable: containerLogTable(target.kubernetes),
+    workbook: target.kubernetes ? undefined : workbookJson(target, facts.services),
     logRetentionDays: environment.logRetentionDays,
     uniqueSuffix: azureNames.uniqueSuffix,
     sharedResourceGroup: azureNames.shared(facts.project),
@@ -102,7 +102,9 @@ const environmentFiles = (model: StackModel, facts: MonitoringFacts, environment
     file(`${dir}/alerts.tf`, 'azure-monitor/environment/alerts.tf.ejs', data),
     file(`${dir}/logs.tf`, 'azure-monitor/environment/logs.tf.ejs', data),
     ...(rules.webTests.length > 0 ? [file(`${dir}/endpoints.tf`, 'azure-monitor/environment/endpoints.tf.ejs', data)] : []),
-    ...(target.kubernetes ? [file(`${dir}/prometheus.tf`, 'azure-monitor/environment/prometheus.tf.ejs', data), file(`${dir}/grafana.tf`, 'azure-monitor/environment/grafana.tf.ejs', data)] : []),
+    ...(target.kubernetes
+      ? [file(`${dir}/prometheus.tf`, 'azure-monitor/environment/prometheus.tf.ejs', data), file(`${dir}/grafana.tf`, 'azure-monitor/environment/grafana.tf.ejs', data)]
+      : [file(`${dir}/dashboards.tf`, 'azure-monitor/environment/dashboards.tf.ejs', data)]),
     file(`${dir}/variables.tf`, 'azure-monitor/environment/variables.tf.ejs', data),
     file(`${dir}/outputs.tf`, 'azure-monitor/environment/outputs.tf.ejs', data),
   ];
@@ -219,7 +221,6 @@ const planAzureMonitor = (model: StackModel, facts: MonitoringFacts): PlannedFil
     unwatched: kubernetes ? [] : [...unwatchedOnContainerApps.entries()].filter(([name]) => azureAlerts(facts).some((alert) => alert.name === name)),
     layout: azureMonitorLayout,
     provider: terraformPins().providers.azurerm,
-    grafanaUid: grafanaPrometheusUid,
     database: facts.datastores.find((store) => store.role === 'database'),
     cache: facts.datastores.find((store) => store.role === 'cache'),
     percent,
