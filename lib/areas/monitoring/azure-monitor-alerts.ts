@@ -238,8 +238,8 @@ const prometheusRule = (rule: Rule): PrometheusRule => {
 
 const appNamespace = 'Microsoft.App/containerApps';
 
-/** Front Door's access log of one route, with the status and duration as numbers. */
-const accessLog = (routes: string[]) =>
+/** Front Door's access log of the watched routes, with the status and duration as numbers. */
+export const accessLog = (routes: string[]) =>
   [
     'AzureDiagnostics',
     '| where Category == "FrontDoorAccessLog"',

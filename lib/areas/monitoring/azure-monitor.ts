@@ -27,7 +27,7 @@ import { hclString } from '../../render/hcl.js';
 import { infrastructureOf } from '../../terraform/infrastructure.js';
 import { terraformPins } from '../../versions/index.js';
 import { byPath } from '../../order.js';
-import { azureAlerts, azureRules, azureSeverity, containerLines, describeAlert, logPatterns, receiverOf, unwatchedOnContainerApps, type AzureAlert, type AzureTarget } from './azure-monitor-alerts.js';
+import { accessLog, azureAlerts, azureRules, azureSeverity, containerLines, describeAlert, logPatterns, receiverOf, unwatchedOnContainerApps, type AzureAlert, type AzureTarget } from './azure-monitor-alerts.js';
 import { workbookJson } from './azure-monitor-workbook.js';
 import { dashboards } from './grafana/dashboards.js';
 import { dashboardJson } from './grafana/model.js';
@@ -218,6 +218,7 @@ const planAzureMonitor = (model: StackModel, facts: MonitoringFacts): PlannedFil
     names: facts.environments.map((environment) => ({ environment: environment.name, name: azureNames.environment(facts.project, environment.name), namespace: environment.namespace, retention: environment.logRetentionDays })),
     logTable: containerLogTable(kubernetes),
     routed: production.routed,
+    accessLogQuery: `${accessLog(production.routed)}\n| summarize requests = count(), errors = countif(status >= 500), p95 = percentile(seconds, 95) by service = routeName_s, bin(TimeGenerated, 5m)\n| order by TimeGenerated desc`,
     unwatched: kubernetes ? [] : [...unwatchedOnContainerApps.entries()].filter(([name]) => azureAlerts(facts).some((alert) => alert.name === name)),
     layout: azureMonitorLayout,
     provider: terraformPins().providers.azurerm,
