@@ -240,7 +240,7 @@ export const azureMonitor: MonitoringStack = {
     "a Terraform root per environment of Azure Monitor alerts (managed Prometheus rule groups on AKS, metric and log search alerts on Container Apps and the datastores, web tests of the public health routes) and the action groups of the pager and chat; on AKS the PodMonitors of managed Prometheus and Managed Grafana's dashboards",
   plan: planAzureMonitor,
   nextSteps: (model) => [
-    `monitoring: for each environment, set TF_VAR_pager_webhook_url (PagerDuty's Azure Monitor integration URL), TF_VAR_chat_webhook_url (a Slack or Teams incoming webhook), TF_VAR_alert_emails${model.datastores.length > 0 ? ' and TF_VAR_connection_limits (the datastores\' connection limits)' : ''}, then terraform -chdir=${azureMonitorLayout.environment('<environment>')} init with the state storage account and apply, after infra/ (docs/monitoring.md)`,
+    `monitoring: for each environment, set TF_VAR_subscription_id, TF_VAR_pager_webhook_url (PagerDuty's Azure Monitor integration URL), TF_VAR_chat_webhook_url (a Slack or Teams incoming webhook), TF_VAR_alert_emails${model.datastores.length > 0 ? ' and TF_VAR_connection_limits (the datastores\' connection limits)' : ''}, then terraform -chdir=${azureMonitorLayout.environment('<environment>')} init with the state storage account and apply, after infra/ (docs/monitoring.md)`,
     ...(model.config.orchestration === 'none' ? [] : [`monitoring: after each environment's monitoring apply, kubectl apply -k ${azureMonitorLayout.podMonitors('<environment>')} on its cluster, and import ${azureMonitorLayout.dashboards} into Managed Grafana (docs/monitoring.md)`]),
   ],
 };
