@@ -204,6 +204,17 @@ describe('azure-monitor: the validators', () => {
     assert.ok(problems.some((problem) => problem.includes('notify_everyone')), problems.join('\n'));
   });
 
+  test("infra/ with the managed Prometheus add-on turned on passes the azurerm schema, tflint and fmt", async () => {
+    const entry = rendered.get('aks-helm-postgres-redis')!;
+    const infra = path.join(entry.dir, 'infra');
+    assert.match(readFileSync(path.join(infra, 'modules', 'aks', 'main.tf'), 'utf8'), /dynamic "monitor_metrics" \{\n\s+for_each = var\.managed_prometheus \? \[1\] : \[\]/);
+    assert.deepEqual(await providerSchemaFindings(infra, 'azurerm'), []);
+    assert.deepEqual(tflint(infra), []);
+    assert.deepEqual(terraformFmt(infra), []);
+    // Other stacks leave the add-on off.
+    assert.doesNotMatch(renderShape({ ...shapes['aks-helm-postgres-redis'], monitoring: 'prometheus-grafana' })['infra/environments/production/main.tf'], /managed_prometheus/);
+  });
+
   test('tflint (every rule of the terraform ruleset)', () => {
     for (const [name, entry] of all()) assert.deepEqual(tflint(stackDir(entry)), [], name);
   });
