@@ -12,7 +12,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
   echo "$lock_sum" > "$stamp"
 fi
 
-newest_source=$(find bin generators lib scripts/bundle.mjs tsconfig.json package.json -newer dist/.built -print -quit 2>/dev/null || echo changed)
+newest_source=$(find bin generators lib templates scripts/bundle.mjs scripts/precompile-templates.mjs tsconfig.json package.json -newer dist/.built -print -quit 2>/dev/null || echo changed)
 if [ ! -f dist/.built ] || [ -n "$newest_source" ]; then
   echo "ensure-deps: building dist/" >&2
   rm -rf dist

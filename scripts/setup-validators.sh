@@ -61,10 +61,10 @@
 #     Warm caches, the three binaries deleted: 53 s (links only).  Everything installed: ~11 s for the whole
 #       script (version checks and the offline checks below; trivy's start-up is most of it).
 #   Kubernetes schemas for kubeconform (test/validation/k8s-schemas, a small Go program of its own module): the
-#   OpenAPI document of k8s.io/kubernetes@v1.37.2 (kubectl 1.37.x, as lib/versions/versions.json pins) split into
+#   OpenAPI document of k8s.io/kubernetes@v1.37.2 (the newest release; the clusters run 1.36 and every kind phase4 writes is the same in both) split into
 #   one strict JSON Schema per kind, and the CRDs of argo-rollouts v1.10.1 (v1.10.2 needs go >= 1.26.10),
 #   external-secrets v0.16.2 (v1.3.2 is not fetched whole by the proxy), cert-manager v1.21.2 and
-#   prometheus-operator v0.85.0, all fetched with `go mod download` (the module proxy, no other network).
+#   prometheus-operator v0.93.1, all fetched with `go mod download` (the module proxy, no other network).
 #     COLD (fresh GOCACHE and GOMODCACHE): 49 s (~290 MB of modules, 12 MB of schemas).  Already there: 0.3 s.
 #
 # tflint (Terraform), its own small build with the machine's Go (not in the helm/kubeconform/trivy tools module):
@@ -161,7 +161,8 @@ K8S_OPENAPI="k8s.io/kubernetes v1.37.2 api/openapi-spec/swagger.json"
 ARGO_ROLLOUTS="github.com/argoproj/argo-rollouts v1.10.1"
 EXTERNAL_SECRETS="github.com/external-secrets/external-secrets v0.16.2"
 CERT_MANAGER="github.com/cert-manager/cert-manager v1.21.2"
-PROMETHEUS_OPERATOR="github.com/prometheus-operator/prometheus-operator v0.85.0"
+# The operator that the pinned kube-prometheus-stack runs (its appVersion; versions.json tools.prometheus-operator).
+PROMETHEUS_OPERATOR="github.com/prometheus-operator/prometheus-operator v0.93.1"
 CRD_FILES=(
   "$ARGO_ROLLOUTS manifests/crds/rollout-crd.yaml"
   "$ARGO_ROLLOUTS manifests/crds/analysis-template-crd.yaml"

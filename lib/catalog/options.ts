@@ -87,7 +87,7 @@ export const catalog = [
       { value: 'prometheus-grafana', label: 'Prometheus, Alertmanager and Grafana' },
       { value: 'datadog', label: 'Datadog' },
       { value: 'newrelic', label: 'New Relic' },
-      { value: 'elk', label: 'Elasticsearch/OpenSearch, Logstash and Kibana' },
+      { value: 'elk', label: 'Elastic Stack (Elasticsearch and Kibana, fed by the OpenTelemetry Collector)' },
       { value: 'cloudwatch', label: 'Amazon CloudWatch (AWS only)' },
       { value: 'google-cloud-monitoring', label: 'Google Cloud Monitoring and Logging, with Managed Prometheus (GCP only)' },
       { value: 'azure-monitor', label: 'Azure Monitor, Log Analytics and managed Prometheus (Azure only)' },

@@ -84,6 +84,16 @@ export const terminationGracePeriodSeconds = 40;
 export const ingressControllerNamespace = 'ingress-nginx';
 /** The namespace Prometheus scrapes from (kube-prometheus-stack's usual one). */
 export const monitoringNamespace = 'monitoring';
+/** Where Google Cloud Managed Service for Prometheus runs its collectors on GKE (managed collection). */
+export const managedPrometheusNamespace = 'gmp-system';
+/** Where Azure Monitor's managed Prometheus add-on runs its collectors (ama-metrics) on AKS. */
+export const azureManagedPrometheusNamespace = 'kube-system';
+
+/** The labels that select a workload's pods (the Deployment's selector, in the Kustomize and the Helm output alike). */
+export const workloadSelector = (project: string, workload: string): Record<string, string> => ({
+  'app.kubernetes.io/name': workload,
+  'app.kubernetes.io/instance': project,
+});
 
 const mebibytes = (value: number): string => (value >= 1024 && value % 1024 === 0 ? `${value / 1024}Gi` : `${value}Mi`);
 
@@ -140,9 +150,9 @@ const routesOf = (model: StackModel): Map<string, PublicRoute> => {
 };
 
 /**
- * What the monitoring stack's agent reads from a pod: Datadog's unified service tags and admission label,
- * Elastic's log hints. Prometheus scrapes through a PodMonitor instead; New Relic's and CloudWatch's
- * agents collect every container's output without hints.
+ * What the monitoring stack's agent reads from a pod: Datadog's unified service tags and admission label.
+ * Prometheus scrapes through a PodMonitor instead; the OpenTelemetry Collectors of New Relic, Elastic and
+ * CloudWatch collect every container's output without hints.
  */
 export interface AgentMetadata {
   labels: Record<string, string>;
@@ -160,8 +170,6 @@ const agentMetadata = (model: StackModel, service: ServiceModel, environment: st
         },
         annotations: { [`ad.datadoghq.com/${service.name}.logs`]: JSON.stringify([{ source: service.language, service: service.name }]) },
       };
-    case 'elk':
-      return { labels: {}, annotations: { 'co.elastic.logs/json.keys_under_root': 'true', 'co.elastic.logs/json.add_error_key': 'true' } };
     default:
       return { labels: {}, annotations: {} };
   }
@@ -244,13 +252,14 @@ export interface ClusterFacts {
   prometheus: boolean;
   /**
    * Whether the monitoring stack's agent, in the monitoring namespace, scrapes the services' /metrics, so their
-   * NetworkPolicy must admit it: Prometheus; the OpenTelemetry Collectors of New Relic and CloudWatch; Datadog's
-   * Agent for the connection-pool metrics, which it reads only when there is a database.
+   * NetworkPolicy must admit it: Prometheus; the OpenTelemetry Collectors of New Relic, Elastic and CloudWatch; Datadog's
+   * Agent for the connection-pool metrics, which it reads only when there is a database; Google Cloud Managed
+   * Service for Prometheus's collectors (PodMonitoring).
    */
   scrapesMetrics: boolean;
   /**
-   * The namespace of that agent, which the NetworkPolicies admit: the monitoring namespace, except with Azure
-   * Monitor's managed Prometheus, whose collectors (ama-metrics) the AKS add-on runs in kube-system.
+   * The namespace of that agent, which the NetworkPolicies admit: GMP's collectors in gmp-system, Azure Monitor's
+   * managed Prometheus collectors (ama-metrics, run by the AKS add-on) in kube-system, the monitoring namespace otherwise.
    */
   scraperNamespace: string;
 }
@@ -263,14 +272,17 @@ export const clusterFacts = (model: StackModel): ClusterFacts => ({
   tlsSecret: `${model.project.name}-tls`,
   prometheus: model.config.monitoring === 'prometheus-grafana',
   scrapesMetrics: scrapesMetrics(model),
-  scraperNamespace: model.config.monitoring === 'azure-monitor' ? 'kube-system' : monitoringNamespace,
+  scraperNamespace:
+    model.config.monitoring === 'google-cloud-monitoring' ? managedPrometheusNamespace : model.config.monitoring === 'azure-monitor' ? azureManagedPrometheusNamespace : monitoringNamespace,
 });
 
 const scrapesMetrics = (model: StackModel): boolean => {
   switch (model.config.monitoring) {
     case 'prometheus-grafana':
     case 'newrelic':
+    case 'elk':
     case 'cloudwatch':
+    case 'google-cloud-monitoring':
     case 'azure-monitor':
       return true;
     case 'datadog':
@@ -355,11 +367,3 @@ export const healthAnalysisOf = (config: Pick<StackModel['config'], 'errorRateTh
   jobUrl: `http://${arg('target')}.${arg('namespace')}.svc:${arg('port')}${arg('path')}`,
 });
 
-/**
- * The labels that select a workload's pods, in the Kustomize manifests and the Helm chart (whose release is
- * named after the project): what PodMonitors and NetworkPolicies match.
- */
-export const podSelector = (project: string, workload: string): Record<string, string> => ({
-  'app.kubernetes.io/name': workload,
-  'app.kubernetes.io/instance': project,
-});

@@ -93,6 +93,13 @@ export const environmentResourceName = (project: string, environment: string): s
   return full.length <= 32 ? full : `${project.slice(0, 31 - environment.length).replace(/-+$/, '')}-${environment}`;
 };
 
+/**
+ * The name of a Google Cloud environment's resources, `<project>-<environment>`: the GCP Terraform names its GKE
+ * cluster, Cloud SQL instance and Memorystore instance by it (each environment has a project of its own, so no
+ * shortening is needed), and the Google Cloud Monitoring stack watches them by the same name.
+ */
+export const gcpEnvironmentName = (project: string, environment: string): string => `${project}-${environment}`;
+
 /** The branch every environment deploys from unless it has its own. */
 export const trunkBranch = 'main';
 

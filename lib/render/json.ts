@@ -13,51 +13,80 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const isObject = (value: Json): value is { [key: string]: Json } => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The keys JSON.stringify keeps: it drops undefined and function properties (and writes them as null in arrays). */
+const keysOf = (value: { [key: string]: Json }): string[] => Object.keys(value).filter((key) => value[key] !== undefined && typeof value[key] !== 'function');
+
+const scalar = (value: Json): string => JSON.stringify(value) ?? 'null';
+
 /** Prettier always breaks an array of two or more objects (or arrays) of the same kind with two or more entries each. */
 const breaksAlways = (items: Json[]): boolean =>
   items.length > 1 &&
   items.every(
     (item) =>
       (Array.isArray(item) && item.length > 1 && Array.isArray(items[0])) ||
-      (isObject(item) && Object.keys(item).length > 1 && isObject(items[0])),
+      (isObject(item) && keysOf(item).length > 1 && isObject(items[0])),
   );
 
+/** The one-line forms already measured: an array's is asked again at each level of a nested layout. */
+type FlatCache = WeakMap<object, string | undefined>;
+
 /** The one-line form of `value`, or undefined when prettier would never print it on one line. */
-const flat = (value: Json): string | undefined => {
-  if (isObject(value)) return Object.keys(value).length === 0 ? '{}' : undefined;
-  if (!Array.isArray(value)) return JSON.stringify(value);
-  if (breaksAlways(value)) return undefined;
-  const items = value.map(flat);
-  return items.every((item) => item !== undefined) ? `[${items.join(', ')}]` : undefined;
+const flat = (value: Json, cache: FlatCache): string | undefined => {
+  if (isObject(value)) return keysOf(value).length === 0 ? '{}' : undefined;
+  if (!Array.isArray(value)) return scalar(value);
+  if (cache.has(value)) return cache.get(value);
+  let form: string | undefined;
+  if (!breaksAlways(value)) {
+    const items = value.map((item) => flat(item, cache));
+    form = items.every((item) => item !== undefined) ? `[${items.join(', ')}]` : undefined;
+  }
+  cache.set(value, form);
+  return form;
 };
 
 /**
- * `value` printed at `indent`, starting `column` columns into its line and followed on that line by
- * `trailing` more characters (the comma after it).
+ * Appends `value` printed at `indent` to `out`, starting `column` columns into its line and followed on that
+ * line by `trailing` more characters (the comma after it). Indents are spaces: their width is their length.
  */
-const print = (value: Json, indent: string, column: number, trailing: number): string => {
-  if (!Array.isArray(value) && !isObject(value)) return JSON.stringify(value);
+const print = (value: Json, indent: string, column: number, trailing: number, cache: FlatCache, out: string[]): void => {
+  if (!Array.isArray(value) && !isObject(value)) {
+    out.push(scalar(value));
+    return;
+  }
   const inner = `${indent}  `;
   if (isObject(value)) {
-    const keys = Object.keys(value);
-    if (keys.length === 0) return '{}';
-    const lines = keys.map((key, index) => {
+    const keys = keysOf(value);
+    if (keys.length === 0) {
+      out.push('{}');
+      return;
+    }
+    out.push('{');
+    keys.forEach((key, index) => {
       const prefix = `${JSON.stringify(key)}: `;
       const last = index === keys.length - 1;
-      return `${inner}${prefix}${print(value[key], inner, displayWidth(inner + prefix), last ? 0 : 1)}${last ? '' : ','}`;
+      out.push(`\n${inner}${prefix}`);
+      print(value[key], inner, inner.length + displayWidth(prefix), last ? 0 : 1, cache, out);
+      if (!last) out.push(',');
     });
-    return `{\n${lines.join('\n')}\n${indent}}`;
+    out.push(`\n${indent}}`);
+    return;
   }
-  if (value.length === 0) return '[]';
-  const oneLine = flat(value);
-  if (oneLine !== undefined && column + displayWidth(oneLine) + trailing <= printWidth) return oneLine;
+  if (value.length === 0) {
+    out.push('[]');
+    return;
+  }
+  const oneLine = flat(value, cache);
+  if (oneLine !== undefined && column + displayWidth(oneLine) + trailing <= printWidth) {
+    out.push(oneLine);
+    return;
+  }
   if (value.length > 1 && value.every((item) => typeof item === 'number')) {
     // Prettier fills arrays of numbers: as many as fit on each line.
     const lines: string[] = [];
     let line = '';
     value.forEach((item, index) => {
-      const text = `${JSON.stringify(item)}${index < value.length - 1 ? ',' : ''}`;
-      if (line !== '' && displayWidth(inner + line) + 1 + displayWidth(text) > printWidth) {
+      const text = `${scalar(item)}${index < value.length - 1 ? ',' : ''}`;
+      if (line !== '' && inner.length + line.length + 1 + text.length > printWidth) {
         lines.push(line);
         line = text;
       } else {
@@ -65,14 +94,22 @@ const print = (value: Json, indent: string, column: number, trailing: number): s
       }
     });
     lines.push(line);
-    return `[\n${lines.map((text) => inner + text).join('\n')}\n${indent}]`;
+    out.push(`[\n${lines.map((text) => inner + text).join('\n')}\n${indent}]`);
+    return;
   }
-  const lines = value.map((item, index) => {
+  out.push('[');
+  value.forEach((item, index) => {
     const last = index === value.length - 1;
-    return `${inner}${print(item, inner, displayWidth(inner), last ? 0 : 1)}${last ? '' : ','}`;
+    out.push(`\n${inner}`);
+    print(item, inner, inner.length, last ? 0 : 1, cache, out);
+    if (!last) out.push(',');
   });
-  return `[\n${lines.join('\n')}\n${indent}]`;
+  out.push(`\n${indent}]`);
 };
 
 /** `value` serialized as prettier would format it, with a final newline (undefined properties are dropped, as JSON.stringify does). */
-export const stableJson = (value: unknown): string => `${print(JSON.parse(JSON.stringify(value)) as Json, '', 0, 0)}\n`;
+export const stableJson = (value: unknown): string => {
+  const out: string[] = [];
+  print(value as Json, '', 0, 0, new WeakMap(), out);
+  return `${out.join('')}\n`;
+};

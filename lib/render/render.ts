@@ -2,10 +2,12 @@
  * Renders planned files to their final text: EJS template, tidied (and Markdown tables aligned) so the
  * output is stable under prettier's defaults, then the generated-by header for managed files.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
-import { templatesRoot } from '../package-root.js';
+import { packageRoot, templatesRoot } from '../package-root.js';
 import type { PlannedFile } from '../plan/types.js';
 import { withHeader } from './header.js';
 import { alignTables } from './markdown.js';
@@ -17,15 +19,57 @@ export interface RenderedFile extends PlannedFile {
   contents: string;
 }
 
-const templateCache = new Map<string, ejs.TemplateFunction>();
+type TemplateFunction = (data: Record<string, unknown>) => string;
 
-const compiled = (template: string): ejs.TemplateFunction => {
+const templateCache = new Map<string, TemplateFunction>();
+
+// EJS caches the fast compiles (the included partials' too) by file name; the debugging compile bypasses it.
+const compile = (template: string, compileDebug: boolean): TemplateFunction => {
+  const filename = path.join(templatesRoot, template);
+  const source = readFileSync(filename, 'utf8');
+  // A template without EJS tags (a Terraform module, a chart's Go template) is its own output: no compile.
+  return source.includes('<%') ? (ejs.compile(source, { filename, strict: true, localsName: 'it', _with: false, compileDebug, cache: !compileDebug }) as TemplateFunction) : () => source;
+};
+
+/**
+ * A build (dist/) carries every template compiled by scripts/precompile-templates.mjs; sources run through
+ * tsx compile them here, so an edited template is never shadowed by a stale build.
+ */
+export const precompiledRoot = fileURLToPath(import.meta.url).includes(`${path.sep}dist${path.sep}`) ? path.join(packageRoot, 'dist', 'templates-compiled') : undefined;
+const load = createRequire(import.meta.url);
+
+type CompiledBody = (it: Record<string, unknown>, escapeFn: (text: string) => string, include: (name: string, data?: Record<string, unknown>) => string) => string;
+
+/** The build's compiled template, called as EJS calls its own: on a copy of the data, includes resolved beside the template. */
+const precompiled = (template: string): TemplateFunction | undefined => {
+  const file = precompiledRoot && path.join(precompiledRoot, `${template}.cjs`);
+  if (!file || !existsSync(file)) return undefined;
+  const body = load(file) as CompiledBody;
+  return (data) => {
+    const include = (name: string, extra?: Record<string, unknown>) => {
+      const included = path.posix.join(path.posix.dirname(template), path.posix.extname(name) ? name : `${name}.ejs`);
+      return compiled(included)(extra ? { ...data, ...extra } : { ...data });
+    };
+    return body(Object.assign(Object.create(null), data), ejs.escapeXML, include);
+  };
+};
+
+/**
+ * Templates compile without EJS's line tracking, which halves their compile and run time (most of what
+ * rendering costs), or come compiled with the build; a template that throws is compiled again with line
+ * tracking, so that its error names the line.
+ */
+const compiled = (template: string): TemplateFunction => {
   let render = templateCache.get(template);
   if (!render) {
-    const filename = path.join(templatesRoot, template);
-    const source = readFileSync(filename, 'utf8');
-    // A template without EJS tags (a Terraform module, a chart's Go template) is its own output: no compile.
-    render = source.includes('<%') ? ejs.compile(source, { filename, strict: true, localsName: 'it', _with: false, cache: true }) : () => source;
+    const fast = precompiled(template) ?? compile(template, false);
+    render = (data) => {
+      try {
+        return fast(data);
+      } catch {
+        return compile(template, true)(data);
+      }
+    };
     templateCache.set(template, render);
   }
   return render;

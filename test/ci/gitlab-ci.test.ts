@@ -215,7 +215,7 @@ describe('GitLab pipeline-security checks fail on planted cases', () => {
     '  script:',
     '    - sh scripts/ci/image.sh build app',
     'deploy-production:',
-    '  image: alpine/k8s:1.37.2',
+    '  image: alpine/k8s:1.36.6',
     '  rules:',
     '    - if: $CI_COMMIT_BRANCH == "main" && $CI_COMMIT_REF_PROTECTED == "true"',
     '      when: manual',

@@ -3,12 +3,19 @@
  * --dry-run, --json, determinism and the manifest.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { areaNames } from '../../lib/areas/index.js';
+import { checkAnswers, fillDefaults, requireComplete, resolveProvided } from '../../lib/config/resolve.js';
+import { detect } from '../../lib/detect/index.js';
+import { templatesRoot } from '../../lib/package-root.js';
+import { plan } from '../../lib/plan/plan.js';
+import { renderAll } from '../../lib/render/render.js';
 import { sha256 } from '../../lib/write/manifest.js';
 import { runCli } from '../helpers/cli.js';
-import { read, snapshot, tempDir } from '../helpers/folders.js';
+import { copyOf, read, snapshot, tempDir } from '../helpers/folders.js';
+import { repoRoot, sampleApp } from '../helpers/paths.js';
 
 const repo = () => {
   const dir = tempDir();
@@ -144,5 +151,39 @@ describe('writing', { concurrency: 2 }, () => {
     const result = runCli(['docs'], dir);
     ok(result);
     assert.match(read(dir, 'docs/phase4.md'), /Google Cloud/);
+  });
+});
+
+describe('the build', () => {
+  // Three runs that between them render nearly every template: each cloud, orchestration and monitoring stack.
+  const runs: string[][] = [
+    [],
+    ['--orchestration', 'kustomize', '--cloud', 'gcp', '--monitoring', 'datadog', '--ci', 'gitlab-ci'],
+    ['--orchestration', 'none', '--cloud', 'azure', '--monitoring', 'newrelic', '--ci', 'jenkins'],
+  ];
+  for (const flags of runs) {
+    test(`writes with its compiled templates what the sources render (${flags.join(' ') || 'defaults'})`, () => {
+      const dir = copyOf(sampleApp);
+      const result = runCli(['--defaults', '--json', ...flags], dir);
+      assert.equal(result.status, 0, result.stderr);
+      const detection = detect(dir);
+      const flagAnswers = Object.fromEntries(flags.flatMap((flag, index) => (flag.startsWith('--') ? [[flag.slice(2), flags[index + 1]]] : [])));
+      const answers = checkAnswers(requireComplete(fillDefaults(resolveProvided({ detection, flags: flagAnswers }), detection)), dir);
+      const rendered = renderAll(plan(answers, areaNames));
+      assert.ok(rendered.length > 50, `${rendered.length} files`);
+      for (const file of rendered) assert.equal(read(dir, file.path), file.contents, file.path);
+    });
+  }
+
+  test('carries every template with EJS tags compiled, and renders with them', async () => {
+    const built: { precompiledRoot?: string } = await import(path.join(repoRoot, 'dist', 'lib', 'render', 'render.js'));
+    assert.equal(built.precompiledRoot, path.join(repoRoot, 'dist', 'templates-compiled'));
+    const sources: { precompiledRoot?: string } = await import('../../lib/render/render.js');
+    assert.equal(sources.precompiledRoot, undefined, 'sources compile their templates: an edited one is never shadowed by a stale build');
+    const templates = readdirSync(templatesRoot, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && readFileSync(path.join(entry.parentPath, entry.name), 'utf8').includes('<%'))
+      .map((entry) => path.relative(templatesRoot, path.join(entry.parentPath, entry.name)));
+    assert.ok(templates.length > 200);
+    for (const template of templates) assert.ok(existsSync(path.join(repoRoot, 'dist', 'templates-compiled', `${template}.cjs`)), template);
   });
 });

@@ -115,7 +115,7 @@ export const assertEnvironment = (objects: KubernetesObject[], model: StackModel
  * monitoring namespace, or kube-system for Azure Monitor's managed Prometheus collectors.
  */
 const scrapesMetrics = (model: StackModel): boolean =>
-  ['prometheus-grafana', 'newrelic', 'cloudwatch', 'azure-monitor'].includes(model.config.monitoring) ||
+  ['prometheus-grafana', 'newrelic', 'elk', 'cloudwatch', 'azure-monitor'].includes(model.config.monitoring) ||
   (model.config.monitoring === 'datadog' && model.datastores.some((store) => store.engine.role === 'database'));
 
 const assertNetworkPolicy = (objects: KubernetesObject[], model: StackModel, service: ServiceModel, workload: KubernetesObject, label: string): void => {

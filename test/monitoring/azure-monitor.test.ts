@@ -24,7 +24,7 @@ import { ruleTests } from '../../lib/areas/monitoring/rules.js';
 import { alertsFor } from '../../lib/monitoring/alerts.js';
 import { monitoringOf, type MonitoringFacts } from '../../lib/monitoring/facts.js';
 import { derive } from '../../lib/model/index.js';
-import { podSelector } from '../../lib/kubernetes/workloads.js';
+import { workloadSelector } from '../../lib/kubernetes/workloads.js';
 import { azureNames } from '../../lib/plan/naming.js';
 import { planModel } from '../../lib/plan/plan.js';
 import { renderAll } from '../../lib/render/render.js';
@@ -472,7 +472,7 @@ describe('azure-monitor: what a reviewer checks', () => {
       assert.equal([...manifests.matchAll(/^kind: PodMonitor$/gm)].length, services.length, name);
       const workloads = entry.answers.orchestration === 'kustomize' ? entry.files : undefined;
       for (const service of services) {
-        const selector = podSelector(entry.facts.project, service.name);
+        const selector = workloadSelector(entry.facts.project, service.name);
         for (const [label, value] of Object.entries(selector)) assert.ok(manifests.includes(`${label}: ${value}`), `${name}: ${service.name} ${label}`);
         assert.ok(manifests.includes(`path: ${service.metricsPath}`) && manifests.includes(`replacement: ${service.name}`), `${name}: ${service.name}`);
         if (workloads) {

@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { parse } from 'yaml';
 import type { Answers } from '../../lib/catalog/option.js';
 import { agentAlertsFor, alertsFor } from '../../lib/monitoring/alerts.js';
 import { monitoringOf, type MonitoringFacts } from '../../lib/monitoring/facts.js';
@@ -319,6 +320,16 @@ describe('datadog: what a reviewer checks', () => {
     assert.match(compose, /DD_API_KEY: "ENC\[file@\/run\/secrets\/datadog-api-key\]"/);
     assert.match(compose, /\/var\/run\/docker\.sock:\/var\/run\/docker\.sock:ro/);
     for (const port of compose.matchAll(/^\s+- "([^"]*:\d+(?:\/udp)?)"$/gm)) assert.ok(port[1].startsWith('127.0.0.1:'), port[1]);
+  });
+
+  test("Kubernetes: the chart's bundled Datadog Operator is not installed beside the Agents it would not manage", () => {
+    for (const [name, entry] of all()) {
+      const text = entry.files['monitoring/kubernetes/values/datadog.yaml'];
+      if (!text) continue;
+      // The datadog chart enables its operator subchart by default (3.157.0 on): an idle controller with a
+      // cluster-wide ClusterRole (secrets included) when the chart itself deploys the Agents.
+      assert.equal(parse(text).datadog.operator?.enabled, false, name);
+    }
   });
 
   test('logs by annotation, as the workloads carry it; Prometheus scraping only where a pool metric needs it', () => {

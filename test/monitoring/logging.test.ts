@@ -339,6 +339,18 @@ describe('logging: the Fluent Bit pipeline', () => {
     }
   });
 
+  test("Kubernetes: Fluent Bit's ServiceMonitor carries the label kube-prometheus-stack's Prometheus selects", () => {
+    for (const [label, result] of rendered) {
+      if (result.facts.platform !== 'kubernetes') continue;
+      const values = parse(fileOf(result, loggingPaths.kubernetesFluentBitValues));
+      assert.equal(values.serviceMonitor.enabled, true, label);
+      // The fluent-bit chart labels its ServiceMonitor with its own labels plus serviceMonitor.selector, and
+      // kube-prometheus-stack (serviceMonitorSelectorNilUsesHelmValues) selects only `release: <its release>`:
+      // without this label the ServiceMonitor is created and never scraped, silently.
+      assert.deepEqual(values.serviceMonitor.selector, { release: 'kube-prometheus-stack' }, label);
+    }
+  });
+
   test('compose: forward input on the port the logging driver and the published port name', () => {
     for (const [label, result] of rendered) {
       if (result.facts.platform !== 'compose') continue;

@@ -335,6 +335,13 @@ describe('newrelic: what a reviewer checks', () => {
     assert.deepEqual(ports, ['127.0.0.1:24224:24224']);
   });
 
+  test('Kubernetes: the Collector runs as non-root at the pod level too, with the runtime default seccomp profile', () => {
+    // The opentelemetry-collector chart leaves podSecurityContext empty (trivy KSV-0118 on the rendered chart).
+    const values = parse(rendered.get('helm-postgres-redis')!.files['monitoring/kubernetes/values/otel-collector.yaml']);
+    assert.deepEqual(values.podSecurityContext, { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    assert.equal(values.securityContext.runAsNonRoot, true);
+  });
+
   test('the Collector scrapes each traced service where the metric contract serves it, and the NRQL reads the name it gives', () => {
     for (const [name, entry] of all()) {
       const config = entry.files['monitoring/newrelic/collector/config.yaml'] ?? entry.files['monitoring/kubernetes/values/otel-collector.yaml'];

@@ -8,7 +8,7 @@ import { nextSteps, plan } from '../../lib/plan/plan.js';
 import { hostFor, imageRepository, namespaceFor, productionEnvironment } from '../../lib/plan/naming.js';
 import { withHeader } from '../../lib/render/header.js';
 import * as quote from '../../lib/render/quote.js';
-import { renderAll } from '../../lib/render/render.js';
+import { renderAll, renderFile } from '../../lib/render/render.js';
 import { nextManifest, sha256 } from '../../lib/write/manifest.js';
 import { planWrites } from '../../lib/write/status.js';
 import { tempDir } from '../helpers/folders.js';
@@ -84,6 +84,15 @@ describe('plan', () => {
     assert.ok(docs.includes('test `npm test && npm run lint`'), 'commands are inline code, not HTML-escaped');
     assert.ok(!/[ \t]$/m.test(docs), 'no trailing whitespace');
     assert.ok(!docs.includes('\n\n\n'), 'no runs of blank lines');
+  });
+});
+
+describe('rendering errors', () => {
+  test('a template that throws names its file and line (templates compile without line tracking until one fails)', () => {
+    const broken = () => renderFile({ path: 'docs/runbooks/alerts.md', template: 'monitoring/docs/alerts.md.ejs', data: {}, ownership: 'managed', area: 'monitoring' });
+    assert.throws(broken, /^TypeError: .*templates\/monitoring\/docs\/alerts\.md\.ejs:1\n >> 1\| # Alert runbook/);
+    // Failing again still names the line: the debugging compile never replaces the fast one in the cache.
+    assert.throws(broken, /alerts\.md\.ejs:1/);
   });
 });
 

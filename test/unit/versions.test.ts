@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { allHelmCharts, allImageRefs, allTools, runtimeTracks } from '../../lib/versions/index.js';
+import { allHelmCharts, allImageRefs, allImages, allTools, imageRef, runtimeTracks, terraformPins, toolVersion } from '../../lib/versions/index.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const versionsText = readFileSync(path.join(repoRoot, 'lib', 'versions', 'versions.json'), 'utf8');
@@ -81,6 +81,18 @@ describe('versions.json', () => {
     for (const name of ['postgres', 'mysql', 'mongo', 'redis']) assert.ok(held(name, 'major'), name);
   });
 
+  test('kubectl is within one minor of every cluster phase4 creates (the supported skew), and Renovate keeps it there', () => {
+    const minor = (version: string) => Number(version.split('.')[1]);
+    const clients = [toolVersion('kubectl'), imageRef('kubectl').split(':')[1]];
+    for (const cloud of ['aws', 'azure'] as const) {
+      const cluster = terraformPins().managed[cloud].kubernetes;
+      for (const client of clients) assert.ok(Math.abs(minor(client) - minor(cluster)) <= 1, `kubectl ${client} against ${cloud}'s Kubernetes ${cluster}`);
+    }
+    const rules = renovate.packageRules as { matchDepNames: string[]; matchUpdateTypes: string[]; enabled: boolean }[];
+    for (const name of ['alpine/k8s', 'kubernetes/kubernetes'])
+      assert.ok(rules.some((rule) => rule.matchDepNames.includes(name) && rule.matchUpdateTypes.includes('minor') && rule.enabled === false), name);
+  });
+
   test('no template spells an image or tool version', () => {
     for (const file of walk(path.join(repoRoot, 'templates'))) {
       const text = readFileSync(file, 'utf8');
@@ -92,5 +104,21 @@ describe('versions.json', () => {
         if (/\d/.test(tag)) assert.ok(!text.includes(`:${tag}`), `${file} spells the tag ${tag}`);
       }
     }
+  });
+
+  test('cAdvisor comes from the registry its releases are published to', () => {
+    // From v0.53.0 on, cAdvisor's release workflow pushes only to ghcr.io/google/cadvisor (its README says so);
+    // gcr.io/cadvisor/cadvisor holds older tags only, so a newer tag there does not exist and Renovate finds none.
+    const cadvisor = allImages().cadvisor;
+    assert.equal(cadvisor.image, 'ghcr.io/google/cadvisor');
+  });
+
+  test("kubeconform checks the monitoring CRDs of the Prometheus Operator that the docs name", () => {
+    // The docs name tools.prometheus-operator as the operator kube-prometheus-stack runs (its chart's appVersion);
+    // the PodMonitors, Probes and PrometheusRules are validated against the CRDs of that same release.
+    const script = readFileSync(path.join(repoRoot, 'scripts', 'setup-validators.sh'), 'utf8');
+    const crdModule = /^PROMETHEUS_OPERATOR="github\.com\/prometheus-operator\/prometheus-operator v(\S+)"$/m.exec(script);
+    assert.ok(crdModule, 'setup-validators.sh names the prometheus-operator module of the CRDs');
+    assert.equal(crdModule[1], toolVersion('prometheus-operator'));
   });
 });

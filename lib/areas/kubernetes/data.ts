@@ -2,7 +2,7 @@
  * What the Kustomize templates read: the style-neutral workloads of lib/kubernetes, with their labels and
  * the values the base carries (production's; each overlay patches its own in explicitly).
  */
-import { type ClusterFacts, type Sizing, type Workload, clusterFacts, hostsOf, podSelector, releaseVersion, routeHost, workloadsOf } from '../../kubernetes/workloads.js';
+import { type ClusterFacts, type Sizing, type Workload, clusterFacts, hostsOf, releaseVersion, routeHost, workloadSelector, workloadsOf } from '../../kubernetes/workloads.js';
 import type { EnvironmentModel, StackModel } from '../../model/types.js';
 
 export interface WorkloadData extends Workload {
@@ -41,7 +41,7 @@ export const labelsOf = (model: StackModel, name: string, component?: string): R
   team: model.project.team,
 });
 
-export const selectorOf = (model: StackModel, name: string): Record<string, string> => podSelector(model.project.name, name);
+export const selectorOf = (model: StackModel, name: string): Record<string, string> => workloadSelector(model.project.name, name);
 
 export const kustomizeData = (model: StackModel, curlImage: string): KustomizeData => {
   const facts = clusterFacts(model);

@@ -19,7 +19,7 @@
  */
 import type { MonitoredEnvironment, MonitoringFacts } from '../../monitoring/facts.js';
 import type { StackModel } from '../../model/types.js';
-import { podSelector, workloadsOf } from '../../kubernetes/workloads.js';
+import { workloadSelector, workloadsOf } from '../../kubernetes/workloads.js';
 import { managedFile } from '../../plan/managed-file.js';
 import { azureNames } from '../../plan/naming.js';
 import type { PlannedFile } from '../../plan/types.js';
@@ -122,7 +122,7 @@ const podMonitorFiles = (model: StackModel, facts: MonitoringFacts, environment:
   const workloads = workloadsOf(model).filter((workload) => workload.metricsPath !== undefined);
   if (workloads.length === 0) return [];
   const dir = azureMonitorLayout.podMonitors(environment.name);
-  const monitors = workloads.map((workload) => ({ name: workload.name, selector: podSelector(facts.project, workload.name), path: workload.metricsPath! }));
+  const monitors = workloads.map((workload) => ({ name: workload.name, selector: workloadSelector(facts.project, workload.name), path: workload.metricsPath! }));
   return [
     file(`${dir}/pod-monitors.yaml`, 'azure-monitor/kubernetes/pod-monitors.yaml.ejs', { monitors, namespace: environment.namespace, project: facts.project }),
     file(`${dir}/kustomization.yaml`, 'azure-monitor/kubernetes/kustomization.yaml.ejs', { namespace: environment.namespace }),

@@ -9,6 +9,8 @@ import type { Area } from '../../plan/types.js';
 import { azureMonitor } from './azure-monitor.js';
 import { cloudwatch } from './cloudwatch.js';
 import { datadog } from './datadog.js';
+import { elk } from './elk/index.js';
+import { googleCloudMonitoring } from './google-cloud-monitoring.js';
 import { newrelic } from './newrelic.js';
 import { prometheusGrafana } from './prometheus-grafana.js';
 import type { MonitoringStack } from './stack.js';
@@ -20,7 +22,9 @@ const stacks: Partial<Record<Monitoring, MonitoringStack>> = {
   'prometheus-grafana': prometheusGrafana,
   datadog,
   newrelic,
+  elk,
   cloudwatch,
+  'google-cloud-monitoring': googleCloudMonitoring,
   'azure-monitor': azureMonitor,
 };
 

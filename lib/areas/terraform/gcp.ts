@@ -8,7 +8,7 @@ import { releaseVersion } from '../../kubernetes/workloads.js';
 import { apiUpstreamOff } from '../../model/api-proxy.js';
 import type { DatastoreModel, StackModel } from '../../model/types.js';
 import type { PlannedFile } from '../../plan/types.js';
-import { deployBranch } from '../../plan/naming.js';
+import { deployBranch, gcpEnvironmentName } from '../../plan/naming.js';
 import { managedFile } from '../../plan/managed-file.js';
 import { hclList, hclString } from '../../render/hcl.js';
 import { containerEnvironment, infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, type InfraService, type SecretKey } from '../../terraform/infrastructure.js';
@@ -175,7 +175,7 @@ export const gcpFiles = (model: StackModel): PlannedFile[] => {
     const data = {
       project: facts.project,
       team: facts.team,
-      name: `${facts.project}-${environment.name}`,
+      name: gcpEnvironmentName(facts.project, environment.name),
       env: environment,
       region: facts.region,
       kubernetes,

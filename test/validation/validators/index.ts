@@ -9,6 +9,7 @@ import { dockerfileUtils } from './dockerfile.js';
 import { gitlabCiLocal } from './gitlab-ci-local.js';
 import { helmCharts, kustomizeOverlays } from './kubernetes.js';
 import { groovyLint, jenkinsfileStructure } from './jenkinsfile.js';
+import { kibanaApiBodies } from './kibana.js';
 import { markdownlint } from './markdownlint.js';
 import { prometheusTools } from './monitoring.js';
 import { prettier } from './prettier.js';
@@ -25,8 +26,9 @@ export const validators: Validator[] = [
   groovyLint, jenkinsfileStructure, ciShellBlocks,
   // Kubernetes: each overlay built and each chart rendered, then kubeconform (strict) and trivy over the objects.
   kustomizeOverlays, helmCharts,
-  // Monitoring: the rules, prometheus.yml and Alertmanager's configuration through promtool and amtool.
-  prometheusTools,
+  // Monitoring: the rules, prometheus.yml and Alertmanager's configuration through promtool and amtool; the
+  // Elastic stack's Kibana and Elasticsearch API bodies against the schemas of their documented APIs.
+  prometheusTools, kibanaApiBodies,
 ];
 
 /** The validators that have files to check in a run that chose this CI platform. */

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { repoRoot } from '../../helpers/paths.js';
 import { runTool, validatorsHome, type ToolResult } from '../../helpers/tools.js';
 import { unreadableFiles } from './actionlint.js';
 import { inBatches, type Validator } from './types.js';
@@ -12,6 +13,12 @@ import { inBatches, type Validator } from './types.js';
  */
 export const k8sSchemasDir = () => path.join(validatorsHome(), 'k8s-schemas');
 
+/**
+ * Schemas phase4 writes itself, for CRDs whose modules the Go module proxy refuses (Google Managed Prometheus's
+ * PodMonitoring): same layout as the generated `crds/`, strict only.
+ */
+export const localCrdSchemasDir = path.join(repoRoot, 'test', 'validation', 'k8s-schemas-local');
+
 /** kubeconform's options: strict, schemas from disk only (never its default URL), every finding per resource. */
 export const kubeconformArgs = (schemas = k8sSchemasDir()): string[] => [
   '-strict',
@@ -19,6 +26,8 @@ export const kubeconformArgs = (schemas = k8sSchemasDir()): string[] => [
   path.join(schemas, 'kubernetes', '{{ .ResourceKind }}{{ .KindSuffix }}{{ .StrictSuffix }}.json'),
   '-schema-location',
   path.join(schemas, 'crds', '{{ .Group }}', '{{ .ResourceKind }}_{{ .ResourceAPIVersion }}{{ .StrictSuffix }}.json'),
+  '-schema-location',
+  path.join(localCrdSchemasDir, '{{ .Group }}', '{{ .ResourceKind }}_{{ .ResourceAPIVersion }}{{ .StrictSuffix }}.json'),
   '-output',
   'json',
   '-verbose',

@@ -125,8 +125,8 @@ const kustomizationPath = (file: string): boolean =>
   /(^|\/)deploy\/cluster\/kustomization\.yaml$/.test(file) ||
   /(^|\/)deploy\/kustomize\/overlays\/[^/]+\/(migrations\/)?kustomization\.yaml$/.test(file) ||
   /^monitoring\/kustomization\.yaml$/.test(file) ||
-  // The exporters per environment; their base is not applied alone.
-  /^monitoring\/kubernetes\/exporters\/(?!base\/)[^/]+\/kustomization\.yaml$/.test(file);
+  // The exporters (and Google Managed Prometheus's PodMonitorings) per environment; their base is not applied alone.
+  /^monitoring\/kubernetes\/(exporters|google-cloud-monitoring)\/(?!base\/)[^/]+\/kustomization\.yaml$/.test(file);
 
 /** What rendering one input gave: its problems, and each rendered manifest with what it was rendered from. */
 interface Rendered {
