@@ -86,6 +86,8 @@ export const ingressControllerNamespace = 'ingress-nginx';
 export const monitoringNamespace = 'monitoring';
 /** Where Google Cloud Managed Service for Prometheus runs its collectors on GKE (managed collection). */
 export const managedPrometheusNamespace = 'gmp-system';
+/** Where Azure Monitor's managed Prometheus add-on runs its collectors (ama-metrics) on AKS. */
+export const azureManagedPrometheusNamespace = 'kube-system';
 
 /** The labels that select a workload's pods (the Deployment's selector, in the Kustomize and the Helm output alike). */
 export const workloadSelector = (project: string, workload: string): Record<string, string> => ({
@@ -255,7 +257,10 @@ export interface ClusterFacts {
    * Service for Prometheus's collectors (PodMonitoring).
    */
   scrapesMetrics: boolean;
-  /** The namespace of the agent that scrapes them: GMP's collectors in gmp-system, the monitoring namespace otherwise. */
+  /**
+   * The namespace of that agent, which the NetworkPolicies admit: GMP's collectors in gmp-system, Azure Monitor's
+   * managed Prometheus collectors (ama-metrics, run by the AKS add-on) in kube-system, the monitoring namespace otherwise.
+   */
   scraperNamespace: string;
 }
 
@@ -267,7 +272,8 @@ export const clusterFacts = (model: StackModel): ClusterFacts => ({
   tlsSecret: `${model.project.name}-tls`,
   prometheus: model.config.monitoring === 'prometheus-grafana',
   scrapesMetrics: scrapesMetrics(model),
-  scraperNamespace: model.config.monitoring === 'google-cloud-monitoring' ? managedPrometheusNamespace : monitoringNamespace,
+  scraperNamespace:
+    model.config.monitoring === 'google-cloud-monitoring' ? managedPrometheusNamespace : model.config.monitoring === 'azure-monitor' ? azureManagedPrometheusNamespace : monitoringNamespace,
 });
 
 const scrapesMetrics = (model: StackModel): boolean => {
@@ -277,6 +283,7 @@ const scrapesMetrics = (model: StackModel): boolean => {
     case 'elk':
     case 'cloudwatch':
     case 'google-cloud-monitoring':
+    case 'azure-monitor':
       return true;
     case 'datadog':
       return model.datastores.some((store) => store.engine.role === 'database');
@@ -359,3 +366,4 @@ export const healthAnalysisOf = (config: Pick<StackModel['config'], 'errorRateTh
   /** The URL the analysis Job requests (without Prometheus). */
   jobUrl: `http://${arg('target')}.${arg('namespace')}.svc:${arg('port')}${arg('path')}`,
 });
+

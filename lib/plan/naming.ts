@@ -115,3 +115,18 @@ export const trunkBranch = 'main';
  */
 export const deployBranch = (config: Config, environment: string): string =>
   config.environments.length >= 3 && environment === config.environments[0] ? environment : trunkBranch;
+
+/**
+ * What the Azure Terraform names after the project: each environment's resource group and main resources
+ * (cluster, Container Apps environment, Front Door, Log Analytics workspace), and the resource group of what the
+ * environments share (state, registry, CI identities). The monitoring stack looks them up by these names.
+ */
+export const azureNames = {
+  environment: (project: string, environment: string): string => `${project}-${environment}`,
+  shared: (project: string): string => `${project}-shared`,
+  /**
+   * The suffix of the names that must be unique in all of Azure (database, cache, Key Vault, storage): a hash of
+   * the subscription and the environment's name, as HCL (`local.name` is the environment's name).
+   */
+  uniqueSuffix: 'substr(sha1("${data.azurerm_client_config.current.subscription_id}/${local.name}"), 0, 6)',
+} as const;

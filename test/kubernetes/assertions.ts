@@ -112,11 +112,12 @@ export const assertEnvironment = (objects: KubernetesObject[], model: StackModel
 
 /** The stacks whose agent scrapes the services' /metrics (Datadog's only for the database pool). */
 const scrapesMetrics = (model: StackModel): boolean =>
-  ['prometheus-grafana', 'newrelic', 'elk', 'cloudwatch', 'google-cloud-monitoring'].includes(model.config.monitoring) ||
+  ['prometheus-grafana', 'newrelic', 'elk', 'cloudwatch', 'google-cloud-monitoring', 'azure-monitor'].includes(model.config.monitoring) ||
   (model.config.monitoring === 'datadog' && model.datastores.some((store) => store.engine.role === 'database'));
 
-/** Where that agent runs: Google's managed collectors in gmp-system, every other agent in the monitoring namespace. */
-const scraperNamespace = (model: StackModel): string => (model.config.monitoring === 'google-cloud-monitoring' ? 'gmp-system' : 'monitoring');
+/** Where that agent runs: Google's managed collectors in gmp-system, Azure's in kube-system, every other agent in the monitoring namespace. */
+const scraperNamespace = (model: StackModel): string =>
+  ({ 'google-cloud-monitoring': 'gmp-system', 'azure-monitor': 'kube-system' })[model.config.monitoring as string] ?? 'monitoring';
 
 const assertNetworkPolicy = (objects: KubernetesObject[], model: StackModel, service: ServiceModel, workload: KubernetesObject, label: string): void => {
   const policy = named(objects, 'NetworkPolicy', service.name);

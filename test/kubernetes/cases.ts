@@ -61,6 +61,10 @@ export const kubernetesCases = (orchestration: 'kustomize' | 'helm'): Kubernetes
       answers: shopAnswers({ orchestration, strategy: 'canary', monitoring: 'elk', services: [withPrisma, variant('jobs-python')], environments: ['production'] }),
     },
     {
+      label: 'rolling-azure-monitor',
+      answers: shopAnswers({ orchestration, cloud: 'azure', monitoring: 'azure-monitor', services: [variant('web-react'), variant('api-express')] }),
+    },
+    {
       label: 'blue-green-newrelic-no-datastores',
       answers: shopAnswers({ orchestration, strategy: 'blue-green', monitoring: 'newrelic', database: 'none', cache: 'none', services: [variant('web-angular'), variant('api-gin')] }),
     },

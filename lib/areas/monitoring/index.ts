@@ -6,6 +6,7 @@
 import { monitoringOf } from '../../monitoring/facts.js';
 import type { StackModel } from '../../model/types.js';
 import type { Area } from '../../plan/types.js';
+import { azureMonitor } from './azure-monitor.js';
 import { cloudwatch } from './cloudwatch.js';
 import { datadog } from './datadog.js';
 import { elk } from './elk/index.js';
@@ -16,35 +17,26 @@ import type { MonitoringStack } from './stack.js';
 
 type Monitoring = StackModel['config']['monitoring'];
 
-/** The stacks phase4 writes; the other values of `monitoring` are named in `unavailable`. */
-const stacks: Partial<Record<Monitoring, MonitoringStack>> = {
+/** One stack per value of `monitoring`: a new value of the catalog does not compile until its stack is here. */
+const stacks: Record<Monitoring, MonitoringStack> = {
   'prometheus-grafana': prometheusGrafana,
   datadog,
   newrelic,
   elk,
   cloudwatch,
   'google-cloud-monitoring': googleCloudMonitoring,
+  'azure-monitor': azureMonitor,
 };
-
-const written = Object.keys(stacks);
-
-const notWritten = (monitoring: Monitoring) =>
-  `is ${monitoring}; phase4 writes the ${written.join(', ')} stacks so far (run with --monitoring ${written.join(' or ')}, or configure ${monitoring} by hand)`;
 
 export const monitoringArea: Area = {
   name: 'monitoring',
   description: `Monitoring, per stack: ${Object.entries(stacks)
-    .map(([name, stack]) => `${name}: ${stack!.summary}`)
+    .map(([name, stack]) => `${name}: ${stack.summary}`)
     .join('; ')}`,
   reads: [
     'name', 'services', 'orchestration', 'monitoring', 'cloud', 'environments', 'domain', 'team', 'ci', 'repository', 'database', 'cache',
     'sloObjective', 'errorRateThreshold', 'latencyThreshold', 'cpuThreshold', 'memoryThreshold', 'diskFreeThreshold', 'certificateExpiryDays', 'maintenanceWindow', 'timezone',
   ],
-  unavailable: (config) =>
-    written.includes(config.monitoring)
-      ? undefined
-      : { option: 'monitoring', fix: notWritten(config.monitoring) },
-  // A full run with a stack not written yet writes no monitoring file (rather than another stack's) and says so.
-  plan: (model) => stacks[model.config.monitoring]?.plan(model, monitoringOf(model)) ?? [],
-  nextSteps: (model) => stacks[model.config.monitoring]?.nextSteps(model) ?? [`monitoring: nothing written, monitoring ${notWritten(model.config.monitoring)}`],
+  plan: (model) => stacks[model.config.monitoring].plan(model, monitoringOf(model)),
+  nextSteps: (model) => stacks[model.config.monitoring].nextSteps(model),
 };

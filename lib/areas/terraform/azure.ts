@@ -7,7 +7,7 @@ import { releaseVersion } from '../../kubernetes/workloads.js';
 import { apiUpstreamOff } from '../../model/api-proxy.js';
 import type { DatastoreModel, StackModel } from '../../model/types.js';
 import type { PlannedFile } from '../../plan/types.js';
-import { deployBranch } from '../../plan/naming.js';
+import { azureNames, deployBranch } from '../../plan/naming.js';
 import { managedFile } from '../../plan/managed-file.js';
 import { hclList, hclString } from '../../render/hcl.js';
 import { containerEnvironment, infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, type InfraService, type SecretKey } from '../../terraform/infrastructure.js';
@@ -149,7 +149,7 @@ export const azureFiles = (model: StackModel): PlannedFile[] => {
   const versions = pins.managed.azure;
   const root = facts.root;
   const kubernetes = facts.platform === 'kubernetes';
-  const sharedResourceGroup = `${facts.project}-shared`;
+  const sharedResourceGroup = azureNames.shared(facts.project);
   const registry = facts.registry ? { name: registryName(facts.registry.host), server: facts.registry.host } : undefined;
   const versionsFile = (path: string, providers: { random: boolean }, backend?: { key: string; resourceGroup: string }) =>
     file(path, 'shared/versions.tf.ejs', { terraform: pins.core.constraint, azurerm, random: providers.random ? random : undefined, backend });
@@ -183,11 +183,14 @@ export const azureFiles = (model: StackModel): PlannedFile[] => {
           healthPath: service.health.kind === 'http' ? service.health.path : '/',
         }));
     const assetsHost = `assets.${environment.host}`;
-    const name = `${facts.project}-${environment.name}`;
+    const name = azureNames.environment(facts.project, environment.name);
     const data = {
       project: facts.project,
       team: facts.team,
       name,
+      uniqueSuffix: azureNames.uniqueSuffix,
+      // The azure-monitor monitoring stack scrapes with the cluster's managed Prometheus add-on.
+      managedPrometheus: kubernetes && model.config.monitoring === 'azure-monitor',
       // Key Vault names: at most 24 characters, no hyphen before the hash; storage accounts: letters and digits.
       keyVaultPrefix: name.slice(0, 17).replace(/-+$/, ''),
       storagePrefix: name.replace(/[^a-z0-9]/g, '').slice(0, 18),

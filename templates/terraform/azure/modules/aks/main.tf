@@ -91,6 +91,13 @@ resource "azurerm_kubernetes_cluster" "main" {
     msi_auth_for_monitoring_enabled = true
   }
 
+  # Azure Monitor managed Prometheus: the ama-metrics collectors in kube-system, which send to the data collection
+  # rule the monitoring stack associates with this cluster (monitoring/azure-monitor).
+  dynamic "monitor_metrics" {
+    for_each = var.managed_prometheus ? [1] : []
+    content {}
+  }
+
   dynamic "microsoft_defender" {
     for_each = var.defender ? [1] : []
     content {

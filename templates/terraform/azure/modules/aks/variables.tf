@@ -105,6 +105,12 @@ variable "deploy_principal_id" {
   default     = null
 }
 
+variable "managed_prometheus" {
+  description = "Whether the Azure Monitor managed Prometheus add-on (ama-metrics) runs: the azure-monitor monitoring stack reads it."
+  type        = bool
+  default     = false
+}
+
 variable "log_analytics_workspace_id" {
   description = "Log Analytics workspace of the cluster's logs and metrics."
   type        = string
