@@ -1,5 +1,5 @@
-// Compiles every EJS template of templates/ into dist/templates-compiled/<template>.cjs, a CommonJS module
-// exporting the template's function, so that a run loads compiled templates instead of compiling them (EJS's
+// Compiles every EJS template of templates/ into dist/templates-compiled/<template>.js, the body of the function
+// EJS builds for it, so that a run loads compiled templates instead of compiling them (EJS's
 // compile is most of what rendering costs). Options match lib/render/render.ts's fast compile; a template
 // without EJS tags is not compiled there either, so it gets no module here.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,9 +19,9 @@ for (const entry of readdirSync(templatesRoot, { recursive: true, withFileTypes:
   const template = new ejs.Template(text, { filename, strict: true, localsName: 'it', _with: false, compileDebug: false });
   // compile() leaves the function body it built in `source`; the strict directive is added by compile's caller.
   template.compile();
-  const target = path.join(outRoot, `${path.relative(templatesRoot, filename)}.cjs`);
+  const target = path.join(outRoot, `${path.relative(templatesRoot, filename)}.js`);
   mkdirSync(path.dirname(target), { recursive: true });
-  writeFileSync(target, `module.exports = function (it, escapeFn, include, rethrow) {\n"use strict";\n${template.source}};\n`);
+  writeFileSync(target, `"use strict";\n${template.source}`);
   count += 1;
 }
 console.log(`precompile-templates: ${count} templates`);

@@ -2,8 +2,7 @@
  * Renders planned files to their final text: EJS template, tidied (and Markdown tables aligned) so the
  * output is stable under prettier's defaults, then the generated-by header for managed files.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
@@ -36,15 +35,20 @@ const compile = (template: string, compileDebug: boolean): TemplateFunction => {
  * tsx compile them here, so an edited template is never shadowed by a stale build.
  */
 export const precompiledRoot = fileURLToPath(import.meta.url).includes(`${path.sep}dist${path.sep}`) ? path.join(packageRoot, 'dist', 'templates-compiled') : undefined;
-const load = createRequire(import.meta.url);
 
 type CompiledBody = (it: Record<string, unknown>, escapeFn: (text: string) => string, include: (name: string, data?: Record<string, unknown>) => string) => string;
 
 /** The build's compiled template, called as EJS calls its own: on a copy of the data, includes resolved beside the template. */
 const precompiled = (template: string): TemplateFunction | undefined => {
-  const file = precompiledRoot && path.join(precompiledRoot, `${template}.cjs`);
-  if (!file || !existsSync(file)) return undefined;
-  const body = load(file) as CompiledBody;
+  if (!precompiledRoot) return undefined;
+  let source: string;
+  try {
+    source = readFileSync(path.join(precompiledRoot, `${template}.js`), 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The body EJS generated at build time, made a function as EJS makes it (no module loader: no resolution per file).
+  const body = new Function('it', 'escapeFn', 'include', 'rethrow', source) as CompiledBody;
   return (data) => {
     const include = (name: string, extra?: Record<string, unknown>) => {
       const included = path.posix.join(path.posix.dirname(template), path.posix.extname(name) ? name : `${name}.ejs`);
@@ -75,9 +79,15 @@ const compiled = (template: string): TemplateFunction => {
   return render;
 };
 
+/** A line without its trailing spaces and tabs (a loop: a regular expression backtracks over every indentation run). */
+const withoutTrailingBlanks = (line: string): string => {
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t')) end -= 1;
+  return end === line.length ? line : line.slice(0, end);
+};
+
 /** Trailing spaces and runs of blank lines that template branches leave behind are never wanted. */
-const tidy = (text: string) =>
-  text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n');
+const tidy = (text: string) => `${text.split('\n').map(withoutTrailingBlanks).join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 
 export const renderFile = (file: PlannedFile): RenderedFile => {
   const text = tidy(compiled(file.template)({ ...file.data, quote, hcl }) as string);

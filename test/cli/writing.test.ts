@@ -184,6 +184,6 @@ describe('the build', () => {
       .filter((entry) => entry.isFile() && readFileSync(path.join(entry.parentPath, entry.name), 'utf8').includes('<%'))
       .map((entry) => path.relative(templatesRoot, path.join(entry.parentPath, entry.name)));
     assert.ok(templates.length > 200);
-    for (const template of templates) assert.ok(existsSync(path.join(repoRoot, 'dist', 'templates-compiled', `${template}.cjs`)), template);
+    for (const template of templates) assert.ok(existsSync(path.join(repoRoot, 'dist', 'templates-compiled', `${template}.js`)), template);
   });
 });
