@@ -676,7 +676,18 @@ const sloDashboard = (facts: MonitoringFacts): DashboardSpec => {
 };
 
 /** The dashboards of one run: services, resources and SLO always; database and cache when the stack has them. */
+/** Each run's dashboards, built once: the files, the ConfigMaps' list and other stacks' references all read them. */
+const built = new WeakMap<MonitoringFacts, DashboardSpec[]>();
+
 export const dashboards = (facts: MonitoringFacts): DashboardSpec[] => {
+  const known = built.get(facts);
+  if (known) return known;
+  const specs = buildDashboards(facts);
+  built.set(facts, specs);
+  return specs;
+};
+
+const buildDashboards = (facts: MonitoringFacts): DashboardSpec[] => {
   const database = facts.datastores.find((store) => store.role === 'database');
   const cache = facts.datastores.find((store) => store.role === 'cache');
   return [
