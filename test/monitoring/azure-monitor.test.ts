@@ -22,16 +22,15 @@ import type { Answers } from '../../lib/catalog/option.js';
 import { azureAlerts } from '../../lib/areas/monitoring/azure-monitor-alerts.js';
 import { ruleTests } from '../../lib/areas/monitoring/rules.js';
 import { alertsFor } from '../../lib/monitoring/alerts.js';
-import { monitoringOf, type MonitoringFacts } from '../../lib/monitoring/facts.js';
+import { monitoringOf } from '../../lib/monitoring/facts.js';
 import { derive } from '../../lib/model/index.js';
 import { workloadSelector } from '../../lib/kubernetes/workloads.js';
 import { azureNames } from '../../lib/plan/naming.js';
-import { planModel } from '../../lib/plan/plan.js';
-import { renderAll } from '../../lib/render/render.js';
 import { infrastructureOf } from '../../lib/terraform/infrastructure.js';
 import { shopAnswers } from '../ci/answers.js';
+import { filesOf, renderShape, renderShapes, type RenderedShape } from './terraform-shapes.js';
 import { serviceVariants } from '../validation/matrix.js';
-import { tempDir, writeTree } from '../helpers/folders.js';
+import { tempDir } from '../helpers/folders.js';
 import { parseTerraformDir, providerSchema, providerSchemaFindings, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
 import { terraformFmt, tflint, trivyTerraform } from '../validation/validators/terraform.js';
 import { ruleFileOfTerraform, ruleGroupsOfTerraform } from '../validation/validators/azure-prometheus-rules.js';
@@ -75,36 +74,18 @@ const shapes: Record<string, Partial<Answers>> = {
   },
 };
 
-interface Rendered {
-  answers: Answers;
-  dir: string;
-  facts: MonitoringFacts;
-  files: Record<string, string>;
-  environments: Map<string, ParsedTerraformFile[]>;
-}
+type Rendered = RenderedShape;
 
-const rendered = new Map<string, Rendered>();
+let rendered = new Map<string, Rendered>();
 let root = '';
 
-const renderShape = (overrides: Partial<Answers>) => Object.fromEntries(renderAll(planModel(derive(shopAnswers(overrides)))).map((file) => [file.path, file.contents]));
-
 before(async () => {
-  root = tempDir('phase4-azure-monitor-');
-  for (const [name, overrides] of Object.entries(shapes)) {
-    const answers = shopAnswers(overrides);
-    const files = renderShape(overrides);
-    const dir = writeTree(path.join(root, name), files);
-    const facts = monitoringOf(derive(answers));
-    const environments = new Map<string, ParsedTerraformFile[]>();
-    for (const environment of answers.environments) environments.set(environment, await parseTerraformDir(path.join(dir, 'monitoring', 'azure-monitor', 'environments', environment)));
-    rendered.set(name, { answers, dir, facts, files, environments });
-  }
+  ({ root, rendered } = await renderShapes('azure-monitor', shapes));
 });
 
 const all = () => [...rendered.entries()];
 const kubernetes = (entry: Rendered) => entry.answers.orchestration !== 'none';
 const stackDir = (entry: Rendered) => path.join(entry.dir, 'monitoring', 'azure-monitor');
-const filesOf = (entry: Rendered, pattern: RegExp) => Object.keys(entry.files).filter((file) => pattern.test(file)).map((file) => path.join(entry.dir, file));
 const resources = (parsed: ParsedTerraformFile[], type: string): Block[] => labelledBlocks(parsed, 'resource').filter((block) => block.type === type);
 const tagOf = (block: Block, key: string): string | undefined => new RegExp(`${key} = "([^"]+)"`).exec(String(block.body.tags))?.[1];
 
@@ -558,6 +539,22 @@ describe('azure-monitor: what a reviewer checks', () => {
         for (const service of entry.facts.services) assert.ok(references.includes(`data.azurerm_container_app.service["${service.name}"].id`), `${name}: ${service.name}`);
         assert.ok(references.every((reference) => /^data\.azurerm_(container_app\.service\["[^"]+"\]|log_analytics_workspace\.main)\.id$/.test(reference)), references.join(', '));
       }
+    }
+  });
+
+  test('alerts with nothing to watch on Azure are left out rather than stopping the run (found by the matrix)', () => {
+    // Cosmos DB alone has no connection limit; with only a front end and a worker no service serves metrics,
+    // and no exporter is scraped on Azure, so TargetDown has no target.
+    const cosmosOnly: Partial<Answers> = { monitoring: 'azure-monitor', cloud: 'azure', orchestration: 'kustomize', database: 'mongodb', cache: 'none' };
+    const unscraped: Partial<Answers> = { monitoring: 'azure-monitor', cloud: 'azure', orchestration: 'kustomize', database: 'mysql', cache: 'redis', services: [variant('web-react'), variant('jobs-node')] };
+    const names = (overrides: Partial<Answers>) => azureAlerts(monitoringOf(derive(shopAnswers(overrides)))).map((alert) => alert.name);
+    assert.ok(!names(cosmosOnly).includes('DatastoreConnectionsNearLimit'));
+    assert.ok(names(cosmosOnly).includes('DatastoreDown'));
+    assert.ok(!names(unscraped).includes('TargetDown'));
+    assert.ok(names(unscraped).includes('DatastoreConnectionsNearLimit'));
+    for (const overrides of [cosmosOnly, unscraped]) {
+      const files = renderShape(overrides);
+      assert.doesNotMatch(files['docs/runbooks/alerts.md'], overrides === cosmosOnly ? /^## DatastoreConnectionsNearLimit$/m : /^## TargetDown$/m);
     }
   });
 

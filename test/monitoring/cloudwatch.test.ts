@@ -16,15 +16,12 @@ import { before, describe, test } from 'node:test';
 import type { Answers } from '../../lib/catalog/option.js';
 import { cloudwatchAlerts } from '../../lib/areas/monitoring/cloudwatch.js';
 import { alertsFor } from '../../lib/monitoring/alerts.js';
-import { monitoringOf, type MonitoringFacts } from '../../lib/monitoring/facts.js';
 import { derive } from '../../lib/model/index.js';
 import { environmentResourceName } from '../../lib/plan/naming.js';
-import { planModel } from '../../lib/plan/plan.js';
-import { renderAll } from '../../lib/render/render.js';
 import { infrastructureOf } from '../../lib/terraform/infrastructure.js';
-import { shopAnswers } from '../ci/answers.js';
+import { filesOf, renderShape, renderShapes, type RenderedShape } from './terraform-shapes.js';
 import { serviceVariants } from '../validation/matrix.js';
-import { tempDir, writeTree } from '../helpers/folders.js';
+import { tempDir } from '../helpers/folders.js';
 import { parseTerraformDir, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
 import { terraformFmt, terraformValidate, terraformValidateAndTest, tflint, trivyTerraform } from '../validation/validators/terraform.js';
 import { markdownlint } from '../validation/validators/markdownlint.js';
@@ -62,36 +59,17 @@ const shapes: Record<string, Partial<Answers>> = {
   },
 };
 
-interface Rendered {
-  answers: Answers;
-  dir: string;
-  facts: MonitoringFacts;
-  files: Record<string, string>;
-  /** Each environment's root, parsed (the notifications module apart). */
-  environments: Map<string, ParsedTerraformFile[]>;
-}
+type Rendered = RenderedShape;
 
-const rendered = new Map<string, Rendered>();
+let rendered = new Map<string, Rendered>();
 let root = '';
 
-const renderShape = (overrides: Partial<Answers>) => Object.fromEntries(renderAll(planModel(derive(shopAnswers(overrides)))).map((file) => [file.path, file.contents]));
-
 before(async () => {
-  root = tempDir('phase4-cloudwatch-');
-  for (const [name, overrides] of Object.entries(shapes)) {
-    const answers = shopAnswers(overrides);
-    const files = renderShape(overrides);
-    const dir = writeTree(path.join(root, name), files);
-    const facts = monitoringOf(derive(answers));
-    const environments = new Map<string, ParsedTerraformFile[]>();
-    for (const environment of answers.environments) environments.set(environment, await parseTerraformDir(path.join(dir, 'monitoring', 'cloudwatch', 'environments', environment)));
-    rendered.set(name, { answers, dir, facts, files, environments });
-  }
+  ({ root, rendered } = await renderShapes('cloudwatch', shapes));
 });
 
 const all = () => [...rendered.entries()];
 const cloudwatchDir = (entry: Rendered) => path.join(entry.dir, 'monitoring', 'cloudwatch');
-const filesOf = (entry: Rendered, pattern: RegExp) => Object.keys(entry.files).filter((file) => pattern.test(file)).map((file) => path.join(entry.dir, file));
 
 const resources = (parsed: ParsedTerraformFile[], type: string): Block[] => labelledBlocks(parsed, 'resource').filter((block) => block.type === type);
 const tagOf = (block: Block, key: string): string | undefined => new RegExp(`${key} = "([^"]+)"`).exec(String(block.body.tags))?.[1];

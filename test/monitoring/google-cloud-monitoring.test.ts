@@ -20,16 +20,14 @@ import { parse as parseYaml } from 'yaml';
 import type { Answers } from '../../lib/catalog/option.js';
 import { cloudRunLacks, gcmAlerts, gcmPolicies, targetOf } from '../../lib/areas/monitoring/google-cloud-monitoring.js';
 import { alerts as catalog, alertsFor } from '../../lib/monitoring/alerts.js';
-import { monitoringOf, type MonitoringFacts } from '../../lib/monitoring/facts.js';
+import { monitoringOf } from '../../lib/monitoring/facts.js';
 import { derive } from '../../lib/model/index.js';
 import { gcpEnvironmentName } from '../../lib/plan/naming.js';
-import { planModel } from '../../lib/plan/plan.js';
-import { renderAll } from '../../lib/render/render.js';
 import { alignHclAttributes } from '../../lib/render/hcl-format.js';
 import { infrastructureOf } from '../../lib/terraform/infrastructure.js';
-import { shopAnswers } from '../ci/answers.js';
+import { filesOf, renderShape, renderShapes, type RenderedShape } from './terraform-shapes.js';
 import { serviceVariants } from '../validation/matrix.js';
-import { tempDir, writeTree } from '../helpers/folders.js';
+import { tempDir } from '../helpers/folders.js';
 import { parseTerraformDir, providerSchema, providerSchemaFindings, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
 import { terraformFmt, tflint, trivyTerraform } from '../validation/validators/terraform.js';
 import { kustomizeOverlays } from '../validation/validators/kubernetes.js';
@@ -69,36 +67,17 @@ const shapes: Record<string, Partial<Answers>> = {
   'gke-production-only-mongodb': gcp({ orchestration: 'helm', database: 'mongodb', cache: 'none', environments: ['production'], services: [variant('web-react'), variant('api-express')] }),
 };
 
-interface Rendered {
-  answers: Answers;
-  dir: string;
-  facts: MonitoringFacts;
-  files: Record<string, string>;
-  /** Each environment's root, parsed (the notifications module apart). */
-  environments: Map<string, ParsedTerraformFile[]>;
-}
+type Rendered = RenderedShape;
 
-const rendered = new Map<string, Rendered>();
+let rendered = new Map<string, Rendered>();
 let root = '';
 
-const renderShape = (overrides: Partial<Answers>) => Object.fromEntries(renderAll(planModel(derive(shopAnswers(overrides)))).map((file) => [file.path, file.contents]));
-
 before(async () => {
-  root = tempDir('phase4-gcm-');
-  for (const [name, overrides] of Object.entries(shapes)) {
-    const answers = shopAnswers(overrides);
-    const files = renderShape(overrides);
-    const dir = writeTree(path.join(root, name), files);
-    const facts = monitoringOf(derive(answers));
-    const environments = new Map<string, ParsedTerraformFile[]>();
-    for (const environment of answers.environments) environments.set(environment, await parseTerraformDir(path.join(dir, 'monitoring', 'google-cloud-monitoring', 'environments', environment)));
-    rendered.set(name, { answers, dir, facts, files, environments });
-  }
+  ({ root, rendered } = await renderShapes('google-cloud-monitoring', shapes));
 });
 
 const all = () => [...rendered.entries()];
 const gcmDir = (entry: Rendered) => path.join(entry.dir, 'monitoring', 'google-cloud-monitoring');
-const filesOf = (entry: Rendered, pattern: RegExp) => Object.keys(entry.files).filter((file) => pattern.test(file)).map((file) => path.join(entry.dir, file));
 const kubernetes = (entry: Rendered) => entry.answers.orchestration !== 'none';
 
 const resources = (parsed: ParsedTerraformFile[], type: string): Block[] => labelledBlocks(parsed, 'resource').filter((block) => block.type === type);

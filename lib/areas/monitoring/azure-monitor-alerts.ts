@@ -140,11 +140,20 @@ const extraAlerts = (facts: MonitoringFacts): AzureAlert[] => [
   { name: 'LogCrashDetected', group: 'logs', severity: 'critical', for: '0m' },
 ];
 
+/**
+ * Alerts the catalog applies for the exporters the Prometheus stack runs beside the datastores, which have
+ * nothing to watch here: TargetDown when no service serves metrics (no exporter is scraped on Azure), and
+ * DatastoreConnectionsNearLimit when the only datastore is Cosmos DB (no connection limit to approach).
+ */
+const nothingToWatch = (facts: MonitoringFacts, alert: AzureAlert): boolean =>
+  (alert.name === 'TargetDown' && !facts.services.some((service) => service.exposesMetrics)) ||
+  (alert.name === 'DatastoreConnectionsNearLimit' && facts.datastores.every((store) => store.role === 'database' && store.engine === 'mongodb'));
+
 /** Every alert this stack writes: the catalog's that apply, its datastore alerts whenever there is a datastore, and Azure's own. */
 export const azureAlerts = (facts: MonitoringFacts): AzureAlert[] => {
   const applicable = alertsFor(facts);
   const datastore = facts.datastores.length > 0 ? catalog.filter((alert) => datastoreAlertNames.has(alert.name) && !applicable.includes(alert)) : [];
-  return [...applicable, ...datastore, ...extraAlerts(facts)];
+  return [...applicable, ...datastore, ...extraAlerts(facts)].filter((alert) => !nothingToWatch(facts, alert));
 };
 
 /** What each alert says, in Azure's terms (the runbook's table and every rule's description). */
