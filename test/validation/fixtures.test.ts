@@ -41,8 +41,8 @@ describe('phase4 --defaults on each fixture', { concurrency: 2 }, () => {
       const written: string[] = JSON.parse(read(dir, '.phase4/manifest.json')).files.map((file: { path: string }) => file.path);
       assert.ok(written.some((file) => /(^|\/)Dockerfile$/.test(file)), `no Dockerfile for ${fixture}: ${written.join(', ')}`);
       // Every fixture gets a Dockerfile, compose files, docs and the secrets script: each validator has work.
-      const ci: string = JSON.parse(read(dir, '.yo-rc.json'))['generator-phase4'].ci;
-      for (const validator of validatorsFor(ci)) {
+      const { ci, monitoring } = JSON.parse(read(dir, '.yo-rc.json'))['generator-phase4'] as { ci: string; monitoring: string };
+      for (const validator of validatorsFor(ci, monitoring)) {
         const files = written.filter(validator.applies).map((file) => path.join(dir, file));
         assert.ok(files.length > 0, `${validator.name} matched no file written for ${fixture}: ${written.join(', ')}`);
         assert.deepEqual(validator.check(files), [], `${validator.name} on ${fixture}`);

@@ -38,8 +38,9 @@ describe('phase4 --defaults on examples/sample-app', () => {
     assert.deepEqual(check, [], check.join('\n'));
   });
 
-  // The validators of the CI platform the defaults chose (GitHub Actions), and every other format's.
-  for (const validator of validatorsFor('github-actions')) {
+  // The validators of the CI platform and monitoring stack the defaults chose (GitHub Actions, Prometheus and
+  // Grafana), and every other format's.
+  for (const validator of validatorsFor('github-actions', 'prometheus-grafana')) {
     test(`${validator.name} accepts what it wrote`, () => {
       const manifest = JSON.parse(read(dir, '.phase4/manifest.json'));
       const files = manifest.files.map((file: { path: string }) => file.path).filter(validator.applies);

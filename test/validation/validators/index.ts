@@ -31,5 +31,6 @@ export const validators: Validator[] = [
   prometheusTools, kibanaApiBodies,
 ];
 
-/** The validators that have files to check in a run that chose this CI platform. */
-export const validatorsFor = (ci: string): Validator[] => validators.filter((validator) => !validator.ci || validator.ci.includes(ci));
+/** The validators that have files to check in a run that chose this CI platform and monitoring stack. */
+export const validatorsFor = (ci: string, monitoring: string): Validator[] =>
+  validators.filter((validator) => (!validator.ci || validator.ci.includes(ci)) && (!validator.monitoring || validator.monitoring.includes(monitoring)));

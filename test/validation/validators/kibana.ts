@@ -341,6 +341,7 @@ export const bodyProblems = (kind: keyof ReturnType<typeof validators>, body: un
 
 export const kibanaApiBodies: Validator = {
   name: 'Kibana and Elasticsearch API bodies (JSON Schemas of the documented APIs)',
+  monitoring: ['elk'],
   applies: (file) => /^monitoring\/elk\/(kibana\/(rules|slos)\/[^/]+\.json|kibana\/[^/]+\.ndjson|kibana\/maintenance-window\.json|elasticsearch\/(ilm|index-templates)\/[^/]+\.json)$/.test(file),
   mustReject: { path: 'broken.rule.json', contents: '{"name": "x", "rule_type_id": "observability.rules.custom_threshold", "consumer": "logs", "schedule": {"interval": "1m"}, "params": {"criteria": []}}\n' },
   check: (files) =>

@@ -13,6 +13,8 @@ export interface Validator {
    * for it (the matrix still covers every platform).
    */
   ci?: readonly string[];
+  /** Likewise the monitoring stacks whose files are all it checks. */
+  monitoring?: readonly string[];
   /** A broken file it must reject: proof that the validator can fail at all. */
   mustReject: { path: string; contents: string };
 }
