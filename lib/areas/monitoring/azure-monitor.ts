@@ -24,6 +24,7 @@ import { managedFile } from '../../plan/managed-file.js';
 import { azureNames } from '../../plan/naming.js';
 import type { PlannedFile } from '../../plan/types.js';
 import { hclString } from '../../render/hcl.js';
+import { stableJson } from '../../render/json.js';
 import { infrastructureOf } from '../../terraform/infrastructure.js';
 import { terraformPins } from '../../versions/index.js';
 import { byPath } from '../../order.js';
@@ -133,7 +134,7 @@ const podMonitorFiles = (model: StackModel, facts: MonitoringFacts, environment:
 const dashboardFiles = (facts: MonitoringFacts): PlannedFile[] =>
   dashboards(facts)
     .filter((spec) => !spec.name.endsWith('-database') && !spec.name.endsWith('-cache'))
-    .map((spec) => file(`${azureMonitorLayout.dashboards}/${spec.name}.json`, 'azure-monitor/dashboard.json.ejs', { json: JSON.stringify(dashboardJson(spec), null, 2) }));
+    .map((spec) => file(`${azureMonitorLayout.dashboards}/${spec.name}.json`, 'azure-monitor/dashboard.json.ejs', { json: stableJson(dashboardJson(spec)) }));
 
 /** The first thing to open for each alert, on the platform the rules watch. */
 const firstLook = (kubernetes: boolean, alert: string): string =>
