@@ -204,6 +204,7 @@ export const gcpFiles = (model: StackModel): PlannedFile[] => {
       assetsHost,
       // Every host the load balancer answers has its DNS record: on GKE all the application's hosts (the ingress
       // controller serves them), on Cloud Run the public services' hosts.
+      ingressClass: model.config.ingressClass,
       recordHosts: [...new Set([...(kubernetes ? environment.hosts : routes.map((route) => route.host)), assetsHost])],
     };
     return [
