@@ -21,6 +21,7 @@ import { shopAnswers } from '../ci/answers.js';
 import { serviceVariants } from '../validation/matrix.js';
 import { tempDir, writeTree } from '../helpers/folders.js';
 import { runTool } from '../helpers/tools.js';
+import { routesIn } from './edge-routes.js';
 import { labelledBlocks, namedBlocks } from './hcl-assertions.js';
 import { parseTerraformDir, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
 
@@ -82,6 +83,28 @@ const environmentFiles = (name: string) => environmentsOf(name).map((environment
 const balancer = 'infra/modules/load-balancer/main.tf';
 const cluster = 'infra/modules/gke/main.tf';
 
+/**
+ * Per host of a rendered environment, the URL map's default backend and path prefixes, from the load balancer
+ * module's own locals evaluated over the environment's arguments (backend services replaced by names).
+ */
+const urlMapAnswers = (name: string, main: string): unknown => {
+  const { parsed, files } = shape(name);
+  const named = (text: string) =>
+    expression(text)
+      .replaceAll('one(google_compute_backend_service.ingress[*].id)', '"ingress-controller"')
+      .replaceAll('google_compute_backend_service.service[service].id', '"service-${service}"');
+  const call = moduleCall(parsed, main, 'load_balancer');
+  const routes = call.routes ? routesIn(files[main], 'routes') : {};
+  const configuration = [
+    `variable "routes" {\n  type    = map(object({ host = string, path = string }))\n  default = ${JSON.stringify(routes).replaceAll('":', '" =')}\n}`,
+    `variable "kubernetes_ingress" {\n  type    = object({ hosts = list(string) })\n  default = ${call.kubernetes_ingress ? `{ hosts = ${JSON.stringify(call.kubernetes_ingress.hosts)} }` : 'null'}\n}`,
+    `variable "assets_host" {\n  type    = string\n  default = ${JSON.stringify(call.assets_host)}\n}`,
+    'variable "assets_backend_bucket_id" {\n  type    = string\n  default = "assets-bucket"\n}',
+    `locals {\n${Object.entries(localsOf(parsed, balancer)).map(([local, value]) => `  ${local} = ${named(value)}`).join('\n')}\n}`,
+  ].join('\n\n');
+  return evaluate(configuration, '{ for host, matcher in local.matchers : host => { fallback = matcher.fallback, prefixes = matcher.prefixes } }');
+};
+
 describe('gcp on GKE: every public host through the load balancer and Cloud Armor', () => {
   test('the load balancer serves every host of every environment through the ingress controller, and DNS points each at it', () => {
     for (const name of gkeShapes) {
@@ -104,24 +127,9 @@ describe('gcp on GKE: every public host through the load balancer and Cloud Armo
 
   test("the URL map's answer for each host, as terraform computes it: the ingress controller for the application's hosts, the bucket for the assets", () => {
     for (const name of gkeShapes) {
-      const { parsed } = shape(name);
-      const locals = localsOf(parsed, balancer);
-      const named = (text: string) =>
-        expression(text)
-          .replaceAll('one(google_compute_backend_service.ingress[*].id)', '"ingress-controller"')
-          .replaceAll('google_compute_backend_service.service[service].id', '"service-${service}"');
       for (const { environment, main } of environmentFiles(name)) {
-        const call = moduleCall(parsed, main, 'load_balancer');
-        const configuration = [
-          'variable "routes" {\n  type    = map(object({ host = string, path = string }))\n  default = {}\n}',
-          `variable "kubernetes_ingress" {\n  type    = object({ hosts = list(string) })\n  default = { hosts = ${JSON.stringify(call.kubernetes_ingress.hosts)} }\n}`,
-          `variable "assets_host" {\n  type    = string\n  default = ${JSON.stringify(call.assets_host)}\n}`,
-          'variable "assets_backend_bucket_id" {\n  type    = string\n  default = "assets-bucket"\n}',
-          `locals {\n${Object.entries(locals).map(([local, value]) => `  ${local} = ${named(value)}`).join('\n')}\n}`,
-        ].join('\n\n');
-        const answers = evaluate(configuration, '{ for host, matcher in local.matchers : host => { fallback = matcher.fallback, prefixes = matcher.prefixes } }');
         assert.deepEqual(
-          answers,
+          urlMapAnswers(name, main),
           Object.fromEntries([...environment.hosts.map((host) => [host, { fallback: 'ingress-controller', prefixes: {} }]), [`assets.${environment.host}`, { fallback: 'assets-bucket', prefixes: {} }]]),
           `${name} ${main}`,
         );
@@ -227,9 +235,17 @@ describe('gcp on GKE: every public host through the load balancer and Cloud Armo
     assert.doesNotMatch(aws, /ingress_controller_values/);
   });
 
-  test('Cloud Run: no ingress backend, no NEG data source, no controller values', () => {
+  test('Cloud Run: no ingress backend, no NEG data source, no controller values; each host answered by its service as before', () => {
     const { parsed, files } = shape('cloud-run');
-    for (const { main, outputs } of environmentFiles('cloud-run')) {
+    for (const { environment, main, outputs } of environmentFiles('cloud-run')) {
+      const routes = routesIn(files[main], 'routes');
+      const frontEnd = Object.entries(routes).find(([, route]) => route.path === '/')!;
+      const api = Object.entries(routes).find(([, route]) => route.path === '/api')!;
+      assert.deepEqual(urlMapAnswers('cloud-run', main), {
+        [frontEnd[1].host]: { fallback: `service-${frontEnd[0]}`, prefixes: { [api[0]]: '/api' } },
+        ...(api[1].host === frontEnd[1].host ? {} : { [api[1].host]: { fallback: 'assets-bucket', prefixes: { [api[0]]: '/api' } } }),
+        [`assets.${environment.host}`]: { fallback: 'assets-bucket', prefixes: {} },
+      });
       assert.equal(moduleCall(parsed, main, 'load_balancer').kubernetes_ingress, undefined);
       assert.ok(!labelledBlocks(inFile(parsed, main), 'data').some((block) => block.type === 'google_compute_network_endpoint_group'));
       assert.doesNotMatch(files[outputs], /ingress_controller_values/);
