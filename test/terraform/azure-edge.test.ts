@@ -140,6 +140,33 @@ const nginxWithSnippets = async (httpSnippet: string, serverSnippet: string) => 
 };
 
 describe('Azure: AKS behind Front Door and its WAF', () => {
+  it('adds nothing to Container Apps: the shared modules create the AKS edge only when asked', async () => {
+    const { infra } = render({ orchestration: 'none' });
+    const parsed = await parseTerraformDir(infra);
+    for (const environment of ['staging', 'production']) {
+      const frontDoor = moduleCall(parsed, environment, 'front_door');
+      assert.equal('ingress_hosts' in frontDoor || 'ingress_address' in frontDoor, false, environment);
+      assert.equal(moduleCall(parsed, environment, 'network').workload, 'container-apps');
+      assert.equal('zones' in moduleCall(parsed, environment, 'network'), false);
+    }
+    const conditions: Record<string, string> = {
+      'azurerm_resource_group.ingress': '${var.workload == "aks" ? 1 : 0}',
+      'azurerm_public_ip.ingress': '${var.workload == "aks" ? 1 : 0}',
+      'azurerm_network_security_rule.workload_web_from_front_door': '${var.workload == "aks" ? 1 : 0}',
+      'azurerm_cdn_frontdoor_origin_group.ingress': '${length(var.ingress_hosts) > 0 ? 1 : 0}',
+      'azurerm_cdn_frontdoor_origin.ingress': '${length(var.ingress_hosts) > 0 ? 1 : 0}',
+      'azurerm_cdn_frontdoor_route.ingress': '${length(var.ingress_hosts) > 0 ? 1 : 0}',
+      'azurerm_cdn_frontdoor_route.acme_challenge': '${length(var.ingress_hosts) > 0 ? 1 : 0}',
+    };
+    const resources = labelledBlocks(parsed, 'resource');
+    for (const [address, count] of Object.entries(conditions)) {
+      const [type, name] = address.split('.');
+      assert.equal(only(resources, type, name).count, count, address);
+    }
+    const ingressHosts = namedBlocks(parsed, 'variable').find(({ file, name }) => file === 'modules/front-door/variables.tf' && name === 'ingress_hosts')!.body;
+    assert.deepEqual(ingressHosts.default, []);
+  });
+
   shapes.forEach((shape) => {
     describe(shape.name, () => {
       const { model, infra, paths } = render(shape.overrides);

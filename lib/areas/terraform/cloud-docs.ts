@@ -57,7 +57,7 @@ const secretBullets = (facts: InfraFacts, store: string, oneSecretPerSetting: bo
 const azureIngressStep = (): Step => {
   const chart = helmChart('ingress-nginx');
   return {
-    text: `Install the NGINX ingress controller with the Helm values this stack computes (the static address, Front Door's service tag, the X-Azure-FDID check), from the environment's folder with the cluster's credentials (\`az aks get-credentials\`); run it again whenever \`ingress_controller_values\` changes. Front Door shows the hosts as failing until it runs:`,
+    text: `Install the NGINX ingress controller with the Helm values this stack computes (the static address, Front Door's service tag, the X-Azure-FDID check), from the environment's folder with the cluster's credentials (\`az aks get-credentials\`); run it again whenever \`ingress_controller_values\` changes. The first apply needs no controller: Front Door's origin is the static address Terraform created, and the application's hosts answer once the controller runs and cert-manager has the environment's certificate (its HTTP-01 challenge comes through Front Door over HTTP; until then Front Door refuses the controller's default certificate):`,
     code: [
       `terraform output -raw ingress_controller_values | helm upgrade --install ingress-nginx ${chart.chart} --repo ${chart.repository} --version ${chart.version} --namespace ${ingressControllerNamespace} --create-namespace --values -`,
     ],
