@@ -210,10 +210,13 @@ describe('Azure Terraform', () => {
         ];
         assert.ok(rules.length > 0);
         assert.deepEqual(rules.filter(opensDatastoreToInternet), []);
-        // The only rule open to the internet is the AKS ingress, on HTTP and HTTPS, and only where AKS runs.
+        // No rule is open to the internet; the AKS ingress admits Front Door's back end only, on HTTP and HTTPS,
+        // and only where AKS runs (azure-edge.test.ts).
         const open = rules.filter((rule) => rule.access === 'Allow' && typeof rule.source_address_prefix === 'string' && internet.has(rule.source_address_prefix.toLowerCase()));
-        assert.deepEqual(open.map(portsOf), [['80', '443']]);
-        assert.equal(open[0].count, '${var.workload == "aks" ? 1 : 0}');
+        assert.deepEqual(open.map(portsOf), []);
+        const frontDoor = rules.filter((rule) => rule.access === 'Allow' && rule.source_address_prefix === 'AzureFrontDoor.Backend');
+        assert.deepEqual(frontDoor.map(portsOf), [['80', '443']]);
+        assert.equal(frontDoor[0].count, '${var.workload == "aks" ? 1 : 0}');
         const calls = labelled(await parsedOnce, 'module').filter(({ name }) => name === 'network');
         assert.ok(calls.length > 0 && calls.every(({ block }) => block.workload === (shape.kubernetes ? 'aks' : 'container-apps')));
         assert.deepEqual(resources.filter(({ type }) => /firewall_rule$/.test(type)).map(({ type, name }) => `${type}.${name}`), []);

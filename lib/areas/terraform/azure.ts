@@ -3,7 +3,7 @@
  * azure/modules), one root stack per environment that calls them with this project's services and sizes, and
  * the bootstrap stack (state storage account, Azure Container Registry, CI identities).
  */
-import { releaseVersion } from '../../kubernetes/workloads.js';
+import { ingressControllerNamespace, releaseVersion } from '../../kubernetes/workloads.js';
 import { apiUpstreamOff } from '../../model/api-proxy.js';
 import type { DatastoreModel, StackModel } from '../../model/types.js';
 import type { PlannedFile } from '../../plan/types.js';
@@ -124,7 +124,7 @@ const modulesOf = (facts: InfraFacts): string[] =>
     'monitoring',
     'key-vault',
     'front-door',
-    ...(facts.platform === 'kubernetes' ? ['aks', 'dns'] : ['container-apps']),
+    ...(facts.platform === 'kubernetes' ? ['aks'] : ['container-apps']),
     ...(facts.database ? [facts.database.engine === 'mongodb' ? 'cosmos-mongodb' : 'database'] : []),
     ...(facts.cache ? ['cache'] : []),
   ].sort();
@@ -211,7 +211,10 @@ export const azureFiles = (model: StackModel): PlannedFile[] => {
       passwords,
       privateEndpointPorts: ['443', ...(facts.cache ? [String(6380)] : []), ...(facts.database?.engine === 'mongodb' ? ['10255'] : [])],
       services: facts.services.map((service) => ({ name: service.name, fields: containerApp(service, environment) })),
-      frontDoorHosts: [...new Set([assetsHost, ...appRoutes.map((route) => route.host)])],
+      // On AKS every host of the environment is Front Door's, in front of the ingress controller.
+      frontDoorHosts: [...new Set([assetsHost, ...(kubernetes ? environment.hosts : appRoutes.map((route) => route.host))])],
+      ingressNamespace: ingressControllerNamespace,
+      ingressClass: model.config.ingressClass,
       assetsHost,
       appRoutes,
     };

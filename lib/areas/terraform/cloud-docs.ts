@@ -5,6 +5,8 @@
 import { markdownText } from '../../render/markdown.js';
 import type { InfraFacts } from '../../terraform/infrastructure.js';
 import { moduleInterface } from './module-readme.js';
+import { helmChart } from '../../versions/index.js';
+import { ingressControllerNamespace } from '../../kubernetes/workloads.js';
 import { gkeEdgeBullets, gkeIngressStep } from './gke-edge-docs.js';
 
 interface Step {
@@ -49,6 +51,29 @@ const secretBullets = (facts: InfraFacts, store: string, oneSecretPerSetting: bo
       ]
     : ['No service has secret settings.'];
 
+/**
+ * AKS behind Front Door: the ingress-nginx release that takes Terraform's values, installed once the cluster exists
+ * (the first apply needs no controller: Front Door's origin is the static address Terraform creates).
+ */
+const azureIngressStep = (): Step => {
+  const chart = helmChart('ingress-nginx');
+  return {
+    text: `Install the NGINX ingress controller with the Helm values this stack computes (the static address, Front Door's service tag, the X-Azure-FDID check), from the environment's folder with the cluster's credentials (\`az aks get-credentials\`); run it again whenever \`ingress_controller_values\` changes. The first apply needs no controller: Front Door's origin is the static address Terraform created, and the application's hosts answer once the controller runs and cert-manager has the environment's certificate (its HTTP-01 challenge comes through Front Door over HTTP; until then Front Door refuses the controller's default certificate):`,
+    code: [
+      `terraform output -raw ingress_controller_values | helm upgrade --install ingress-nginx ${chart.chart} --repo ${chart.repository} --version ${chart.version} --namespace ${ingressControllerNamespace} --create-namespace --values -`,
+    ],
+  };
+};
+
+const azureEdgeSection = {
+  title: 'Public entry (Front Door and its WAF)',
+  bullets: [
+    'Every host of the application and the assets host are custom domains of the environment\'s Front Door Premium profile, with managed certificates (validated by TXT records) and CNAME records (an alias A record at the zone apex). The WAF policy blocks in prevention mode: Microsoft\'s default and bot manager rule sets, and a per-client-address rate limit; its logs and the access logs go to the Log Analytics workspace.',
+    'Front Door forwards every request of the application\'s hosts to the ingress controller\'s static public address (`ingress_ip_address`, alone in the resource group `RESOURCE_GROUP-ingress`, which the cluster\'s identity may manage), over HTTPS with the request\'s own host, and checks the controller\'s certificate for that host. HTTP is redirected to HTTPS at the edge, except `/.well-known/acme-challenge/`, which goes to the controller over HTTP, so that cert-manager\'s HTTP-01 challenges reach it before the controller holds a valid certificate.',
+    'Only Front Door reaches the controller: the subnet\'s and the load balancer\'s security rules admit the `AzureFrontDoor.Backend` service tag only, on ports 80 and 443, and NGINX answers 403 to a request whose `X-Azure-FDID` header is not this profile\'s id (the `http-snippet` and `server-snippet` of the controller\'s ConfigMap, in `ingress_controller_values`). The client address NGINX logs is `X-Azure-SocketIP`.',
+  ],
+};
+
 export const azureDocs = (facts: InfraFacts, modules: string[]): InfrastructureDocs => {
   const kubernetes = facts.platform === 'kubernetes';
   return {
@@ -73,7 +98,8 @@ export const azureDocs = (facts: InfraFacts, modules: string[]): InfrastructureD
         text: 'Each environment, in promotion order:',
         code: ['cd infra/environments/ENVIRONMENT', 'terraform init -backend-config="storage_account_name=$(terraform -chdir=../../bootstrap output -raw state_storage_account)"', 'terraform apply -var subscription_id=SUBSCRIPTION'],
       },
-      { text: `Set the environment's pipeline variables from its outputs: \`resource_group\` is \`AZURE_RESOURCE_GROUP\`${kubernetes ? ', `cluster_name` is `CLUSTER_NAME`' : ''}${facts.database ? ', `database_instance` is `DB_INSTANCE`' : ''}. Front Door reaches its origins over private link: approve each pending private endpoint connection once (\`az network private-endpoint-connection list --id TARGET_ID\`, then \`approve\`).` },
+      { text: `Set the environment's pipeline variables from its outputs: \`resource_group\` is \`AZURE_RESOURCE_GROUP\`${kubernetes ? ', `cluster_name` is `CLUSTER_NAME`' : ''}${facts.database ? ', `database_instance` is `DB_INSTANCE`' : ''}. Front Door reaches ${kubernetes ? 'the assets' : 'its origins'} over private link: approve each pending private endpoint connection once (\`az network private-endpoint-connection list --id TARGET_ID\`, then \`approve\`).` },
+      ...(kubernetes ? [azureIngressStep()] : []),
     ],
     sections: [
       kubernetes
@@ -83,7 +109,7 @@ export const azureDocs = (facts: InfraFacts, modules: string[]): InfrastructureD
               'The API server is private unless `api_authorized_ip_ranges` lists the ranges that may reach it (offices, CI runners); hosted runners without fixed addresses need runners in the virtual network. Switching between the two replaces the cluster.',
               'Sign-in is Entra ID with Azure RBAC (local accounts off); `cluster_admin_group_object_ids` are the administrators. In Azure RBAC the deploy identity is only a Cluster User (it may fetch a kubeconfig); inside the cluster it has the deploy\'s Role in the application\'s namespace (`deploy/cluster`), once a cluster administrator applies the RoleBinding this stack prints: `terraform output -raw deploy_role_binding | kubectl apply -f -` (after `kubectl apply --kustomize deploy/cluster`).',
               'The External Secrets Operator\'s service account `external-secrets/external-secrets` signs in with workload identity: annotate it with `azure.workload.identity/client-id` = `external_secrets_client_id`, and point the ClusterSecretStore at `key_vault_uri` (docs/kubernetes.md).',
-              'Host encryption is on: register the `Microsoft.Compute/EncryptionAtHost` feature on the subscription once. When the ingress controller\'s load balancer has its address, set `ingress_ip_address` and apply again: the hosts then point at it.',
+              'Host encryption is on: register the `Microsoft.Compute/EncryptionAtHost` feature on the subscription once.',
             ],
           }
         : {
@@ -97,6 +123,7 @@ export const azureDocs = (facts: InfraFacts, modules: string[]): InfrastructureD
               'Each app has its own identity, which may pull from the registry and read its own secrets only.',
             ],
           },
+      ...(kubernetes ? [azureEdgeSection] : []),
       { title: 'Secrets', bullets: secretBullets(facts, 'Key Vault', !kubernetes) },
       {
         title: 'Backups and disaster recovery',

@@ -18,6 +18,14 @@ resource "azurerm_role_assignment" "cluster_network" {
   principal_id         = azurerm_user_assigned_identity.cluster.principal_id
 }
 
+# The cloud provider attaches the ingress controller's static address (module network) to the cluster's load
+# balancer and tags it: it may manage that address's own resource group, and no other.
+resource "azurerm_role_assignment" "cluster_ingress_ip" {
+  scope                = var.ingress_resource_group_id
+  role_definition_name = "Network Contributor"
+  principal_id         = azurerm_user_assigned_identity.cluster.principal_id
+}
+
 resource "azurerm_kubernetes_cluster" "main" {
   name                              = var.name
   location                          = var.location

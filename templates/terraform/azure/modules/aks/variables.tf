@@ -58,6 +58,11 @@ variable "host_encryption" {
   default     = true
 }
 
+variable "ingress_resource_group_id" {
+  description = "Resource group of the ingress controller's static public address (module network), which the cluster's identity may manage."
+  type        = string
+}
+
 variable "api_authorized_ip_ranges" {
   description = "Address ranges that may reach the Kubernetes API from the internet; empty makes the cluster private (switching between the two replaces the cluster)."
   type        = list(string)

@@ -1,9 +1,11 @@
 # The environment's public entry: Azure Front Door Premium with a WAF policy in prevention mode (Microsoft's
 # default and bot manager rule sets, which only Premium runs, plus a rate limit), managed TLS certificates for
-# every custom domain, and origins reached over private link only: the assets storage account (static files at
-# assets.<host>, cached at the edge) and, without Kubernetes, the Container Apps environment. Each private
-# link connection waits for one approval on its target after the first apply (docs/infrastructure.md):
-# `az network private-endpoint-connection list --id <target id>`, then `... approve --id <connection id>`.
+# every custom domain, and its origins: over private link, the assets storage account (static files at
+# assets.<host>, cached at the edge) and, without Kubernetes, the Container Apps environment; on AKS, the ingress
+# controller's static public address, which admits only Front Door's back end and this profile's X-Azure-FDID.
+# Each private link connection waits for one approval on its target after the first apply
+# (docs/infrastructure.md): `az network private-endpoint-connection list --id <target id>`, then
+# `... approve --id <connection id>`.
 
 locals {
   relative_name = { for host in var.hosts : host => host == var.dns_zone_name ? "@" : trimsuffix(host, ".${var.dns_zone_name}") }
@@ -208,6 +210,59 @@ resource "azurerm_cdn_frontdoor_route" "app" {
   supported_protocols             = ["Http", "Https"]
   https_redirect_enabled          = true
   forwarding_protocol             = "HttpsOnly"
+  link_to_default_domain          = false
+}
+
+# On AKS, every host of the application goes to the NGINX ingress controller, which routes by host and path
+# itself. No origin host header is set, so the request's own host is forwarded and sent as the TLS server name:
+# the controller answers with that host's cert-manager certificate, which Front Door checks. One origin: no
+# health probes (Front Door's advice for a single origin).
+resource "azurerm_cdn_frontdoor_origin_group" "ingress" {
+  count                    = length(var.ingress_hosts) > 0 ? 1 : 0
+  name                     = "ingress"
+  cdn_frontdoor_profile_id = azurerm_cdn_frontdoor_profile.main.id
+
+  load_balancing {}
+}
+
+resource "azurerm_cdn_frontdoor_origin" "ingress" {
+  count                          = length(var.ingress_hosts) > 0 ? 1 : 0
+  name                           = "ingress"
+  cdn_frontdoor_origin_group_id  = azurerm_cdn_frontdoor_origin_group.ingress[0].id
+  host_name                      = var.ingress_address
+  http_port                      = 80
+  https_port                     = 443
+  certificate_name_check_enabled = true
+}
+
+resource "azurerm_cdn_frontdoor_route" "ingress" {
+  count                           = length(var.ingress_hosts) > 0 ? 1 : 0
+  name                            = "ingress"
+  cdn_frontdoor_endpoint_id       = azurerm_cdn_frontdoor_endpoint.main.id
+  cdn_frontdoor_origin_group_id   = azurerm_cdn_frontdoor_origin_group.ingress[0].id
+  cdn_frontdoor_origin_ids        = [azurerm_cdn_frontdoor_origin.ingress[0].id]
+  cdn_frontdoor_custom_domain_ids = [for host in var.ingress_hosts : azurerm_cdn_frontdoor_custom_domain.host[host].id]
+  patterns_to_match               = ["/*"]
+  supported_protocols             = ["Http", "Https"]
+  https_redirect_enabled          = true
+  forwarding_protocol             = "HttpsOnly"
+  link_to_default_domain          = false
+}
+
+# cert-manager's HTTP-01 challenges reach the controller over plain HTTP, unredirected: the controller has no
+# valid certificate before its first one, so Front Door's HTTPS connection (which checks it) would fail. The
+# more specific path wins over the route above; the WAF still inspects these requests.
+resource "azurerm_cdn_frontdoor_route" "acme_challenge" {
+  count                           = length(var.ingress_hosts) > 0 ? 1 : 0
+  name                            = "acme-challenge"
+  cdn_frontdoor_endpoint_id       = azurerm_cdn_frontdoor_endpoint.main.id
+  cdn_frontdoor_origin_group_id   = azurerm_cdn_frontdoor_origin_group.ingress[0].id
+  cdn_frontdoor_origin_ids        = [azurerm_cdn_frontdoor_origin.ingress[0].id]
+  cdn_frontdoor_custom_domain_ids = [for host in var.ingress_hosts : azurerm_cdn_frontdoor_custom_domain.host[host].id]
+  patterns_to_match               = ["/.well-known/acme-challenge/*"]
+  supported_protocols             = ["Http"]
+  https_redirect_enabled          = false
+  forwarding_protocol             = "HttpOnly"
   link_to_default_domain          = false
 }
 

@@ -17,3 +17,8 @@ output "storage_account_id" {
   description = "Id of the assets storage account, whose private endpoint connection from Front Door needs approval."
   value       = azurerm_storage_account.assets.id
 }
+
+output "profile_guid" {
+  description = "The profile's own id, which Front Door sends to every origin in the X-Azure-FDID header."
+  value       = azurerm_cdn_frontdoor_profile.main.resource_guid
+}

@@ -39,7 +39,7 @@ variable "dns_zone_resource_group_name" {
 }
 
 variable "hosts" {
-  description = "Every host Front Door answers: the assets host and the hosts of the public services."
+  description = "Every host Front Door answers: the assets host and the hosts of the public services (or of the AKS ingress)."
   type        = list(string)
 }
 
@@ -61,6 +61,18 @@ variable "app_routes" {
 
 variable "container_apps_environment_id" {
   description = "Container Apps environment the app routes reach over private link; null without one."
+  type        = string
+  default     = null
+}
+
+variable "ingress_hosts" {
+  description = "Hosts (each one of hosts) whose every request goes to the AKS ingress controller; empty without AKS."
+  type        = list(string)
+  default     = []
+}
+
+variable "ingress_address" {
+  description = "Static public address of the AKS ingress controller's load balancer; null without AKS."
   type        = string
   default     = null
 }

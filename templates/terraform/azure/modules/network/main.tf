@@ -1,7 +1,8 @@
 # The environment's virtual network: a subnet for the workloads (AKS nodes, or the Container Apps
 # environment), one for private endpoints and, for PostgreSQL or MySQL, one delegated to the flexible server.
-# Every subnet has its own network security group: inbound from the internet is denied except to the AKS
-# ingress (HTTP and HTTPS), and the datastore subnets accept only the workload subnet, on their own ports.
+# Every subnet has its own network security group: inbound from the internet is denied except from Front
+# Door's back end to the AKS ingress (HTTP and HTTPS), and the datastore subnets accept only the workload
+# subnet, on their own ports. On AKS, the ingress controller's static public address lives here too.
 
 locals {
   workload_prefix          = cidrsubnet(var.address_space, 4, 0)
@@ -70,21 +71,45 @@ resource "azurerm_network_security_group" "workload" {
   tags                = var.tags
 }
 
-# The ingress controller's public load balancer on AKS is the only entry from the internet. Container Apps
-# are reached through Front Door's private link instead, so nothing is opened for them.
-resource "azurerm_network_security_rule" "workload_web_from_internet" {
-  count                       = var.workload == "aks" ? 1 : 0
-  name                        = "allow-web-from-internet"
-  priority                    = 100
-  direction                   = "Inbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  destination_port_ranges     = ["80", "443"]
-  source_address_prefix       = "Internet"
-  destination_address_prefix  = local.workload_prefix
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = azurerm_network_security_group.workload.name
+# On AKS, the ingress controller's load balancer takes this static address: a resource group of its own, so
+# that the cluster's identity may manage the address (Network Contributor on that group, module aks) and
+# nothing else of the network. Front Door is its only client (module front-door).
+resource "azurerm_resource_group" "ingress" {
+  count    = var.workload == "aks" ? 1 : 0
+  name     = "${var.name}-ingress"
+  location = var.location
+  tags     = var.tags
+}
+
+resource "azurerm_public_ip" "ingress" {
+  count               = var.workload == "aks" ? 1 : 0
+  name                = "${var.name}-ingress"
+  location            = var.location
+  resource_group_name = azurerm_resource_group.ingress[0].name
+  allocation_method   = "Static"
+  sku                 = "Standard"
+  zones               = var.zones
+  tags                = var.tags
+}
+
+# Front Door's back end is the only entry from the internet, to the AKS ingress controller on HTTP (ACME
+# challenges only: Front Door redirects the rest) and HTTPS; the controller also refuses requests of any other
+# Front Door profile (X-Azure-FDID). The load balancer keeps the destination address (floating IP), hence the
+# ingress address beside the nodes' subnet. Container Apps are reached through Front Door's private link
+# instead, so nothing is opened for them.
+resource "azurerm_network_security_rule" "workload_web_from_front_door" {
+  count                        = var.workload == "aks" ? 1 : 0
+  name                         = "allow-web-from-front-door"
+  priority                     = 100
+  direction                    = "Inbound"
+  access                       = "Allow"
+  protocol                     = "Tcp"
+  source_port_range            = "*"
+  destination_port_ranges      = ["80", "443"]
+  source_address_prefix        = "AzureFrontDoor.Backend"
+  destination_address_prefixes = [azurerm_public_ip.ingress[0].ip_address, local.workload_prefix]
+  resource_group_name          = var.resource_group_name
+  network_security_group_name  = azurerm_network_security_group.workload.name
 }
 
 resource "azurerm_network_security_group" "private_endpoints" {

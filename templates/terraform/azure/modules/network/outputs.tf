@@ -26,3 +26,13 @@ output "nat_public_ip" {
   description = "The address the environment's outbound traffic comes from."
   value       = azurerm_public_ip.nat.ip_address
 }
+
+output "ingress_ip" {
+  description = "The AKS ingress controller's static public address: its address, name, resource group name and resource group id; null without AKS."
+  value = var.workload == "aks" ? {
+    address             = azurerm_public_ip.ingress[0].ip_address
+    name                = azurerm_public_ip.ingress[0].name
+    resource_group_name = azurerm_resource_group.ingress[0].name
+    resource_group_id   = azurerm_resource_group.ingress[0].id
+  } : null
+}

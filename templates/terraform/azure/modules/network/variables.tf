@@ -28,6 +28,12 @@ variable "workload" {
   }
 }
 
+variable "zones" {
+  description = "Availability zones of the AKS ingress controller's public address (all three: zone-redundant); null for none."
+  type        = list(string)
+  default     = null
+}
+
 variable "database_delegation" {
   description = "Service the database subnet is delegated to (Microsoft.DBforPostgreSQL/flexibleServers or Microsoft.DBforMySQL/flexibleServers); null for no database subnet."
   type        = string
