@@ -6,7 +6,7 @@ import type { StackModel } from '../model/types.js';
 import { deployAccessName, deployLayout, secretManagerEntry } from '../plan/naming.js';
 import { managedFile } from '../plan/managed-file.js';
 import type { PlannedFile } from '../plan/types.js';
-import { toolVersion } from '../versions/index.js';
+import { helmChart, toolVersion } from '../versions/index.js';
 import { clusterFolder } from './cluster.js';
 import { identityNote } from './identity.js';
 import { clusterFacts, ingressControllerNamespace, monitoringNamespace, workloadsOf } from './workloads.js';
@@ -43,6 +43,7 @@ export const kubernetesDocs = (model: StackModel, style: 'kustomize' | 'helm', a
       externalSecrets: toolVersion('external-secrets'),
       argoRollouts: toolVersion('argo-rollouts'),
       prometheusOperator: toolVersion('prometheus-operator'),
+      ingressNginxChart: helmChart('ingress-nginx').version,
     },
     workloads: workloads.map((workload) => ({
       name: workload.name,
