@@ -27,34 +27,57 @@ const breaksAlways = (items: Json[]): boolean =>
       (isObject(item) && keysOf(item).length > 1 && isObject(items[0])),
   );
 
-/** The one-line forms already measured: an array's is asked again at each level of a nested layout. */
-type FlatCache = WeakMap<object, string | undefined>;
+/**
+ * The one-line forms already measured (an array's is asked again at each level of a nested layout), and which
+ * objects hold no array.
+ */
+interface Caches {
+  flat: WeakMap<object, string | undefined>;
+  arrayFree: WeakMap<object, boolean>;
+}
 
 /** The one-line form of `value`, or undefined when prettier would never print it on one line. */
-const flat = (value: Json, cache: FlatCache): string | undefined => {
+const flat = (value: Json, cache: Caches): string | undefined => {
   if (isObject(value)) return keysOf(value).length === 0 ? '{}' : undefined;
   if (!Array.isArray(value)) return scalar(value);
-  if (cache.has(value)) return cache.get(value);
+  if (cache.flat.has(value)) return cache.flat.get(value);
   let form: string | undefined;
   if (!breaksAlways(value)) {
     const items = value.map((item) => flat(item, cache));
     form = items.every((item) => item !== undefined) ? `[${items.join(', ')}]` : undefined;
   }
-  cache.set(value, form);
+  cache.flat.set(value, form);
   return form;
+};
+
+/**
+ * Whether `value` holds no non-empty array at any depth: then prettier's layout is JSON.stringify's with two-space
+ * indents (objects expanded, `{}` and `[]` kept short), which the native printer writes far faster.
+ */
+const arrayFree = (value: { [key: string]: Json }, cache: WeakMap<object, boolean>): boolean => {
+  let free = cache.get(value);
+  if (free === undefined) {
+    free = Object.values(value).every((item) => (Array.isArray(item) ? item.length === 0 : !isObject(item) || arrayFree(item, cache)));
+    cache.set(value, free);
+  }
+  return free;
 };
 
 /**
  * Appends `value` printed at `indent` to `out`, starting `column` columns into its line and followed on that
  * line by `trailing` more characters (the comma after it). Indents are spaces: their width is their length.
  */
-const print = (value: Json, indent: string, column: number, trailing: number, cache: FlatCache, out: string[]): void => {
+const print = (value: Json, indent: string, column: number, trailing: number, cache: Caches, out: string[]): void => {
   if (!Array.isArray(value) && !isObject(value)) {
     out.push(scalar(value));
     return;
   }
   const inner = `${indent}  `;
   if (isObject(value)) {
+    if (arrayFree(value, cache.arrayFree)) {
+      out.push(JSON.stringify(value, null, 2).replaceAll('\n', `\n${indent}`));
+      return;
+    }
     const keys = keysOf(value);
     if (keys.length === 0) {
       out.push('{}');
@@ -65,7 +88,9 @@ const print = (value: Json, indent: string, column: number, trailing: number, ca
       const prefix = `${JSON.stringify(key)}: `;
       const last = index === keys.length - 1;
       out.push(`\n${inner}${prefix}`);
-      print(value[key], inner, inner.length + displayWidth(prefix), last ? 0 : 1, cache, out);
+      // The column matters to arrays alone (whether they fit on the line): measured only for them.
+      const item = value[key];
+      print(item, inner, Array.isArray(item) ? inner.length + displayWidth(prefix) : 0, last ? 0 : 1, cache, out);
       if (!last) out.push(',');
     });
     out.push(`\n${indent}}`);
@@ -110,6 +135,6 @@ const print = (value: Json, indent: string, column: number, trailing: number, ca
 /** `value` serialized as prettier would format it, with a final newline (undefined properties are dropped, as JSON.stringify does). */
 export const stableJson = (value: unknown): string => {
   const out: string[] = [];
-  print(value as Json, '', 0, 0, new WeakMap(), out);
+  print(value as Json, '', 0, 0, { flat: new WeakMap(), arrayFree: new WeakMap() }, out);
   return `${out.join('')}\n`;
 };

@@ -2,7 +2,7 @@
  * Renders planned files to their final text: EJS template, tidied (and Markdown tables aligned) so the
  * output is stable under prettier's defaults, then the generated-by header for managed files.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
@@ -32,26 +32,51 @@ const compile = (template: string, compileDebug: boolean): TemplateFunction => {
 };
 
 /**
- * A build (dist/) carries every template compiled by scripts/precompile-templates.mjs; sources run through
- * tsx compile them here, so an edited template is never shadowed by a stale build.
+ * A build (dist/) carries the templates compiled by scripts/precompile-templates.mjs, one bundle per folder; sources
+ * run through tsx compile them here, so an edited template is never shadowed by a stale build.
  */
 export const precompiledRoot = fileURLToPath(import.meta.url).includes(`${path.sep}dist${path.sep}`) ? path.join(packageRoot, 'dist', 'templates-compiled') : undefined;
 
 type CompiledBody = (it: Record<string, unknown>, escapeFn: (text: string) => string, include: (name: string, data?: Record<string, unknown>) => string) => string;
 
+/** One folder's templates as the build compiled them: EJS's functions, and the text of the files without EJS tags. */
+interface Bundle {
+  compiled: Record<string, CompiledBody>;
+  text: Record<string, string>;
+}
+
+const bundles = new Map<string, Bundle | undefined>();
+
+/** A folder's bundle, loaded once per run, with V8's code cache of it when this Node's V8 accepts it. */
+const bundleOf = (folder: string): Bundle | undefined => {
+  if (bundles.has(folder)) return bundles.get(folder);
+  const file = path.join(precompiledRoot!, ...folder.split('/').filter(Boolean), '_bundle.js');
+  let bundle: Bundle | undefined;
+  try {
+    const source = readFileSync(file, 'utf8');
+    let cachedData: Buffer | undefined;
+    try {
+      cachedData = readFileSync(`${file}.cache`);
+    } catch {
+      cachedData = undefined;
+    }
+    bundle = new vm.Script(source, { filename: file, cachedData }).runInThisContext() as Bundle;
+  } catch {
+    bundle = undefined;
+  }
+  bundles.set(folder, bundle);
+  return bundle;
+};
+
 /** The build's compiled template, called as EJS calls its own: on a copy of the data, includes resolved beside the template. */
 const precompiled = (template: string): TemplateFunction | undefined => {
   if (!precompiledRoot) return undefined;
-  const file = path.join(precompiledRoot, `${template}.js`);
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  // The function EJS generated at build time, with V8's code cache of it when this Node's V8 accepts it.
-  const cachedData = existsSync(`${file}.cache`) ? readFileSync(`${file}.cache`) : undefined;
-  const body = new vm.Script(source, { filename: file, cachedData }).runInThisContext() as CompiledBody;
+  const bundle = bundleOf(path.posix.dirname(template));
+  const name = path.posix.basename(template);
+  const text = bundle && Object.hasOwn(bundle.text, name) ? bundle.text[name] : undefined;
+  if (text !== undefined) return () => text;
+  const body = bundle && Object.hasOwn(bundle.compiled, name) ? bundle.compiled[name] : undefined;
+  if (!body) return undefined;
   return (data) => {
     const include = (name: string, extra?: Record<string, unknown>) => {
       const included = path.posix.join(path.posix.dirname(template), path.posix.extname(name) ? name : `${name}.ejs`);

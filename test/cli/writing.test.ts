@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import vm from 'node:vm';
 import { describe, test } from 'node:test';
 import { areaNames } from '../../lib/areas/index.js';
 import { checkAnswers, fillDefaults, requireComplete, resolveProvided } from '../../lib/config/resolve.js';
@@ -175,15 +176,27 @@ describe('the build', () => {
     });
   }
 
-  test('carries every template with EJS tags compiled, and renders with them', async () => {
+  test('carries every template compiled in its folder\'s bundle, and renders with them', async () => {
     const built: { precompiledRoot?: string } = await import(path.join(repoRoot, 'dist', 'lib', 'render', 'render.js'));
     assert.equal(built.precompiledRoot, path.join(repoRoot, 'dist', 'templates-compiled'));
     const sources: { precompiledRoot?: string } = await import('../../lib/render/render.js');
     assert.equal(sources.precompiledRoot, undefined, 'sources compile their templates: an edited one is never shadowed by a stale build');
-    const templates = readdirSync(templatesRoot, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile() && readFileSync(path.join(entry.parentPath, entry.name), 'utf8').includes('<%'))
-      .map((entry) => path.relative(templatesRoot, path.join(entry.parentPath, entry.name)));
-    assert.ok(templates.length > 200);
-    for (const template of templates) assert.ok(existsSync(path.join(repoRoot, 'dist', 'templates-compiled', `${template}.js`)), template);
+    const files = readdirSync(templatesRoot, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    const folders = new Map<string, { compiled: string[]; text: string[] }>();
+    for (const entry of files) {
+      const folder = path.relative(templatesRoot, entry.parentPath);
+      if (!folders.has(folder)) folders.set(folder, { compiled: [], text: [] });
+      const kind = readFileSync(path.join(entry.parentPath, entry.name), 'utf8').includes('<%') ? 'compiled' : 'text';
+      folders.get(folder)![kind].push(entry.name);
+    }
+    assert.ok([...folders.values()].reduce((sum, folder) => sum + folder.compiled.length, 0) > 200);
+    for (const [folder, expected] of folders) {
+      const bundlePath = path.join(repoRoot, 'dist', 'templates-compiled', folder, '_bundle.js');
+      const bundle = new vm.Script(readFileSync(bundlePath, 'utf8')).runInThisContext() as { compiled: Record<string, unknown>; text: Record<string, string> };
+      assert.deepEqual(Object.keys(bundle.compiled).sort(), expected.compiled.sort(), `${folder}: compiled templates`);
+      assert.deepEqual(Object.keys(bundle.text).sort(), expected.text.sort(), `${folder}: files without EJS tags`);
+      for (const name of expected.text) assert.equal(bundle.text[name], readFileSync(path.join(templatesRoot, folder, name), 'utf8'), `${folder}/${name}`);
+      assert.ok(existsSync(`${bundlePath}.cache`), `${folder}: V8's code cache`);
+    }
   });
 });

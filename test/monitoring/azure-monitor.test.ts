@@ -28,18 +28,17 @@ import { workloadSelector } from '../../lib/kubernetes/workloads.js';
 import { azureNames } from '../../lib/plan/naming.js';
 import { infrastructureOf } from '../../lib/terraform/infrastructure.js';
 import { shopAnswers } from '../ci/answers.js';
-import { filesOf, renderShape, renderShapes, type RenderedShape } from './terraform-shapes.js';
+import { filesOf, type RenderedShape, renderShape, renderShapes, terraformStackChecks } from './terraform-shapes.js';
 import { serviceVariants } from '../validation/matrix.js';
 import { tempDir } from '../helpers/folders.js';
 import { parseTerraformDir, providerSchema, providerSchemaFindings, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
-import { terraformFmt, tflint, trivyTerraform } from '../validation/validators/terraform.js';
+import { terraformFmt, tflint } from '../validation/validators/terraform.js';
 import { ruleFileOfTerraform, ruleGroupsOfTerraform } from '../validation/validators/azure-prometheus-rules.js';
 import { prometheusTools } from '../validation/validators/monitoring.js';
 import { promtoolCheckRules, promtoolTestRules } from '../validation/validators/prometheus.js';
 import { checkManifests } from '../validation/validators/kubeconform.js';
 import { markdownlint } from '../validation/validators/markdownlint.js';
 import { prettier } from '../validation/validators/prettier.js';
-import { secretlint } from '../validation/validators/secretlint.js';
 import { yamllint } from '../validation/validators/yamllint.js';
 import { labelledBlocks, untaggedResources, undescribedOutputs, untypedOrUndescribedVariables, type Block } from '../terraform/hcl-assertions.js';
 
@@ -170,7 +169,7 @@ describe('azure-monitor: the validators', () => {
     }
   });
 
-  test('terraform fmt -check', () => assert.deepEqual(terraformFmt(root), []));
+  terraformStackChecks('azure-monitor', all, () => root);
 
   test('the azurerm provider schema accepts every resource, data source, argument and block (terraform validate cannot run: no azurerm binary here)', async () => {
     for (const [name, entry] of all()) assert.deepEqual(await providerSchemaFindings(stackDir(entry), 'azurerm'), [], name);
@@ -194,27 +193,6 @@ describe('azure-monitor: the validators', () => {
     assert.deepEqual(terraformFmt(infra), []);
     // Other stacks leave the add-on off.
     assert.doesNotMatch(renderShape({ ...shapes['aks-helm-postgres-redis'], monitoring: 'prometheus-grafana' })['infra/environments/production/main.tf'], /managed_prometheus/);
-  });
-
-  test('tflint (every rule of the terraform ruleset)', () => {
-    for (const [name, entry] of all()) assert.deepEqual(tflint(stackDir(entry)), [], name);
-  });
-
-  test('trivy: no HIGH or CRITICAL finding', () => {
-    for (const [name, entry] of all()) assert.deepEqual(trivyTerraform(stackDir(entry)), [], name);
-  });
-
-  test('secretlint finds nothing', () => {
-    for (const [name, entry] of all()) assert.deepEqual(secretlint.check(filesOf(entry, /^(monitoring\/|docs\/monitoring\.md|docs\/runbooks\/alerts\.md)/)), [], name);
-  });
-
-  test('markdownlint and prettier accept the docs', () => {
-    for (const [name, entry] of all()) {
-      const docs = filesOf(entry, /^docs\/(monitoring|runbooks\/alerts)\.md$/);
-      assert.equal(docs.length, 2);
-      assert.deepEqual(markdownlint.check(docs), [], name);
-      assert.deepEqual(prettier.check(docs), [], name);
-    }
   });
 
   test('the PodMonitors: yamllint, prettier, and kubeconform (strict) with the PodMonitor schema', () => {

@@ -19,14 +19,13 @@ import { alertsFor } from '../../lib/monitoring/alerts.js';
 import { derive } from '../../lib/model/index.js';
 import { environmentResourceName } from '../../lib/plan/naming.js';
 import { infrastructureOf } from '../../lib/terraform/infrastructure.js';
-import { filesOf, renderShape, renderShapes, type RenderedShape } from './terraform-shapes.js';
+import { filesOf, type RenderedShape, renderShape, renderShapes, terraformStackChecks } from './terraform-shapes.js';
 import { serviceVariants } from '../validation/matrix.js';
 import { tempDir } from '../helpers/folders.js';
 import { parseTerraformDir, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
-import { terraformFmt, terraformValidate, terraformValidateAndTest, tflint, trivyTerraform } from '../validation/validators/terraform.js';
+import { terraformValidate, terraformValidateAndTest } from '../validation/validators/terraform.js';
 import { markdownlint } from '../validation/validators/markdownlint.js';
 import { prettier } from '../validation/validators/prettier.js';
-import { secretlint } from '../validation/validators/secretlint.js';
 import { yamllint } from '../validation/validators/yamllint.js';
 import { awsTaggableTypes } from '../terraform/aws-schema.js';
 import { labelledBlocks, untaggedResources, undescribedOutputs, untypedOrUndescribedVariables, type Block } from '../terraform/hcl-assertions.js';
@@ -135,7 +134,7 @@ describe('cloudwatch: the validators', () => {
     }
   });
 
-  test('terraform fmt -check', () => assert.deepEqual(terraformFmt(root), []));
+  terraformStackChecks('cloudwatch', all, () => root);
 
   test('terraform validate against the AWS provider, then the generated terraform test (mocked provider), every environment', () => {
     for (const [name, entry] of all()) {
@@ -150,27 +149,6 @@ describe('cloudwatch: the validators', () => {
     writeFileSync(alarms, readFileSync(alarms, 'utf8').replace('  treat_missing_data ', '  notify_everyone = true\n  treat_missing_data '));
     const problems = terraformValidate(path.join(copy, 'environments', 'production'));
     assert.ok(problems.some((problem) => problem.includes('notify_everyone')), problems.join('\n'));
-  });
-
-  test('tflint (every rule of the terraform ruleset)', () => {
-    for (const [name, entry] of all()) assert.deepEqual(tflint(cloudwatchDir(entry)), [], name);
-  });
-
-  test('trivy: no HIGH or CRITICAL finding', () => {
-    for (const [name, entry] of all()) assert.deepEqual(trivyTerraform(cloudwatchDir(entry)), [], name);
-  });
-
-  test('secretlint finds nothing', () => {
-    for (const [name, entry] of all()) assert.deepEqual(secretlint.check(filesOf(entry, /^(monitoring\/|docs\/monitoring\.md|docs\/runbooks\/alerts\.md)/)), [], name);
-  });
-
-  test('markdownlint and prettier accept the docs', () => {
-    for (const [name, entry] of all()) {
-      const docs = filesOf(entry, /^docs\/(monitoring|runbooks\/alerts)\.md$/);
-      assert.equal(docs.length, 2);
-      assert.deepEqual(markdownlint.check(docs), [], name);
-      assert.deepEqual(prettier.check(docs), [], name);
-    }
   });
 
   test('yamllint and prettier accept the collector manifests', () => {

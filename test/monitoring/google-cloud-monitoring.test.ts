@@ -25,16 +25,14 @@ import { derive } from '../../lib/model/index.js';
 import { gcpEnvironmentName } from '../../lib/plan/naming.js';
 import { alignHclAttributes } from '../../lib/render/hcl-format.js';
 import { infrastructureOf } from '../../lib/terraform/infrastructure.js';
-import { filesOf, renderShape, renderShapes, type RenderedShape } from './terraform-shapes.js';
+import { filesOf, type RenderedShape, renderShape, renderShapes, terraformStackChecks } from './terraform-shapes.js';
 import { serviceVariants } from '../validation/matrix.js';
 import { tempDir } from '../helpers/folders.js';
 import { parseTerraformDir, providerSchema, providerSchemaFindings, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
-import { terraformFmt, tflint, trivyTerraform } from '../validation/validators/terraform.js';
 import { kustomizeOverlays } from '../validation/validators/kubernetes.js';
 import { markdownlint } from '../validation/validators/markdownlint.js';
 import { prettier } from '../validation/validators/prettier.js';
 import { promtoolParseQueries } from '../validation/validators/prometheus.js';
-import { secretlint } from '../validation/validators/secretlint.js';
 import { yamllint } from '../validation/validators/yamllint.js';
 import { labelledBlocks, undescribedOutputs, untypedOrUndescribedVariables, type Block } from '../terraform/hcl-assertions.js';
 
@@ -148,15 +146,7 @@ describe('google-cloud-monitoring: the validators', () => {
     }
   });
 
-  test('terraform fmt -check', () => assert.deepEqual(terraformFmt(root), []));
-
-  test('tflint (every rule of the terraform ruleset)', () => {
-    for (const [name, entry] of all()) assert.deepEqual(tflint(gcmDir(entry)), [], name);
-  });
-
-  test('trivy: no HIGH or CRITICAL finding', () => {
-    for (const [name, entry] of all()) assert.deepEqual(trivyTerraform(gcmDir(entry)), [], name);
-  });
+  terraformStackChecks('google-cloud-monitoring', all, () => root);
 
   test('the google 6.50 schema: resource types, arguments and blocks exist, required ones are given (every root and module)', async () => {
     for (const [name, entry] of all()) assert.deepEqual(await providerSchemaFindings(gcmDir(entry), 'google'), [], name);
@@ -182,19 +172,6 @@ describe('google-cloud-monitoring: the validators', () => {
       assert.deepEqual(promtoolParseQueries([...queries, ...dashboards]), [], name);
     }
     assert.equal(promtoolParseQueries(['sum by (service_name) (rate(run_googleapis_com:request_count{service_name=~"a"}[5m]) > ']).length, 1);
-  });
-
-  test('secretlint finds nothing', () => {
-    for (const [name, entry] of all()) assert.deepEqual(secretlint.check(filesOf(entry, /^(monitoring\/|docs\/monitoring\.md|docs\/runbooks\/alerts\.md)/)), [], name);
-  });
-
-  test('markdownlint and prettier accept the docs', () => {
-    for (const [name, entry] of all()) {
-      const docs = filesOf(entry, /^docs\/(monitoring|runbooks\/alerts)\.md$/);
-      assert.equal(docs.length, 2);
-      assert.deepEqual(markdownlint.check(docs), [], name);
-      assert.deepEqual(prettier.check(docs), [], name);
-    }
   });
 
   test('the PodMonitoring overlays build, pass kubeconform (strict) and trivy; yamllint and prettier accept them', () => {

@@ -3,7 +3,9 @@
  * app planned, rendered and written to a temp folder once, with each environment's root parsed: the tests of
  * those stacks read these rather than each building its own.
  */
+import assert from 'node:assert/strict';
 import path from 'node:path';
+import { test } from 'node:test';
 import type { Answers } from '../../lib/catalog/option.js';
 import { monitoringOf, type MonitoringFacts } from '../../lib/monitoring/facts.js';
 import { derive } from '../../lib/model/index.js';
@@ -11,7 +13,11 @@ import { planModel } from '../../lib/plan/plan.js';
 import { renderAll } from '../../lib/render/render.js';
 import { shopAnswers } from '../ci/answers.js';
 import { tempDir, writeTree } from '../helpers/folders.js';
+import { markdownlint } from '../validation/validators/markdownlint.js';
+import { prettier } from '../validation/validators/prettier.js';
+import { secretlint } from '../validation/validators/secretlint.js';
 import { parseTerraformDir, type ParsedTerraformFile } from '../validation/validators/terraform-schema.js';
+import { terraformFmt, tflint, trivyTerraform } from '../validation/validators/terraform.js';
 
 export interface RenderedShape {
   answers: Answers;
@@ -44,3 +50,35 @@ export const renderShapes = async (stack: string, shapes: Record<string, Partial
 /** The paths, in the shape's folder, of its files whose repository path matches. */
 export const filesOf = (entry: RenderedShape, pattern: RegExp): string[] =>
   Object.keys(entry.files).filter((file) => pattern.test(file)).map((file) => path.join(entry.dir, file));
+
+/**
+ * The validators every Terraform monitoring stack passes, registered in the caller's describe: terraform fmt,
+ * tflint (every rule), trivy (HIGH and CRITICAL), secretlint over the monitoring files, markdownlint and prettier
+ * over the two docs. `shapes` is read when the tests run (after the caller's `before` rendered them).
+ */
+export const terraformStackChecks = (stack: string, shapes: () => [string, RenderedShape][], root: () => string): void => {
+  const stackDir = (entry: RenderedShape) => path.join(entry.dir, 'monitoring', stack);
+
+  test('terraform fmt -check', () => assert.deepEqual(terraformFmt(root()), []));
+
+  test('tflint (every rule of the terraform ruleset)', () => {
+    for (const [name, entry] of shapes()) assert.deepEqual(tflint(stackDir(entry)), [], name);
+  });
+
+  test('trivy: no HIGH or CRITICAL finding', () => {
+    for (const [name, entry] of shapes()) assert.deepEqual(trivyTerraform(stackDir(entry)), [], name);
+  });
+
+  test('secretlint finds nothing', () => {
+    for (const [name, entry] of shapes()) assert.deepEqual(secretlint.check(filesOf(entry, /^(monitoring\/|docs\/monitoring\.md|docs\/runbooks\/alerts\.md)/)), [], name);
+  });
+
+  test('markdownlint and prettier accept the docs', () => {
+    for (const [name, entry] of shapes()) {
+      const docs = filesOf(entry, /^docs\/(monitoring|runbooks\/alerts)\.md$/);
+      assert.equal(docs.length, 2);
+      assert.deepEqual(markdownlint.check(docs), [], name);
+      assert.deepEqual(prettier.check(docs), [], name);
+    }
+  });
+};

@@ -45,6 +45,8 @@ const shapes: Record<string, Partial<Answers>> = {
   'foreign-registry': gcp({ orchestration: 'none', registry: 'ghcr.io/acme' }),
   // Nothing to keep secret (no datastore, no secret setting): no credentials to version either.
   'cloud-run-no-secrets': gcp({ orchestration: 'none', database: 'none', cache: 'none', services: [serviceVariants[0], serviceVariants[5]] }),
+  // GKE with two front ends on hosts of their own (both behind the load balancer) and an IngressClass of the user's.
+  'gke-two-front-ends': gcp({ orchestration: 'kustomize', ingressClass: 'public-nginx', database: 'none', cache: 'none', services: [serviceVariants[0], serviceVariants[1], serviceVariants[5]] }),
   // A second front end, on a host of its own: it calls the API on its own origin too.
   'cloud-run-two-front-ends': gcp({ orchestration: 'none', database: 'postgres', cache: 'none', services: [serviceVariants[0], serviceVariants[1], serviceVariants[5]] }),
 };

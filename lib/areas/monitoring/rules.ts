@@ -97,7 +97,18 @@ const recordingGroups = (facts: MonitoringFacts): RuleGroup[] => [
 /** The anchor GitHub, GitLab and Azure Repos give the runbook's `## <Name>` heading. */
 export const runbookAnchor = (alert: Pick<AlertDefinition, 'name'>): string => alert.name.toLowerCase();
 
-const alertRule = (facts: MonitoringFacts, alert: AlertDefinition): Rule => ({
+/** Each alert's rule, built once per run: the rule file, the PrometheusRule, the tests and the runbook all read it. */
+const builtRules = new WeakMap<MonitoringFacts, Map<AlertDefinition, Rule>>();
+
+const alertRule = (facts: MonitoringFacts, alert: AlertDefinition): Rule => {
+  let rules = builtRules.get(facts);
+  if (!rules) builtRules.set(facts, (rules = new Map()));
+  let rule = rules.get(alert);
+  if (!rule) rules.set(alert, (rule = buildRule(facts, alert)));
+  return rule;
+};
+
+const buildRule = (facts: MonitoringFacts, alert: AlertDefinition): Rule => ({
   alert: alert.name,
   expr: alert.expr(facts),
   ...(alert.for === '0m' ? {} : { for: alert.for }),

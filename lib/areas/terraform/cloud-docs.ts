@@ -5,6 +5,7 @@
 import { markdownText } from '../../render/markdown.js';
 import type { InfraFacts } from '../../terraform/infrastructure.js';
 import { moduleInterface } from './module-readme.js';
+import { gkeEdgeBullets, gkeIngressStep } from './gke-edge-docs.js';
 
 interface Step {
   text: string;
@@ -138,6 +139,7 @@ export const gcpDocs = (facts: InfraFacts, modules: string[]): InfrastructureDoc
         text: 'Each environment, in promotion order, in its own project:',
         code: ['cd infra/environments/ENVIRONMENT', 'terraform init -backend-config="bucket=$(terraform -chdir=../../bootstrap output -raw state_bucket)"', 'terraform apply -var project_id=PROJECT'],
       },
+      ...(kubernetes ? [gkeIngressStep()] : []),
       { text: `Set the environment's pipeline variables from its outputs: \`gcp_project\` is \`GCP_PROJECT\`, \`cloud_region\` is \`CLOUD_REGION\`${kubernetes ? ', `cluster_name` is `CLUSTER_NAME`' : ''}${facts.database && facts.database.engine !== 'mongodb' ? ', `database_instance` is `DB_INSTANCE`' : ''}.` },
     ],
     sections: [
@@ -147,7 +149,8 @@ export const gcpDocs = (facts: InfraFacts, modules: string[]): InfrastructureDoc
             bullets: [
               'Nodes are private; the control plane admits only `authorized_networks` (empty by default): add the CI runners\' ranges, or run the deploy jobs inside the network.',
               'In IAM the deploy service account may only find the cluster (`roles/container.clusterViewer`); inside it has the deploy\'s Role in the application\'s namespace (`deploy/cluster`), once a cluster administrator applies the RoleBinding this stack prints: `terraform output -raw deploy_role_binding | kubectl apply -f -` (after `kubectl apply --kustomize deploy/cluster`).',
-              'The External Secrets Operator\'s service account `external-secrets/external-secrets` reads the secrets through workload identity (no annotation); the ClusterSecretStore is in docs/kubernetes.md. When the ingress controller has its address, set `ingress_address` and apply again.',
+              'The External Secrets Operator\'s service account `external-secrets/external-secrets` reads the secrets through workload identity (no annotation); the ClusterSecretStore is in docs/kubernetes.md.',
+              ...gkeEdgeBullets(),
             ],
           }
         : {

@@ -172,6 +172,10 @@ export const gcpFiles = (model: StackModel): PlannedFile[] => {
       ...(database ? ['database'] : []),
       ...facts.services.flatMap((service) => service.secretKeys.filter((key) => key.source.kind === 'generated' || !managedHere(facts, key)).map((key) => `${service.name}/${key.name}`)),
     ];
+    const routes = facts.services
+      .filter((service) => service.route)
+      .map((service) => ({ service: service.name, host: serviceHost(service, environment.host)!, path: service.route!.path }));
+    const assetsHost = `assets.${environment.host}`;
     const data = {
       project: facts.project,
       team: facts.team,
@@ -195,11 +199,13 @@ export const gcpFiles = (model: StackModel): PlannedFile[] => {
       passwords,
       registry,
       services: facts.services.map((service) => ({ name: service.name, fields: cloudRunService(facts, service, environment) })),
-      routes: facts.services
-        .filter((service) => service.route)
-        .map((service) => ({ service: service.name, host: serviceHost(service, environment.host)!, path: service.route!.path })),
+      routes,
       hosts: environment.hosts,
-      assetsHost: `assets.${environment.host}`,
+      assetsHost,
+      // Every host the load balancer answers has its DNS record: on GKE all the application's hosts (the ingress
+      // controller serves them), on Cloud Run the public services' hosts.
+      ingressClass: model.config.ingressClass,
+      recordHosts: [...new Set([...(kubernetes ? environment.hosts : routes.map((route) => route.host)), assetsHost])],
     };
     return [
       file(`${folder}/main.tf`, 'environment/main.tf.ejs', data),

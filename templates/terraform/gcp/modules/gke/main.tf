@@ -1,6 +1,8 @@
 # A regional GKE Standard cluster: private nodes, Workload Identity, Shielded nodes with secure boot, Dataplane
 # V2 (which enforces NetworkPolicy), a release channel that patches the control plane and nodes, and one
 # autoscaled, auto-repaired node pool whose service account may only write logs and metrics and pull images.
+# The ingress controller's pods take connections from Google's load balancer only (its front ends and health
+# checks); the load balancer itself is modules/load-balancer.
 
 resource "google_service_account" "nodes" {
   project      = var.project_id
@@ -157,5 +159,26 @@ resource "google_container_node_pool" "general" {
     workload_metadata_config {
       mode = "GKE_METADATA"
     }
+  }
+}
+
+# Google's load balancer reaches the ingress controller's pods (the endpoints of its network endpoint groups)
+# on the controller's HTTP port; nothing else from outside the VPC may.
+resource "google_compute_firewall" "edge_to_ingress" {
+  project                 = var.project_id
+  name                    = "${var.name}-edge-to-ingress"
+  network                 = var.network_id
+  direction               = "INGRESS"
+  priority                = 900
+  source_ranges           = var.edge_source_ranges
+  target_service_accounts = [google_service_account.nodes.email]
+
+  allow {
+    protocol = "tcp"
+    ports    = [tostring(var.ingress_controller_port)]
+  }
+
+  log_config {
+    metadata = "EXCLUDE_ALL_METADATA"
   }
 }

@@ -82,3 +82,15 @@ variable "labels" {
   description = "Labels on every resource that takes them (the cluster's and nodes' resource labels too)."
   type        = map(string)
 }
+
+variable "ingress_controller_port" {
+  description = "Port the ingress controller's pods serve plain HTTP on (the chart's container port http), which the load balancer sends requests to."
+  type        = number
+  default     = 80
+}
+
+variable "edge_source_ranges" {
+  description = "Where Google's external Application Load Balancer and its health checks connect from: the only sources admitted to the ingress controller's port."
+  type        = list(string)
+  default     = ["35.191.0.0/16", "130.211.0.0/22"]
+}

@@ -1,21 +1,28 @@
 # The global external Application Load Balancer: one address, a Google-managed certificate for every host,
 # HTTPS only (TLS 1.2 or later; plain HTTP is redirected), the public Cloud Run services behind serverless
-# network endpoint groups with a Cloud Armor policy (preconfigured WAF rules and a per-client rate limit), and
-# the static assets' backend bucket.
+# network endpoint groups or, on GKE, the ingress controller behind its standalone zonal network endpoint
+# groups, both with a Cloud Armor policy (preconfigured WAF rules and a per-client rate limit), and the static
+# assets' backend bucket.
 
 locals {
-  hosts = distinct(concat([for route in values(var.routes) : route.host], [var.assets_host]))
+  ingress_hosts = var.kubernetes_ingress == null ? [] : var.kubernetes_ingress.hosts
+  hosts         = distinct(concat([for route in values(var.routes) : route.host], local.ingress_hosts, [var.assets_host]))
 
   # The hosts a service answers at `/`: the front ends' (and, without a front end, the API's).
   service_hosts = [for route in values(var.routes) : route.host if route.path == "/"]
 
-  # Per host: what answers `/` (its service, else the assets) and the services answering a path prefix (`/api`).
+  # Per host: what answers `/` (its service, else the ingress controller for a Kubernetes host, else the assets)
+  # and the services answering a path prefix (`/api`); the ingress controller routes paths itself.
   # A prefixed service answers on its own host and on every host a front end serves, so each front end calls
   # the API on its own origin: the front ends' nginx proxies nothing here (API_UPSTREAM=off).
   matchers = {
     for host in local.hosts : host => {
       name     = replace(host, ".", "-")
-      fallback = coalesce(one([for service, route in var.routes : google_compute_backend_service.service[service].id if route.host == host && route.path == "/"]), var.assets_backend_bucket_id)
+      fallback = coalesce(
+        one([for service, route in var.routes : google_compute_backend_service.service[service].id if route.host == host && route.path == "/"]),
+        contains(local.ingress_hosts, host) ? one(google_compute_backend_service.ingress[*].id) : null,
+        var.assets_backend_bucket_id,
+      )
       prefixes = { for service, route in var.routes : service => route.path if route.path != "/" && (route.host == host || contains(local.service_hosts, host)) }
     }
   }
@@ -49,7 +56,7 @@ resource "google_compute_ssl_policy" "edge" {
 }
 
 resource "google_compute_security_policy" "edge" {
-  count   = length(var.routes) > 0 ? 1 : 0
+  count   = length(var.routes) > 0 || var.kubernetes_ingress != null ? 1 : 0
   project = var.project_id
   name    = var.name
   type    = "CLOUD_ARMOR"
@@ -137,6 +144,52 @@ resource "google_compute_backend_service" "service" {
     group = google_compute_region_network_endpoint_group.service[each.key].id
   }
 
+  log_config {
+    enable      = true
+    sample_rate = 1
+  }
+}
+
+# GKE: the ingress controller's pods, straight from its network endpoint groups (one per zone, which the GKE
+# NEG controller keeps current), over plain HTTP inside the VPC (Google encrypts traffic between its front
+# ends and the VPC). Its default server answers /healthz on the serving port.
+resource "google_compute_health_check" "ingress" {
+  count   = var.kubernetes_ingress == null ? 0 : 1
+  project = var.project_id
+  name    = "${var.name}-ingress"
+
+  http_health_check {
+    port_specification = "USE_SERVING_PORT"
+    request_path       = "/healthz"
+  }
+
+  log_config {
+    enable = true
+  }
+}
+
+resource "google_compute_backend_service" "ingress" {
+  count                 = var.kubernetes_ingress == null ? 0 : 1
+  project               = var.project_id
+  name                  = "${var.name}-ingress"
+  protocol              = "HTTP"
+  load_balancing_scheme = "EXTERNAL_MANAGED"
+  security_policy       = google_compute_security_policy.edge[0].id
+  health_checks         = [google_compute_health_check.ingress[0].id]
+
+  # The ingress controller sees plain HTTP, so it sends no HSTS itself: the edge does.
+  custom_response_headers = ["Strict-Transport-Security: max-age=31536000; includeSubDomains"]
+
+  dynamic "backend" {
+    for_each = toset(var.kubernetes_ingress.network_endpoint_groups)
+    content {
+      group                 = backend.value
+      balancing_mode        = "RATE"
+      max_rate_per_endpoint = var.kubernetes_ingress.max_rate_per_endpoint
+    }
+  }
+
+  # Each request with Cloud Armor's verdict (the WAF's log) goes to Cloud Logging.
   log_config {
     enable      = true
     sample_rate = 1

@@ -9,6 +9,11 @@ output "certificate" {
 }
 
 output "security_policy" {
-  description = "Cloud Armor policy of the public services, if any."
+  description = "Cloud Armor policy of the public services or the ingress controller, if any."
   value       = one(google_compute_security_policy.edge[*].name)
+}
+
+output "ingress_backend_service" {
+  description = "Backend service of the GKE ingress controller, if any."
+  value       = one(google_compute_backend_service.ingress[*].name)
 }

@@ -23,6 +23,16 @@ variable "routes" {
   default = {}
 }
 
+variable "kubernetes_ingress" {
+  description = "GKE: the hosts the cluster's ingress controller serves and its network endpoint groups (self links, one per zone; empty until the controller exists), each endpoint taking up to max_rate_per_endpoint requests a second before the load balancer prefers another; null without a cluster."
+  type = object({
+    hosts                   = list(string)
+    network_endpoint_groups = list(string)
+    max_rate_per_endpoint   = optional(number, 100)
+  })
+  default = null
+}
+
 variable "assets_host" {
   description = "Host of the static assets."
   type        = string
