@@ -16,7 +16,7 @@ import { parseTerraformDir } from '../validation/validators/terraform-schema.js'
 import { terraformFmt, terraformTest, terraformValidate, terraformValidateAndTest, tflint, trivyTerraform } from '../validation/validators/terraform.js';
 import { awsCases, renderAwsCase } from './aws-cases.js';
 import { awsTaggableTypes } from './aws-schema.js';
-import { labelledBlocks, moduleInterfaceMismatches, untaggedResources, undescribedOutputs, untypedOrUndescribedVariables } from './hcl-assertions.js';
+import { labelledBlocks, moduleInterfaceMismatches, namedBlocks, untaggedResources, undescribedOutputs, untypedOrUndescribedVariables } from './hcl-assertions.js';
 import { shopAnswers } from '../ci/answers.js';
 import { renderAll } from '../../lib/render/render.js';
 import { serviceVariants } from '../validation/matrix.js';
@@ -109,7 +109,7 @@ describe('Terraform for AWS', () => {
           const open = rule.body.cidr_ipv4 === '0.0.0.0/0' || rule.body.cidr_ipv6 === '::/0';
           if (!open) continue;
           assert.ok(!datastorePorts.has(Number(rule.body.from_port)), `${rule.file}: ${rule.name} opens a datastore port to the internet`);
-          assert.match(rule.file, /modules\/ecs\//, 'only the public load balancer takes traffic from the internet');
+          assert.match(rule.file, /modules\/(ecs|edge)\//, 'only the public load balancer takes traffic from the internet');
         }
         // The environments' backup windows: 30 days in production, 7 elsewhere; trivy's and tflint's checks pass them too.
         for (const environment of environments) {
@@ -150,6 +150,50 @@ describe('Terraform for AWS', () => {
         const rules = labelledBlocks(await parseTerraformDir(path.join(infra, 'modules', 'ecs')), 'resource').filter((block) => block.type === 'aws_vpc_security_group_ingress_rule');
         const fromServices = rules.filter((rule) => /aws_security_group\.service\b/.test(String(rule.body.referenced_security_group_id)));
         assert.deepEqual(fromServices.map((rule) => rule.name), []);
+      });
+
+      it("serves the Kubernetes hosts through the load balancer and its WAF, which alone reaches the ingress controller's NodePorts", async () => {
+        if (answers.orchestration === 'none') return;
+        const parsed = await parseTerraformDir(infra);
+        const modules = namedBlocks(parsed, 'module');
+        for (const environment of environments) {
+          const call = (name: string) => modules.find((module) => module.file.includes(`environments/${environment}/`) && module.name === name)?.body;
+          assert.deepEqual(call('waf')?.protected_resource_arns, { load_balancer: '${module.edge.load_balancer.arn}' }, `${environment}: the WAF protects the load balancer`);
+          assert.equal(call('waf')?.scope, 'REGIONAL');
+          assert.deepEqual(call('dns')?.load_balancer, { dns_name: '${module.edge.load_balancer.dns_name}', zone_id: '${module.edge.load_balancer.zone_id}' }, `${environment}: the hosts alias the load balancer`);
+          assert.equal(call('edge')?.node_security_group_id, '${module.cluster.cluster_security_group_id}', `${environment}: the rules are on the nodes' security group`);
+          assert.equal(call('edge')?.certificate_arn, '${module.dns.certificate_arn}');
+          const variables = readFileSync(path.join(infra, 'environments', environment, 'variables.tf'), 'utf8');
+          assert.doesNotMatch(variables, /ingress_load_balancer/, 'nothing to copy by hand once the controller runs');
+        }
+        const edge = labelledBlocks(parsed, 'resource').filter((block) => /(^|\/)modules\/edge\//.test(block.file));
+        const of = (type: string) => edge.filter((block) => block.type === type);
+        const nodeRules = of('aws_vpc_security_group_ingress_rule').filter((rule) => rule.body.security_group_id === '${var.node_security_group_id}');
+        assert.deepEqual(nodeRules.map((rule) => [rule.body.for_each, rule.body.referenced_security_group_id, rule.body.cidr_ipv4, rule.body.cidr_ipv6]), [
+          ['${var.node_ports}', '${aws_security_group.load_balancer.id}', undefined, undefined],
+        ], 'the nodes admit the load balancer on the NodePorts, and no address range');
+        for (const rule of of('aws_vpc_security_group_egress_rule')) {
+          assert.equal(rule.body.referenced_security_group_id, '${var.node_security_group_id}', `${rule.name}: the load balancer sends only to the nodes`);
+          assert.equal(rule.body.for_each, '${var.node_ports}');
+        }
+        const publicRules = of('aws_vpc_security_group_ingress_rule').filter((rule) => rule.body.cidr_ipv4 === '0.0.0.0/0');
+        assert.deepEqual(publicRules.map((rule) => [rule.body.security_group_id, rule.body.for_each]), [['${aws_security_group.load_balancer.id}', '${toset(["80", "443"])}']]);
+        const listeners = Object.fromEntries(of('aws_lb_listener').map((listener) => [listener.name, listener.body]));
+        assert.equal(listeners.https.protocol, 'HTTPS');
+        assert.match(listeners.https.ssl_policy, /^ELBSecurityPolicy-TLS13-1-2-/, 'TLS 1.2 or newer');
+        assert.equal(listeners.http.default_action[0].type, 'redirect', 'plain HTTP redirects');
+        assert.equal(listeners.http.default_action[0].redirect[0].protocol, 'HTTPS');
+        const [acme] = of('aws_lb_listener_rule');
+        assert.equal(of('aws_lb_listener_rule').length, 1);
+        assert.equal(acme.body.listener_arn, '${aws_lb_listener.http.arn}');
+        assert.deepEqual(acme.body.condition[0].path_pattern[0].values, ['/.well-known/acme-challenge/*'], 'only ACME challenges pass over HTTP');
+        const [balancer] = of('aws_lb');
+        assert.equal(balancer.body.drop_invalid_header_fields, true);
+        const groups = of('aws_lb_target_group');
+        assert.deepEqual(groups.map((group) => [group.body.target_type, group.body.for_each, group.body.health_check[0].path, group.body.health_check[0].port]), [
+          ['instance', '${var.node_ports}', '/healthz', '${tostring(var.node_ports.http)}'],
+        ]);
+        assert.equal(of('aws_autoscaling_attachment')[0]?.body.autoscaling_group_name, '${var.node_autoscaling_group_name}', 'the nodes are the targets');
       });
 
       it('trusts this repository alone in the CI roles, for the branches and environments that deploy', () => {
@@ -216,6 +260,19 @@ describe('Terraform for AWS', () => {
     writeFileSync(main, text.replace(/multi_az(\s+)= local\.production/, 'multi_az$1= false'));
     const problems = terraformTest(path.join(dir, 'infra', 'environments', 'production'));
     assert.ok(problems.some((problem) => /standby in another zone/.test(problem)), problems.join('\n'));
+  });
+
+  it('the generated test fails when the ingress controller trusts forwarded addresses from anywhere, or gets a load balancer of its own', () => {
+    const { dir } = renderAwsCase(shopAnswers({ cache: 'none', database: 'none', environments: ['production'] }));
+    folders.push(dir);
+    const outputs = path.join(dir, 'infra', 'environments', 'production', 'outputs.tf');
+    const text = readFileSync(outputs, 'utf8');
+    assert.match(text, /"proxy-real-ip-cidr"\s+= module\.network\.vpc_cidr\n/);
+    assert.match(text, /type\s+= "NodePort"\n/);
+    writeFileSync(outputs, text.replace(/("proxy-real-ip-cidr"\s+= )module\.network\.vpc_cidr/, '$1"0.0.0.0/0"').replace(/(type\s+= )"NodePort"/, '$1"LoadBalancer"'));
+    const problems = terraformTest(path.join(dir, 'infra', 'environments', 'production'));
+    assert.ok(problems.some((problem) => /from the VPC only/.test(problem)), problems.join('\n'));
+    assert.ok(problems.some((problem) => /not a load balancer of its own/.test(problem)), problems.join('\n'));
   });
 
   it('is written for every cloud: no cloud makes the area unavailable', () => {

@@ -3,7 +3,7 @@
  * modules), one root stack per environment that calls them with this project's services and sizes, and the
  * bootstrap stack (state bucket, image repositories, CI identities).
  */
-import { releaseVersion } from '../../kubernetes/workloads.js';
+import { ingressControllerNamespace, releaseVersion } from '../../kubernetes/workloads.js';
 import { apiUpstreamOff } from '../../model/api-proxy.js';
 import type { DatastoreModel, StackModel } from '../../model/types.js';
 import type { Config, PlannedFile } from '../../plan/types.js';
@@ -12,7 +12,7 @@ import { managedFile } from '../../plan/managed-file.js';
 import { hclList, hclString } from '../../render/hcl.js';
 import { wrap } from '../../render/text.js';
 import { containerEnvironment, infrastructureOf, serviceHost, type InfraEnvironment, type InfraFacts, type InfraService, type SecretKey } from '../../terraform/infrastructure.js';
-import { terraformPins } from '../../versions/index.js';
+import { helmChart, terraformPins } from '../../versions/index.js';
 import { ciTrust } from './ci-trust.js';
 import { connectionExpression } from './connection.js';
 import { moduleInterface } from './module-readme.js';
@@ -127,7 +127,7 @@ const modulesOf = (facts: InfraFacts, hasSecrets: boolean): { name: string; alia
     { name: 'waf', aliases: [] },
     { name: 'assets', aliases: ['us_east_1'] },
     ...(hasSecrets ? [{ name: 'secrets', aliases: [] }] : []),
-    facts.platform === 'kubernetes' ? { name: 'eks', aliases: [] } : { name: 'ecs', aliases: [] },
+    ...(facts.platform === 'kubernetes' ? [{ name: 'eks', aliases: [] }, { name: 'edge', aliases: [] }] : [{ name: 'ecs', aliases: [] }]),
     ...(facts.database ? [facts.database.engine === 'mongodb' ? { name: 'documentdb', aliases: [] } : { name: 'database', aliases: ['backup_copy'] }] : []),
     ...(facts.cache ? [{ name: 'cache', aliases: [] }] : []),
   ].sort((a, b) => a.name.localeCompare(b.name));
@@ -174,6 +174,7 @@ export const awsFiles = (model: StackModel): PlannedFile[] => {
       env: environment,
       region: facts.region,
       kubernetes,
+      ingressClass: model.config.ingressClass,
       deployAccess: facts.deployAccess,
       dnsZone: facts.dnsZone,
       vpcCidr: `10.${position}.0.0/16`,
@@ -238,6 +239,8 @@ export const awsFiles = (model: StackModel): PlannedFile[] => {
     project: facts.project,
     region: facts.region,
     kubernetes,
+    ingressChart: helmChart('ingress-nginx'),
+    ingressNamespace: ingressControllerNamespace,
     deployAccess: facts.deployAccess,
     dnsZone: facts.dnsZone,
     frontEndProxies: facts.services.some((service) => service.apiProxy),

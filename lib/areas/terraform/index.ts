@@ -18,7 +18,7 @@ export const terraformArea: Area = {
   name: 'terraform',
   description:
     'Terraform for the cloud: network, Kubernetes cluster or container services, registry, database with backups and point-in-time recovery, cache, assets behind a CDN, DNS and certificates, WAF, CI identities, secrets and remote state',
-  reads: ['name', 'services', 'cloud', 'region', 'orchestration', 'database', 'cache', 'environments', 'registry', 'domain', 'team', 'ci', 'repository', 'monitoring'],
+  reads: ['name', 'services', 'cloud', 'region', 'orchestration', 'ingressClass', 'database', 'cache', 'environments', 'registry', 'domain', 'team', 'ci', 'repository', 'monitoring'],
   unavailable: (config) =>
     byCloud[config.cloud]
       ? undefined

@@ -17,3 +17,8 @@ output "external_secrets_role_arn" {
   description = "Role the External Secrets Operator's pods receive through EKS Pod Identity."
   value       = aws_iam_role.external_secrets.arn
 }
+
+output "node_autoscaling_group_name" {
+  description = "Auto Scaling group EKS created for the managed node group: the ingress load balancer's targets."
+  value       = one(aws_eks_node_group.default.resources[0].autoscaling_groups[*].name)
+}
