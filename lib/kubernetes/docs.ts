@@ -43,7 +43,7 @@ export const kubernetesDocs = (model: StackModel, style: 'kustomize' | 'helm', a
       externalSecrets: toolVersion('external-secrets'),
       argoRollouts: toolVersion('argo-rollouts'),
       prometheusOperator: toolVersion('prometheus-operator'),
-      // On GKE and EKS the controller is installed from its chart with Terraform's values (docs/infrastructure.md).
+      // The controller is installed from its chart with the values infra/ prints (docs/infrastructure.md).
       ingressNginxChart: helmChart('ingress-nginx').version,
     },
     workloads: workloads.map((workload) => ({

@@ -231,8 +231,13 @@ describe('gcp on GKE: every public host through the load balancer and Cloud Armo
     const model = derive(shopAnswers(shapes['gke-helm']));
     const addOns = renderFile(kubernetesDocs(model, 'helm', 'helm')).contents;
     assert.match(addOns, new RegExp(`terraform output -raw ingress_controller_values.*\\|\\s*chart ${chart.version.replaceAll('.', '\\.')}\\s*\\|`));
-    const aws = renderFile(kubernetesDocs(derive(shopAnswers({ cloud: 'aws', orchestration: 'helm' })), 'helm', 'helm')).contents;
-    assert.doesNotMatch(aws, /ingress_controller_values/);
+    assert.match(addOns, /behind Google's load balancer and Cloud Armor/);
+    // Every cloud installs the controller with its stack's values, behind its own edge.
+    for (const [cloud, edge] of [['aws', /behind the Application Load Balancer and WAF/], ['azure', /behind Front Door and its WAF/]] as const) {
+      const other = renderFile(kubernetesDocs(derive(shopAnswers({ cloud, orchestration: 'helm' })), 'helm', 'helm')).contents;
+      assert.match(other, new RegExp(`terraform output -raw ingress_controller_values.*\\|\\s*chart ${chart.version.replaceAll('.', '\\.')}\\s*\\|`), cloud);
+      assert.match(other, edge, cloud);
+    }
   });
 
   test('Cloud Run: no ingress backend, no NEG data source, no controller values; each host answered by its service as before', () => {
