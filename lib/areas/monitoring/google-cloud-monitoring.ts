@@ -408,7 +408,8 @@ export const gcmPolicies = (target: Target): AlertPolicy[] => {
 /** Lines the log-based metrics count: Cloud Logging's severity where the logger sets it, else the text. */
 // No escaped characters: the Logging query language and RE2 would each read the backslashes (`.` stands for the parentheses).
 const crashRegex = '(?i)(panic:|fatal error:|uncaught ?exception|unhandled ?(promise ?)?rejection|traceback .most recent call last.|outofmemoryerror)';
-const poolRegex = '(?i)(connection is not available|queuepool limit|timeout exceeded when trying to connect|pool timed out|timed out fetching a new connection)';
+// HikariCP, SQLAlchemy, node-postgres, Prisma and psycopg_pool (Django's pool) say it in these words.
+export const poolRegex = '(?i)(connection is not available|queuepool limit|timeout exceeded when trying to connect|pool timed out|timed out fetching a new connection|get a connection after)';
 
 /** The log-based metrics of one environment, each labelled by the service that wrote the line. */
 export const logMetrics = (target: Target): LogMetric[] => {
