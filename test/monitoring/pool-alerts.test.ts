@@ -87,3 +87,24 @@ describe('the pool timeout lines the log-based alerts count', () => {
     assert.doesNotMatch(line, cloudwatch);
   });
 });
+
+describe('Google Cloud Monitoring on Cloud Run: the pool alert and the log metric it reads come together', () => {
+  const gcp: Partial<Answers> = { monitoring: 'google-cloud-monitoring', cloud: 'gcp', orchestration: 'none', region: 'europe-west1', database: 'postgres', cache: 'none' };
+  const rootOf = (files: Record<string, string>) =>
+    Object.entries(files)
+      .filter(([file]) => file.startsWith('monitoring/google-cloud-monitoring/environments/production/'))
+      .map(([, contents]) => contents)
+      .join('\n');
+
+  test('an API on the database: the policy and the pool_timeouts metric', () => {
+    const root = rootOf(renderShape({ ...gcp, services: mixed }));
+    assert.match(root, /"connection_pool_exhausted_critical"/);
+    assert.match(root, /"pool_timeouts"/);
+  });
+
+  test('only a worker uses the database: neither the policy nor a metric nothing reads', () => {
+    const root = rootOf(renderShape({ ...gcp, services: [withUses('api-go', []), withUses('jobs-python', ['postgres'])] }));
+    assert.doesNotMatch(root, /connection_pool_exhausted/);
+    assert.doesNotMatch(root, /pool_timeouts/);
+  });
+});

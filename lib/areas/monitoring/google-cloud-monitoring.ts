@@ -21,7 +21,7 @@
  * - Both: Cloud SQL and Memorystore system metrics, uptime checks of the public health routes (and their
  *   certificates' days to expiry), log-based metrics of error, crash and pool-timeout lines.
  */
-import { alerts as catalog, alertsFor, type AlertDefinition, type Severity } from '../../monitoring/alerts.js';
+import { alerts as catalog, alertsFor, poolWatched, type AlertDefinition, type Severity } from '../../monitoring/alerts.js';
 import type { MonitoredEnvironment, MonitoredService, MonitoringFacts } from '../../monitoring/facts.js';
 import { recorded } from '../../monitoring/metrics.js';
 import type { StackModel } from '../../model/types.js';
@@ -421,7 +421,8 @@ export const logMetrics = (target: Target): LogMetric[] => {
   return [
     { name: logMetricNames.errors, description: 'Lines of the services at severity ERROR or above.', filter: `${scope} AND severity>=ERROR` },
     { name: logMetricNames.crashes, description: 'Crash lines of the services: panics, uncaught exceptions, tracebacks, out-of-memory errors.', filter: `${scope} AND ${text(crashRegex)}` },
-    ...(facts.datastores.some((store) => store.role === 'database')
+    // Only where the pool alert reads it: some service that serves requests uses the database.
+    ...(poolWatched(facts).length > 0
       ? [{ name: logMetricNames.poolTimeouts, description: 'Lines saying a request timed out waiting for a pooled database connection.', filter: `${scope} AND ${text(poolRegex)}` }]
       : []),
     ...(kubernetes
