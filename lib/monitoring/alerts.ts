@@ -365,7 +365,8 @@ export const alerts: AlertDefinition[] = [
     group: 'datastore',
     severity: 'critical',
     for: '5m',
-    appliesTo: (facts) => facts.datastores.some((store) => store.role === 'database') && hasServices(facts),
+    // The datastores too: a caller that leaves them out (Azure's rule groups) leaves this alert out with them.
+    appliesTo: (facts) => facts.datastores.some((store) => store.role === 'database') && poolWatched(facts).length > 0,
     expr: (facts) =>
       poolPending.map((metric) => `sum by (namespace, job) (${metric}{${appSelector(facts)}}) > 0`).join('\nor\n'),
     summary: '{{ $labels.job }} waits for database connections',
@@ -374,6 +375,9 @@ export const alerts: AlertDefinition[] = [
     quiet: (facts) => ({ series: [{ series: `db_client_connection_pending_requests{${sample(facts).selector}, pool_name="main"}`, values: '0x5 3x2 0x13' }], at: '15m', fires: [] }),
   },
 ];
+
+/** The services whose pool can run dry: they serve metrics and connect to the database. */
+export const poolWatched = (facts: MonitoringFacts) => facts.services.filter((service) => service.exposesMetrics && service.usesDatabase);
 
 /** Requests waiting for a pooled connection: OpenTelemetry's current and earlier names, and HikariCP's. */
 const poolPending = ['db_client_connection_pending_requests', 'db_client_connections_pending_requests', 'hikaricp_connections_pending'];

@@ -40,6 +40,8 @@ export interface MonitoredService {
   metricsPath?: string;
   /** The HTTP health route, when it has one. */
   healthPath?: string;
+  /** True when it connects to the project's database: only then can its connection pool run dry. */
+  usesDatabase: boolean;
 }
 
 export interface MonitoredDatastore {
@@ -188,6 +190,7 @@ const deriveFacts = (model: StackModel): MonitoringFacts => {
         exposesMetrics: workload.metricsPath !== undefined,
         ...(workload.metricsPath ? { metricsPath: workload.metricsPath } : {}),
         ...(workload.health.kind === 'http' ? { healthPath: workload.health.path } : {}),
+        usesDatabase: service.uses.some((store) => store.engine.role === 'database'),
       };
     }),
     datastores: model.datastores.map((store) => ({

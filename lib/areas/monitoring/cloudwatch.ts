@@ -727,7 +727,8 @@ const datastoreAlarms = (target: Target, alert: StackAlert): CloudWatchAlarm[] =
 export const logPatterns = {
   errors: '%ERROR|FATAL|CRITICAL|level=error|"level":"error"%',
   crashes: '%panic:|Traceback|Exception in thread|uncaughtException|OutOfMemoryError|FATAL%',
-  poolTimeouts: '%Connection is not available|QueuePool limit|timeout exceeded when trying to connect|pool timed out|Timed out fetching a new connection%',
+  // HikariCP, SQLAlchemy, node-postgres, Prisma and psycopg_pool (Django's pool), as each writes it.
+  poolTimeouts: '%Connection is not available|QueuePool limit|timeout exceeded when trying to connect|pool timed out|Timed out fetching a new connection|get a connection after%',
 };
 
 export interface LogFilter {
@@ -746,7 +747,7 @@ const logFilters = (target: Target): LogFilter[] => {
     const serviceGroup = group ?? quoted(`/ecs/${target.name}/${service.name}`);
     // Container Insights' Fluent Bit writes JSON records: the line is `log`, the workload the container's name.
     const pattern = (regex: string) => (target.kubernetes ? `{ ($.kubernetes.namespace_name = "${target.environment.namespace}") && ($.kubernetes.container_name = "${service.name}") && ($.log = ${regex}) }` : regex);
-    const database = target.facts.datastores.some((store) => store.role === 'database') && service.exposesMetrics;
+    const database = service.usesDatabase && service.exposesMetrics;
     return [
       { resource: snake(`${service.name}_errors`), service: service.name, group: serviceGroup, pattern: pattern(logPatterns.errors), metric: `${service.name}-error-lines` },
       { resource: snake(`${service.name}_crashes`), service: service.name, group: serviceGroup, pattern: pattern(logPatterns.crashes), metric: `${service.name}-crash-lines` },

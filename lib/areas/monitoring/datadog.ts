@@ -12,7 +12,7 @@
  * only, as for Prometheus: on Kubernetes they are the cloud's managed services) from the Agent's integrations;
  * the connection pools from the services' own /metrics, which the Agent scrapes for those metrics only.
  */
-import { agentAlertsFor, type AlertDefinition, type Severity } from '../../monitoring/alerts.js';
+import { agentAlertsFor, poolWatched, type AlertDefinition, type Severity } from '../../monitoring/alerts.js';
 import type { MonitoredDatastore, MonitoredService, MonitoringFacts } from '../../monitoring/facts.js';
 import { monitoringNamespace } from '../../kubernetes/workloads.js';
 import type { StackModel } from '../../model/types.js';
@@ -256,7 +256,7 @@ export const datadogSlos = (facts: MonitoringFacts): DatadogSlo[] => {
 };
 
 const serviceMonitors = (facts: MonitoringFacts, alert: AlertDefinition): DatadogMonitor[] =>
-  tracedServices(facts).flatMap((service) => {
+  (alert.name === 'ConnectionPoolExhausted' ? poolWatched(facts) : tracedServices(facts)).flatMap((service) => {
     const span = spanName(service);
     const scope = `service:${service.name}`;
     const common = { key: service.name, subject: service.name, services: [service.name] };
@@ -532,7 +532,7 @@ const agentData = (facts: MonitoringFacts) => ({
   team: facts.team,
   tags: [`project:${facts.project}`, `team:${facts.team}`],
   httpChecks: httpChecks(facts),
-  scrape: tracedServices(facts).filter((service) => service.port && service.metricsPath && facts.datastores.some((store) => store.role === 'database')),
+  scrape: poolWatched(facts).filter((service) => service.port && service.metricsPath),
   poolMetrics: poolPending,
   namespace: scrapeNamespace(facts),
 });

@@ -21,7 +21,7 @@
  * - Both: Cloud SQL and Memorystore system metrics, uptime checks of the public health routes (and their
  *   certificates' days to expiry), log-based metrics of error, crash and pool-timeout lines.
  */
-import { alerts as catalog, alertsFor, type AlertDefinition, type Severity } from '../../monitoring/alerts.js';
+import { alerts as catalog, alertsFor, poolWatched, type AlertDefinition, type Severity } from '../../monitoring/alerts.js';
 import type { MonitoredEnvironment, MonitoredService, MonitoringFacts } from '../../monitoring/facts.js';
 import { recorded } from '../../monitoring/metrics.js';
 import type { StackModel } from '../../model/types.js';
@@ -408,7 +408,8 @@ export const gcmPolicies = (target: Target): AlertPolicy[] => {
 /** Lines the log-based metrics count: Cloud Logging's severity where the logger sets it, else the text. */
 // No escaped characters: the Logging query language and RE2 would each read the backslashes (`.` stands for the parentheses).
 const crashRegex = '(?i)(panic:|fatal error:|uncaught ?exception|unhandled ?(promise ?)?rejection|traceback .most recent call last.|outofmemoryerror)';
-const poolRegex = '(?i)(connection is not available|queuepool limit|timeout exceeded when trying to connect|pool timed out|timed out fetching a new connection)';
+// HikariCP, SQLAlchemy, node-postgres, Prisma and psycopg_pool (Django's pool) say it in these words.
+export const poolRegex = '(?i)(connection is not available|queuepool limit|timeout exceeded when trying to connect|pool timed out|timed out fetching a new connection|get a connection after)';
 
 /** The log-based metrics of one environment, each labelled by the service that wrote the line. */
 export const logMetrics = (target: Target): LogMetric[] => {
@@ -420,7 +421,8 @@ export const logMetrics = (target: Target): LogMetric[] => {
   return [
     { name: logMetricNames.errors, description: 'Lines of the services at severity ERROR or above.', filter: `${scope} AND severity>=ERROR` },
     { name: logMetricNames.crashes, description: 'Crash lines of the services: panics, uncaught exceptions, tracebacks, out-of-memory errors.', filter: `${scope} AND ${text(crashRegex)}` },
-    ...(facts.datastores.some((store) => store.role === 'database')
+    // Only where the pool alert reads it: some service that serves requests uses the database.
+    ...(poolWatched(facts).length > 0
       ? [{ name: logMetricNames.poolTimeouts, description: 'Lines saying a request timed out waiting for a pooled database connection.', filter: `${scope} AND ${text(poolRegex)}` }]
       : []),
     ...(kubernetes

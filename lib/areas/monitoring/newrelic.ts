@@ -16,7 +16,7 @@
  * - logs: the nri-bundle's Fluent Bit on Kubernetes, Docker's fluentd driver into the Collector beside compose;
  * - the public endpoints and certificates: New Relic's synthetic monitors (SyntheticCheck).
  */
-import { agentAlertsFor, type AlertDefinition, type Severity } from '../../monitoring/alerts.js';
+import { agentAlertsFor, poolWatched, type AlertDefinition, type Severity } from '../../monitoring/alerts.js';
 import type { MonitoredDatastore, MonitoredService, MonitoringFacts } from '../../monitoring/facts.js';
 import { monitoringNamespace } from '../../kubernetes/workloads.js';
 import type { StackModel } from '../../model/types.js';
@@ -258,7 +258,7 @@ export const burnWindows: Record<Severity, { window: number; factor: number; sli
 const burnQuery = "FROM Metric SELECT 100 - 100 * sum(newrelic.sli.good) / sum(newrelic.sli.valid) WHERE sli.guid = '@SLI_GUID@'";
 
 const serviceConditions = (facts: MonitoringFacts, alert: AlertDefinition): NewRelicCondition[] =>
-  tracedServices(facts).flatMap((service): NewRelicCondition[] => {
+  (alert.name === 'ConnectionPoolExhausted' ? poolWatched(facts) : tracedServices(facts)).flatMap((service): NewRelicCondition[] => {
     const common = { key: service.name, subject: service.name };
     const scope = httpScope(service);
     switch (alert.name) {

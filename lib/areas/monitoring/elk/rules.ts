@@ -6,7 +6,7 @@
  * SLOs, whose windows are the rules' multi-window pairs. Critical rules page through the PagerDuty connector,
  * warnings go to the Slack connector; each message carries the runbook link of its alert.
  */
-import { agentAlertsFor, type AlertDefinition, type Severity } from '../../../monitoring/alerts.js';
+import { agentAlertsFor, poolWatched, type AlertDefinition, type Severity } from '../../../monitoring/alerts.js';
 import type { MonitoredDatastore, MonitoredService, MonitoringFacts } from '../../../monitoring/facts.js';
 import { logAlerts } from '../logging.js';
 import { runbookAnchor } from '../rules.js';
@@ -310,7 +310,7 @@ const alertRules = (facts: MonitoringFacts, alert: AlertDefinition): KibanaRule[
   const byEnvironment = [fields.environment];
   const containers = containerScope(facts);
   const perService = (make: (service: MonitoredService) => Omit<ThresholdInput, 'key' | 'subject'>) =>
-    tracedServices(facts).map((service) => thresholdRule(facts, alert, { key: service.name, subject: service.name, ...make(service) }));
+    (alert.name === 'ConnectionPoolExhausted' ? poolWatched(facts) : tracedServices(facts)).map((service) => thresholdRule(facts, alert, { key: service.name, subject: service.name, ...make(service) }));
   const single = (input: Omit<ThresholdInput, 'key'>) => [thresholdRule(facts, alert, { key: 'all', ...input })];
   switch (alert.name) {
     case 'HighErrorRate':
