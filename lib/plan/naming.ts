@@ -117,6 +117,13 @@ export const deployBranch = (config: Config, environment: string): string =>
   config.environments.length >= 3 && environment === config.environments[0] ? environment : trunkBranch;
 
 /**
+ * The GitHub environment the image builds run in when they push to Azure Container Registry: Azure trusts a token
+ * subject only exactly, and a release tag's (`ref:refs/tags/v1.2.3`) is new each time, while a job in an environment
+ * has the subject `environment:<name>` on every ref. The pipeline and the Azure CI trust both read it.
+ */
+export const githubRegistryEnvironment = 'registry';
+
+/**
  * What the Azure Terraform names after the project: each environment's resource group and main resources
  * (cluster, Container Apps environment, Front Door, Log Analytics workspace), and the resource group of what the
  * environments share (state, registry, CI identities). The monitoring stack looks them up by these names.

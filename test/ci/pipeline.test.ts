@@ -144,6 +144,42 @@ describe('the GitHub Actions pipeline', () => {
     }
   });
 
+  test("a pull request's jobs log in to no registry that would refuse its token (every registry kind)", () => {
+    const logsIn = (step: Job['steps'][number]) =>
+      /configure-aws-credentials|amazon-ecr-login|google-github-actions\/auth|azure\/login|docker\/login-action/.test(step.uses ?? '') || /az acr login/.test(step.run ?? '');
+    const pullRequest = (condition: string | undefined) => !condition || !/github\.event_name (== 'push'|!= 'pull_request')/.test(condition);
+    const registries = {
+      ghcr: 'ghcr.io/acme',
+      ecr: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme',
+      gar: 'europe-west1-docker.pkg.dev/acme/images',
+      acr: 'acmeimages.azurecr.io/shop',
+      other: 'registry.example.com/acme',
+    };
+    for (const [kind, registry] of Object.entries(registries)) {
+      const each = jobsOf(render({ registry }).get('.github/workflows/pipeline.yml'));
+      // A job runs on a pull request when its condition allows it and every job it needs ran (a skipped need skips it).
+      const runs = (id: string): boolean => pullRequest(each[id].if) && (each[id].needs ?? []).every(runs);
+      let seen = 0;
+      for (const [id, job] of Object.entries(each).filter(([id]) => runs(id))) {
+        for (const step of job.steps.filter(logsIn)) {
+          seen += 1;
+          // GHCR takes the run's own token, which a pull request has too.
+          if (kind !== 'ghcr') assert.ok(!pullRequest((step as { if?: string }).if), `${kind}: ${id} logs in on a pull request (${step.uses ?? step.run})`);
+        }
+      }
+      assert.ok(seen > 0, `${kind}: the test-target jobs read the cache on pushes`);
+    }
+    // Azure trusts exact subjects: a release tag's test target reads no cache, and the builds push from the
+    // environment `registry`, whose subject is the same on branches and tags; other registries need no environment.
+    const azure = jobsOf(render({ registry: registries.acr }).get('.github/workflows/pipeline.yml'));
+    const cacheLogin = Object.entries(azure).find(([id]) => id.startsWith('image-test-'))![1].steps.find(logsIn) as { if?: string };
+    assert.equal(cacheLogin.if, "github.event_name == 'push' && github.ref_type == 'branch'");
+    const builds = (jobs: Record<string, Job>) => Object.entries(jobs).filter(([id]) => id.startsWith('build-'));
+    assert.ok(builds(azure).length > 0 && builds(azure).every(([, job]) => (job.environment as unknown) === 'registry'));
+    const aws = jobsOf(render({ registry: registries.ecr }).get('.github/workflows/pipeline.yml'));
+    assert.ok(builds(aws).every(([, job]) => job.environment === undefined));
+  });
+
   test('each test job checks its coverage against the threshold', () => {
     const { byPath } = render({ coverageThreshold: '65' });
     const gates = jobsOf(byPath.get('.github/workflows/pipeline.yml')!);

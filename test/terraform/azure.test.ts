@@ -266,11 +266,13 @@ describe('Azure Terraform', () => {
         const environments = (shape.overrides.environments ?? ['staging', 'production']) as string[];
         const branches = environments.length >= 3 ? [environments[0], 'main'] : ['main'];
         for (const subject of subjects) {
-          if (ciPlatform === 'github-actions') assert.match(subject, new RegExp(`^repo:acme/shop:(environment:(${environments.join('|')})|ref:refs/heads/(${branches.join('|')}))$`));
+          if (ciPlatform === 'github-actions') assert.match(subject, new RegExp(`^repo:acme/shop:(environment:(registry|${environments.join('|')})|ref:refs/heads/(${branches.join('|')}))$`));
           if (ciPlatform === 'gitlab-ci') assert.match(subject, new RegExp(`^project_path:acme/shop:ref_type:branch:ref:(${branches.join('|')})$`));
           if (ciPlatform === 'azure-devops') assert.match(subject, new RegExp(`^sc://\\$\\{var\\.azure_devops_organization\\}/\\$\\{var\\.azure_devops_project\\}/shop-(registry|${environments.join('|')})$`));
           if (ciPlatform === 'circleci') assert.match(subject, /^org\/\$\{var\.circleci_organization_id\}\/project\/\$\{var\.circleci_project_id\}\/user\/\$\{(user|pair\[1\])\}$/);
         }
+        // GitHub's image builds push from the environment `registry` (release tags too), the only subject that holds on every ref.
+        if (ciPlatform === 'github-actions' && /identity = "registry"/.test(ci)) assert.ok(subjects.includes('repo:acme/shop:environment:registry'), subjects.join(', '));
       });
 
       it(shape.acr ? 'creates the ACR and lets only the registry identity push to it' : 'creates no registry when the images live elsewhere', async () => {

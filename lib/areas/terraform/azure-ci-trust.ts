@@ -9,6 +9,7 @@
 import type { InfraFacts } from '../../terraform/infrastructure.js';
 import { hclList, hclString } from '../../render/hcl.js';
 import type { CiVariable } from './ci-trust.js';
+import { githubRegistryEnvironment } from '../../plan/naming.js';
 
 export interface AzureCiTrust {
   label: string;
@@ -39,11 +40,18 @@ export const azureCiTrust = (facts: InfraFacts, branches: Record<string, string>
         label: 'GitHub Actions',
         issuer: hclString('https://token.actions.githubusercontent.com'),
         credentials: [
-          ...(withRegistry ? releaseBranches.map((branch) => entry(`registry-${branch}`, 'registry', hclString(`repo:${repository}:ref:refs/heads/${branch}`))) : []),
+          // The image builds run in the GitHub environment `registry` (one subject for branches and release tags);
+          // the test-target jobs of the deploy branches read the build cache under their branch's subject.
+          ...(withRegistry
+            ? [
+                entry('registry-builds', 'registry', hclString(`repo:${repository}:environment:${githubRegistryEnvironment}`)),
+                ...releaseBranches.map((branch) => entry(`registry-${branch}`, 'registry', hclString(`repo:${repository}:ref:refs/heads/${branch}`))),
+              ]
+            : []),
           // The deploy jobs run in the GitHub environment of the same name, whose protection rules apply.
           ...environments.map((environment) => entry(environment, environment, hclString(`repo:${repository}:environment:${environment}`))),
         ],
-        note: `GitHub Actions tokens of ${repository}: the image builds on ${releaseBranches.join(', ')}, and each deploy job in its GitHub environment. Azure matches subjects exactly, so a build of a release tag (refs/tags/v...) gets no credential: releases push from their branch.`,
+        note: `GitHub Actions tokens of ${repository}: the image builds in the GitHub environment ${githubRegistryEnvironment} (Azure matches subjects exactly, and a release tag's subject is new each time; restrict that environment to ${releaseBranches.join(', ')} and v* tags), the build cache reads of ${releaseBranches.join(', ')}, and each deploy job in its GitHub environment.`,
         comprehensions: [],
         variables: [],
       };

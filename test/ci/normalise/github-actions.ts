@@ -1,5 +1,6 @@
 /** GitHub Actions: jobs are keyed by canonical id; `needs` is the order; the environment's reviewers are the gate. */
 import { parse } from 'yaml';
+import { githubRegistryEnvironment } from '../../../lib/plan/naming.js';
 import type { Normaliser } from './types.js';
 
 interface Job {
@@ -18,7 +19,9 @@ export const githubActions: Normaliser = {
     const jobs = (parse(files.get(workflow)!) as { jobs: Record<string, Job> }).jobs;
     return {
       jobs: Object.entries(jobs).map(([id, job]) => {
-        const environment = typeof job.environment === 'string' ? job.environment : job.environment?.name;
+        const named = typeof job.environment === 'string' ? job.environment : job.environment?.name;
+        // The image builds' environment on Azure scopes the registry identity (its token subject); it deploys nothing.
+        const environment = named === githubRegistryEnvironment ? undefined : named;
         return {
           id,
           after: job.needs === undefined ? [] : [job.needs].flat(),
