@@ -51,6 +51,7 @@ export const githubActions: CiPlatform = {
   files: [workflow],
   plan: (pipeline: Pipeline, model: StackModel) => {
     const uses = Object.fromEntries(actions.map((key) => [key, actionRef(key)]));
+    const registry = registryLogin(model.project.registry);
     return [
       {
         path: workflow,
@@ -64,10 +65,10 @@ export const githubActions: CiPlatform = {
           workspace: '/github/home',
           threshold: pipeline.coverageThreshold,
           kubernetes: pipeline.orchestration !== 'none',
-          registry: registryLogin(model.project.registry),
-          cacheLoginWhen: cacheLoginWhen(registryLogin(model.project.registry)),
+          registry,
+          cacheLoginWhen: cacheLoginWhen(registry),
           // Release tags push too: on Azure only a job in this environment has a subject it can trust.
-          buildEnvironment: registryLogin(model.project.registry).kind === 'acr' ? githubRegistryEnvironment : undefined,
+          buildEnvironment: registry.kind === 'acr' ? githubRegistryEnvironment : undefined,
           branches: pipeline.branches,
           nonProduction: pipeline.environments.filter((env) => !env.isProduction),
           images: pipeline.images.map((image) => ({ ...image, needs: needsOf(pipeline, `build-${image.name}`) })),
